@@ -1,0 +1,54 @@
+// Wires the commands into commander and maps every outcome to an exit code; the only place that catches.
+
+import { Command, CommanderError } from 'commander';
+import { type ActionFactory, type Ctx, makeCtx, renderError } from './context.js';
+import type { CliIo } from './io.js';
+import { registerValidate } from './validate.js';
+
+export const VERSION = '0.1.0';
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let code = 0;
+  let ctx: Ctx | undefined;
+  const program = new Command('envsync')
+    .description('Keep Claude Managed Agents environments in step with a directory of YAML files.')
+    .version(VERSION)
+    .option('--local', 'use the embedded local Environments API (state in .envsync/local/)')
+    .option(
+      '--base-url <url>',
+      'Environments API base URL (default: $ANTHROPIC_BASE_URL or https://api.anthropic.com)',
+    )
+    .option('--changelog <path>', 'changelog file (default: .envsync/changelog.jsonl)')
+    .option('--no-color', 'never colour the output')
+    .option('--quiet', 'print only results and errors')
+    .option('--verbose', 'print request ids, timings and stack traces')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  const action: ActionFactory =
+    (handler) =>
+    async (...all) => {
+      const command = all[all.length - 1] as Command;
+      const opts = all[all.length - 2] as Record<string, unknown>;
+      const args = all.slice(0, -2) as string[];
+      ctx = makeCtx(io, command);
+      code = await handler(ctx, args, opts);
+    };
+
+  registerValidate(program, action);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are successes; every usage error is exit 1.
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    return renderError(ctx, io, e, ctx?.global.verbose ?? argv.includes('--verbose'));
+  }
+}

@@ -1,0 +1,60 @@
+// `envsync validate [DIR]`: check the environment files, offline, and report every problem at once.
+
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import { hasErrors, loadDesired } from '../config/load.js';
+import { type ActionFactory, type Ctx, formatDiagnostics, githubAnnotations, plural } from './context.js';
+
+export interface ValidateFlags {
+  strict: boolean;
+  format: 'text' | 'json';
+}
+
+export async function runValidate(ctx: Ctx, dir: string, flags: ValidateFlags): Promise<number> {
+  const { io } = ctx;
+  const result = loadDesired(path.resolve(io.cwd, dir), { cwd: io.cwd, strict: flags.strict });
+  const valid = !hasErrors(result.diagnostics);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = result.diagnostics.length - errors;
+  const annotations = io.env.GITHUB_ACTIONS === 'true' && result.diagnostics.length > 0;
+  if (flags.format === 'json') {
+    const doc = {
+      format_version: 1,
+      valid,
+      environments: result.environments.map((e) => ({
+        name: e.name,
+        file: e.source.file,
+        line: e.source.line,
+        config_hash: e.config_hash,
+      })),
+      diagnostics: result.diagnostics,
+    };
+    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    if (annotations) io.stderr.write(`${githubAnnotations(result.diagnostics)}\n`);
+    return valid ? 0 : 1;
+  }
+  const lines: string[] = [];
+  if (result.diagnostics.length > 0) lines.push(formatDiagnostics(result.diagnostics, ctx.out), '');
+  if (annotations) lines.push(githubAnnotations(result.diagnostics));
+  const summary = `${plural(result.environments.length, 'environment')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  lines.push(valid ? ctx.out.green(summary) : ctx.out.red(summary));
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return valid ? 0 : 1;
+}
+
+export function registerValidate(program: Command, action: ActionFactory): void {
+  program
+    .command('validate')
+    .description('check the environment files against the schema and the rules (offline, no API call)')
+    .argument('[dir]', 'directory of environment files', 'environments')
+    .option('--strict', 'treat warnings as errors')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(
+      action((ctx, [dir], opts) =>
+        runValidate(ctx, dir ?? 'environments', {
+          strict: Boolean(opts.strict),
+          format: opts.format as 'text' | 'json',
+        }),
+      ),
+    );
+}

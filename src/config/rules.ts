@@ -1,0 +1,129 @@
+// The rules a JSON Schema cannot say: cross-field checks, reserved keys, and warnings about unpinned packages.
+
+import { type Diagnostic, PACKAGE_MANAGERS, type PackageManager, RESERVED_PREFIX } from '../model.js';
+import type { ParsedDocument, PathSegment } from './parse.js';
+import { dottedPath } from './schema-check.js';
+
+/** A document that passed the schema: the file format of DESIGN §3. */
+export interface EnvironmentFile {
+  name: string;
+  description?: string | null;
+  metadata?: Record<string, string>;
+  scope?: 'organization' | 'account';
+  config?: {
+    type: 'cloud' | 'self_hosted';
+    packages?: Partial<Record<PackageManager, string[]>> & { type?: 'packages' };
+    networking?: {
+      type: 'unrestricted' | 'limited';
+      allowed_hosts?: string[];
+      allow_mcp_servers?: boolean;
+      allow_package_managers?: boolean;
+    };
+  };
+  lifecycle?: {
+    on_config_change?: 'update' | 'recreate';
+    keep_superseded?: boolean;
+    prevent_archive?: boolean;
+  };
+}
+
+const PIN: Record<PackageManager, { pinned: RegExp; example: string }> = {
+  apt: { pinned: /^[^=]+=\S+$/, example: 'curl=7.88.1-10+deb12u5' },
+  cargo: { pinned: /^[^@]+@=?\d+\.\d+\.\d+\S*$/, example: 'ripgrep@14.1.0' },
+  gem: { pinned: /^[^:]+:\d+(\.\d+)*\S*$/, example: 'rails:7.1.0' },
+  go: { pinned: /^\S+@v\d+\.\d+\.\d+\S*$/, example: 'golang.org/x/tools/cmd/goimports@v0.1.0' },
+  npm: { pinned: /^(@[^/@]+\/)?[^@]+@\d+\.\d+\.\d+\S*$/, example: 'express@4.18.0' },
+  pip: { pinned: /^[^=<>!~]+===?\S+$/, example: 'pandas==2.2.0' },
+};
+
+export function isPinned(manager: PackageManager, spec: string): boolean {
+  return PIN[manager].pinned.test(spec);
+}
+
+/** The pin syntax for a manager, shown in the unpinned-package hint. */
+export function pinExample(manager: PackageManager): string {
+  return PIN[manager].example;
+}
+
+/** Cross-field errors and warnings for one schema-valid document. */
+export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const add = (
+    severity: Diagnostic['severity'],
+    path: PathSegment[],
+    at: 'key' | 'value',
+    message: string,
+    hint?: string,
+  ) => {
+    const { line, column } = doc.locate(path, at);
+    out.push({ severity, file, line, column, path: dottedPath(path), message, ...(hint ? { hint } : {}) });
+  };
+
+  for (const key of Object.keys(env.metadata ?? {})) {
+    if (key.toLowerCase().startsWith(RESERVED_PREFIX)) {
+      add(
+        'error',
+        ['metadata', key],
+        'key',
+        `metadata key "${key}" is reserved: keys starting with "${RESERVED_PREFIX}" belong to envsync`,
+        'rename the key',
+      );
+    }
+  }
+
+  const config = env.config;
+  const cloud = !config || config.type === 'cloud';
+  if (env.scope !== undefined && cloud) {
+    add(
+      'warning',
+      ['scope'],
+      'key',
+      'scope only applies to self-hosted environments',
+      'remove it, or set config.type: self_hosted',
+    );
+  }
+
+  const packages = config?.packages ?? {};
+  const hasPackages = PACKAGE_MANAGERS.some((m) => (packages[m]?.length ?? 0) > 0);
+  const networking = config?.networking;
+  if (hasPackages && networking?.type === 'limited' && networking.allow_package_managers !== true) {
+    const hasFlag = networking.allow_package_managers !== undefined;
+    add(
+      'error',
+      hasFlag ? ['config', 'networking', 'allow_package_managers'] : ['config', 'networking'],
+      'value',
+      'packages under limited networking need allow_package_managers: true',
+      'set config.networking.allow_package_managers: true, or remove the packages',
+    );
+  }
+
+  for (const manager of PACKAGE_MANAGERS) {
+    const seen = new Set<string>();
+    (packages[manager] ?? []).forEach((spec, i) => {
+      if (seen.has(spec))
+        add('warning', ['config', 'packages', manager, i], 'value', `"${spec}" is listed twice`);
+      seen.add(spec);
+      if (!isPinned(manager, spec)) {
+        add(
+          'warning',
+          ['config', 'packages', manager, i],
+          'value',
+          `"${spec}" is not pinned to a version: the same file could build a different container tomorrow`,
+          `pin it with ${manager}'s syntax, e.g. ${pinExample(manager)}`,
+        );
+      }
+    });
+  }
+
+  const lifecycle = env.lifecycle;
+  if (lifecycle?.keep_superseded && lifecycle.on_config_change !== 'recreate') {
+    add(
+      'warning',
+      ['lifecycle', 'keep_superseded'],
+      'key',
+      'keep_superseded only applies with on_config_change: recreate',
+      'set lifecycle.on_config_change: recreate, or remove it',
+    );
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // Loads the desired state: discover the files, parse, validate, and normalize them into DesiredEnvironments.
 
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { EnvsyncError } from '../errors.js';
@@ -22,27 +22,56 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Every `*.yaml`/`*.yml` file under dir, sorted; dot-folders and node_modules skipped. */
-export function discoverFiles(dir: string): string[] {
+/**
+ * Every `*.yaml`/`*.yml` file under dir, sorted; dot-folders and node_modules skipped. Symbolic links are
+ * listed but not traversed, so the caller can refuse the ones that lead outside dir.
+ */
+export function discoverFiles(dir: string, shown = dir): Array<{ path: string; symlink: boolean }> {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(dir);
   } catch {
-    throw new EnvsyncError('no_such_dir', `directory not found: ${dir}`, {
+    throw new EnvsyncError('no_such_dir', `directory not found: ${shown}`, {
       hint: 'pass the folder that holds your environment files, or run `envsync init` to make one',
     });
   }
-  if (!stat.isDirectory()) throw new EnvsyncError('not_a_dir', `not a directory: ${dir}`);
+  if (!stat.isDirectory()) throw new EnvsyncError('not_a_dir', `not a directory: ${shown}`);
   return fg
     .sync('**/*.{yaml,yml}', {
       cwd: dir,
       absolute: true,
       dot: false,
-      onlyFiles: true,
+      onlyFiles: false,
+      objectMode: true,
       followSymbolicLinks: false,
       ignore: ['**/node_modules/**'],
     })
-    .sort();
+    .filter((entry) => entry.dirent.isFile() || entry.dirent.isSymbolicLink())
+    .map((entry) => ({ path: entry.path, symlink: entry.dirent.isSymbolicLink() }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Why a symbolic link is not read: it leads outside root or nowhere; 'skip' for a link to a directory. */
+function symlinkProblem(link: string, root: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(link);
+  } catch {
+    return 'symbolic link leads nowhere';
+  }
+  if (!isInside(real, root)) return 'symbolic link leads outside the directory';
+  return statSync(real).isFile() ? undefined : 'skip';
+}
+
+/** The file's bytes, or its size when it is over the cap (without reading it). */
+function readCapped(file: string): Uint8Array | number {
+  const fd = openSync(file, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    return size > MAX_FILE_BYTES ? size : readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function toDesired(env: EnvironmentFile, file: string, line: number, column: number): DesiredEnvironment {
@@ -69,40 +98,39 @@ function at(file: string, line: number, column: number, message: string, hint?: 
 
 /** Reads and validates every environment file under dir. Never throws on bad input: it returns diagnostics. */
 export function loadDesired(dir: string, options: LoadOptions): LoadResult {
-  const absolute = discoverFiles(dir);
+  const shown = path.relative(options.cwd, dir) || '.';
+  const found = discoverFiles(dir, shown);
   const root = realpathSync(dir);
   const diagnostics: Diagnostic[] = [];
   const environments: DesiredEnvironment[] = [];
   const files: FileFingerprint[] = [];
-  if (absolute.length === 0) {
-    throw new EnvsyncError('no_files', `no .yaml or .yml files under ${dir}`, {
+  if (found.length === 0) {
+    throw new EnvsyncError('no_files', `no .yaml or .yml files under ${shown}`, {
       hint: 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
     });
   }
 
-  for (const abs of absolute) {
+  for (const { path: abs, symlink } of found) {
     const file = path.relative(options.cwd, abs) || abs;
-    const real = realpathSync(abs);
-    if (!isInside(real, root)) {
-      diagnostics.push(
-        at(file, 1, 1, 'symbolic link leads outside the directory', 'envsync reads only files inside DIR'),
-      );
+    const problem = symlink ? symlinkProblem(abs, root) : undefined;
+    if (problem) {
+      if (problem !== 'skip')
+        diagnostics.push(at(file, 1, 1, problem, 'envsync reads only files inside DIR'));
       continue;
     }
-    const size = statSync(real).size;
-    if (size > MAX_FILE_BYTES) {
+    const bytes = readCapped(abs);
+    if (typeof bytes === 'number') {
       diagnostics.push(
         at(
           file,
           1,
           1,
-          `file is ${size} bytes, over the 1 MiB limit`,
+          `file is ${bytes} bytes, over the 1 MiB limit`,
           'split it; an environment file is a few hundred bytes',
         ),
       );
       continue;
     }
-    const bytes = readFileSync(real);
     files.push({ file, sha256: sha256Hex(bytes) });
     const parsed = parseYamlFile(file, bytes);
     diagnostics.push(...parsed.diagnostics);

@@ -323,7 +323,8 @@ export type BlockedRule = 'unmanaged_conflict' | 'prevent_archive' | 'max_archiv
 
 export interface BlockedItem {
   rule: BlockedRule;
-  name: string;
+  /** null for a rule about the whole plan (max_archive). */
+  name: string | null;
   env_id: string | null;
   message: string;
   hint: string;

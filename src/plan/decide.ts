@@ -1,0 +1,244 @@
+// The planner's per-name decisions (DESIGN §6): what one name's desired and live environments call for.
+
+import { isManaged, liveHash, retiredBaseName, taggedHash } from '../api/ownership.js';
+import { normalizeConfig, shortHash } from '../hash/config-hash.js';
+import {
+  type BlockedItem,
+  type ConfigHash,
+  type DesiredEnvironment,
+  type DesiredPayload,
+  type DriftInfo,
+  HASH_KEY,
+  type LiveEnvironment,
+  type PlanAction,
+  type PlanOptions,
+  type RecordedEnvironment,
+} from '../model.js';
+import { type DiffSide, diffEnvironment, wideningOf } from './diff.js';
+
+/** What the per-name decisions share while one plan is built. */
+export interface PlanContext {
+  options: PlanOptions;
+  actions: PlanAction[];
+  blocked: BlockedItem[];
+  /** A free `<name>~<hash8>` name for an environment to move to; never hands out the same name twice. */
+  retire(name: string, hash: ConfigHash): string;
+  /** Takes the changelog's most recent current-but-missing environment of this name, if any. */
+  claimMissing(name: string): RecordedEnvironment | undefined;
+}
+
+const ADOPT_HINT =
+  'run `envsync export` to bring it into files, then `envsync plan --adopt`, or rename one of them';
+
+function payloadOf(d: DesiredEnvironment): DesiredPayload {
+  return {
+    name: d.name,
+    description: d.description,
+    metadata: d.metadata,
+    config: d.config,
+    config_hash: d.config_hash,
+    scope: d.scope,
+    source: `${d.source.file}:${d.source.line}`,
+  };
+}
+
+function desiredSide(d: DesiredEnvironment): DiffSide {
+  return { description: d.description, metadata: d.metadata, scope: d.scope, config: d.config };
+}
+
+function liveSide(env: LiveEnvironment): DiffSide {
+  return {
+    description: env.description,
+    metadata: env.metadata,
+    scope: env.scope ?? null,
+    config: normalizeConfig(env.config),
+  };
+}
+
+/** Drift: the live config is not the one envsync last tagged (someone changed it, or removed the tag). */
+function driftOf(env: LiveEnvironment, observed: ConfigHash, desired: ConfigHash | null): DriftInfo | null {
+  const tagged = taggedHash(env);
+  if (tagged === observed) return null;
+  const what =
+    tagged === null
+      ? `the ${HASH_KEY} tag is missing; the live config is ${shortHash(observed)}`
+      : `live config ${shortHash(observed)} no longer matches the ${HASH_KEY} tag ${shortHash(tagged)}`;
+  const note = desired === observed ? '; the files already match it, so only the tag is rewritten' : '';
+  return { kind: 'config_changed', detail: `${what}${note}`, observed_hash: observed, env_id: env.id };
+}
+
+function recreateReason(env: LiveEnvironment, d: DesiredEnvironment, observed: ConfigHash) {
+  if (env.config.type !== d.config.type) return 'type_change' as const;
+  if (d.lifecycle.on_config_change === 'recreate' && observed !== d.config_hash) return 'lifecycle' as const;
+  return null;
+}
+
+/** The live environment a desired name refers to, or null when it is ambiguous (several, not exactly one managed). */
+function pickLive(envs: readonly LiveEnvironment[]): LiveEnvironment | null {
+  if (envs.length === 1) return envs[0] ?? null;
+  const managed = envs.filter(isManaged);
+  return managed.length === 1 ? (managed[0] ?? null) : null;
+}
+
+function planCreate(ctx: PlanContext, d: DesiredEnvironment): void {
+  const gone = ctx.claimMissing(d.name);
+  const drift: DriftInfo | null =
+    gone === undefined
+      ? null
+      : {
+          kind: 'missing',
+          detail: `${gone.env_id} (${shortHash(gone.config_hash)}) is current in the changelog but gone from the API`,
+          observed_hash: gone.config_hash,
+          env_id: gone.env_id,
+        };
+  ctx.actions.push({
+    kind: 'create',
+    name: d.name,
+    changes: diffEnvironment(null, desiredSide(d)),
+    widening: wideningOf(null, d.config),
+    drift,
+    desired: payloadOf(d),
+  });
+}
+
+function planRecreate(
+  ctx: PlanContext,
+  d: DesiredEnvironment,
+  env: LiveEnvironment,
+  reason: 'type_change' | 'lifecycle',
+  adopted: boolean,
+): void {
+  const { keep_superseded, prevent_archive } = d.lifecycle;
+  if (prevent_archive && !keep_superseded) {
+    const why = reason === 'type_change' ? 'config.type changes' : 'on_config_change is recreate';
+    ctx.blocked.push({
+      rule: 'prevent_archive',
+      name: d.name,
+      env_id: env.id,
+      message: `replacing ${d.name} would archive ${env.id} (${why}), and its file sets prevent_archive`,
+      hint:
+        reason === 'type_change'
+          ? 'set lifecycle.keep_superseded: true to keep the old environment, or remove prevent_archive'
+          : 'set lifecycle.keep_superseded: true, switch on_config_change to update, or remove prevent_archive',
+    });
+    return;
+  }
+  const observed = liveHash(env);
+  ctx.actions.push({
+    kind: 'recreate',
+    name: d.name,
+    changes: diffEnvironment(liveSide(env), desiredSide(d)),
+    widening: wideningOf(normalizeConfig(env.config), d.config),
+    drift: adopted ? null : driftOf(env, observed, d.config_hash),
+    env_id: env.id,
+    from_hash: observed,
+    reason,
+    keep_superseded,
+    superseded_name: ctx.retire(d.name, observed),
+    adopted,
+    desired: payloadOf(d),
+  });
+}
+
+function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
+  const observed = liveHash(env);
+  const reason = recreateReason(env, d, observed);
+  if (reason !== null) {
+    planRecreate(ctx, d, env, reason, false);
+    return;
+  }
+  const common = {
+    name: d.name,
+    changes: diffEnvironment(liveSide(env), desiredSide(d)),
+    widening: wideningOf(normalizeConfig(env.config), d.config),
+    drift: driftOf(env, observed, d.config_hash),
+    env_id: env.id,
+    from_hash: observed,
+  };
+  if (common.changes.length === 0 && common.drift === null) {
+    ctx.actions.push({ kind: 'noop', ...common });
+    return;
+  }
+  ctx.actions.push({ kind: 'update', ...common, desired: payloadOf(d) });
+}
+
+function planAdopt(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
+  const observed = liveHash(env);
+  const reason = recreateReason(env, d, observed);
+  if (reason !== null) {
+    planRecreate(ctx, d, env, reason, true);
+    return;
+  }
+  ctx.actions.push({
+    kind: 'adopt',
+    name: d.name,
+    changes: diffEnvironment(liveSide(env), desiredSide(d)),
+    widening: wideningOf(normalizeConfig(env.config), d.config),
+    drift: null,
+    env_id: env.id,
+    from_hash: observed,
+    desired: payloadOf(d),
+  });
+}
+
+/** A desired name: create it, or bring its live environment in line (or block when that is not safe). */
+export function planDesired(ctx: PlanContext, d: DesiredEnvironment, envs: readonly LiveEnvironment[]): void {
+  if (envs.length === 0) {
+    planCreate(ctx, d);
+    return;
+  }
+  const env = pickLive(envs);
+  if (env === null) {
+    const managed = envs.filter(isManaged).length;
+    ctx.blocked.push({
+      rule: 'unmanaged_conflict',
+      name: d.name,
+      env_id: null,
+      message: `${envs.length} live environments are named ${d.name} (${envs.map((e) => e.id).join(', ')}), ${managed} of them managed by envsync`,
+      hint: 'rename or archive all but one of them by hand; envsync cannot tell which one the file means',
+    });
+    return;
+  }
+  if (isManaged(env)) planManaged(ctx, d, env);
+  else if (ctx.options.adopt) planAdopt(ctx, d, env);
+  else {
+    ctx.blocked.push({
+      rule: 'unmanaged_conflict',
+      name: d.name,
+      env_id: env.id,
+      message: `a live environment named ${d.name} (${env.id}) was not made by envsync`,
+      hint: ADOPT_HINT,
+    });
+  }
+}
+
+/**
+ * A live name no file asks for: archive the managed environments under it, except superseded ones
+ * (`<name>~<hash8>`) whose base file keeps them (keep_superseded) or forbids archiving (prevent_archive).
+ * Unmanaged environments are never touched.
+ */
+export function planUndesired(
+  ctx: PlanContext,
+  name: string,
+  envs: readonly LiveEnvironment[],
+  desiredByName: ReadonlyMap<string, DesiredEnvironment>,
+): void {
+  const base = retiredBaseName(name);
+  const owner = base === null ? undefined : desiredByName.get(base);
+  if (owner !== undefined && (owner.lifecycle.keep_superseded || owner.lifecycle.prevent_archive)) return;
+  for (const env of envs) {
+    if (!isManaged(env)) continue;
+    const observed = liveHash(env);
+    const archivedName = base === null ? ctx.retire(name, observed) : name;
+    ctx.actions.push({
+      kind: 'archive',
+      name,
+      changes: archivedName === name ? [] : [{ op: 'set', path: 'name', before: name, after: archivedName }],
+      widening: [],
+      drift: driftOf(env, observed, null),
+      env_id: env.id,
+      from_hash: observed,
+      archived_name: archivedName,
+    });
+  }
+}

@@ -1,0 +1,178 @@
+// The pure planner: desired files × live environments × changelog → a Plan (DESIGN §6). No I/O, no clock.
+
+import { liveHash, MAX_NAME_LENGTH, retiredName } from '../api/ownership.js';
+import { EnvsyncError } from '../errors.js';
+import { shortHash } from '../hash/config-hash.js';
+import type {
+  ActionKind,
+  BlockedItem,
+  ConfigHash,
+  DesiredEnvironment,
+  DriftInfo,
+  LiveEnvironment,
+  LiveFingerprint,
+  Plan,
+  PlanAction,
+  PlanOptions,
+  RecordedEnvironment,
+} from '../model.js';
+import { type PlanContext, planDesired, planUndesired } from './decide.js';
+import { summarize } from './summary.js';
+
+export { planExitCode, planHasChanges, summaryLine } from './summary.js';
+
+const KIND_ORDER: readonly ActionKind[] = ['create', 'adopt', 'update', 'recreate', 'archive', 'noop'];
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function byName<T extends { name: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(item.name, [...(out.get(item.name) ?? []), item]);
+  return out;
+}
+
+/** Hands out `<name>~<hash8>`, then `<name>~<hash8>-2`, … so a rename never lands on a name already in use. */
+function retirer(taken: Set<string>): (name: string, hash: ConfigHash) => string {
+  return (name, hash) => {
+    let candidate = retiredName(name, hash);
+    for (let n = 2; taken.has(candidate); n += 1) {
+      const suffix = `~${shortHash(hash)}-${n}`;
+      candidate = `${name.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+    }
+    taken.add(candidate);
+    return candidate;
+  };
+}
+
+/** Recorded-as-current environments the API no longer lists, newest first per name. */
+function missingPool(recorded: readonly RecordedEnvironment[], liveIds: ReadonlySet<string>) {
+  const gone = recorded
+    .filter((r) => !r.archived && !liveIds.has(r.env_id))
+    .sort((a, b) => compare(b.at, a.at) || compare(a.env_id, b.env_id));
+  const pool = byName(gone);
+  return {
+    claim: (name: string) => pool.get(name)?.shift(),
+    rest: () => [...pool.values()].flat(),
+  };
+}
+
+function archives(actions: readonly PlanAction[]): number {
+  return actions.filter((a) => a.kind === 'archive' || (a.kind === 'recreate' && !a.keep_superseded)).length;
+}
+
+function maxArchiveBlock(count: number, max: number): BlockedItem {
+  return {
+    rule: 'max_archive',
+    name: null,
+    env_id: null,
+    message: `the plan archives ${count} environments, more than --max-archive ${max} allows`,
+    hint: `review the archive and recreate actions, then run again with --max-archive ${count}`,
+  };
+}
+
+function sortActions(actions: PlanAction[]): PlanAction[] {
+  const id = (a: PlanAction) => (a.kind === 'create' ? '' : a.env_id);
+  return actions.sort(
+    (a, b) =>
+      compare(a.name, b.name) ||
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      compare(id(a), id(b)),
+  );
+}
+
+function fingerprints(actions: readonly PlanAction[], live: readonly LiveEnvironment[]): LiveFingerprint[] {
+  const byId = new Map(live.map((env) => [env.id, env]));
+  const out: LiveFingerprint[] = [];
+  for (const action of actions) {
+    if (action.kind === 'create') continue;
+    const env = byId.get(action.env_id);
+    if (env === undefined) continue;
+    out.push({ id: env.id, name: env.name, updated_at: env.updated_at, config_hash: liveHash(env) });
+  }
+  return out.sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id));
+}
+
+/** Every name apply expects to be free: the names it creates and the names it renames environments to. */
+function absentNames(actions: readonly PlanAction[]): string[] {
+  const names = new Set<string>();
+  for (const action of actions) {
+    if (action.kind === 'create') names.add(action.name);
+    if (action.kind === 'recreate') names.add(action.superseded_name);
+    if (action.kind === 'archive' && action.archived_name !== action.name) names.add(action.archived_name);
+  }
+  return [...names].sort(compare);
+}
+
+/**
+ * Plans the changes that bring `live` (the non-archived environments of one list call) in line with
+ * `desired`, using `recorded` (the changelog's current view) to find environments that vanished.
+ * `files` is left empty: the caller, which read the files, fills it in.
+ */
+export function planChanges(
+  desired: readonly DesiredEnvironment[],
+  live: readonly LiveEnvironment[],
+  recorded: readonly RecordedEnvironment[],
+  options: PlanOptions,
+): Plan {
+  const desiredByName = new Map<string, DesiredEnvironment>();
+  for (const d of desired) {
+    if (desiredByName.has(d.name))
+      throw new EnvsyncError('duplicate_name', `two desired environments are named ${d.name}`, {
+        hint: 'run `envsync validate` to see both places',
+        location: d.source,
+      });
+    desiredByName.set(d.name, d);
+  }
+  const liveByName = byName(live);
+  const targets = [...new Set(options.targets)].sort(compare);
+  const wanted = (name: string) => targets.length === 0 || targets.includes(name);
+  const missing = missingPool(recorded, new Set(live.map((env) => env.id)));
+  const ctx: PlanContext = {
+    options,
+    actions: [],
+    blocked: [],
+    // Recorded names count as taken too: an archived environment (which a list does not show) may still hold one.
+    retire: retirer(new Set([...live.map((e) => e.name), ...recorded.map((r) => r.name)])),
+    claimMissing: missing.claim,
+  };
+
+  const names = [...new Set([...desiredByName.keys(), ...liveByName.keys()])].sort(compare);
+  for (const name of names) {
+    if (!wanted(name)) continue;
+    const d = desiredByName.get(name);
+    const envs = [...(liveByName.get(name) ?? [])].sort((a, b) => compare(a.id, b.id));
+    if (d !== undefined) planDesired(ctx, d, envs);
+    else planUndesired(ctx, name, envs, desiredByName);
+  }
+
+  const drift: Array<DriftInfo & { name: string }> = missing
+    .rest()
+    .filter((r) => wanted(r.name))
+    .sort((a, b) => compare(a.name, b.name) || compare(a.env_id, b.env_id))
+    .map((r) => ({
+      name: r.name,
+      kind: 'missing',
+      detail: `${r.env_id} (${shortHash(r.config_hash)}) is current in the changelog but gone from the API`,
+      observed_hash: r.config_hash,
+      env_id: r.env_id,
+    }));
+
+  const count = archives(ctx.actions);
+  if (count > options.maxArchive) ctx.blocked.push(maxArchiveBlock(count, options.maxArchive));
+  const actions = sortActions(ctx.actions);
+
+  return {
+    format_version: 1,
+    plan_id: options.planId,
+    created_at: options.createdAt,
+    target: options.target,
+    options: { adopt: options.adopt, max_archive: options.maxArchive, targets },
+    summary: summarize(actions, ctx.blocked, drift),
+    actions,
+    blocked: ctx.blocked,
+    drift,
+    live: fingerprints(actions, live),
+    absent: absentNames(actions),
+    files: [],
+  };
+}

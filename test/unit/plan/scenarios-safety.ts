@@ -1,0 +1,270 @@
+// Planner scenarios for safety and housekeeping: adopt, blocks, archives, retired names, changelog drift, targets.
+
+import { expect } from 'vitest';
+import { retiredName } from '../../../src/api/ownership.js';
+import { configHash } from '../../../src/hash/config-hash.js';
+import { desiredEnv, liveEnv, PANDAS, recordedEnv, SELF_HOSTED } from './factories.js';
+import type { Scenario } from './scenarios.js';
+
+const recreate = { on_config_change: 'recreate' as const };
+
+export const safetyScenarios: Scenario[] = [
+  {
+    name: 'unmanaged env with a desired name, no --adopt: blocked, the rest still planned',
+    desired: [desiredEnv('hand'), desiredEnv('fresh')],
+    live: [liveEnv('hand', 'env_1', { managed: false })],
+    actions: { fresh: 'create' },
+    blocked: [['unmanaged_conflict', 'hand']],
+    check: (plan) => expect(plan.blocked[0]?.hint).toContain('envsync plan --adopt'),
+  },
+  {
+    name: '--adopt, unmanaged env equal to its file: adopt with no field changes',
+    desired: [desiredEnv('hand', { config: PANDAS })],
+    live: [liveEnv('hand', 'env_1', { managed: false, config: PANDAS })],
+    options: { adopt: true },
+    actions: { hand: 'adopt' },
+    check: (plan) => {
+      expect(plan.actions[0]?.changes).toEqual([]);
+      expect(plan.live.map((f) => f.id)).toEqual(['env_1']);
+    },
+  },
+  {
+    name: '--adopt, unmanaged env differs: adopt carries the changes',
+    desired: [desiredEnv('hand', { config: PANDAS })],
+    live: [liveEnv('hand', 'env_1', { managed: false, config: {}, description: 'by hand' })],
+    options: { adopt: true },
+    actions: { hand: 'adopt' },
+    changes: {
+      hand: [
+        { op: 'set', path: 'description', before: 'by hand', after: 'hand env' },
+        { op: 'add', path: 'config.packages.pip', value: 'pandas==2.2.0' },
+      ],
+    },
+  },
+  {
+    name: '--adopt with a type change: recreate marked adopted',
+    desired: [desiredEnv('hand', { config: SELF_HOSTED })],
+    live: [liveEnv('hand', 'env_1', { managed: false, config: PANDAS })],
+    options: { adopt: true },
+    actions: { hand: 'recreate' },
+    check: (plan) => {
+      const a = plan.actions[0];
+      expect(a?.kind === 'recreate' && [a.adopted, a.reason]).toEqual([true, 'type_change']);
+      expect(a?.drift).toBeNull();
+    },
+  },
+  {
+    name: '--adopt with on_config_change recreate and a differing config: recreate marked adopted',
+    desired: [desiredEnv('hand', { config: PANDAS, lifecycle: recreate })],
+    live: [liveEnv('hand', 'env_1', { managed: false, config: {} })],
+    options: { adopt: true },
+    actions: { hand: 'recreate' },
+    check: (plan) => {
+      const a = plan.actions[0];
+      expect(a?.kind === 'recreate' && [a.adopted, a.reason]).toEqual([true, 'lifecycle']);
+    },
+  },
+  {
+    name: 'managed, no longer desired: archive under its retired name',
+    desired: [],
+    live: [liveEnv('old', 'env_1', { config: PANDAS })],
+    actions: { old: 'archive' },
+    check: (plan) => {
+      const a = plan.actions[0];
+      const archived = retiredName('old', configHash(PANDAS));
+      expect(a?.kind === 'archive' && a.archived_name).toBe(archived);
+      expect(a?.changes).toEqual([{ op: 'set', path: 'name', before: 'old', after: archived }]);
+      expect(plan.absent).toEqual([archived]);
+    },
+  },
+  {
+    name: 'a retired env whose base name is gone: archived under the name it has',
+    desired: [],
+    live: [liveEnv('old~0123abcd', 'env_1')],
+    actions: { 'old~0123abcd': 'archive' },
+    check: (plan) => {
+      const a = plan.actions[0];
+      expect(a?.kind === 'archive' && a.archived_name).toBe('old~0123abcd');
+      expect(plan.absent).toEqual([]);
+    },
+  },
+  {
+    name: 'retired envs are kept when the base file has keep_superseded',
+    desired: [desiredEnv('img', { config: PANDAS, lifecycle: { ...recreate, keep_superseded: true } })],
+    live: [liveEnv('img', 'env_2', { config: PANDAS }), liveEnv('img~0123abcd', 'env_1')],
+    actions: { img: 'noop' },
+  },
+  {
+    name: 'retired envs are left alone when the base file has prevent_archive',
+    desired: [desiredEnv('img', { config: PANDAS, lifecycle: { prevent_archive: true } })],
+    live: [liveEnv('img', 'env_2', { config: PANDAS }), liveEnv('img~0123abcd', 'env_1')],
+    actions: { img: 'noop' },
+  },
+  {
+    name: 'retired env whose base file does not keep superseded ones: archived',
+    desired: [desiredEnv('img', { config: PANDAS, lifecycle: recreate })],
+    live: [liveEnv('img', 'env_2', { config: PANDAS }), liveEnv('img~0123abcd', 'env_1')],
+    actions: { img: 'noop', 'img~0123abcd': 'archive' },
+  },
+  {
+    name: 'unmanaged envs nobody asks for are ignored entirely',
+    desired: [],
+    live: [liveEnv('hand', 'env_1', { managed: false })],
+    actions: {},
+    check: (plan) => {
+      expect(plan.live).toEqual([]);
+      expect(plan.blocked).toEqual([]);
+    },
+  },
+  {
+    name: 'duplicate live names, exactly one managed: the managed one wins',
+    desired: [desiredEnv('data', { config: PANDAS })],
+    live: [liveEnv('data', 'env_1', { managed: false }), liveEnv('data', 'env_2', { config: PANDAS })],
+    actions: { data: 'noop' },
+    check: (plan) => expect(plan.live.map((f) => f.id)).toEqual(['env_2']),
+  },
+  {
+    name: 'duplicate live names, none managed: blocked even with --adopt',
+    desired: [desiredEnv('data')],
+    live: [liveEnv('data', 'env_1', { managed: false }), liveEnv('data', 'env_2', { managed: false })],
+    options: { adopt: true },
+    actions: {},
+    blocked: [['unmanaged_conflict', 'data']],
+  },
+  {
+    name: 'duplicate managed live names nobody asks for: both archived, under distinct names',
+    desired: [],
+    live: [liveEnv('dup', 'env_1'), liveEnv('dup', 'env_2')],
+    actions: { dup: 'archive,archive' },
+    check: (plan) => {
+      const names = plan.actions.map((a) => (a.kind === 'archive' ? a.archived_name : ''));
+      expect(new Set(names).size).toBe(2);
+      expect(names[1]).toMatch(/~[0-9a-f]{8}-2$/);
+    },
+  },
+  {
+    name: 'more archives than --max-archive: one max_archive block, actions still listed',
+    desired: [],
+    live: [liveEnv('a', 'env_1'), liveEnv('b', 'env_2'), liveEnv('c', 'env_3')],
+    options: { maxArchive: 2 },
+    actions: { a: 'archive', b: 'archive', c: 'archive' },
+    blocked: [['max_archive', null]],
+    check: (plan) => expect(plan.blocked[0]?.hint).toContain('--max-archive 3'),
+  },
+  {
+    name: 'archives exactly at --max-archive: not blocked',
+    desired: [],
+    live: [liveEnv('a', 'env_1'), liveEnv('b', 'env_2')],
+    options: { maxArchive: 2 },
+    actions: { a: 'archive', b: 'archive' },
+  },
+  {
+    name: '--max-archive counts recreates that archive, not ones that keep the old env',
+    desired: [
+      desiredEnv('r1', { config: PANDAS, lifecycle: recreate }),
+      desiredEnv('r2', { config: PANDAS, lifecycle: { ...recreate, keep_superseded: true } }),
+    ],
+    live: [liveEnv('r1', 'env_1'), liveEnv('r2', 'env_2'), liveEnv('gone', 'env_3')],
+    options: { maxArchive: 1 },
+    actions: { gone: 'archive', r1: 'recreate', r2: 'recreate' },
+    blocked: [['max_archive', null]],
+    check: (plan) => expect(plan.blocked[0]?.message).toContain('archives 2 environments'),
+  },
+  {
+    name: 'recorded env gone, still desired: create marked drift (missing)',
+    desired: [desiredEnv('data', { config: PANDAS })],
+    live: [],
+    recorded: [recordedEnv('data', 'env_9', PANDAS)],
+    actions: { data: 'create' },
+    drift: ['data'],
+    check: (plan) => {
+      expect(plan.actions[0]?.drift).toMatchObject({
+        kind: 'missing',
+        env_id: 'env_9',
+        observed_hash: configHash(PANDAS),
+      });
+      expect(plan.drift).toEqual([]);
+    },
+  },
+  {
+    name: 'recorded env gone, not desired: a drift finding with no action',
+    desired: [],
+    live: [],
+    recorded: [recordedEnv('old', 'env_9')],
+    actions: {},
+    looseDrift: ['old'],
+    check: (plan) => {
+      expect(plan.summary.drift).toBe(1);
+      expect(plan.drift[0]).toMatchObject({ name: 'old', kind: 'missing', env_id: 'env_9' });
+    },
+  },
+  {
+    name: 'recorded env archived by envsync: no drift',
+    desired: [],
+    live: [],
+    recorded: [recordedEnv('old', 'env_9', {}, { archived: true })],
+    actions: {},
+  },
+  {
+    name: 'recorded env gone but the name is live under another id: drift finding, not lost',
+    desired: [desiredEnv('data', { config: PANDAS })],
+    live: [liveEnv('data', 'env_2', { config: PANDAS })],
+    recorded: [recordedEnv('data', 'env_1', PANDAS), recordedEnv('data', 'env_2', PANDAS)],
+    actions: { data: 'noop' },
+    looseDrift: ['data'],
+  },
+  {
+    name: '--target plans only the named environments',
+    desired: [desiredEnv('a'), desiredEnv('b')],
+    live: [liveEnv('c', 'env_3'), liveEnv('hand', 'env_4', { managed: false })],
+    recorded: [recordedEnv('gone', 'env_9')],
+    options: { targets: ['b', 'c', 'b'] },
+    actions: { b: 'create', c: 'archive' },
+    check: (plan) => expect(plan.options.targets).toEqual(['b', 'c']),
+  },
+  {
+    name: '--target naming nothing desired or live plans nothing',
+    desired: [desiredEnv('a')],
+    live: [liveEnv('b', 'env_2')],
+    options: { targets: ['nope'] },
+    actions: {},
+  },
+  {
+    name: 'a retired name already in use (even by an archived env the changelog knows) gets a -N suffix',
+    desired: [],
+    live: [liveEnv('old', 'env_1', { config: PANDAS })],
+    recorded: [recordedEnv(retiredName('old', configHash(PANDAS)), 'env_0', PANDAS, { archived: true })],
+    actions: { old: 'archive' },
+    check: (plan) => {
+      const a = plan.actions[0];
+      expect(a?.kind === 'archive' && a.archived_name).toBe(`${retiredName('old', configHash(PANDAS))}-2`);
+    },
+  },
+  {
+    name: 'scope is compared only when the file sets it',
+    desired: [
+      desiredEnv('sh', { config: SELF_HOSTED }),
+      desiredEnv('sh2', { config: SELF_HOSTED, scope: 'account' }),
+    ],
+    live: [
+      liveEnv('sh', 'env_1', { config: SELF_HOSTED, scope: 'organization' }),
+      liveEnv('sh2', 'env_2', { config: SELF_HOSTED, scope: 'organization' }),
+    ],
+    actions: { sh: 'noop', sh2: 'update' },
+    changes: { sh2: [{ op: 'set', path: 'scope', before: 'organization', after: 'account' }] },
+  },
+  {
+    name: 'archive of an env whose config drifted carries the drift',
+    desired: [],
+    live: [liveEnv('old', 'env_1', { config: PANDAS, tag: configHash({}) })],
+    actions: { old: 'archive' },
+    drift: ['old'],
+  },
+  {
+    name: 'nothing anywhere: an empty plan',
+    desired: [],
+    live: [],
+    actions: {},
+    check: (plan) => expect(plan.summary).toMatchObject({ create: 0, noop: 0, blocked: 0, drift: 0 }),
+  },
+];

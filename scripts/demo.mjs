@@ -1,7 +1,25 @@
-// npm run demo: the main job on the shipped environments (grows with plan/apply).
-import { spawnSync } from 'node:child_process';
+// npm run demo: the main job on the shipped environments, against the embedded local API, from a clean state.
 
-const r = spawnSync(process.execPath, ['dist/src/cli/bin.js', 'validate', 'environments'], {
-  stdio: 'inherit',
-});
-process.exitCode = r.status ?? 1;
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'dist/src/cli/bin.js');
+rmSync(path.join(root, '.envsync/local'), { recursive: true, force: true });
+
+const steps = [
+  ['validate', 'environments'],
+  ['plan', 'environments', '--local'],
+  ['apply', 'environments', '--local', '--auto-approve'],
+  ['plan', 'environments', '--local'],
+];
+for (const args of steps) {
+  process.stdout.write(`\n$ envsync ${args.join(' ')}\n`);
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write(`demo: \`envsync ${args.join(' ')}\` exited ${r.status}\n`);
+    process.exit(r.status ?? 1);
+  }
+}

@@ -1,7 +1,7 @@
 // What every command receives: the IO edges, the global flags, and the ways to draw text.
 
 import type { Command } from 'commander';
-import { EnvsyncError } from '../errors.js';
+import { EnvsyncError, StalePlanError, ValidationError } from '../errors.js';
 import type { Diagnostic } from '../model.js';
 import { type CliIo, colorEnabled, type Paint, paint } from './io.js';
 
@@ -49,6 +49,8 @@ export function say(ctx: Ctx, text: string): void {
 export function renderError(ctx: Ctx | undefined, io: CliIo, e: unknown, verbose: boolean): number {
   const p = ctx?.err ?? paint(false);
   const lines: string[] = [];
+  if (e instanceof ValidationError) lines.push(formatDiagnostics(e.diagnostics, p), '');
+  if (e instanceof StalePlanError) for (const reason of e.reasons) lines.push(`  - ${reason}`);
   if (e instanceof EnvsyncError) {
     lines.push(`${p.red(p.bold('error'))}: ${e.message}`);
     if (e.location) lines.push(`  --> ${e.location.file}:${e.location.line}:${e.location.column}`);

@@ -1,8 +1,12 @@
 // Wires the commands into commander and maps every outcome to an exit code; the only place that catches.
 
 import { Command, CommanderError } from 'commander';
+import { registerApply } from './apply.js';
 import { type ActionFactory, type Ctx, makeCtx, renderError } from './context.js';
+import { registerEmulator } from './emulator.js';
 import type { CliIo } from './io.js';
+import { registerPlan } from './plan.js';
+import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 
 export const VERSION = '0.1.0';
@@ -40,6 +44,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     };
 
   registerValidate(program, action);
+  registerPlan(program, action);
+  registerApply(program, action);
+  registerStatus(program, action);
+  registerEmulator(program, action);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,175 @@
+// The one adapter that owns HTTP: wraps the official SDK, paces requests, and maps its errors to ApiError.
+
+import Anthropic from '@anthropic-ai/sdk';
+import { ApiError, EnvsyncError } from '../errors.js';
+import type {
+  CreateBody,
+  EnvironmentsApi,
+  ListOptions,
+  LiveEnvironment,
+  Reporter,
+  UpdateBody,
+} from '../model.js';
+import { checkBaseUrl } from './base-url.js';
+import { type RateLimit, realSleep, type Sleep, TokenBucket } from './rate-limit.js';
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  /** From ANTHROPIC_API_KEY only; never logged. */
+  apiKey: string | undefined;
+  /** What the changelog and plans call this API; defaults to the base URL. */
+  target?: string;
+  /** Absent: no pacing (the server's 429s still slow the run down). */
+  rateLimit?: RateLimit | undefined;
+  reporter: Reporter;
+  /** Per request; the default suits a real API. */
+  timeoutMs?: number;
+  /** Connection errors and 5xx on idempotent calls are retried this many times by the SDK. */
+  maxRetries?: number;
+  now?: () => number;
+  sleep?: Sleep;
+}
+
+/** How many 429s one request may wait out before its caller sees the error. */
+const MAX_RATE_LIMIT_WAITS = 20;
+
+function retryAfterMs(headers: Headers): number | undefined {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (ms > 0) return ms;
+  const seconds = Number(headers.get('retry-after'));
+  if (seconds > 0) return seconds * 1000;
+  return undefined;
+}
+
+/**
+ * A fetch that waits for a rate-limit token before each request, waits out 429s (honouring
+ * retry-after, pausing every other request of the same class too), and reports each request.
+ */
+function pacedFetch(options: ApiClientOptions): typeof fetch {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const buckets = options.rateLimit
+    ? {
+        write: new TokenBucket(options.rateLimit.writesPerMinute, now, sleep),
+        read: new TokenBucket(options.rateLimit.readsPerMinute, now, sleep),
+      }
+    : undefined;
+  return async (input, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const bucket = buckets ? (method === 'GET' ? buckets.read : buckets.write) : undefined;
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    for (let attempt = 0; ; attempt++) {
+      await bucket?.take();
+      const start = now();
+      const response = await fetch(input, init);
+      options.reporter.event({
+        type: 'request',
+        method,
+        path: url.pathname + url.search,
+        status: response.status,
+        request_id: response.headers.get('request-id'),
+        ms: now() - start,
+      });
+      if (response.status !== 429 || attempt >= MAX_RATE_LIMIT_WAITS) return response;
+      const wait = retryAfterMs(response.headers) ?? Math.min(500 * 2 ** attempt, 8000);
+      await response.body?.cancel();
+      if (bucket) bucket.pause(now() + wait);
+      else await sleep(wait);
+    }
+  };
+}
+
+/** Turns whatever the SDK threw into an ApiError; connection-level failures get status null (ambiguous). */
+export function toApiError(e: unknown, what: string): EnvsyncError {
+  if (e instanceof EnvsyncError) return e;
+  if (e instanceof Anthropic.APIError) {
+    if (e.status === undefined) {
+      const timeout = e instanceof Anthropic.APIConnectionTimeoutError;
+      return new ApiError(
+        `${what}: ${timeout ? 'request timed out' : 'connection failed'} (${e.message})`,
+        { status: null, type: null, errorCode: null, requestId: null },
+        {
+          hint: 'check the network and the base URL; envsync will reconcile anything half-done on the next run',
+          cause: e,
+        },
+      );
+    }
+    const message = e.apiMessage ?? e.message;
+    return new ApiError(
+      `${what}: ${e.status} ${e.type ?? 'error'}${e.errorCode ? ` (${e.errorCode})` : ''}: ${message}`,
+      { status: e.status, type: e.type, errorCode: e.errorCode, requestId: e.requestID ?? null },
+      { hint: hintFor(e.status), cause: e },
+    );
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new ApiError(
+    `${what}: ${message}`,
+    { status: null, type: null, errorCode: null, requestId: null },
+    { cause: e },
+  );
+}
+
+function hintFor(status: number): string | undefined {
+  if (status === 401) return 'check ANTHROPIC_API_KEY';
+  if (status === 403) return 'the API key lacks permission for Managed Agents environments';
+  if (status === 429) return 'the API kept rate-limiting; lower --parallelism or --rate-limit';
+  if (status >= 500) return 'the API had a problem; run the command again';
+  return undefined;
+}
+
+function toLive(env: Anthropic.Beta.Environments.BetaEnvironment): LiveEnvironment {
+  return env as LiveEnvironment;
+}
+
+export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
+  const baseURL = checkBaseUrl(options.baseUrl);
+  const target = options.target ?? baseURL;
+  if (!options.apiKey) {
+    throw new EnvsyncError('no_api_key', 'ANTHROPIC_API_KEY is not set', {
+      hint: 'export ANTHROPIC_API_KEY, or try envsync against the embedded local API with --local',
+    });
+  }
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    authToken: null,
+    baseURL,
+    maxRetries: options.maxRetries ?? 2,
+    timeout: options.timeoutMs ?? 90_000,
+    fetch: pacedFetch(options),
+  });
+  const environments = client.beta.environments;
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toApiError(e, what);
+    }
+  };
+
+  return {
+    target,
+    async *listAll(list: ListOptions = {}) {
+      const pages = environments.list({
+        limit: list.limit ?? 1000,
+        include_archived: list.includeArchived ?? false,
+      });
+      try {
+        for await (const env of pages) yield toLive(env);
+      } catch (e) {
+        throw toApiError(e, 'list environments');
+      }
+    },
+    // A create is never retried blindly: a lost response may have created it (DESIGN §7); apply decides.
+    create: (body: CreateBody) =>
+      call(`create ${body.name}`, async () => toLive(await environments.create(body, { maxRetries: 0 }))),
+    retrieve: (id: string) => call(`retrieve ${id}`, async () => toLive(await environments.retrieve(id))),
+    update: (id: string, body: UpdateBody) =>
+      call(`update ${id}`, async () => toLive(await environments.update(id, body))),
+    archive: (id: string) => call(`archive ${id}`, async () => toLive(await environments.archive(id))),
+    delete: (id: string) =>
+      call(`delete ${id}`, async () => {
+        const r = await environments.delete(id);
+        return { id: r.id, type: r.type };
+      }),
+  };
+}

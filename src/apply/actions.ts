@@ -1,0 +1,245 @@
+// Carries out one plan action against the API and records what it did; the only place that writes environments.
+
+import { isManaged, liveHash, ownershipTags, taggedHash, userMetadata } from '../api/ownership.js';
+import { ApiError, EnvsyncError } from '../errors.js';
+import { normalizeConfig } from '../hash/config-hash.js';
+import type {
+  AdoptAction,
+  ArchiveAction,
+  CreateAction,
+  CreateBody,
+  DesiredPayload,
+  LiveEnvironment,
+  LiveFingerprint,
+  RecreateAction,
+  UpdateAction,
+  UpdateBody,
+} from '../model.js';
+import { type ApplyDeps, record } from './context.js';
+
+/** How many times a create whose outcome was unknown, and that is not found afterwards, is tried. */
+const CREATE_ATTEMPTS = 3;
+
+function createBody(d: DesiredPayload): CreateBody {
+  return {
+    name: d.name,
+    description: d.description,
+    metadata: { ...d.metadata, ...ownershipTags(d.config_hash) },
+    config: d.config,
+    ...(d.scope ? { scope: d.scope } : {}),
+  };
+}
+
+/** The metadata patch from live to desired: new values, and null for every user key to delete. */
+function metadataPatch(live: Record<string, string>, d: DesiredPayload): Record<string, string | null> {
+  const patch: Record<string, string | null> = {};
+  for (const key of Object.keys(userMetadata(live))) if (!(key in d.metadata)) patch[key] = null;
+  return { ...patch, ...d.metadata, ...ownershipTags(d.config_hash) };
+}
+
+async function findLiveByName(deps: ApplyDeps, name: string): Promise<LiveEnvironment | undefined> {
+  for await (const env of deps.api.listAll()) if (env.name === name) return env;
+  return undefined;
+}
+
+/**
+ * Creates an environment without ever making two: when the response is lost (connection error, 5xx, 429,
+ * or a 409 that may be the SDK's own retry colliding with its first attempt), it looks the name up and
+ * accepts an environment carrying this config's hash tag as the one it made.
+ */
+export async function createSafely(deps: ApplyDeps, d: DesiredPayload): Promise<LiveEnvironment> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+    try {
+      return await deps.api.create(createBody(d));
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      const uncertain = e.status === null || e.status === 409 || e.status === 429 || e.status >= 500;
+      if (!uncertain) throw e;
+      lastError = e;
+      const found = await findLiveByName(deps, d.name);
+      if (found && isManaged(found) && taggedHash(found) === d.config_hash) {
+        deps.reporter.event({
+          type: 'notice',
+          message: `${d.name}: the create's response was lost; found ${found.id} and kept it`,
+        });
+        return found;
+      }
+      if (found) {
+        throw new EnvsyncError('name_taken', `${d.name}: the name was taken by ${found.id} while applying`, {
+          hint: 'run `envsync plan` again to see it',
+          cause: e,
+        });
+      }
+      if (e.status === 409) {
+        throw new EnvsyncError(
+          'name_taken',
+          `${d.name}: the API says the name is taken, but no live environment has it`,
+          {
+            hint: 'an archived environment may hold the name; rename that one or this one',
+            cause: e,
+          },
+        );
+      }
+    }
+  }
+  throw lastError;
+}
+
+/** Compare-and-swap as far as the API allows: refuse if the environment changed since the plan saw it. */
+async function checkUnchanged(
+  deps: ApplyDeps,
+  id: string,
+  seen: LiveFingerprint | undefined,
+): Promise<LiveEnvironment> {
+  const current = await deps.api.retrieve(id);
+  if (seen && current.updated_at !== seen.updated_at) {
+    throw new EnvsyncError(
+      'changed_since_plan',
+      `${current.name} (${id}) changed since the plan was made (updated ${current.updated_at})`,
+      {
+        hint: 'run `envsync plan` again',
+      },
+    );
+  }
+  if (current.archived_at) {
+    throw new EnvsyncError(
+      'archived_since_plan',
+      `${current.name} (${id}) was archived since the plan was made`,
+      {
+        hint: 'run `envsync plan` again',
+      },
+    );
+  }
+  return current;
+}
+
+/** Renames an environment, falling back to a name with its ID's tail if the first choice is taken. */
+async function renameTo(deps: ApplyDeps, env: LiveEnvironment, name: string): Promise<LiveEnvironment> {
+  if (env.name === name) return env;
+  try {
+    return await deps.api.update(env.id, { name });
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 409) throw e;
+    return await deps.api.update(env.id, { name: `${name}-${env.id.slice(-6)}` });
+  }
+}
+
+function recordConfigOf(d: DesiredPayload) {
+  return {
+    name: d.name,
+    config_hash: d.config_hash,
+    config: d.config,
+    description: d.description,
+    metadata: d.metadata,
+    source: d.source,
+  };
+}
+
+export async function runCreate(deps: ApplyDeps, action: CreateAction): Promise<string> {
+  const env = await createSafely(deps, action.desired);
+  record(deps, { op: 'create', env_id: env.id, ...recordConfigOf(action.desired) });
+  return env.id;
+}
+
+/** Update in place (or adopt: the same write, which also puts the ownership tags on). */
+export async function runUpdate(
+  deps: ApplyDeps,
+  action: UpdateAction | AdoptAction,
+  seen: LiveFingerprint | undefined,
+): Promise<string> {
+  const current = await checkUnchanged(deps, action.env_id, seen);
+  const d = action.desired;
+  const body: UpdateBody = {
+    description: d.description,
+    metadata: metadataPatch(current.metadata, d),
+    ...(liveHash(current) !== d.config_hash ? { config: d.config } : {}),
+    ...(d.scope ? { scope: d.scope } : {}),
+  };
+  const updated = await deps.api.update(current.id, body);
+  record(deps, { op: action.kind, env_id: updated.id, ...recordConfigOf(d) });
+  return updated.id;
+}
+
+/**
+ * Recreate (DESIGN §6): free the name by renaming the old environment, create the new one, then archive
+ * the old one unless it is kept. If the create fails, the old one gets its name back and keeps serving.
+ */
+export async function runRecreate(
+  deps: ApplyDeps,
+  action: RecreateAction,
+  seen: LiveFingerprint | undefined,
+): Promise<string> {
+  const old = await checkUnchanged(deps, action.env_id, seen);
+  const renamed = await renameTo(deps, old, action.superseded_name);
+  let created: LiveEnvironment;
+  try {
+    created = await createSafely(deps, action.desired);
+  } catch (e) {
+    try {
+      await deps.api.update(old.id, { name: old.name });
+    } catch (restoreError) {
+      throw new EnvsyncError(
+        'recreate_failed',
+        `${old.name}: the create failed and ${old.id} could not get its name back (it is now ${renamed.name})`,
+        {
+          hint: `rename ${old.id} to ${old.name} by hand, then run apply again`,
+          cause: restoreError,
+        },
+      );
+    }
+    throw e;
+  }
+  record(deps, { op: 'recreate', env_id: created.id, replaces: old.id, ...recordConfigOf(action.desired) });
+  const oldRecord = {
+    env_id: old.id,
+    name: renamed.name,
+    config_hash: liveHash(old),
+    config: normalizeConfig(old.config),
+    description: old.description,
+    metadata: userMetadata(old.metadata),
+  };
+  if (action.keep_superseded) {
+    record(deps, {
+      op: 'update',
+      ...oldRecord,
+      detail: `superseded by ${created.id}; kept as ${renamed.name}`,
+    });
+  } else {
+    await archiveQuietly(deps, old.id);
+    record(deps, { op: 'archive', ...oldRecord, detail: `superseded by ${created.id}` });
+  }
+  return created.id;
+}
+
+/** Archives; an environment that is already archived counts as done. */
+async function archiveQuietly(deps: ApplyDeps, id: string): Promise<void> {
+  try {
+    await deps.api.archive(id);
+  } catch (e) {
+    if (e instanceof ApiError && e.errorCode === 'environment_archived') return;
+    throw e;
+  }
+}
+
+export async function runArchive(
+  deps: ApplyDeps,
+  action: ArchiveAction,
+  seen: LiveFingerprint | undefined,
+): Promise<string> {
+  const current = await checkUnchanged(deps, action.env_id, seen);
+  // Rename first: an archived environment cannot be updated, and the name should be free for reuse.
+  const renamed = await renameTo(deps, current, action.archived_name);
+  await archiveQuietly(deps, current.id);
+  record(deps, {
+    op: 'archive',
+    env_id: current.id,
+    name: renamed.name,
+    config_hash: liveHash(current),
+    config: normalizeConfig(current.config),
+    description: current.description,
+    metadata: userMetadata(current.metadata),
+    detail: `no longer desired (was ${current.name})`,
+  });
+  return current.id;
+}

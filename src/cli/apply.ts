@@ -1,0 +1,135 @@
+// `envsync apply [DIR]` / `apply --plan FILE`: plan (or load a saved plan), confirm, apply, record.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { actorFrom, gitCommit } from '../apply/context.js';
+import { applySummaryLine } from '../apply/execute.js';
+import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
+import type { Plan } from '../model.js';
+import { parsePlanFile } from '../plan/plan-file.js';
+import { planHasChanges } from '../plan/planner.js';
+import { renderPlanText } from '../plan/render-text.js';
+import { ApplySession, loadDesiredOrThrow, staleReasons } from '../workflow/session.js';
+import type { ActionFactory, Ctx } from './context.js';
+import { cliReporter } from './reporter.js';
+import {
+  addPlanFlags,
+  changelogPath,
+  connectFrom,
+  intOption,
+  planSettings,
+  rateLimitOption,
+  warnAboutWarnings,
+} from './shared.js';
+
+function changeCount(plan: Plan): number {
+  return plan.actions.filter((a) => a.kind !== 'noop').length;
+}
+
+/** Asks on the terminal; only an explicit yes applies. */
+async function confirm(ctx: Ctx, question: string): Promise<boolean> {
+  ctx.io.stderr.write(question);
+  const rl = createInterface({ input: ctx.io.stdin, terminal: false });
+  const answer = await new Promise<string>((resolve) => {
+    rl.once('line', resolve);
+    rl.once('close', () => resolve(''));
+  });
+  rl.close();
+  return /^\s*(y|yes)\s*$/i.test(answer);
+}
+
+function readPlan(ctx: Ctx, file: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(ctx.io.cwd, file), 'utf8');
+  } catch {
+    throw new EnvsyncError('no_plan_file', `cannot read the plan file ${file}`, {
+      hint: 'make one with `envsync plan --out FILE`',
+    });
+  }
+  return parsePlanFile(text, file);
+}
+
+async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
+  const saved = opts.plan ? readPlan(ctx, opts.plan as string) : undefined;
+  const desired = saved ? undefined : loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
+  if (desired) warnAboutWarnings(ctx, desired);
+  const reporter = cliReporter(ctx);
+  const conn = await connectFrom(ctx, reporter, opts.rateLimit as never);
+  try {
+    const session = await ApplySession.open({
+      api: conn.api,
+      changelogPath: changelogPath(ctx, conn),
+      reporter,
+      identity: {
+        actor: actorFrom(ctx.io.env),
+        git_commit: gitCommit(path.resolve(ctx.io.cwd, dir)),
+        target: conn.api.target,
+      },
+      now: () => new Date(),
+    });
+    try {
+      let plan: Plan;
+      if (saved) {
+        plan = saved;
+        const reasons = staleReasons(plan, session.live, conn.api.target);
+        if (reasons.length > 0) throw new StalePlanError(reasons);
+      } else {
+        plan = session.plan(desired as NonNullable<typeof desired>, planSettings(opts));
+      }
+      ctx.io.stdout.write(renderPlanText(plan, ctx.out));
+      if (plan.blocked.length > 0) throw new BlockedError(plan.blocked);
+      if (!planHasChanges(plan)) return 0;
+      if (!saved && !opts.autoApprove) {
+        if (!ctx.io.stdinIsTTY) {
+          throw new EnvsyncError(
+            'not_approved',
+            'refusing to apply without confirmation: stdin is not a terminal',
+            {
+              hint: 'review the plan, then run again with --auto-approve (as CI does)',
+            },
+          );
+        }
+        const n = changeCount(plan);
+        if (!(await confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `))) {
+          ctx.io.stderr.write('Apply cancelled; nothing was changed.\n');
+          return 0;
+        }
+        await session.checkFresh(plan);
+      }
+      const result = await session.apply(plan, opts.parallelism as number);
+      for (const f of result.failed) {
+        ctx.io.stderr.write(
+          `${ctx.err.red('error')}: ${f.message}\n${f.hint ? `  ${ctx.err.cyan('hint')}: ${f.hint}\n` : ''}`,
+        );
+      }
+      const line = applySummaryLine(result);
+      ctx.io.stdout.write(`\n${result.failed.length > 0 ? ctx.out.red(line) : ctx.out.green(line)}\n`);
+      if (result.failed.length > 0) {
+        ctx.io.stderr.write(
+          'Run `envsync plan` to see what is left; everything that did change is in the changelog.\n',
+        );
+        return 1;
+      }
+      return 0;
+    } finally {
+      session.close();
+    }
+  } finally {
+    await conn.close();
+  }
+}
+
+export function registerApply(program: Command, action: ActionFactory): void {
+  const command = program
+    .command('apply')
+    .description('apply the plan: make the live environments match the files, recording every change')
+    .argument('[dir]', 'directory of environment files', 'environments')
+    .option('--plan <file>', 'apply exactly this saved plan (from `plan --out`), if nothing changed since')
+    .option('--auto-approve', 'do not ask for confirmation (for CI)')
+    .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
+    .addOption(rateLimitOption());
+  addPlanFlags(command).action(action((ctx, [dir], opts) => runApply(ctx, dir ?? 'environments', opts)));
+}

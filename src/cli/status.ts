@@ -1,0 +1,102 @@
+// `envsync status [DIR]`: for each desired name, the env ID to use and whether it is in sync.
+
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import { shortHash } from '../hash/config-hash.js';
+import type { Plan } from '../model.js';
+import { loadDesiredOrThrow, planOnly } from '../workflow/session.js';
+import type { ActionFactory, Ctx } from './context.js';
+import { cliReporter } from './reporter.js';
+import { changelogPath, connectFrom, planSettings } from './shared.js';
+
+export type StatusState = 'in_sync' | 'pending' | 'drift' | 'missing' | 'unmanaged';
+
+export interface StatusRow {
+  name: string;
+  env_id: string | null;
+  config_hash: string | null;
+  desired_hash: string;
+  state: StatusState;
+  file: string;
+}
+
+/** Reads each desired name's state off a plan: what the planner would do says how far live is from the files. */
+export function statusRows(
+  plan: Plan,
+  desired: { name: string; config_hash: string; source: { file: string; line: number } }[],
+): StatusRow[] {
+  const actions = new Map(plan.actions.map((a) => [a.name, a]));
+  const live = new Map(plan.live.map((l) => [l.name, l]));
+  const blocked = new Set(plan.blocked.filter((b) => b.rule === 'unmanaged_conflict').map((b) => b.name));
+  return desired.map((d) => {
+    const action = actions.get(d.name);
+    const fp = live.get(d.name);
+    let state: StatusState;
+    if (blocked.has(d.name)) state = 'unmanaged';
+    else if (!action || action.kind === 'create') state = 'missing';
+    else if (action.drift) state = 'drift';
+    else if (action.kind === 'noop') state = 'in_sync';
+    else state = 'pending';
+    return {
+      name: d.name,
+      env_id: state === 'missing' ? null : (fp?.id ?? (action && 'env_id' in action ? action.env_id : null)),
+      config_hash: state === 'missing' ? null : (fp?.config_hash ?? null),
+      desired_hash: d.config_hash,
+      state,
+      file: `${d.source.file}:${d.source.line}`,
+    };
+  });
+}
+
+const LABEL: Record<StatusState, string> = {
+  in_sync: 'in sync',
+  pending: 'pending',
+  drift: 'drift',
+  missing: 'missing',
+  unmanaged: 'unmanaged',
+};
+
+async function runStatus(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
+  const desired = loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
+  const reporter = cliReporter(ctx);
+  const conn = await connectFrom(ctx, reporter, undefined);
+  try {
+    const { plan } = await planOnly(desired, {
+      api: conn.api,
+      changelogPath: changelogPath(ctx, conn),
+      reporter,
+      settings: planSettings({ maxArchive: Number.MAX_SAFE_INTEGER }),
+    });
+    const rows = statusRows(plan, desired.environments).sort((a, b) => a.name.localeCompare(b.name));
+    if (opts.format === 'json') {
+      ctx.io.stdout.write(
+        `${JSON.stringify({ format_version: 1, target: plan.target, environments: rows }, null, 2)}\n`,
+      );
+      return 0;
+    }
+    const p = ctx.out;
+    const width = Math.max(4, ...rows.map((r) => r.name.length));
+    const colour = (s: StatusState) => (s === 'in_sync' ? p.green : s === 'pending' ? p.yellow : p.red);
+    ctx.io.stdout.write(
+      `${p.bold(`${'NAME'.padEnd(width)}  ${'ENV ID'.padEnd(28)}  ${'HASH'.padEnd(8)}  STATE`)}\n`,
+    );
+    for (const r of rows) {
+      const hash = r.config_hash ? shortHash(r.config_hash) : '-';
+      ctx.io.stdout.write(
+        `${r.name.padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(LABEL[r.state])}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await conn.close();
+  }
+}
+
+export function registerStatus(program: Command, action: ActionFactory): void {
+  program
+    .command('status')
+    .description('for each environment file: the live env ID, its config hash, and whether it is in sync')
+    .argument('[dir]', 'directory of environment files', 'environments')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(action((ctx, [dir], opts) => runStatus(ctx, dir ?? 'environments', opts)));
+}

@@ -1,0 +1,41 @@
+// Reads a saved plan (`plan --out`) back, refusing anything that is not a plan this version can run.
+
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import planSchema from '../../schema/plan.schema.json' with { type: 'json' };
+import { EnvsyncError } from '../errors.js';
+import type { Plan } from '../model.js';
+
+let compiled: ValidateFunction | undefined;
+
+export function parsePlanFile(text: string, file: string): Plan {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new EnvsyncError('invalid_plan', `${file} is not JSON: ${(e as Error).message}`, {
+      hint: 'make a plan file with `envsync plan --out FILE`',
+    });
+  }
+  const version = (value as { format_version?: unknown } | null)?.format_version;
+  if (version !== 1) {
+    throw new EnvsyncError(
+      'invalid_plan',
+      `${file} has format_version ${JSON.stringify(version)}; this envsync reads 1`,
+      {
+        hint: 'plan again with this version of envsync',
+      },
+    );
+  }
+  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(planSchema);
+  if (!compiled(value)) {
+    const first = compiled.errors?.[0];
+    throw new EnvsyncError(
+      'invalid_plan',
+      `${file} is not a valid plan: ${first?.instancePath || '/'} ${first?.message ?? ''}`.trim(),
+      {
+        hint: 'a saved plan must be used as `plan --out` wrote it',
+      },
+    );
+  }
+  return value as Plan;
+}

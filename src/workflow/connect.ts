@@ -1,0 +1,59 @@
+// Connects to an Environments API: the real one (key from ANTHROPIC_API_KEY) or the embedded local one (--local).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
+import { createApiClient } from '../api/client.js';
+import { ANTHROPIC_RATE_LIMIT, type RateLimit } from '../api/rate-limit.js';
+import { startEmulator } from '../emulator/index.js';
+import type { EnvironmentsApi, Reporter } from '../model.js';
+
+export const LOCAL_DIR = '.envsync/local';
+export const DEFAULT_CHANGELOG = '.envsync/changelog.jsonl';
+
+export interface ConnectOptions {
+  local: boolean;
+  baseUrl: string | undefined;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  reporter: Reporter;
+  /** `--rate-limit`; absent: the documented limits for the Anthropic API, none elsewhere. */
+  rateLimit: RateLimit | undefined;
+}
+
+export interface Connection {
+  api: EnvironmentsApi;
+  /** Where the changelog goes unless --changelog says otherwise. */
+  defaultChangelog: string;
+  close(): Promise<void>;
+}
+
+/** Starts the local API in-process with its state (and its own changelog) under .envsync/local/. */
+async function connectLocal(options: ConnectOptions): Promise<Connection> {
+  const dir = path.join(options.cwd, LOCAL_DIR);
+  mkdirSync(dir, { recursive: true });
+  // Local state is scratch: keep it out of git without asking the user to edit their .gitignore.
+  writeFileSync(path.join(dir, '.gitignore'), '*\n');
+  const emulator = await startEmulator({ port: 0, statePath: path.join(dir, 'state.json') });
+  const api = createApiClient({
+    baseUrl: emulator.url,
+    apiKey: 'local-emulator-key',
+    // The port changes every run; plans and the changelog name the local API by its place instead.
+    target: `local:${LOCAL_DIR}`,
+    rateLimit: options.rateLimit,
+    reporter: options.reporter,
+  });
+  return { api, defaultChangelog: path.join(dir, 'changelog.jsonl'), close: () => emulator.close() };
+}
+
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  if (options.local) return connectLocal(options);
+  const baseUrl = options.baseUrl ?? options.env.ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URL;
+  const api = createApiClient({
+    baseUrl,
+    apiKey: options.env.ANTHROPIC_API_KEY,
+    rateLimit: options.rateLimit ?? (isAnthropicApi(baseUrl) ? ANTHROPIC_RATE_LIMIT : undefined),
+    reporter: options.reporter,
+  });
+  return { api, defaultChangelog: path.join(options.cwd, DEFAULT_CHANGELOG), close: async () => {} };
+}

@@ -1,7 +1,8 @@
 // A lock file next to the changelog, so two applies never write at once; a dead holder's lock is taken over.
 
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { kill, pid } from 'node:process';
 import { EnvsyncError } from '../errors.js';
 
@@ -41,6 +42,7 @@ export function acquireLock(changelogPath: string, now: () => Date = () => new D
   const file = `${changelogPath}.lock`;
   const mine: LockInfo = { pid, host: hostname(), started_at: now().toISOString() };
   let tookOverFrom: LockInfo | undefined;
+  mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${JSON.stringify(mine)}\n`, { flag: 'wx' });

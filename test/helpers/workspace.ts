@@ -1,0 +1,106 @@
+// A temporary project (environment files + changelog) and an emulator to plan and apply it against.
+
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import type { ChangelogEntry } from '../../src/model.js';
+import { baseEnv, type CliResult, type RunOptions, runCli, spawnCli, tempDir } from './cli.js';
+
+export const TEST_KEY = 'sk-ant-test-4f7c2b9e1d';
+
+export class Workspace {
+  readonly envDir: string;
+  readonly changelog: string;
+  readonly statePath: string;
+
+  private constructor(
+    readonly dir: string,
+    public emu: RunningEmulator,
+  ) {
+    this.envDir = path.join(dir, 'environments');
+    this.changelog = path.join(dir, '.envsync/changelog.jsonl');
+    this.statePath = statePathIn(dir);
+    mkdirSync(this.envDir);
+  }
+
+  /** The emulator keeps its state in the workspace, so it can be restarted with other options. */
+  static async start(options: EmulatorOptions = {}): Promise<Workspace> {
+    const dir = tempDir('envsync-ws-');
+    return new Workspace(dir, await startEmulator({ ...options, statePath: statePathIn(dir) }));
+  }
+
+  /** Restarts the emulator on the same state with new options (e.g. without faults, to inspect). */
+  async restart(options: EmulatorOptions = {}): Promise<void> {
+    await this.emu.close();
+    this.emu = await startEmulator({ ...options, statePath: this.statePath });
+  }
+
+  /** Writes (or with null, deletes) environment files. */
+  files(files: Record<string, string | null>): this {
+    for (const [name, text] of Object.entries(files)) {
+      const file = path.join(this.envDir, name);
+      if (text === null) rmSync(file, { force: true });
+      else writeFileSync(file, text);
+    }
+    return this;
+  }
+
+  sdk(): Anthropic {
+    return new Anthropic({ apiKey: TEST_KEY, baseURL: this.emu.url, maxRetries: 0 });
+  }
+
+  private env(): Record<string, string | undefined> {
+    return baseEnv({ ANTHROPIC_API_KEY: TEST_KEY });
+  }
+
+  /** Runs envsync in-process against this workspace's emulator. */
+  cli(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<CliResult> {
+    return runCli(['--base-url', this.emu.url, ...args], { cwd: this.dir, env: this.env(), ...options });
+  }
+
+  /** Runs the built binary as a child process. */
+  spawn(args: string[]): Promise<CliResult> {
+    return spawnCli(['--base-url', this.emu.url, ...args], { cwd: this.dir, env: this.env() });
+  }
+
+  entries(): ChangelogEntry[] {
+    let text = '';
+    try {
+      text = readFileSync(this.changelog, 'utf8');
+    } catch {
+      return [];
+    }
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ChangelogEntry);
+  }
+
+  async live(includeArchived = false) {
+    const out = [];
+    for await (const env of this.sdk().beta.environments.list({
+      limit: 1000,
+      include_archived: includeArchived,
+    }))
+      out.push(env);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.emu.close();
+  }
+}
+
+function statePathIn(dir: string): string {
+  return path.join(dir, 'emulator-state.json');
+}
+
+/** A small valid environment file. */
+export function envFile(name: string, extra = ''): string {
+  return `name: ${name}\n${extra}`;
+}
+
+export function pipEnv(name: string, packages: string[], extra = ''): string {
+  return `name: ${name}\n${extra}config:\n  type: cloud\n  packages:\n    pip: [${packages.join(', ')}]\n`;
+}

@@ -1,0 +1,142 @@
+// `envsync emulator`: serve the local Environments API on 127.0.0.1 until SIGINT or SIGTERM.
+
+import type { Command } from 'commander';
+import type { EmulatorOptions } from '../emulator/index.js';
+import { startEmulator } from '../emulator/index.js';
+import { EnvsyncError } from '../errors.js';
+import { type ActionFactory, type Ctx, say } from './context.js';
+
+export const DEFAULT_EMULATOR_PORT = 4010;
+
+function badFlag(flag: string, value: unknown, expected: string, hint: string): EnvsyncError {
+  return new EnvsyncError('invalid_flag', `${flag}: ${expected}, got ${JSON.stringify(value)}`, { hint });
+}
+
+function integer(flag: string, raw: string, min: number, max: number, hint: string): number {
+  const n = /^-?[0-9]+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw badFlag(flag, raw, `expected a whole number from ${min} to ${max}`, hint);
+  }
+  return n;
+}
+
+function fraction(flag: string, raw: string): number {
+  const n = /^[0-9]*\.?[0-9]+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!(n >= 0 && n <= 1)) {
+    throw badFlag(flag, raw, 'expected a rate from 0 to 1', `e.g. ${flag} 0.1 for one request in ten`);
+  }
+  return n;
+}
+
+/** Turns the command's raw flag strings into emulator options; every bad value is an error with a hint. */
+export function emulatorOptions(opts: Record<string, unknown>): EmulatorOptions {
+  const out: EmulatorOptions = {};
+  const str = (key: string) => (typeof opts[key] === 'string' ? (opts[key] as string) : undefined);
+  const port = str('port') ?? String(DEFAULT_EMULATOR_PORT);
+  out.port = integer('--port', port, 0, 65535, 'use --port 0 to pick a free port');
+  const state = str('state');
+  if (state !== undefined) out.statePath = state;
+  const apiKey = str('apiKey');
+  if (apiKey !== undefined) {
+    if (apiKey === '')
+      throw badFlag('--api-key', apiKey, 'expected a key', 'leave the flag out to accept any key');
+    out.apiKey = apiKey;
+  }
+  const latency = str('latency');
+  if (latency !== undefined) {
+    out.latencyMs = integer(
+      '--latency',
+      latency,
+      0,
+      600_000,
+      'milliseconds added to every request, e.g. --latency 50',
+    );
+  }
+  const seed = str('seed');
+  if (seed !== undefined) {
+    out.seed = integer('--seed', seed, 0, Number.MAX_SAFE_INTEGER, 'any whole number, e.g. --seed 42');
+  }
+  const rate = str('rateLimit');
+  if (rate !== undefined) {
+    const match = /^\s*([0-9]+)\s*,\s*([0-9]+)\s*$/.exec(rate);
+    const [w, r] = [Number(match?.[1]), Number(match?.[2])];
+    if (!match || !(w >= 1) || !(r >= 1) || !Number.isSafeInteger(w) || !Number.isSafeInteger(r)) {
+      throw badFlag(
+        '--rate-limit',
+        rate,
+        'expected WRITES,READS per minute, both at least 1',
+        'the Anthropic API allows --rate-limit 60,600',
+      );
+    }
+    out.rateLimit = { writesPerMinute: w, readsPerMinute: r };
+  }
+  const failRate = str('failRate');
+  if (failRate !== undefined) out.failRate = fraction('--fail-rate', failRate);
+  const dropRate = str('dropRate');
+  if (dropRate !== undefined) out.dropRate = fraction('--drop-rate', dropRate);
+  const scope = str('nameScope');
+  if (scope !== undefined) {
+    if (scope !== 'all' && scope !== 'active') {
+      throw badFlag(
+        '--name-scope',
+        scope,
+        'expected "all" or "active"',
+        '"all" (the default) keeps names of archived environments taken, like the API',
+      );
+    }
+    out.nameScope = scope;
+  }
+  return out;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.once('SIGINT', on);
+    process.once('SIGTERM', on);
+  });
+}
+
+/** Serves until `until` resolves (by default: the first SIGINT or SIGTERM), then closes cleanly. */
+export async function runEmulator(
+  ctx: Ctx,
+  options: EmulatorOptions,
+  until: () => Promise<unknown> = untilSignal,
+): Promise<number> {
+  const emulator = await startEmulator(options);
+  const stop = until();
+  // The first stdout line is a contract: scripts and tests read the URL from it.
+  ctx.io.stdout.write(`listening on ${emulator.url}\n`);
+  const notes = [
+    options.statePath ? `state in ${options.statePath}` : 'state in memory only',
+    options.rateLimit
+      ? `rate limit ${options.rateLimit.writesPerMinute} writes, ${options.rateLimit.readsPerMinute} reads per minute`
+      : 'no rate limit',
+  ];
+  say(ctx, `envsync emulator: ${notes.join('; ')}; stop with Ctrl-C`);
+  await stop;
+  await emulator.close();
+  say(ctx, 'envsync emulator: stopped');
+  return 0;
+}
+
+export function registerEmulator(program: Command, action: ActionFactory): void {
+  program
+    .command('emulator')
+    .description('serve a local Environments API on 127.0.0.1 (for tests, demos and --local)')
+    .option('--port <n>', 'port to listen on; 0 picks a free one', String(DEFAULT_EMULATOR_PORT))
+    .option('--state <file>', 'persist environments to this file (default: memory only)')
+    .option('--api-key <key>', 'accept only this API key (default: any non-empty key)')
+    .option('--latency <ms>', 'milliseconds added before handling each request')
+    .option('--seed <n>', 'make generated ids and injected faults reproducible')
+    .option('--rate-limit <w,r>', 'writes,reads allowed per minute; beyond: 429 with retry-after')
+    .option('--fail-rate <r>', 'share of requests (0..1) answered 500 or 529 without doing anything')
+    .option('--drop-rate <r>', 'share of writes (0..1) committed, then answered by closing the connection')
+    .option('--name-scope <scope>', 'names unique across "all" environments or only "active" ones', 'all')
+    .action(action((ctx, _args, opts) => runEmulator(ctx, emulatorOptions(opts))));
+}

@@ -1,0 +1,46 @@
+// Runs `envsync emulator` as a real child process of the built binary and reads its URL from the first line.
+
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { BIN, baseEnv, ROOT } from './cli.js';
+
+export interface EmulatorProcess {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  firstLine: string;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code, or the signal's name when it was killed. */
+  exited: Promise<number | string>;
+}
+
+/** Spawns the built CLI (run `npm run build` first) and waits for its `listening on URL` line. */
+export function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, [BIN, 'emulator', ...args], {
+    cwd: ROOT,
+    env: baseEnv() as NodeJS.ProcessEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
+  });
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const newline = stdout.indexOf('\n');
+      if (newline === -1) return;
+      const firstLine = stdout.slice(0, newline);
+      const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine)?.[1];
+      if (!url) {
+        reject(new Error(`unexpected first line: ${firstLine}`));
+        return;
+      }
+      resolve({ child, url, firstLine, stdout: () => stdout, stderr: () => stderr, exited });
+    });
+    void exited.then((code) => reject(new Error(`emulator exited (${code}) before listening:\n${stderr}`)));
+  });
+}

@@ -61,7 +61,7 @@ async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): P
   try {
     const session = await ApplySession.open({
       api: conn.api,
-      changelogPath: changelogPath(ctx, conn),
+      changelogPath: changelogPath(ctx),
       reporter,
       identity: {
         actor: actorFrom(ctx.io.env),

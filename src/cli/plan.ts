@@ -44,7 +44,7 @@ async function runPlan(ctx: Ctx, dir: string, opts: Record<string, unknown>): Pr
   try {
     const { plan } = await planOnly(desired, {
       api: conn.api,
-      changelogPath: changelogPath(ctx, conn),
+      changelogPath: changelogPath(ctx),
       reporter,
       settings: planSettings(opts),
     });

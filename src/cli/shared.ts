@@ -6,7 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseRateLimit, type RateLimit } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
 import type { Reporter } from '../model.js';
-import { type Connection, connect } from '../workflow/connect.js';
+import { type Connection, connect, defaultChangelogPath } from '../workflow/connect.js';
 import type { DesiredState, PlanSettings } from '../workflow/session.js';
 import { type Ctx, plural } from './context.js';
 
@@ -70,8 +70,11 @@ export async function connectFrom(
   });
 }
 
-export function changelogPath(ctx: Ctx, conn: Pick<Connection, 'defaultChangelog'>): string {
-  return ctx.global.changelog ? path.resolve(ctx.io.cwd, ctx.global.changelog) : conn.defaultChangelog;
+/** --changelog if given, else the default for --local or a real API. Needs no connection. */
+export function changelogPath(ctx: Ctx): string {
+  return ctx.global.changelog
+    ? path.resolve(ctx.io.cwd, ctx.global.changelog)
+    : defaultChangelogPath(ctx.global.local, ctx.io.cwd);
 }
 
 export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {

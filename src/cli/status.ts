@@ -63,7 +63,7 @@ async function runStatus(ctx: Ctx, dir: string, opts: Record<string, unknown>): 
   try {
     const { plan } = await planOnly(desired, {
       api: conn.api,
-      changelogPath: changelogPath(ctx, conn),
+      changelogPath: changelogPath(ctx),
       reporter,
       settings: planSettings({ maxArchive: Number.MAX_SAFE_INTEGER }),
     });

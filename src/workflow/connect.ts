@@ -11,6 +11,11 @@ import type { EnvironmentsApi, Reporter } from '../model.js';
 export const LOCAL_DIR = '.envsync/local';
 export const DEFAULT_CHANGELOG = '.envsync/changelog.jsonl';
 
+/** The changelog's default place: the local API keeps its own, so trying envsync never touches the real one. */
+export function defaultChangelogPath(local: boolean, cwd: string): string {
+  return path.join(cwd, local ? path.join(LOCAL_DIR, 'changelog.jsonl') : DEFAULT_CHANGELOG);
+}
+
 export interface ConnectOptions {
   local: boolean;
   baseUrl: string | undefined;
@@ -23,8 +28,6 @@ export interface ConnectOptions {
 
 export interface Connection {
   api: EnvironmentsApi;
-  /** Where the changelog goes unless --changelog says otherwise. */
-  defaultChangelog: string;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ async function connectLocal(options: ConnectOptions): Promise<Connection> {
     rateLimit: options.rateLimit,
     reporter: options.reporter,
   });
-  return { api, defaultChangelog: path.join(dir, 'changelog.jsonl'), close: () => emulator.close() };
+  return { api, close: () => emulator.close() };
 }
 
 export async function connect(options: ConnectOptions): Promise<Connection> {
@@ -55,5 +58,5 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     rateLimit: options.rateLimit ?? (isAnthropicApi(baseUrl) ? ANTHROPIC_RATE_LIMIT : undefined),
     reporter: options.reporter,
   });
-  return { api, defaultChangelog: path.join(options.cwd, DEFAULT_CHANGELOG), close: async () => {} };
+  return { api, close: async () => {} };
 }

@@ -40,10 +40,6 @@ export class EnvironmentStore {
 
   constructor(private readonly options: StoreOptions) {}
 
-  get size(): number {
-    return this.records.length;
-  }
-
   create(input: CreateInput): string {
     const config = createConfig(input.config);
     this.claimName(input.name, undefined);

@@ -1,5 +1,5 @@
 // Shared by the benchmark scripts: generate environment files and time whole CLI processes.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,22 +38,32 @@ ${limited ? `    allowed_hosts: [api-${i % 7}.example.com, https://data.example.
   return dir;
 }
 
-/** Runs the CLI once as a whole process; returns wall ms, peak RSS in MB, exit code and output. */
+/**
+ * Runs the CLI once as a whole process; resolves to wall ms, peak RSS in MB, exit code and output.
+ * Asynchronous, so an emulator running in this process keeps serving while the CLI talks to it.
+ */
 export function timeCli(args, { cwd, env = {} } = {}) {
   const rssFile = path.join(mkdtempSync(path.join(tmpdir(), 'envsync-rss-')), 'rss');
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], {
+  const child = spawn(process.execPath, ['--import', PRELOAD, BIN, ...args], {
     cwd,
     env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
   });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  let rssMb = Number.NaN;
-  try {
-    rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  } catch {}
-  return { ms, rssMb, code: r.status, stdout: r.stdout, stderr: r.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      let rssMb = Number.NaN;
+      try {
+        rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+      } catch {}
+      resolve({ ms, rssMb, code, stdout, stderr });
+    });
+  });
 }
 
 export function median(values) {

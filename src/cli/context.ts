@@ -49,7 +49,9 @@ export function say(ctx: Ctx, text: string): void {
 export function renderError(ctx: Ctx | undefined, io: CliIo, e: unknown, verbose: boolean): number {
   const p = ctx?.err ?? paint(false);
   const lines: string[] = [];
-  if (e instanceof ValidationError) lines.push(formatDiagnostics(e.diagnostics, p), '');
+  if (e instanceof ValidationError) {
+    for (const d of e.diagnostics) lines.push(diagnosticAsError(d, p), '');
+  }
   if (e instanceof StalePlanError) for (const reason of e.reasons) lines.push(`  - ${reason}`);
   if (e instanceof EnvsyncError) {
     lines.push(`${p.red(p.bold('error'))}: ${e.message}`);
@@ -65,6 +67,17 @@ export function renderError(ctx: Ctx | undefined, io: CliIo, e: unknown, verbose
   if (verbose && e instanceof Error && e.stack) lines.push(p.dim(e.stack));
   io.stderr.write(`${lines.join('\n')}\n`);
   return e instanceof EnvsyncError ? e.exitCode : 1;
+}
+
+/** A diagnostic in the `error: / --> / hint:` form of every other error (STYLE.md). */
+export function diagnosticAsError(d: Diagnostic, p: Paint): string {
+  const label = d.severity === 'error' ? p.red(p.bold('error')) : p.yellow(p.bold('warning'));
+  const lines = [
+    `${label}: ${d.path ? `${d.path}: ` : ''}${d.message}`,
+    `  --> ${d.file}:${d.line}:${d.column}`,
+  ];
+  if (d.hint) lines.push(`  ${p.cyan('hint')}: ${d.hint}`);
+  return lines.join('\n');
 }
 
 export function formatDiagnostic(d: Diagnostic, p: Paint): string {

@@ -1,0 +1,73 @@
+// `envsync init`: a starting point for a new project — one commented example file and the .gitignore line.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where this envsync's schema lives, so editors find it from the user's files. */
+export function schemaPath(): string {
+  // src/scaffold → ../../schema in a checkout; dist/src/scaffold → ../../../schema once built.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../../schema'), path.resolve(here, '../../../schema')];
+  return path.join(
+    candidates.find((c) => existsSync(path.join(c, 'environment.schema.json'))) ?? candidates[0] ?? here,
+    'environment.schema.json',
+  );
+}
+
+export function exampleFile(modeline: string): string {
+  return `# yaml-language-server: $schema=${modeline}
+# One environment per document. Every key but \`lifecycle\` is the body of POST /v1/environments.
+# Check it with \`envsync validate\`; see what would change with \`envsync plan\`.
+name: example-python
+description: Python data stack for analysis agents
+metadata:
+  team: platform              # up to 14 keys; keys starting with "envsync" are reserved
+config:
+  type: cloud                 # or self_hosted (no packages or networking)
+  packages:                   # pin versions: the same file should build the same container tomorrow
+    pip: [pandas==2.2.0, numpy==2.1.3]
+    # apt: [curl=7.88.1-10+deb12u5]
+    # npm: [typescript@5.6.3]
+  networking:
+    type: limited             # unrestricted (default) or limited to an allow-list
+    allowed_hosts: [api.example.com]
+    allow_package_managers: true   # needed for packages under limited networking
+    allow_mcp_servers: false
+lifecycle:                    # envsync only; never sent to the API
+  on_config_change: update    # update in place (same ID), or recreate (a new ID per config)
+  prevent_archive: false      # true: envsync never archives or recreates it
+`;
+}
+
+export interface InitResult {
+  created: string[];
+  skipped: string[];
+}
+
+/** Creates what is missing and leaves every existing file as it is. */
+export function initProject(cwd: string, dir: string): InitResult {
+  const created: string[] = [];
+  const skipped: string[] = [];
+  const envDir = path.resolve(cwd, dir);
+  mkdirSync(envDir, { recursive: true });
+  const example = path.join(envDir, 'example.yaml');
+  const rel = (p: string) => path.relative(cwd, p) || p;
+  if (existsSync(example)) skipped.push(rel(example));
+  else {
+    const modeline = path.relative(envDir, schemaPath()).split(path.sep).join('/');
+    writeFileSync(example, exampleFile(modeline), { flag: 'wx' });
+    created.push(rel(example));
+  }
+  const gitignore = path.join(cwd, '.gitignore');
+  const line = '.envsync/local/';
+  const current = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : '';
+  if (current.split(/\r?\n/).some((l) => l.trim() === line || l.trim() === '.envsync/local'))
+    skipped.push('.gitignore');
+  else {
+    const sep = current === '' || current.endsWith('\n') ? '' : '\n';
+    writeFileSync(gitignore, `${current}${sep}# envsync's local API state (envsync --local)\n${line}\n`);
+    created.push(current ? '.gitignore (added .envsync/local/)' : '.gitignore');
+  }
+  return { created, skipped };
+}

@@ -1,0 +1,100 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+
+describe('examples', () => {
+  const scenarios = readdirSync(path.join(ROOT, 'examples'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(ROOT, 'examples', d.name, 'environments')))
+    .map((d) => d.name);
+
+  it('has scenario folders', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(scenarios)('%s validates with --strict', async (name) => {
+    const r = await runCli(['validate', `examples/${name}/environments`, '--strict']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/[1-9]\d* environments?, 0 errors, 0 warnings/);
+  });
+
+  it('the GitHub Actions workflow is valid YAML and names only commands and flags that exist', async () => {
+    const text = readFileSync(path.join(ROOT, 'examples/github-actions/envsync.yml'), 'utf8');
+    const workflow = parse(text) as {
+      jobs: Record<string, { steps: { run?: string }[]; concurrency?: unknown }>;
+    };
+    expect(Object.keys(workflow.jobs).sort()).toEqual(['apply', 'plan']);
+    expect(workflow.jobs.apply?.concurrency).toBeDefined();
+    const runs = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
+    const calls = runs
+      .flatMap((r) => [...r.matchAll(/npx envsync ([a-z]+)([^\n>|;&]*)/g)])
+      .map((m) => ({
+        command: m[1] as string,
+        flags: [...(m[2] ?? '').matchAll(/(--[a-z-]+)/g)].map((f) => f[1] as string),
+      }));
+    expect(calls.map((c) => c.command).sort()).toEqual(['apply', 'plan', 'validate']);
+    const help = (await runCli(['--help'])).stdout;
+    for (const call of calls) {
+      expect(help).toMatch(new RegExp(`^  ${call.command} `, 'm'));
+      const commandHelp = (await runCli([call.command, '--help'])).stdout;
+      for (const flag of call.flags) expect(commandHelp, `${call.command} ${flag}`).toContain(flag);
+    }
+  });
+});
+
+describe('envsync init', () => {
+  it('scaffolds a valid example and the .gitignore line, and never overwrites', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, '.gitignore'), 'node_modules/');
+    const first = await runCli(['init'], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('created  environments/example.yaml');
+    const example = readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8');
+    expect(example.split('\n')[0]).toMatch(
+      /^# yaml-language-server: \$schema=.*schema\/environment\.schema\.json$/,
+    );
+    const schemaRef = example.split('\n')[0]?.split('$schema=')[1] as string;
+    expect(existsSync(path.resolve(dir, 'environments', schemaRef))).toBe(true);
+    expect((await runCli(['validate', '--strict'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe(
+      "node_modules/\n# envsync's local API state (envsync --local)\n.envsync/local/\n",
+    );
+
+    writeFileSync(path.join(dir, 'environments/example.yaml'), 'name: mine\n');
+    const second = await runCli(['init'], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('exists   environments/example.yaml (left as it is)');
+    expect(readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8')).toBe('name: mine\n');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').match(/\.envsync\/local\//g)).toHaveLength(1);
+  });
+});
+
+describe('a fresh clone', () => {
+  // Slow (npm ci and a build), but it is the README's promise: clone, `npm ci && npm run demo`.
+  it('runs npm ci && npm run demo and ends on No changes.', () => {
+    const dir = path.join(tempDir('envsync-clone-'), 'envsync');
+    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, dir]);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      npm_config_cache: process.env.npm_config_cache,
+      CI: 'true',
+    };
+    const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      env: env as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+    });
+    expect(ci.status, ci.stderr).toBe(0);
+    const demo = spawnSync('npm', ['run', 'demo'], {
+      cwd: dir,
+      env: env as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+    });
+    expect(demo.status, demo.stderr).toBe(0);
+    expect(demo.stdout.trimEnd().endsWith('No changes.')).toBe(true);
+    expect(demo.stdout).toContain('Apply complete:');
+  }, 300_000);
+});

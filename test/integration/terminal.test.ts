@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, baseEnv, runCli } from '../helpers/cli.js';
+import { envFile, pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
+
+const ANSI = /\u001b\[\d+m/;
+
+/** Runs envsync in a real pseudo-terminal (util-linux `script`), typing `answer` once the prompt shows. */
+function inPty(ws: Workspace, args: string[], answer: string): Promise<{ code: number; output: string }> {
+  const command = [process.execPath, BIN, '--base-url', ws.emu.url, ...args].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd: ws.dir,
+      env: baseEnv({ ANTHROPIC_API_KEY: TEST_KEY, TERM: 'xterm' }) as NodeJS.ProcessEnv,
+    });
+    let output = '';
+    let answered = false;
+    child.stdout.on('data', (d) => {
+      output += d;
+      if (!answered && output.includes('[y/N]')) {
+        answered = true;
+        child.stdin.write(`${answer}\n`);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+describe('terminal behaviour', () => {
+  let ws: Workspace;
+  beforeEach(async () => {
+    ws = await Workspace.start();
+    ws.files({ 'a.yaml': pipEnv('a', ['pandas==2.2.0']) });
+  });
+  afterEach(() => ws.close());
+
+  it('asks before applying on a terminal: n changes nothing, y applies', async () => {
+    const no = await inPty(ws, ['apply'], 'n');
+    expect(no.output).toContain('Apply these 1 change? [y/N]');
+    expect(no.output).toContain('Apply cancelled; nothing was changed.');
+    expect(no.code).toBe(0);
+    expect(await ws.live()).toEqual([]);
+    expect(ws.entries()).toEqual([]);
+
+    const yes = await inPty(ws, ['apply'], 'y');
+    expect(yes.code).toBe(0);
+    expect(yes.output).toContain('Apply complete: 1 created, 0 updated, 0 recreated, 0 archived, 0 failed.');
+    expect((await ws.live()).map((e) => e.name)).toEqual(['a']);
+  });
+
+  it('colours only on a TTY, and never with NO_COLOR or --no-color', async () => {
+    expect((await ws.cli(['plan'], { tty: true })).stdout).toMatch(ANSI);
+    expect((await ws.cli(['plan'])).stdout).not.toMatch(ANSI);
+    expect((await ws.cli(['plan', '--no-color'], { tty: true })).stdout).not.toMatch(ANSI);
+    const noColor = await runWithEnv(ws, ['plan'], { NO_COLOR: '1' });
+    expect(noColor.stdout).not.toMatch(ANSI);
+  });
+
+  it('--quiet keeps progress off stderr; --verbose adds request ids and timings', async () => {
+    const quiet = await ws.cli(['apply', '--auto-approve', '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    ws.files({ 'b.yaml': envFile('b') });
+    const verbose = await ws.cli(['apply', '--auto-approve', '--verbose']);
+    expect(verbose.stderr).toMatch(/GET \/v1\/environments\?limit=1000\S* → 200 req_\w+ \d+ms/);
+    expect(verbose.stderr).toMatch(/POST \/v1\/environments\S* → 200 req_\w+/);
+    expect(verbose.stderr).toMatch(/✓ b: created env_\w+ in \d+ms/);
+  });
+
+  it('prints errors as error: / --> / hint:', async () => {
+    ws.files({ 'bad.yaml': 'name: bad\ndescripton: typo\n' });
+    const r = await ws.cli(['plan']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'error: descripton: unknown key "descripton"\n  --> environments/bad.yaml:2:1\n  hint: did you mean "description"?',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const verbose = await ws.cli(['plan', '--verbose']);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+function runWithEnv(ws: Workspace, args: string[], extra: Record<string, string>) {
+  return runCli(['--base-url', ws.emu.url, ...args], {
+    cwd: ws.dir,
+    env: baseEnv({ ANTHROPIC_API_KEY: TEST_KEY, ...extra }),
+    tty: true,
+  });
+}

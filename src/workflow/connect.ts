@@ -3,9 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
-import { createApiClient } from '../api/client.js';
 import { ANTHROPIC_RATE_LIMIT, type RateLimit } from '../api/rate-limit.js';
-import { startEmulator } from '../emulator/index.js';
 import type { EnvironmentsApi, Reporter } from '../model.js';
 
 export const LOCAL_DIR = '.envsync/local';
@@ -33,6 +31,10 @@ export interface Connection {
 
 /** Starts the local API in-process with its state (and its own changelog) under .envsync/local/. */
 async function connectLocal(options: ConnectOptions): Promise<Connection> {
+  const [{ startEmulator }, { createApiClient }] = await Promise.all([
+    import('../emulator/index.js'),
+    import('../api/client.js'),
+  ]);
   const dir = path.join(options.cwd, LOCAL_DIR);
   mkdirSync(dir, { recursive: true });
   // Local state is scratch: keep it out of git without asking the user to edit their .gitignore.
@@ -49,8 +51,10 @@ async function connectLocal(options: ConnectOptions): Promise<Connection> {
   return { api, close: () => emulator.close() };
 }
 
+// The SDK and the emulator are loaded only by commands that talk to an API: `validate` starts faster.
 export async function connect(options: ConnectOptions): Promise<Connection> {
   if (options.local) return connectLocal(options);
+  const { createApiClient } = await import('../api/client.js');
   const baseUrl = options.baseUrl ?? options.env.ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URL;
   const api = createApiClient({
     baseUrl,

@@ -31,6 +31,8 @@ export interface ChangelogFile {
   path: string;
   entries: ChangelogEntry[];
   badLines: BadLine[];
+  /** The 1-based line of each entry, parallel to `entries` (blank lines make them differ from the index). */
+  lines: number[];
 }
 
 /** The hash of an entry: sha256 over the canonical JSON of every field but `hash`. */
@@ -41,13 +43,14 @@ export function entryHash(entry: Omit<ChangelogEntry, 'hash'> | ChangelogEntry):
 
 /** Reads every entry; lines that do not parse are returned apart, never dropped. */
 export function readChangelog(file: string): ChangelogFile {
-  if (!existsSync(file)) return { path: file, entries: [], badLines: [] };
+  if (!existsSync(file)) return { path: file, entries: [], badLines: [], lines: [] };
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   const endsClean = text.endsWith('\n') || text === '';
   if (endsClean) lines.pop();
   const entries: ChangelogEntry[] = [];
   const badLines: BadLine[] = [];
+  const entryLines: number[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     const torn = !endsClean && i === lines.length - 1;
@@ -63,11 +66,12 @@ export function readChangelog(file: string): ChangelogFile {
         return;
       }
       entries.push(value as ChangelogEntry);
+      entryLines.push(i + 1);
     } catch {
       badLines.push({ line: i + 1, text: line, torn });
     }
   });
-  return { path: file, entries, badLines };
+  return { path: file, entries, badLines, lines: entryLines };
 }
 
 /**

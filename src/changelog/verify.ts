@@ -12,6 +12,8 @@ export interface ChainProblem {
 export function verifyChain(
   entries: readonly ChangelogEntry[],
   badLines: readonly BadLine[] = [],
+  /** Each entry's line, as `readChangelog` found it; without it, lines are counted as if none were blank. */
+  entryLines?: readonly number[],
 ): ChainProblem[] {
   const problems: ChainProblem[] = badLines.map((b) => ({
     line: b.line,
@@ -22,8 +24,8 @@ export function verifyChain(
   // Lines in the file: entries are in file order, bad lines interleaved; recover each entry's line number.
   const badSet = new Set(badLines.map((b) => b.line));
   let lineNo = 0;
-  const lineOf: number[] = [];
-  for (let i = 0; i < entries.length; i++) {
+  const lineOf: number[] = entryLines ? [...entryLines] : [];
+  for (let i = lineOf.length; i < entries.length; i++) {
     lineNo++;
     while (badSet.has(lineNo)) lineNo++;
     lineOf.push(lineNo);

@@ -4,10 +4,15 @@ import { Command, CommanderError } from 'commander';
 import { registerApply } from './apply.js';
 import { type ActionFactory, type Ctx, makeCtx, renderError } from './context.js';
 import { registerEmulator } from './emulator.js';
+import { registerExport } from './export.js';
+import { registerHistory } from './history.js';
 import type { CliIo } from './io.js';
 import { registerPlan } from './plan.js';
+import { registerResolve } from './resolve.js';
+import { registerShow } from './show.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
+import { registerVerify } from './verify.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,6 +52,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerPlan(program, action);
   registerApply(program, action);
   registerStatus(program, action);
+  registerHistory(program, action);
+  registerShow(program, action);
+  registerResolve(program, action);
+  registerVerify(program, action);
+  registerExport(program, action);
   registerEmulator(program, action);
 
   try {

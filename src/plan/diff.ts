@@ -47,7 +47,10 @@ function configView(config: NormalConfig): Record<string, unknown> {
 function view(side: DiffSide, withScope: boolean): Record<string, unknown> {
   return {
     description: side.description,
-    metadata: sortedRecord(userMetadata(side.metadata)),
+    // The API deletes a key set to "" on update, so an empty value can never be kept: it means no key.
+    metadata: sortedRecord(
+      Object.fromEntries(Object.entries(userMetadata(side.metadata)).filter(([, value]) => value !== '')),
+    ),
     ...(withScope ? { scope: side.scope } : {}),
     config: configView(side.config),
   };

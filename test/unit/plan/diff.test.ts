@@ -47,6 +47,14 @@ describe('diffEnvironment', () => {
     ]);
   });
 
+  it('treats an empty metadata value as no key: the API deletes a key set to "" on update', () => {
+    expect(diffEnvironment(side({ metadata: {} }), side({ metadata: { note: '' } }))).toEqual([]);
+    expect(diffEnvironment(side({ metadata: { note: '' } }), side({ metadata: {} }))).toEqual([]);
+    expect(diffEnvironment(side({ metadata: { note: '' } }), side({ metadata: { note: 'x' } }))).toEqual([
+      { op: 'set', path: 'metadata.note', before: null, after: 'x' },
+    ]);
+  });
+
   it('sets description, including clearing it', () => {
     expect(diffEnvironment(side({ description: 'old' }), side({ description: null }))).toEqual([
       { op: 'set', path: 'description', before: 'old', after: null },

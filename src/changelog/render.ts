@@ -1,0 +1,90 @@
+// Renders audit answers as text: timelines with per-step field changes, and a name's resolution at a time.
+
+import { shortHash } from '../hash/config-hash.js';
+import type { ChangelogEntry, ChangelogOp } from '../model.js';
+import { changeLine } from '../plan/format.js';
+import type { PlanPaint } from '../plan/render-text.js';
+import type { Resolution } from './query.js';
+import type { EnvironmentHistory, TimelineStep } from './timeline.js';
+
+type StepOp = Exclude<ChangelogOp, 'begin' | 'end'>;
+
+/** Terraform's marks for what envsync did, and `!` for what it found. */
+const STEP_MARK: Record<StepOp, string> = {
+  create: '+',
+  update: '~',
+  recreate: '-/+',
+  archive: '-',
+  adopt: '<=',
+  drift: '!',
+};
+
+const STEP_LABEL: Record<StepOp, string> = {
+  create: 'create',
+  update: 'update',
+  recreate: 'recreate',
+  archive: 'archive',
+  adopt: 'adopt',
+  drift: 'drift found',
+};
+
+function colourOf(paint: PlanPaint, op: StepOp): (s: string) => string {
+  if (op === 'create') return paint.green;
+  if (op === 'update') return paint.yellow;
+  if (op === 'adopt') return paint.cyan;
+  return paint.red;
+}
+
+/** Why the step happened, beyond its op: what it replaced, where it came from, what was found. */
+function stepNotes(e: ChangelogEntry): string[] {
+  const notes: string[] = [];
+  if (e.replaces) notes.push(`replaces ${e.replaces}`);
+  if (e.detail) notes.push(e.detail);
+  if (e.source) notes.push(`from ${e.source}`);
+  return notes;
+}
+
+/** One step: a head line (when, what, which ID and hash, who, which commit), notes, then field changes. */
+export function renderStep(step: TimelineStep, paint: PlanPaint, indent = ''): string[] {
+  const e = step.entry;
+  const op = e.op as StepOp;
+  const mark = colourOf(paint, op)(`${STEP_MARK[op].padStart(3)} ${STEP_LABEL[op].padEnd(11)}`);
+  const hash = e.config_hash ? shortHash(e.config_hash) : '-'.padEnd(8);
+  const commit = e.git_commit ? `commit ${e.git_commit.slice(0, 7)}` : 'no commit';
+  const lines = [
+    `${indent}${e.at}  ${mark}  ${e.env_id ?? '-'}  ${hash}  by ${e.actor}  ${paint.dim(commit)}`,
+  ];
+  const pad = `${indent}      `;
+  for (const note of stepNotes(e)) lines.push(`${pad}${paint.dim(note)}`);
+  for (const change of step.changes) {
+    const { mark: m, text } = changeLine(change);
+    const colour = m === '+' ? paint.green : m === '-' ? paint.red : paint.yellow;
+    lines.push(`${pad}${colour(m)} ${text}`);
+  }
+  return lines;
+}
+
+/** A name's timeline, headed by the name and every env ID that served it. */
+export function renderHistory(history: EnvironmentHistory, paint: PlanPaint): string {
+  const ids = history.env_ids.length === 1 ? 'env ID' : 'env IDs';
+  const head = `${paint.bold(history.name)}  ${paint.dim(`(${ids}: ${history.env_ids.join(', ')})`)}`;
+  return [head, ...history.steps.flatMap((s) => renderStep(s, paint, '  '))].join('\n');
+}
+
+/** Which env ID served the name then, since when, and (for a date) what changed during the day. */
+export function renderResolution(r: Resolution, paint: PlanPaint): string {
+  const s = r.since;
+  const commit = s.git_commit ? `, commit ${s.git_commit.slice(0, 7)}` : '';
+  const when = r.day ? `the end of ${r.day} (UTC)` : r.at.toISOString();
+  const lines = [
+    `${paint.bold(r.name)} at ${when}`,
+    `  env ID       ${r.env_id}`,
+    `  config hash  ${r.config_hash}`,
+    `  since        ${s.at} (${s.op === 'drift' ? 'drift found' : s.op}, seq ${s.seq}, by ${s.actor}${commit})`,
+  ];
+  if (r.day) {
+    lines.push('', r.during.length === 0 ? `No changes on ${r.day}.` : `Changes on ${r.day}:`);
+    for (const step of r.during) lines.push(...renderStep(step, paint, '  '));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,57 @@
+// `envsync history [NAME]`: every recorded change per environment: when, what, which ID and config, who, which commit.
+
+import { type Command, Option } from 'commander';
+import { renderHistory } from '../changelog/render.js';
+import { readChangelog } from '../changelog/store.js';
+import { historyAll, historyOf, recordedNames } from '../changelog/timeline.js';
+import { closest } from '../config/suggest.js';
+import { EnvsyncError } from '../errors.js';
+import type { ActionFactory, Ctx } from './context.js';
+import { changelogPath } from './shared.js';
+import { warnAboutBadLines } from './verify.js';
+
+async function runHistory(
+  ctx: Ctx,
+  name: string | undefined,
+  opts: Record<string, unknown>,
+): Promise<number> {
+  const file = readChangelog(changelogPath(ctx));
+  warnAboutBadLines(ctx, file);
+  const histories = name === undefined ? historyAll(file.entries) : [historyOf(file.entries, name)];
+  if (name !== undefined && histories[0]?.steps.length === 0) {
+    const known = recordedNames(file.entries);
+    const near = closest(name, known);
+    throw new EnvsyncError('unknown_name', `the changelog has no entries for ${name}`, {
+      hint: near
+        ? `did you mean ${near}?`
+        : known.length > 0
+          ? `it knows: ${known.join(', ')}`
+          : 'nothing has been applied with this changelog yet',
+    });
+  }
+  if (opts.format === 'json') {
+    // begin/end entries frame runs and belong to no environment, so they are left out.
+    const entries = histories.flatMap((h) =>
+      h.steps.map((s) => ({ ...s.entry, environment: h.name, changes: s.changes })),
+    );
+    ctx.io.stdout.write(`${JSON.stringify({ format_version: 1, name: name ?? null, entries }, null, 2)}\n`);
+    return 0;
+  }
+  if (histories.length === 0) {
+    ctx.io.stdout.write('No changes recorded.\n');
+    return 0;
+  }
+  ctx.io.stdout.write(`${histories.map((h) => renderHistory(h, ctx.out)).join('\n\n')}\n`);
+  return 0;
+}
+
+export function registerHistory(program: Command, action: ActionFactory): void {
+  program
+    .command('history')
+    .description(
+      'the recorded changes of one environment (every env ID that served NAME) or of all, from the changelog',
+    )
+    .argument('[name]', 'environment name; all environments when left out')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(action((ctx, [name], opts) => runHistory(ctx, name, opts)));
+}

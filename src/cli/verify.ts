@@ -1,0 +1,74 @@
+// `envsync verify [--live]`: the changelog's hash chain and pairs, and with --live the changelog against the API.
+
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import type { ChangelogFile } from '../changelog/store.js';
+import { type AuditProblem, verifyChangelog } from '../workflow/verify.js';
+import { type ActionFactory, type Ctx, plural } from './context.js';
+import { cliReporter } from './reporter.js';
+import { changelogPath, connectFrom } from './shared.js';
+
+/** The changelog as the user knows it: relative to where they are. */
+function shownPath(ctx: Ctx, file: string): string {
+  return path.relative(ctx.io.cwd, file) || file;
+}
+
+/** Read-only commands still say when lines are unreadable: `verify` says why. */
+export function warnAboutBadLines(ctx: Ctx, file: ChangelogFile): void {
+  for (const bad of file.badLines) {
+    ctx.io.stderr.write(
+      `${ctx.err.yellow('warning')}: ${shownPath(ctx, file.path)}:${bad.line}: ${bad.torn ? 'torn last line' : 'unreadable line'} left out (run envsync verify)\n`,
+    );
+  }
+}
+
+function problemLine(ctx: Ctx, file: string, p: AuditProblem): string {
+  if (p.source === 'live') return `live: ${p.message}`;
+  return `${shownPath(ctx, file)}:${p.line === null ? '' : `${p.line}:`} ${p.message}`;
+}
+
+async function runVerify(ctx: Ctx, opts: Record<string, unknown>): Promise<number> {
+  const file = changelogPath(ctx);
+  const conn = opts.live ? await connectFrom(ctx, cliReporter(ctx), undefined) : null;
+  let report: Awaited<ReturnType<typeof verifyChangelog>>;
+  try {
+    report = await verifyChangelog(file, conn?.api ?? null);
+  } finally {
+    await conn?.close();
+  }
+  const clean = report.problems.length === 0;
+  if (opts.format === 'json') {
+    const doc = {
+      format_version: 1,
+      changelog: shownPath(ctx, file),
+      ok: clean,
+      entries: report.entries,
+      live_managed: report.liveManaged,
+      problems: report.problems,
+    };
+    ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return clean ? 0 : 1;
+  }
+  const lines = report.problems.map((p) => problemLine(ctx, file, p));
+  const live =
+    report.liveManaged === null ? '' : `, ${plural(report.liveManaged, 'live managed environment')} compared`;
+  const checked = `${report.entries} ${report.entries === 1 ? 'entry' : 'entries'} checked${live}`;
+  lines.push(
+    clean
+      ? ctx.out.green(`Changelog OK: ${checked}.`)
+      : ctx.out.red(`${plural(report.problems.length, 'problem')}: ${checked}.`),
+  );
+  ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  return clean ? 0 : 1;
+}
+
+export function registerVerify(program: Command, action: ActionFactory): void {
+  program
+    .command('verify')
+    .description(
+      "check the changelog's hash chain, sequence and begin/end pairs; --live: also against the API",
+    )
+    .option('--live', 'also check that live managed environments and the changelog agree (needs the API)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(action((ctx, _args, opts) => runVerify(ctx, opts)));
+}

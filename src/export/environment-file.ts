@@ -1,0 +1,108 @@
+// Writes an environment as an environment file (DESIGN §3): YAML that validates and hashes back to the same config.
+
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { parseYamlFile } from '../config/parse.js';
+import { checkRules, type EnvironmentFile } from '../config/rules.js';
+import { checkSchema } from '../config/schema-check.js';
+import { type Diagnostic, type NormalConfig, PACKAGE_MANAGERS, type Scope } from '../model.js';
+
+/** Where a project keeps the schema, relative to its root; the modeline points editors at it. */
+export const SCHEMA_FILE = 'schema/environment.schema.json';
+
+/** What an environment file holds, in envsync's terms; metadata is the user's alone (no reserved keys). */
+export interface FileFields {
+  name: string;
+  description: string | null;
+  metadata: Record<string, string>;
+  config: NormalConfig;
+  /** Written only for self-hosted configs: the API reports a scope for every environment, but the file format ties it to self-hosted. */
+  scope: Scope | null;
+}
+
+/** The config as a file spells it: package managers without packages left out, networking always spelled out. */
+export function configDocument(config: NormalConfig): NonNullable<EnvironmentFile['config']> {
+  if (config.type === 'self_hosted') return { type: 'self_hosted' };
+  const packages: Record<string, string[]> = {};
+  for (const manager of PACKAGE_MANAGERS) {
+    const list = config.packages[manager];
+    if (list.length > 0) packages[manager] = [...list];
+  }
+  const net = config.networking;
+  return {
+    type: 'cloud',
+    ...(Object.keys(packages).length > 0 ? { packages } : {}),
+    networking:
+      net.type === 'unrestricted'
+        ? { type: 'unrestricted' }
+        : {
+            type: 'limited',
+            allowed_hosts: [...net.allowed_hosts],
+            allow_mcp_servers: net.allow_mcp_servers,
+            allow_package_managers: net.allow_package_managers,
+          },
+  };
+}
+
+/** The document in the key order of DESIGN §3; an absent description is left out (the same as null to envsync). */
+export function environmentDocument(f: FileFields): EnvironmentFile {
+  return {
+    name: f.name,
+    ...(f.description !== null ? { description: f.description } : {}),
+    ...(Object.keys(f.metadata).length > 0 ? { metadata: { ...f.metadata } } : {}),
+    ...(f.scope !== null && f.config.type === 'self_hosted' ? { scope: f.scope } : {}),
+    config: configDocument(f.config),
+  };
+}
+
+/** The `$schema` reference for a file written into dir: the project's schema, relative to that folder. */
+export function schemaRefFor(dir: string, projectRoot: string): string {
+  return path.relative(dir, path.join(projectRoot, SCHEMA_FILE)).split(path.sep).join('/');
+}
+
+/** The file text: the yaml-language-server modeline, comment lines, then the document. */
+export function environmentFileText(
+  doc: EnvironmentFile,
+  schemaRef: string,
+  comments: string[] = [],
+): string {
+  const header = [
+    `# yaml-language-server: $schema=${schemaRef}`,
+    ...comments.map((c) => `# ${c.replace(/\s*\n\s*/g, ' ')}`),
+  ];
+  // No line folding: a long description must come back byte for byte.
+  return `${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`;
+}
+
+/** The same checks `envsync validate` makes on one file's text (schema and rules); duplicates across files aside. */
+export function checkEnvironmentText(file: string, text: string): Diagnostic[] {
+  const parsed = parseYamlFile(file, new TextEncoder().encode(text));
+  const out = [...parsed.diagnostics];
+  for (const doc of parsed.documents) {
+    const problems = checkSchema(file, doc);
+    out.push(...problems);
+    if (problems.length === 0) out.push(...checkRules(file, doc, doc.value as EnvironmentFile));
+  }
+  return out;
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+
+/**
+ * A file name for an environment: its name with everything but letters, digits, `.`, `_` and `-` turned
+ * into `-`, at most 100 characters, made unique (case-insensitively, for macOS and Windows) against taken.
+ */
+export function fileNameFor(name: string, taken: Set<string>): string {
+  let base = name
+    .normalize('NFKC')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .slice(0, 100)
+    .replace(/^[-.]+|[-.]+$/g, '');
+  if (base === '') base = 'environment';
+  if (WINDOWS_RESERVED.test(base)) base = `${base}-env`;
+  let candidate = `${base}.yaml`;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${base}-${n}.yaml`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}

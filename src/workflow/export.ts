@@ -1,0 +1,162 @@
+// `envsync export`: live environments as environment files, the first step to managing hand-made ones.
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isManaged, liveHash, userMetadata } from '../api/ownership.js';
+import { EnvsyncError } from '../errors.js';
+import {
+  checkEnvironmentText,
+  environmentDocument,
+  environmentFileText,
+  fileNameFor,
+  schemaRefFor,
+} from '../export/environment-file.js';
+import { normalizeConfig } from '../hash/config-hash.js';
+import { type EnvironmentsApi, type LiveEnvironment, RESERVED_PREFIX } from '../model.js';
+import { listLive } from './session.js';
+
+/** A file can hold 14 metadata keys: envsync keeps 2 of the API's 16 for its ownership tags. */
+const MAX_FILE_METADATA = 14;
+
+export interface ExportOptions {
+  /** Absolute. */
+  outDir: string;
+  /** The project root: the modeline points at its schema, and paths are shown relative to it. */
+  projectRoot: string;
+  includeUnmanaged: boolean;
+}
+
+export interface ExportFile {
+  path: string;
+  /** The path relative to the project root, for messages. */
+  shown: string;
+  name: string;
+  env_id: string;
+  managed: boolean;
+  text: string;
+}
+
+export interface ExportSkip {
+  name: string;
+  env_id: string;
+  reason: string;
+}
+
+export interface ExportPlan {
+  files: ExportFile[];
+  skipped: ExportSkip[];
+  /** Unmanaged environments left out because --include-unmanaged was not given. */
+  unmanagedLeftOut: number;
+}
+
+export interface ExportResult extends ExportPlan {
+  /** Files that already exist; when any do, nothing was written. */
+  existing: string[];
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The user's metadata; empty values are left out, as the API deletes a key set to "" on the first update anyway. */
+function fileMetadata(metadata: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(userMetadata(metadata)).filter(([, value]) => value !== ''));
+}
+
+/** Why an environment cannot be written as a file envsync would accept, or null when it can. */
+function inexpressible(env: LiveEnvironment, managed: boolean, sameName: LiveEnvironment[]): string | null {
+  if (env.name.includes('~')) {
+    return managed
+      ? 'a superseded environment (`<name>~<hash>`): the file of its name keeps it, so it gets no file of its own'
+      : 'its name holds `~`, which environment files reserve for superseded environments; rename it first';
+  }
+  if (sameName.length > 1) {
+    const managedOnes = sameName.filter(isManaged);
+    if (managedOnes.length === 1 && !managed)
+      return `envsync's ${managedOnes[0]?.id} has the same name; rename one`;
+    if (managedOnes.length !== 1) {
+      return `${sameName.length} live environments are named ${env.name} (${sameName.map((e) => e.id).join(', ')}); rename all but one`;
+    }
+  }
+  if (managed) return null;
+  const reserved = Object.keys(env.metadata).filter((k) => k.toLowerCase().startsWith(RESERVED_PREFIX));
+  if (reserved.length > 0) {
+    return `metadata key${reserved.length === 1 ? '' : 's'} ${reserved.join(', ')} look${reserved.length === 1 ? 's' : ''} like envsync's reserved keys; rename them first`;
+  }
+  const keys = Object.keys(fileMetadata(env.metadata)).length;
+  if (keys > MAX_FILE_METADATA) {
+    return `${keys} metadata keys; a file holds at most ${MAX_FILE_METADATA} (envsync adds 2 of the API's 16)`;
+  }
+  return null;
+}
+
+/** Which environments become which files, with each file's text; pure, so it can be tested without an API. */
+export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): ExportPlan {
+  const active = live
+    .filter((e) => !e.archived_at)
+    .sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id));
+  const byName = new Map<string, LiveEnvironment[]>();
+  for (const env of active) byName.set(env.name, [...(byName.get(env.name) ?? []), env]);
+  const schemaRef = schemaRefFor(o.outDir, o.projectRoot);
+  const taken = new Set<string>();
+  const plan: ExportPlan = { files: [], skipped: [], unmanagedLeftOut: 0 };
+  for (const env of active) {
+    const managed = isManaged(env);
+    if (!managed && !o.includeUnmanaged) {
+      plan.unmanagedLeftOut++;
+      continue;
+    }
+    const why = inexpressible(env, managed, byName.get(env.name) ?? []);
+    if (why !== null) {
+      plan.skipped.push({ name: env.name, env_id: env.id, reason: why });
+      continue;
+    }
+    const config = normalizeConfig(env.config);
+    const doc = environmentDocument({
+      name: env.name,
+      description: env.description,
+      metadata: fileMetadata(env.metadata),
+      config,
+      scope: env.scope ?? null,
+    });
+    const note = managed
+      ? 'managed by envsync'
+      : 'not managed by envsync yet: `envsync plan --adopt` takes it over';
+    const text = environmentFileText(doc, schemaRef, [
+      `Exported from ${env.id} (${note}); config hash ${liveHash(env)}.`,
+    ]);
+    const file = path.join(o.outDir, fileNameFor(env.name, taken));
+    const shown = path.relative(o.projectRoot, file) || file;
+    const errors = checkEnvironmentText(shown, text).filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      const first = errors[0];
+      const where = first?.path ? `${first.path}: ` : '';
+      plan.skipped.push({
+        name: env.name,
+        env_id: env.id,
+        reason: `would not validate: ${where}${first?.message}`,
+      });
+      continue;
+    }
+    plan.files.push({ path: file, shown, name: env.name, env_id: env.id, managed, text });
+  }
+  return plan;
+}
+
+/** Lists the live environments and writes one file each; refuses (writing nothing) if any file exists. */
+export async function exportEnvironments(api: EnvironmentsApi, o: ExportOptions): Promise<ExportResult> {
+  const plan = planExport(await listLive(api, false), o);
+  const existing = plan.files.filter((f) => existsSync(f.path)).map((f) => f.shown);
+  if (existing.length > 0) return { ...plan, existing };
+  mkdirSync(o.outDir, { recursive: true });
+  for (const f of plan.files) {
+    try {
+      // wx: never overwrite, even a file that appeared since the check above.
+      writeFileSync(f.path, f.text, { flag: 'wx' });
+    } catch (e) {
+      throw new EnvsyncError('export_write_failed', `could not write ${f.shown}`, {
+        hint: 'check that the folder is writable and the file does not exist',
+        cause: e,
+      });
+    }
+  }
+  return { ...plan, existing: [] };
+}

@@ -1,0 +1,113 @@
+// verify's checks without an API: the chain with real line numbers, recorded hashes, and the changelog against a live list.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readChangelog } from '../../../src/changelog/store.js';
+import { verifyChain } from '../../../src/changelog/verify.js';
+import { configHash } from '../../../src/hash/config-hash.js';
+import { auditChangelog, auditLive } from '../../../src/workflow/verify.js';
+import { tempDir } from '../../helpers/cli.js';
+import { liveEnv } from '../plan/factories.js';
+import { chain, pip } from './factories.js';
+import { entries } from './scenario.js';
+
+function fileOf(lines: string[]) {
+  const file = path.join(tempDir(), 'changelog.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return readChangelog(file);
+}
+const asLines = (list: readonly object[]) => list.map((e) => JSON.stringify(e));
+const messages = (file: ReturnType<typeof fileOf>) => auditChangelog(file).map((p) => [p.line, p.message]);
+
+describe('auditChangelog', () => {
+  it('finds nothing wrong with an intact changelog', () => {
+    expect(auditChangelog(fileOf(asLines(entries)))).toEqual([]);
+  });
+
+  it('names the right line after a blank line (readChangelog keeps each entry line)', () => {
+    const lines = asLines(entries);
+    const edited = { ...entries[4], detail: 'edited' };
+    lines.splice(4, 1, JSON.stringify(edited));
+    lines.splice(2, 0, '');
+    const file = fileOf(lines);
+    expect(file.lines.slice(0, 4)).toEqual([1, 2, 4, 5]);
+    expect(messages(file)).toEqual([[6, 'entry seq 5 was modified: its hash does not match its content']]);
+    expect(verifyChain(file.entries, file.badLines, file.lines)[0]?.line).toBe(6);
+  });
+
+  it('reports a recorded config that does not hash to its config_hash', () => {
+    const log = chain([
+      {
+        op: 'create',
+        at: '2026-10-01T00:00:00Z',
+        name: 'a',
+        env_id: 'env_a',
+        config: pip('x==1'),
+        config_hash: configHash(pip('x==2')),
+      },
+    ]);
+    expect(messages(fileOf(asLines(log)))).toEqual([
+      [
+        1,
+        `entry seq 1 records config hash ${configHash(pip('x==2'))}, but its config hashes to ${configHash(pip('x==1'))}`,
+      ],
+    ]);
+  });
+
+  it('reports unreadable and torn lines with the chain problems they cause', () => {
+    const lines = asLines(entries.slice(0, 3));
+    lines.splice(1, 1, '{"v":1,"seq":2,"op":');
+    expect(messages(fileOf(lines))).toEqual(
+      [
+        [2, 'not a changelog entry (unparseable line)'],
+        [3, 'entry seq 3 does not chain to the line before it (a line was removed, inserted or reordered)'],
+        [3, 'seq 3 follows seq 1'],
+        [1, 'apply of plan plan_1 began but never ended (interrupted; the next apply reconciles it)'],
+      ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+    );
+  });
+});
+
+describe('auditLive', () => {
+  const log = chain([
+    { op: 'create', at: '2026-10-01T00:00:00Z', name: 'a', env_id: 'env_a', config: pip('x==1') },
+    { op: 'create', at: '2026-10-01T00:00:01Z', name: 'b', env_id: 'env_b', config: pip('y==1') },
+  ]);
+  const file = fileOf(asLines(log));
+  const a = liveEnv('a', 'env_a', { config: pip('x==1') });
+  const b = liveEnv('b', 'env_b', { config: pip('y==1') });
+  const problems = (live: ReturnType<typeof liveEnv>[]) => auditLive(file, live).map((p) => p.message);
+
+  it('finds nothing when every managed environment is recorded as it is, and ignores unmanaged ones', () => {
+    expect(problems([a, b, liveEnv('hand', 'env_h', { managed: false })])).toEqual([]);
+  });
+
+  it('reports a managed environment the changelog does not know, whether or not its tag is right', () => {
+    const stray = liveEnv('stray', 'env_s');
+    const stale = liveEnv('stale', 'env_t', { tag: configHash(pip('old==1')) });
+    expect(problems([a, b, stray, stale])).toEqual([
+      'env_s (stray): managed environment missing from the changelog',
+      'env_t (stale): managed environment missing from the changelog (its hash tag is stale too)',
+    ]);
+  });
+
+  it('reports a recorded environment gone from the API, or archived behind its back', () => {
+    expect(problems([a])).toEqual([
+      `env_b (b): recorded as current (${configHash(pip('y==1')).slice(7, 15)}) but missing from the API`,
+    ]);
+    const archived = { ...b, archived_at: '2026-10-02T00:00:00Z' };
+    expect(problems([a, archived])).toEqual([
+      'env_b (b): archived at 2026-10-02T00:00:00Z, not recorded (recorded as current)',
+    ]);
+  });
+
+  it('reports a rename and a config changed outside envsync', () => {
+    const renamed = { ...b, name: 'b2' };
+    const drifted = liveEnv('a', 'env_a', { config: pip('x==2'), tag: configHash(pip('x==1')) });
+    expect(problems([drifted, renamed])).toEqual([
+      `env_a (a): live config ${configHash(pip('x==2')).slice(7, 15)} differs from the recorded ${configHash(pip('x==1')).slice(7, 15)} (changed outside envsync; the next apply records it as drift)`,
+      `env_b (b2): live b2 (${configHash(pip('y==1'))}) differs from the record b (${configHash(pip('y==1'))})`,
+    ]);
+  });
+});

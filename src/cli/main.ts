@@ -6,6 +6,7 @@ import { type ActionFactory, type Ctx, makeCtx, renderError } from './context.js
 import { registerEmulator } from './emulator.js';
 import { registerExport } from './export.js';
 import { registerHistory } from './history.js';
+import { registerInit } from './init.js';
 import type { CliIo } from './io.js';
 import { registerPlan } from './plan.js';
 import { registerResolve } from './resolve.js';
@@ -48,6 +49,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       code = await handler(ctx, args, opts);
     };
 
+  registerInit(program, action);
   registerValidate(program, action);
   registerPlan(program, action);
   registerApply(program, action);

@@ -53,7 +53,7 @@ async function runShow(ctx: Ctx, ref: string, opts: Record<string, unknown>): Pr
     ctx.io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
   }
-  const schemaRef = schemaRefFor(path.join(ctx.io.cwd, 'environments'), ctx.io.cwd);
+  const schemaRef = schemaRefFor(path.join(ctx.io.cwd, 'environments'));
   const text = environmentFileText(doc, schemaRef, [
     `${entry.env_id} (${entry.name}) as recorded by ${entry.op}, seq ${entry.seq}, at ${entry.at}.`,
     `Config hash ${entry.config_hash}. Copy into environments/ to restore this config.`,

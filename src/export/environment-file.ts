@@ -1,14 +1,13 @@
 // Writes an environment as an environment file (DESIGN §3): YAML that validates and hashes back to the same config.
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { parseYamlFile } from '../config/parse.js';
 import { checkRules, type EnvironmentFile } from '../config/rules.js';
 import { checkSchema } from '../config/schema-check.js';
 import { type Diagnostic, type NormalConfig, PACKAGE_MANAGERS, type Scope } from '../model.js';
-
-/** Where a project keeps the schema, relative to its root; the modeline points editors at it. */
-export const SCHEMA_FILE = 'schema/environment.schema.json';
 
 /** What an environment file holds, in envsync's terms; metadata is the user's alone (no reserved keys). */
 export interface FileFields {
@@ -55,9 +54,19 @@ export function environmentDocument(f: FileFields): EnvironmentFile {
   };
 }
 
-/** The `$schema` reference for a file written into dir: the project's schema, relative to that folder. */
-export function schemaRefFor(dir: string, projectRoot: string): string {
-  return path.relative(dir, path.join(projectRoot, SCHEMA_FILE)).split(path.sep).join('/');
+/** The schema this envsync ships: in a checkout or an installed package, wherever it is. */
+export function schemaPath(): string {
+  // src/export → ../../schema in a checkout; dist/src/export → ../../../schema once built.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const found = [path.resolve(here, '../../schema'), path.resolve(here, '../../../schema')].find((dir) =>
+    existsSync(path.join(dir, 'environment.schema.json')),
+  );
+  return path.join(found ?? path.resolve(here, '../../schema'), 'environment.schema.json');
+}
+
+/** The `$schema` reference for a file written into dir: envsync's own schema, relative to that folder. */
+export function schemaRefFor(dir: string): string {
+  return path.relative(dir, schemaPath()).split(path.sep).join('/');
 }
 
 /** The file text: the yaml-language-server modeline, comment lines, then the document. */

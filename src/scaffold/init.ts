@@ -2,18 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** Where this envsync's schema lives, so editors find it from the user's files. */
-export function schemaPath(): string {
-  // src/scaffold → ../../schema in a checkout; dist/src/scaffold → ../../../schema once built.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../../schema'), path.resolve(here, '../../../schema')];
-  return path.join(
-    candidates.find((c) => existsSync(path.join(c, 'environment.schema.json'))) ?? candidates[0] ?? here,
-    'environment.schema.json',
-  );
-}
+import { schemaRefFor } from '../export/environment-file.js';
 
 export function exampleFile(modeline: string): string {
   return `# yaml-language-server: $schema=${modeline}
@@ -55,8 +44,7 @@ export function initProject(cwd: string, dir: string): InitResult {
   const rel = (p: string) => path.relative(cwd, p) || p;
   if (existsSync(example)) skipped.push(rel(example));
   else {
-    const modeline = path.relative(envDir, schemaPath()).split(path.sep).join('/');
-    writeFileSync(example, exampleFile(modeline), { flag: 'wx' });
+    writeFileSync(example, exampleFile(schemaRefFor(envDir)), { flag: 'wx' });
     created.push(rel(example));
   }
   const gitignore = path.join(cwd, '.gitignore');

@@ -21,7 +21,7 @@ const MAX_FILE_METADATA = 14;
 export interface ExportOptions {
   /** Absolute. */
   outDir: string;
-  /** The project root: the modeline points at its schema, and paths are shown relative to it. */
+  /** The project root: paths are shown relative to it. */
   projectRoot: string;
   includeUnmanaged: boolean;
 }
@@ -95,7 +95,7 @@ export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): 
     .sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id));
   const byName = new Map<string, LiveEnvironment[]>();
   for (const env of active) byName.set(env.name, [...(byName.get(env.name) ?? []), env]);
-  const schemaRef = schemaRefFor(o.outDir, o.projectRoot);
+  const schemaRef = schemaRefFor(o.outDir);
   const taken = new Set<string>();
   const plan: ExportPlan = { files: [], skipped: [], unmanagedLeftOut: 0 };
   for (const env of active) {

@@ -67,6 +67,11 @@ export function spawnCli(args: string[], options: RunOptions = {}): Promise<CliR
   });
 }
 
+/** The modeline reference from dir to the schema this checkout ships, computed independently of src/. */
+export function shippedSchemaFrom(dir: string): string {
+  return path.relative(dir, path.join(ROOT, 'schema/environment.schema.json')).split(path.sep).join('/');
+}
+
 export function tempDir(prefix = 'envsync-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }

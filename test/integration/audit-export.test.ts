@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash } from '../../src/hash/config-hash.js';
 import type { Plan } from '../../src/model.js';
+import { shippedSchemaFrom } from '../helpers/cli.js';
 import { Workspace } from '../helpers/workspace.js';
 
 describe('export → adopt', () => {
@@ -65,7 +66,7 @@ describe('export → adopt', () => {
     expect(r.stdout).toContain('environments/locked-down.yaml  locked down');
     expect(r.stdout).toContain('Exported 4 environments to environments; skipped 1.\n');
     expect(readFileSync(path.join(ws.envDir, 'runner.yaml'), 'utf8')).toBe(
-      `# yaml-language-server: $schema=../schema/environment.schema.json\n# Exported from ${made[2]?.id} (not managed by envsync yet: \`envsync plan --adopt\` takes it over); config hash ${configHash({ type: 'self_hosted' })}.\nname: runner\nscope: organization\nconfig:\n  type: self_hosted\n`,
+      `# yaml-language-server: $schema=${shippedSchemaFrom(ws.envDir)}\n# Exported from ${made[2]?.id} (not managed by envsync yet: \`envsync plan --adopt\` takes it over); config hash ${configHash({ type: 'self_hosted' })}.\nname: runner\nscope: organization\nconfig:\n  type: self_hosted\n`,
     );
     expect((await ws.cli(['validate'])).code).toBe(0);
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configHash, shortHash } from '../../src/hash/config-hash.js';
 import type { ChangelogEntry } from '../../src/model.js';
+import { shippedSchemaFrom } from '../helpers/cli.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
 const RECREATE = 'lifecycle: {on_config_change: recreate}\n';
@@ -138,7 +139,7 @@ describe('history, show and resolve over real applies', () => {
     const last = log.filter((e) => e.env_id === ids.a).at(-1) as ChangelogEntry;
     expect(r.stdout).toBe(
       [
-        '# yaml-language-server: $schema=../schema/environment.schema.json',
+        `# yaml-language-server: $schema=${shippedSchemaFrom(path.join(ws.dir, 'environments'))}`,
         `# ${ids.a} (a) as recorded by update, seq ${last.seq}, at ${last.at}.`,
         `# Config hash ${pipHash('pandas==2.2.1')}. Copy into environments/ to restore this config.`,
         'name: a',

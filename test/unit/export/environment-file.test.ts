@@ -7,6 +7,7 @@ import { userMetadata } from '../../../src/api/ownership.js';
 import { checkEnvironmentText, fileNameFor } from '../../../src/export/environment-file.js';
 import { configHash, normalizeConfig } from '../../../src/hash/config-hash.js';
 import { planExport } from '../../../src/workflow/export.js';
+import { shippedSchemaFrom } from '../../helpers/cli.js';
 import { liveEnv } from '../plan/factories.js';
 
 const root = '/project';
@@ -31,7 +32,7 @@ describe('planExport', () => {
     expect(file?.shown).toBe('environments/data.yaml');
     expect(file?.text).toBe(
       [
-        '# yaml-language-server: $schema=../schema/environment.schema.json',
+        `# yaml-language-server: $schema=${shippedSchemaFrom(options.outDir)}`,
         `# Exported from env_1 (managed by envsync); config hash ${configHash(env.config)}.`,
         'name: data',
         `description: 'Data: the "stack"'`,

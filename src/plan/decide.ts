@@ -1,6 +1,6 @@
 // The planner's per-name decisions (DESIGN §6): what one name's desired and live environments call for.
 
-import { isManaged, liveHash, retiredBaseName, taggedHash } from '../api/ownership.js';
+import { isManaged, liveHash, retiredBaseName, taggedHash, userMetadata } from '../api/ownership.js';
 import { normalizeConfig, shortHash } from '../hash/config-hash.js';
 import {
   type BlockedItem,
@@ -140,17 +140,44 @@ function planRecreate(
   });
 }
 
+/**
+ * True when nothing at all differs: same config and tag, same description, scope and user metadata.
+ * Exact equality only, so anything less certain still goes through the full diff. Most environments in
+ * a large plan are unchanged, and this skips their diffs.
+ */
+function identical(env: LiveEnvironment, d: DesiredEnvironment, observed: ConfigHash): boolean {
+  if (observed !== d.config_hash || taggedHash(env) !== observed || env.description !== d.description)
+    return false;
+  if (d.scope !== null && (env.scope ?? null) !== d.scope) return false;
+  const live = userMetadata(env.metadata);
+  const keys = Object.keys(live);
+  return keys.length === Object.keys(d.metadata).length && keys.every((k) => live[k] === d.metadata[k]);
+}
+
 function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
   const observed = liveHash(env);
+  if (identical(env, d, observed)) {
+    ctx.actions.push({
+      kind: 'noop',
+      name: d.name,
+      changes: [],
+      widening: [],
+      drift: null,
+      env_id: env.id,
+      from_hash: observed,
+    });
+    return;
+  }
   const reason = recreateReason(env, d, observed);
   if (reason !== null) {
     planRecreate(ctx, d, env, reason, false);
     return;
   }
+  const live = liveSide(env);
   const common = {
     name: d.name,
-    changes: diffEnvironment(liveSide(env), desiredSide(d)),
-    widening: wideningOf(normalizeConfig(env.config), d.config),
+    changes: diffEnvironment(live, desiredSide(d)),
+    widening: wideningOf(live.config, d.config),
     drift: driftOf(env, observed, d.config_hash),
     env_id: env.id,
     from_hash: observed,

@@ -98,3 +98,32 @@ describe('a fresh clone', () => {
     expect(demo.stdout).toContain('Apply complete:');
   }, 300_000);
 });
+
+describe('the README', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('starts with the quick start', () => {
+    const firstBlock = readme.split('```')[1] ?? '';
+    expect(firstBlock).toContain('npm ci && npm run demo');
+    expect(firstBlock).toContain('npm test');
+  });
+
+  it('documents every command and every flag that --help lists', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    const commands = [...help.matchAll(/^ {2}([a-z]+) /gm)]
+      .map((m) => m[1] as string)
+      .filter((c) => c !== 'help');
+    expect(commands.length).toBeGreaterThanOrEqual(11);
+    for (const command of commands) {
+      expect(readme, command).toContain(`envsync ${command}`);
+      const flags = [...(await runCli([command, '--help'])).stdout.matchAll(/^ {2}(--[a-z-]+)/gm)].map(
+        (m) => m[1] as string,
+      );
+      for (const flag of flags.filter((f) => f !== '--help'))
+        expect(readme, `${command} ${flag}`).toContain(flag);
+    }
+    for (const flag of [...help.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1] as string)) {
+      if (flag !== '--help' && flag !== '--version') expect(readme, flag).toContain(flag);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // Who and what an apply records: actor, git commit, target, plan id — stamped on every changelog entry.
 
 import { execFileSync } from 'node:child_process';
+import { userInfo } from 'node:os';
 import type { ChangelogWriter, NewEntry } from '../changelog/store.js';
 import type { ChangelogEntry, EnvironmentsApi, Reporter } from '../model.js';
 
@@ -41,7 +42,15 @@ export function actorFrom(env: Record<string, string | undefined>): string {
   if (env.GITLAB_CI && env.GITLAB_USER_LOGIN) return `gitlab:${env.GITLAB_USER_LOGIN}`;
   if (env.BUILDKITE && env.BUILDKITE_BUILD_CREATOR_EMAIL)
     return `buildkite:${env.BUILDKITE_BUILD_CREATOR_EMAIL}`;
-  return env.USER ?? env.USERNAME ?? 'unknown';
+  return env.USER ?? env.USERNAME ?? osUser() ?? 'unknown';
+}
+
+function osUser(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined; // No passwd entry for this uid (some containers).
+  }
 }
 
 type EntryFields = Pick<NewEntry, 'op'> &

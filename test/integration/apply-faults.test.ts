@@ -127,3 +127,25 @@ describe('apply killed with SIGKILL', () => {
     60_000,
   );
 });
+
+describe('apply into a rate limit', () => {
+  it('slows down on 429s (honouring retry-after) instead of failing', async () => {
+    // 4 writes per second on the server, no pacing on envsync's side: it must run into 429s.
+    const ws = await Workspace.start({
+      rateLimit: { writesPerMinute: 4, readsPerMinute: 600 },
+      rateWindowMs: 1000,
+    });
+    try {
+      const names = Array.from({ length: 10 }, (_, i) => `rl-${i}`);
+      for (const n of names) ws.files({ [`${n}.yaml`]: pipEnv(n, ['numpy==2.1.3']) });
+      const r = await ws.cli(['apply', '--auto-approve']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Apply complete: 10 created, 0 updated, 0 recreated, 0 archived, 0 failed.');
+      expect(ws.emu.stats().rateLimited).toBeGreaterThan(0);
+      await ws.restart();
+      await expectConverged(ws, names);
+    } finally {
+      await ws.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,155 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkBaseUrl, isLoopbackHost } from '../../../src/api/base-url.js';
+import { createApiClient } from '../../../src/api/client.js';
+import { TokenBucket } from '../../../src/api/rate-limit.js';
+import { type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
+import { EnvsyncError } from '../../../src/errors.js';
+import { silentReporter } from '../../../src/model.js';
+
+/** Counts every HTTP request this process starts through fetch (undici publishes each one). */
+function watchRequests() {
+  const seen: string[] = [];
+  const onCreate = (message: unknown) => {
+    const { request } = message as { request: { origin: string; path: string } };
+    seen.push(`${request.origin}${request.path}`);
+  };
+  diagnosticsChannel.subscribe('undici:request:create', onCreate);
+  return { seen, stop: () => diagnosticsChannel.unsubscribe('undici:request:create', onCreate) };
+}
+
+describe('base URL checks', () => {
+  it.each([
+    ['https://api.anthropic.com', 'https://api.anthropic.com'],
+    ['https://api.anthropic.com/', 'https://api.anthropic.com'],
+    ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+    ['http://localhost:4010/', 'http://localhost:4010'],
+    ['http://[::1]:4010', 'http://[::1]:4010'],
+    ['http://127.8.9.10', 'http://127.8.9.10'],
+  ])('accepts %s', (raw, expected) => {
+    expect(checkBaseUrl(raw)).toBe(expected);
+  });
+
+  it.each([
+    ['http://example.com', 'insecure_base_url'],
+    ['http://10.0.0.5:4010', 'insecure_base_url'],
+    ['http://127.0.0.1.example.com', 'insecure_base_url'],
+    ['ftp://example.com', 'invalid_base_url'],
+    ['not a url', 'invalid_base_url'],
+    ['https://user:secret@example.com', 'invalid_base_url'],
+  ])('refuses %s', (raw, code) => {
+    expect(() => checkBaseUrl(raw)).toThrow(EnvsyncError);
+    try {
+      checkBaseUrl(raw);
+    } catch (e) {
+      expect((e as EnvsyncError).code).toBe(code);
+    }
+  });
+
+  it('knows loopback hosts', () => {
+    expect(['localhost', '127.0.0.1', '127.255.0.1', '[::1]', '::1'].every(isLoopbackHost)).toBe(true);
+    expect(['example.com', '128.0.0.1', '0.0.0.0', '10.1.2.3'].some(isLoopbackHost)).toBe(false);
+  });
+});
+
+describe('the SDK adapter', () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(() => emu.close());
+
+  it('refuses plain http to a non-loopback host before any request leaves the process', async () => {
+    const watch = watchRequests();
+    try {
+      expect(() =>
+        createApiClient({ baseUrl: 'http://example.com', apiKey: 'sk-secret-1', reporter: silentReporter }),
+      ).toThrow(/refusing to send the API key over plain http:\/\/ to example.com/);
+      // The control: the same watcher does see requests to the loopback emulator.
+      const api = createApiClient({ baseUrl: emu.url, apiKey: 'sk-secret-1', reporter: silentReporter });
+      for await (const _ of api.listAll()) break;
+    } finally {
+      watch.stop();
+    }
+    expect(watch.seen.length).toBeGreaterThan(0);
+    expect(watch.seen.every((url) => url.startsWith(emu.url))).toBe(true);
+  });
+
+  it('needs ANTHROPIC_API_KEY', () => {
+    expect(() => createApiClient({ baseUrl: emu.url, apiKey: undefined, reporter: silentReporter })).toThrow(
+      'ANTHROPIC_API_KEY is not set',
+    );
+  });
+
+  it('maps API errors to ApiError with status, type, error code and request id, and never shows the key', async () => {
+    const api = createApiClient({ baseUrl: emu.url, apiKey: 'sk-secret-2', reporter: silentReporter });
+    const made = await api.create({ name: 'one' });
+    const error = await api.update(made.id, { config: { type: 'self_hosted' } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'ApiError',
+      status: 400,
+      type: 'invalid_request_error',
+      errorCode: 'invalid_config_type_change',
+    });
+    expect((error as { requestId: string }).requestId).toMatch(/^req_/);
+    expect(String((error as Error).message)).not.toContain('sk-secret-2');
+    const missing = await api.retrieve('env_000000000000000000000000').catch((e: unknown) => e);
+    expect(missing).toMatchObject({ status: 404, type: 'not_found_error' });
+  });
+
+  it('reports each request (method, path, status, request id) for --verbose', async () => {
+    const events: unknown[] = [];
+    const api = createApiClient({
+      baseUrl: emu.url,
+      apiKey: 'k',
+      reporter: { event: (e) => events.push(e) },
+    });
+    await api.create({ name: 'reported' });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'request',
+        method: 'POST',
+        status: 200,
+        request_id: expect.stringMatching(/^req_/),
+      }),
+    );
+  });
+});
+
+describe('TokenBucket', () => {
+  function fakeClock() {
+    let now = 0;
+    const sleeps: number[] = [];
+    return {
+      now: () => now,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+      sleeps,
+      at: () => now,
+    };
+  }
+
+  it('lets one second of tokens through at once, then paces at the limit', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(600, clock.now, clock.sleep);
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      await bucket.take();
+      times.push(clock.at());
+    }
+    expect(times.slice(0, 10)).toEqual(Array(10).fill(0));
+    // 600/min = one every 100 ms after the burst: 20 more take 2,000 ms.
+    expect(times[29]).toBe(2000);
+    expect((times[11] as number) - (times[10] as number)).toBe(100);
+  });
+
+  it('waits out a pause (after a 429) before handing out tokens', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(60, clock.now, clock.sleep);
+    bucket.pause(5000);
+    await bucket.take();
+    expect(clock.at()).toBe(5000);
+  });
+});

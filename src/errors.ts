@@ -60,11 +60,6 @@ export class ApiError extends EnvsyncError {
     this.errorCode = fields.errorCode;
     this.requestId = fields.requestId;
   }
-
-  /** True when the request may or may not have taken effect (connection lost, timeout). */
-  get ambiguous(): boolean {
-    return this.status === null;
-  }
 }
 
 export class StalePlanError extends EnvsyncError {
@@ -91,8 +86,4 @@ export class BlockedError extends EnvsyncError {
     });
     this.items = items;
   }
-}
-
-export function isEnvsyncError(e: unknown): e is EnvsyncError {
-  return e instanceof EnvsyncError;
 }

@@ -191,6 +191,8 @@ export interface ChangelogEntry {
   config: NormalConfig | null;
   description: string | null;
   metadata: Record<string, string> | null;
+  /** The file's lifecycle settings when the entry came from a file. */
+  lifecycle: Lifecycle | null;
   /** recreate: the env ID this one replaced. */
   replaces: string | null;
   /** The desired file (`environments/x.yaml:3`), or null for entries envsync found rather than made. */
@@ -213,6 +215,11 @@ export interface RecordedEnvironment {
   /** The `at` of the entry that last touched it. */
   at: string;
   archived: boolean;
+  description: string | null;
+  /** null when no entry recorded it (reconciliation then does not compare it). */
+  metadata: Record<string, string> | null;
+  /** The last recorded file said prevent_archive: it keeps guarding after the file is gone. */
+  prevent_archive: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,6 +254,8 @@ export interface DesiredPayload {
   config_hash: ConfigHash;
   scope: Scope | null;
   source: string;
+  /** Recorded in the changelog, so prevent_archive still guards an environment after its file is gone. */
+  lifecycle: Lifecycle;
 }
 
 export interface DriftInfo {

@@ -2,7 +2,6 @@
 
 import { isManaged, liveHash, ownershipTags, taggedHash, userMetadata } from '../api/ownership.js';
 import { ApiError, EnvsyncError } from '../errors.js';
-import { normalizeConfig } from '../hash/config-hash.js';
 import type {
   AdoptAction,
   ArchiveAction,
@@ -16,6 +15,7 @@ import type {
   UpdateBody,
 } from '../model.js';
 import { type ApplyDeps, record } from './context.js';
+import { liveRecordFields } from './reconcile.js';
 
 /** How many times a create whose outcome was unknown, and that is not found afterwards, is tried. */
 const CREATE_ATTEMPTS = 3;
@@ -132,6 +132,7 @@ function recordConfigOf(d: DesiredPayload) {
     config: d.config,
     description: d.description,
     metadata: d.metadata,
+    lifecycle: d.lifecycle,
     source: d.source,
   };
 }
@@ -191,14 +192,7 @@ export async function runRecreate(
     throw e;
   }
   record(deps, { op: 'recreate', env_id: created.id, replaces: old.id, ...recordConfigOf(action.desired) });
-  const oldRecord = {
-    env_id: old.id,
-    name: renamed.name,
-    config_hash: liveHash(old),
-    config: normalizeConfig(old.config),
-    description: old.description,
-    metadata: userMetadata(old.metadata),
-  };
+  const oldRecord = { ...liveRecordFields(old), name: renamed.name };
   if (action.keep_superseded) {
     record(deps, {
       op: 'update',
@@ -233,12 +227,8 @@ export async function runArchive(
   await archiveQuietly(deps, current.id);
   record(deps, {
     op: 'archive',
-    env_id: current.id,
+    ...liveRecordFields(current),
     name: renamed.name,
-    config_hash: liveHash(current),
-    config: normalizeConfig(current.config),
-    description: current.description,
-    metadata: userMetadata(current.metadata),
     detail: `no longer desired (was ${current.name})`,
   });
   return current.id;

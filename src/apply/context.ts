@@ -67,6 +67,7 @@ export function record(deps: ApplyDeps, fields: EntryFields): ChangelogEntry {
     config: fields.config ?? null,
     description: fields.description ?? null,
     metadata: fields.metadata ?? null,
+    lifecycle: fields.lifecycle ?? null,
     replaces: fields.replaces ?? null,
     source: fields.source ?? null,
     git_commit: deps.identity.git_commit,

@@ -1,4 +1,4 @@
-// After an interrupted apply, compares what the changelog says with the live ownership tags and records the difference.
+// Compares what the changelog says with the live environments (their ownership tags) and records the difference.
 
 import { isManaged, liveHash, taggedHash, userMetadata } from '../api/ownership.js';
 import { normalizeConfig } from '../hash/config-hash.js';
@@ -12,15 +12,48 @@ export interface Finding {
   detail: string;
 }
 
+/** The changelog fields that describe a live environment as it is: name, config, description, user metadata. */
+export function liveRecordFields(env: LiveEnvironment) {
+  return {
+    name: env.name,
+    env_id: env.id,
+    config_hash: liveHash(env),
+    config: normalizeConfig(env.config),
+    description: env.description,
+    metadata: userMetadata(env.metadata),
+  };
+}
+
+/** Metadata as the API keeps it: a key set to "" is a deleted key. */
+function sameMetadata(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = (m: Record<string, string>) => Object.keys(m).filter((k) => m[k] !== '');
+  const ka = keys(a);
+  return ka.length === keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/** What differs between a live environment and its record, in words; [] when nothing does. */
+function differences(env: LiveEnvironment, rec: RecordedEnvironment): string[] {
+  const out: string[] = [];
+  if (rec.name !== env.name) out.push(`name ${rec.name} → ${env.name}`);
+  if (rec.config_hash !== liveHash(env))
+    out.push(`config ${rec.config_hash.slice(7, 15)} → ${liveHash(env).slice(7, 15)}`);
+  if (rec.description !== env.description) out.push('description');
+  if (rec.metadata !== null && !sameMetadata(rec.metadata, userMetadata(env.metadata))) out.push('metadata');
+  return out;
+}
+
 /**
  * Every difference between the changelog's current records and the live environments (archived ones
- * included): managed environments it does not know or knows under another name or hash, and recorded
- * environments that were archived or are gone. Live configs that differ from their own tag are drift for
- * the planner, not something an interrupted run did, so they are left out here.
+ * included): managed environments it does not know, or knows with another name, config, description or
+ * metadata, and recorded environments that were archived or are gone. A live config that differs from its
+ * own tag is drift the planner reports and apply records before fixing it, so it is left out here.
+ * `interrupted`: the differences are most likely what an interrupted apply did (recorded as `update`);
+ * otherwise nobody knows who made them (recorded as `drift`).
  */
 export function findUnrecorded(
   recorded: readonly RecordedEnvironment[],
   live: readonly LiveEnvironment[],
+  interrupted = false,
 ): Finding[] {
   const byId = new Map(recorded.map((r) => [r.env_id, r]));
   const liveIds = new Set(live.map((e) => e.id));
@@ -28,16 +61,10 @@ export function findUnrecorded(
   for (const env of live) {
     if (!isManaged(env)) continue;
     const rec = byId.get(env.id) ?? null;
-    const tag = taggedHash(env);
-    const matchesTag = tag === liveHash(env);
+    const matchesTag = taggedHash(env) === liveHash(env);
     if (env.archived_at) {
       if (rec && !rec.archived)
-        findings.push({
-          op: 'archive',
-          env,
-          recorded: rec,
-          detail: `archived at ${env.archived_at}, not recorded`,
-        });
+        findings.push({ op: 'archive', env, recorded: rec, detail: `archived at ${env.archived_at}` });
       continue;
     }
     if (!rec) {
@@ -46,17 +73,18 @@ export function findUnrecorded(
           op: 'create',
           env,
           recorded: null,
-          detail: 'managed environment not in the changelog',
+          detail: 'a managed environment the changelog did not know',
         });
       continue;
     }
-    if (rec.archived) continue;
-    if ((matchesTag && rec.config_hash !== tag) || rec.name !== env.name) {
+    if (rec.archived || !matchesTag) continue;
+    const diff = differences(env, rec);
+    if (diff.length > 0) {
       findings.push({
-        op: 'update',
+        op: interrupted ? 'update' : 'drift',
         env,
         recorded: rec,
-        detail: `live ${env.name} (${tag ?? 'no tag'}) differs from the record ${rec.name} (${rec.config_hash})`,
+        detail: `live differs from the record: ${diff.join(', ')}`,
       });
     }
   }
@@ -75,15 +103,13 @@ export function findUnrecorded(
 
 /** The changelog fields for a finding. */
 export function findingFields(f: Finding) {
-  const env = f.env;
+  if (f.env) return { op: f.op, ...liveRecordFields(f.env), detail: f.detail };
   return {
     op: f.op,
-    name: env?.name ?? f.recorded?.name ?? null,
-    env_id: env?.id ?? f.recorded?.env_id ?? null,
-    config_hash: env ? liveHash(env) : (f.recorded?.config_hash ?? null),
-    config: env ? normalizeConfig(env.config) : null,
-    description: env?.description ?? null,
-    metadata: env ? userMetadata(env.metadata) : null,
+    name: f.recorded?.name ?? null,
+    env_id: f.recorded?.env_id ?? null,
+    config_hash: f.recorded?.config_hash ?? null,
+    config: null,
     detail: f.detail,
   };
 }

@@ -1,6 +1,6 @@
 // A lock file next to the changelog, so two applies never write at once; a dead holder's lock is taken over.
 
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { kill, pid } from 'node:process';
@@ -38,12 +38,28 @@ function readLock(file: string): LockInfo | undefined {
   }
 }
 
+function lockedBy(holder: LockInfo | undefined, file: string): EnvsyncError {
+  const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.started_at}` : 'being created';
+  return new EnvsyncError('locked', `another envsync apply holds the lock (${who})`, {
+    hint: `wait for it to finish; if it is certainly gone, delete ${file}`,
+  });
+}
+
+/** An unreadable lock may be one being written this very moment: only an old one counts as abandoned. */
+function youngerThan(file: string, now: Date, ms: number): boolean {
+  try {
+    return now.getTime() - statSync(file).mtimeMs < ms;
+  } catch {
+    return false;
+  }
+}
+
 export function acquireLock(changelogPath: string, now: () => Date = () => new Date()): Lock {
   const file = `${changelogPath}.lock`;
   const mine: LockInfo = { pid, host: hostname(), started_at: now().toISOString() };
   let tookOverFrom: LockInfo | undefined;
   mkdirSync(path.dirname(file), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(file, `${JSON.stringify(mine)}\n`, { flag: 'wx' });
       let released = false;
@@ -65,16 +81,31 @@ export function acquireLock(changelogPath: string, now: () => Date = () => new D
       }
     }
     const holder = readLock(file);
-    if (holder && (holder.host !== mine.host || alive(holder.pid))) {
-      throw new EnvsyncError(
-        'locked',
-        `another envsync apply holds the lock (pid ${holder.pid} on ${holder.host}, since ${holder.started_at})`,
-        { hint: `wait for it to finish; if it is certainly gone, delete ${file}` },
-      );
+    if (holder ? holder.host !== mine.host || alive(holder.pid) : youngerThan(file, now(), 10_000)) {
+      throw lockedBy(holder, file);
     }
-    // The holder is gone (or the lock is unreadable): take it over.
+    // The holder is gone (or its lock was left unreadable long ago): take it over. Moving it aside is
+    // atomic, so of two processes taking over at once only one moves it; whoever moved a fresh lock
+    // instead of the dead one puts it back and gives way.
+    const aside = `${file}.stale-${pid}`;
+    try {
+      renameSync(file, aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new EnvsyncError('lock_failed', `could not take over the lock file ${file}`, { cause: e });
+    }
+    const moved = readLock(aside);
+    if (moved?.pid !== holder?.pid || moved?.started_at !== holder?.started_at) {
+      try {
+        linkSync(aside, file);
+      } catch {
+        // A newer lock is already in place; the one we moved was superseded anyway.
+      }
+      unlinkSync(aside);
+      throw lockedBy(moved, file);
+    }
+    unlinkSync(aside);
     tookOverFrom = holder ?? { pid: 0, host: 'unknown', started_at: 'unknown' };
-    unlinkSync(file);
   }
   throw new EnvsyncError('locked', `could not take the lock ${file}`, {
     hint: 'another apply may be starting; try again',

@@ -2,31 +2,30 @@
 
 import type { ChangelogEntry, RecordedEnvironment } from '../model.js';
 
+/** What folding needs of an entry (so findings not yet written can be folded in too). */
+export type FoldableEntry = Pick<
+  ChangelogEntry,
+  'op' | 'env_id' | 'name' | 'config_hash' | 'at' | 'config' | 'description' | 'metadata' | 'lifecycle'
+>;
+
 /** Folds entries, oldest first, into one record per env ID. */
-export function foldRecorded(entries: readonly ChangelogEntry[]): RecordedEnvironment[] {
+export function foldRecorded(entries: readonly FoldableEntry[]): RecordedEnvironment[] {
   const byId = new Map<string, RecordedEnvironment>();
   for (const e of entries) {
     if (!e.env_id || e.op === 'begin' || e.op === 'end') continue;
     const prior = byId.get(e.env_id);
-    const name = e.name ?? prior?.name ?? '';
-    const hash = e.config_hash ?? prior?.config_hash ?? '';
-    switch (e.op) {
-      case 'archive':
-        byId.set(e.env_id, { name, env_id: e.env_id, config_hash: hash, at: e.at, archived: true });
-        break;
-      case 'drift':
-        // A drift entry without a config records an environment found gone.
-        byId.set(e.env_id, {
-          name,
-          env_id: e.env_id,
-          config_hash: hash,
-          at: e.at,
-          archived: e.config === null,
-        });
-        break;
-      default:
-        byId.set(e.env_id, { name, env_id: e.env_id, config_hash: hash, at: e.at, archived: false });
-    }
+    // A drift entry without a config records an environment found gone; it says nothing of its fields.
+    const gone = e.op === 'drift' && e.config === null;
+    byId.set(e.env_id, {
+      name: e.name ?? prior?.name ?? '',
+      env_id: e.env_id,
+      config_hash: e.config_hash ?? prior?.config_hash ?? '',
+      at: e.at,
+      archived: e.op === 'archive' || gone,
+      description: gone ? (prior?.description ?? null) : e.description,
+      metadata: gone ? (prior?.metadata ?? null) : e.metadata,
+      prevent_archive: e.lifecycle ? e.lifecycle.prevent_archive : (prior?.prevent_archive ?? false),
+    });
   }
   return [...byId.values()];
 }

@@ -44,7 +44,19 @@ export function entryHash(entry: Omit<ChangelogEntry, 'hash'> | ChangelogEntry):
 /** Reads every entry; lines that do not parse are returned apart, never dropped. */
 export function readChangelog(file: string): ChangelogFile {
   if (!existsSync(file)) return { path: file, entries: [], badLines: [], lines: [] };
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EnvsyncError(
+      'changelog_unreadable',
+      `cannot read the changelog ${file}: ${(e as Error).message}`,
+      {
+        hint: '--changelog takes the path of a .jsonl file',
+        cause: e,
+      },
+    );
+  }
   const lines = text.split('\n');
   const endsClean = text.endsWith('\n') || text === '';
   if (endsClean) lines.pop();
@@ -100,14 +112,15 @@ export class ChangelogWriter {
     mkdirSync(path.dirname(file), { recursive: true });
     const fd = openSync(file, 'a+');
     let keptAside: string | undefined;
-    const torn = current.badLines.find((b) => b.torn);
-    if (torn) {
+    if (current.badLines.some((b) => b.torn)) {
+      // Work on the raw bytes: a crash can cut a multi-byte character, which decoding would alter.
+      const bytes = readFileSync(file);
+      const cut = bytes.lastIndexOf(0x0a) + 1;
       let n = 1;
       while (existsSync(`${file}.torn-${n}`)) n++;
       keptAside = `${file}.torn-${n}`;
-      writeFileSync(keptAside, `${torn.text}\n`, { flag: 'wx' });
-      const size = readFileSync(file).length;
-      ftruncateSync(fd, size - Buffer.byteLength(torn.text));
+      writeFileSync(keptAside, bytes.subarray(cut), { flag: 'wx' });
+      ftruncateSync(fd, cut);
       fsyncSync(fd);
     }
     return { writer: new ChangelogWriter(file, fd, current.entries), keptAside };
@@ -127,6 +140,7 @@ export class ChangelogWriter {
       config: entry.config,
       description: entry.description,
       metadata: entry.metadata,
+      lifecycle: entry.lifecycle,
       replaces: entry.replaces,
       source: entry.source,
       git_commit: entry.git_commit,
@@ -137,9 +151,10 @@ export class ChangelogWriter {
       prev: this.last?.hash ?? null,
     };
     const full: ChangelogEntry = { ...body, hash: entryHash(body) };
-    const line = `${JSON.stringify(full)}\n`;
+    const line = Buffer.from(`${JSON.stringify(full)}\n`);
     try {
-      writeSync(this.fd, line);
+      // One line, written whole: loop over short writes rather than leave a torn line behind.
+      for (let done = 0; done < line.length; ) done += writeSync(this.fd, line, done, line.length - done);
       fsyncSync(this.fd);
     } catch (e) {
       throw new EnvsyncError('changelog_write_failed', `could not write the changelog ${this.path}`, {

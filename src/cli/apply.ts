@@ -1,17 +1,17 @@
 // `envsync apply [DIR]` / `apply --plan FILE`: plan (or load a saved plan), confirm, apply, record.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { actorFrom, gitCommit } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
-import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
+import { BlockedError, EnvsyncError } from '../errors.js';
 import type { Plan } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
 import { planHasChanges } from '../plan/planner.js';
 import { renderPlanText } from '../plan/render-text.js';
-import { ApplySession, loadDesiredOrThrow, staleReasons } from '../workflow/session.js';
+import { ApplySession, loadDesiredOrThrow } from '../workflow/session.js';
 import type { ActionFactory, Ctx } from './context.js';
 import { cliReporter } from './reporter.js';
 import {
@@ -65,7 +65,9 @@ async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): P
       reporter,
       identity: {
         actor: actorFrom(ctx.io.env),
-        git_commit: gitCommit(path.resolve(ctx.io.cwd, dir)),
+        git_commit: gitCommit(
+          existsSync(path.resolve(ctx.io.cwd, dir)) ? path.resolve(ctx.io.cwd, dir) : ctx.io.cwd,
+        ),
         target: conn.api.target,
       },
       now: () => new Date(),
@@ -74,8 +76,7 @@ async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): P
       let plan: Plan;
       if (saved) {
         plan = saved;
-        const reasons = staleReasons(plan, session.live, conn.api.target);
-        if (reasons.length > 0) throw new StalePlanError(reasons);
+        session.checkSaved(plan);
       } else {
         plan = session.plan(desired as NonNullable<typeof desired>, planSettings(opts));
       }

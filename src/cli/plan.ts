@@ -1,8 +1,10 @@
 // `envsync plan [DIR]`: what apply would do, in text, JSON or markdown; never changes anything.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
+import { EnvsyncError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import type { Plan } from '../model.js';
 import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
@@ -27,16 +29,25 @@ export function renderPlan(ctx: Ctx, plan: Plan, format: PlanFormat): string {
   return renderPlanText(plan, ctx.out);
 }
 
-/** Writes a file whole or not at all. */
-export function writeAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+/** Where --out goes, checked before any API call: a directory or a missing parent is bad input. */
+function outPath(ctx: Ctx, out: string): string {
+  const file = path.resolve(ctx.io.cwd, out);
+  const problem =
+    existsSync(file) && statSync(file).isDirectory()
+      ? 'is a directory'
+      : !existsSync(path.dirname(file))
+        ? 'is in a directory that does not exist'
+        : undefined;
+  if (problem)
+    throw new EnvsyncError('invalid_out', `--out ${out} ${problem}`, {
+      hint: 'pass the path of a file to write, e.g. plan.json',
+    });
+  return file;
 }
 
 async function runPlan(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
   const format = opts.format as PlanFormat;
+  const outFile = opts.out ? outPath(ctx, opts.out as string) : undefined;
   const desired = loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
   warnAboutWarnings(ctx, desired);
   const reporter = cliReporter(ctx);
@@ -48,11 +59,18 @@ async function runPlan(ctx: Ctx, dir: string, opts: Record<string, unknown>): Pr
       reporter,
       settings: planSettings(opts),
     });
-    const out = renderPlan(ctx, plan, format);
-    ctx.io.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-    if (opts.out) {
-      const file = path.resolve(ctx.io.cwd, opts.out as string);
-      writeAtomic(file, `${JSON.stringify(plan, null, 2)}\n`);
+    const text = renderPlan(ctx, plan, format);
+    ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (outFile) {
+      try {
+        await writeFileAtomic(outFile, `${JSON.stringify(plan, null, 2)}\n`);
+      } catch (e) {
+        throw new EnvsyncError(
+          'write_failed',
+          `could not write the plan to ${opts.out}: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
       if (!ctx.global.quiet)
         ctx.io.stderr.write(
           `Saved the plan to ${opts.out}; run \`envsync apply --plan ${opts.out}\` to apply exactly it.\n`,

@@ -1,9 +1,11 @@
-// Durable state: atomic file replacement (temp file, fsync, rename, fsync dir) and group commit of concurrent writes.
+// Durable emulator state: reading it, clearing temp files a crash left, and group commit of concurrent writes.
 
-import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvsyncError } from '../errors.js';
+import { tempPrefix, writeFileAtomic } from '../fs/atomic.js';
+
+export { writeFileAtomic };
 
 /** The state file's text, or null when there is none yet. */
 export async function readState(file: string): Promise<string | null> {
@@ -23,10 +25,6 @@ export async function readState(file: string): Promise<string | null> {
   }
 }
 
-function tempPrefix(file: string): string {
-  return `${path.basename(file)}.tmp-`;
-}
-
 /** A kill -9 between write and rename leaves a temp file behind; it never held acknowledged-only data. */
 export async function removeStaleTemps(file: string): Promise<void> {
   const dir = path.dirname(file);
@@ -40,44 +38,6 @@ export async function removeStaleTemps(file: string): Promise<void> {
   await Promise.all(
     names.filter((n) => n.startsWith(prefix)).map((n) => unlink(path.join(dir, n)).catch(() => undefined)),
   );
-}
-
-/**
- * Replaces `file` so that a crash at any instant leaves either the old or the new text: write a temp
- * file in the same directory, fsync it, rename it over the old one, fsync the directory (the rename
- * itself is only durable once the directory entry is on disk).
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `${tempPrefix(file)}${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, 'w', 0o644);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (e) {
-    await unlink(temp).catch(() => undefined);
-    throw e;
-  }
-  await syncDir(dir);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (e) {
-    // Some platforms and file systems cannot fsync a directory; the rename is still atomic there.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EBADF') throw e;
-  } finally {
-    await handle?.close();
-  }
 }
 
 interface Waiter {

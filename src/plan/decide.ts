@@ -8,6 +8,7 @@ import {
   type DesiredEnvironment,
   type DesiredPayload,
   type DriftInfo,
+  type FieldChange,
   HASH_KEY,
   type LiveEnvironment,
   type PlanAction,
@@ -25,6 +26,8 @@ export interface PlanContext {
   retire(name: string, hash: ConfigHash): string;
   /** Takes the changelog's most recent current-but-missing environment of this name, if any. */
   claimMissing(name: string): RecordedEnvironment | undefined;
+  /** What the changelog last recorded for an env ID. */
+  recordedOf(envId: string): RecordedEnvironment | undefined;
 }
 
 const ADOPT_HINT =
@@ -39,7 +42,18 @@ function payloadOf(d: DesiredEnvironment): DesiredPayload {
     config_hash: d.config_hash,
     scope: d.scope,
     source: `${d.source.file}:${d.source.line}`,
+    lifecycle: d.lifecycle,
   };
+}
+
+/**
+ * A change of prevent_archive since the changelog last recorded the file. It changes nothing live, but it
+ * must be recorded: the recorded flag is what still guards the environment once its file is gone.
+ */
+function lifecycleChange(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): FieldChange[] {
+  const before = ctx.recordedOf(env.id)?.prevent_archive ?? false;
+  const after = d.lifecycle.prevent_archive;
+  return before === after ? [] : [{ op: 'set', path: 'lifecycle.prevent_archive', before, after }];
 }
 
 function desiredSide(d: DesiredEnvironment): DiffSide {
@@ -156,7 +170,8 @@ function identical(env: LiveEnvironment, d: DesiredEnvironment, observed: Config
 
 function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
   const observed = liveHash(env);
-  if (identical(env, d, observed)) {
+  const lifecycle = lifecycleChange(ctx, d, env);
+  if (lifecycle.length === 0 && identical(env, d, observed)) {
     ctx.actions.push({
       kind: 'noop',
       name: d.name,
@@ -176,7 +191,7 @@ function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironme
   const live = liveSide(env);
   const common = {
     name: d.name,
-    changes: diffEnvironment(live, desiredSide(d)),
+    changes: [...diffEnvironment(live, desiredSide(d)), ...lifecycle],
     widening: wideningOf(live.config, d.config),
     drift: driftOf(env, observed, d.config_hash),
     env_id: env.id,
@@ -255,6 +270,16 @@ export function planUndesired(
   if (owner !== undefined && (owner.lifecycle.keep_superseded || owner.lifecycle.prevent_archive)) return;
   for (const env of envs) {
     if (!isManaged(env)) continue;
+    if (ctx.recordedOf(env.id)?.prevent_archive) {
+      ctx.blocked.push({
+        rule: 'prevent_archive',
+        name,
+        env_id: env.id,
+        message: `${name} (${env.id}) is no longer in any file, but its file last applied prevent_archive: true`,
+        hint: 'to archive it: put the file back with prevent_archive: false, apply, then remove the file; to keep it, restore the file',
+      });
+      continue;
+    }
     const observed = liveHash(env);
     const archivedName = base === null ? ctx.retire(name, observed) : name;
     ctx.actions.push({

@@ -127,6 +127,7 @@ export function planChanges(
   const targets = [...new Set(options.targets)].sort(compare);
   const wanted = (name: string) => targets.length === 0 || targets.includes(name);
   const missing = missingPool(recorded, new Set(live.map((env) => env.id)));
+  const recordedById = new Map(recorded.map((r) => [r.env_id, r]));
   const ctx: PlanContext = {
     options,
     actions: [],
@@ -134,6 +135,7 @@ export function planChanges(
     // Recorded names count as taken too: an archived environment (which a list does not show) may still hold one.
     retire: retirer(new Set([...live.map((e) => e.name), ...recorded.map((r) => r.name)])),
     claimMissing: missing.claim,
+    recordedOf: (envId) => recordedById.get(envId),
   };
 
   const names = [...new Set([...desiredByName.keys(), ...liveByName.keys()])].sort(compare);

@@ -1,11 +1,12 @@
 // The library behind `plan` and `apply`: gather desired, live and recorded state, plan, check, apply.
 
+import { randomUUID } from 'node:crypto';
 import { liveHash } from '../api/ownership.js';
 import { type ApplyDeps, type RunIdentity, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { type Finding, findingFields, findUnrecorded } from '../apply/reconcile.js';
 import { acquireLock, type Lock } from '../changelog/lock.js';
-import { foldRecorded, openRuns } from '../changelog/state.js';
+import { type FoldableEntry, foldRecorded, openRuns } from '../changelog/state.js';
 import { ChangelogWriter, readChangelog } from '../changelog/store.js';
 import { hasErrors, loadDesired } from '../config/load.js';
 import { StalePlanError, ValidationError } from '../errors.js';
@@ -49,25 +50,15 @@ export async function listLive(api: EnvironmentsApi, includeArchived: boolean): 
   return out;
 }
 
-/** The records as they will be once the findings are recorded: lets `plan` see what `apply` will reconcile. */
-function recordedWith(
-  recorded: readonly RecordedEnvironment[],
-  findings: readonly Finding[],
-  at: string,
-): RecordedEnvironment[] {
-  const byId = new Map(recorded.map((r) => [r.env_id, r]));
-  for (const f of findings) {
-    const fields = findingFields(f);
-    if (!fields.env_id) continue;
-    byId.set(fields.env_id, {
-      name: fields.name ?? '',
-      env_id: fields.env_id,
-      config_hash: fields.config_hash ?? '',
-      at,
-      archived: f.op === 'archive' || f.op === 'drift',
-    });
-  }
-  return [...byId.values()];
+/** The findings as the entries apply will write for them, so `plan` folds in what `apply` will record. */
+function asEntries(findings: readonly Finding[], at: string): FoldableEntry[] {
+  return findings.map((f) => ({
+    description: null,
+    metadata: null,
+    ...findingFields(f),
+    at,
+    lifecycle: null,
+  }));
 }
 
 export function makePlan(
@@ -116,7 +107,15 @@ export async function planOnly(
       type: 'warning',
       message: `an earlier apply was interrupted (plan ${open.join(', ')}); the next apply records what it left behind`,
     });
-    recorded = recordedWith(recorded, findUnrecorded(recorded, live), o.settings.now.toISOString());
+    const findings = findUnrecorded(recorded, live, true);
+    recorded = foldRecorded([...log.entries, ...asEntries(findings, o.settings.now.toISOString())]);
+  }
+  const known = new Set([...desired.environments.map((d) => d.name), ...live.map((e) => e.name)]);
+  for (const name of o.settings.targets.filter((t) => !known.has(t))) {
+    o.reporter.event({
+      type: 'warning',
+      message: `--target ${name} matches no environment file and no live environment`,
+    });
   }
   const plan = makePlan(desired, live, recorded, o.api.target, o.settings);
   return { plan, live: live.filter((e) => !e.archived_at) };
@@ -153,13 +152,18 @@ export function staleReasons(plan: Plan, live: readonly LiveEnvironment[], targe
  * (after reconciling any interrupted run). Always `close()` it.
  */
 export class ApplySession {
+  private recorded: RecordedEnvironment[];
+  private reconciled = false;
+
   private constructor(
     private readonly o: ApplySessionOptions,
     private readonly lock: Lock,
     private readonly writer: ChangelogWriter,
     public live: LiveEnvironment[],
-    public recorded: RecordedEnvironment[],
-  ) {}
+    private readonly entries: readonly ChangelogEntry[],
+  ) {
+    this.recorded = foldRecorded(entries);
+  }
 
   static async open(o: ApplySessionOptions): Promise<ApplySession> {
     const lock = acquireLock(o.changelogPath);
@@ -184,31 +188,43 @@ export class ApplySession {
         });
       }
       const live = await listLive(o.api, true);
-      const session = new ApplySession(o, lock, writer, live, foldRecorded(log.entries));
-      session.reconcile(log.entries);
-      return session;
+      return new ApplySession(o, lock, writer, live, log.entries);
     } catch (e) {
       lock.release();
       throw e;
     }
   }
 
-  /** Records what interrupted runs left behind, then closes each of them with an `end`. */
-  private reconcile(entries: readonly ChangelogEntry[]): void {
+  /**
+   * Records every change the changelog does not know yet, before planning: what an interrupted apply
+   * left behind (closing that run with its `end`), a write whose response was lost, an environment
+   * archived or deleted by hand. Nothing that reached the API stays unrecorded past the next apply.
+   */
+  private reconcile(): void {
+    if (this.reconciled) return;
+    this.reconciled = true;
+    const entries = this.entries;
     const open = openRuns(entries);
-    if (open.length === 0) return;
-    const findings = findUnrecorded(this.recorded, this.live);
-    const planId = open[open.length - 1] as string;
-    const deps = this.deps(planId);
-    for (const f of findings)
-      record(deps, { ...findingFields(f), detail: `recovered after interrupted apply: ${f.detail}` });
-    for (const id of open)
-      record(this.deps(id), { op: 'end', detail: `interrupted; reconciled ${findings.length} finding(s)` });
-    this.recorded = recordedWith(this.recorded, findings, this.o.now().toISOString());
-    this.o.reporter.event({
-      type: 'notice',
-      message: `reconciled an interrupted apply: recorded ${findings.length} change(s) it left behind`,
-    });
+    const findings = findUnrecorded(this.recorded, this.live, open.length > 0);
+    if (open.length === 0 && findings.length === 0) return;
+    // Under the interrupted run when there is one; otherwise under a begin/end pair of their own.
+    const runs = open.length > 0 ? open : [`reconcile_${randomUUID()}`];
+    const deps = this.deps(runs[runs.length - 1] as string);
+    if (open.length === 0) record(deps, { op: 'begin', detail: 'recording changes found live' });
+    const written = findings.map((f) => record(deps, { ...findingFields(f), detail: `found: ${f.detail}` }));
+    for (const id of runs) {
+      record(this.deps(id), {
+        op: 'end',
+        detail: `reconciled ${findings.length} finding(s)${open.length > 0 ? ' after an interrupted apply' : ''}`,
+      });
+    }
+    this.recorded = foldRecorded([...entries, ...written]);
+    if (findings.length > 0) {
+      this.o.reporter.event({
+        type: 'notice',
+        message: `recorded ${findings.length} change(s) the changelog did not know yet: ${findings.map((f) => `${f.op} ${findingFields(f).name}`).join(', ')}`,
+      });
+    }
   }
 
   private deps(planId: string): ApplyDeps {
@@ -221,18 +237,26 @@ export class ApplySession {
     };
   }
 
+  /** Plans against what this session listed, after recording what the changelog did not know. */
   plan(desired: DesiredState, settings: PlanSettings): Plan {
+    this.reconcile();
     return makePlan(desired, this.live, this.recorded, this.o.api.target, settings);
   }
 
   /** Lists again and throws StalePlanError if anything the plan relies on changed. */
   async checkFresh(plan: Plan): Promise<void> {
     this.live = await listLive(this.o.api, true);
+    this.checkSaved(plan);
+  }
+
+  /** A saved plan: refused (StalePlanError, nothing written) unless what it saw still holds. */
+  checkSaved(plan: Plan): void {
     const reasons = staleReasons(plan, this.live, this.o.api.target);
     if (reasons.length > 0) throw new StalePlanError(reasons);
   }
 
   apply(plan: Plan, parallelism: number): Promise<ApplyResult> {
+    this.reconcile();
     return applyPlan(this.deps(plan.plan_id), plan, this.live, parallelism);
   }
 

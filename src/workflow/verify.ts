@@ -63,7 +63,7 @@ export function auditLive(file: ChangelogFile, liveEnvs: readonly LiveEnvironmen
     const env = f.env;
     if (f.op === 'create' && env) problems.push(live(env, 'managed environment missing from the changelog'));
     else if (f.op === 'archive' && env) problems.push(live(env, `${f.detail} (recorded as current)`));
-    else if (f.op === 'update' && env) problems.push(live(env, f.detail));
+    else if (env) problems.push(live(env, f.detail));
     else if (f.recorded) {
       const r = f.recorded;
       problems.push({

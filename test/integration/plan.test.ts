@@ -174,4 +174,26 @@ describe('envsync plan against the emulator', () => {
     await ws.cli(['plan']);
     expect(ws.entries()).toEqual([]);
   });
+
+  it('refuses a bad --out or --changelog path with exit 1 and no stack trace, before any API call', async () => {
+    ws.emu.resetStats();
+    const dirOut = await ws.cli(['plan', '--out', 'environments']);
+    expect(dirOut.code).toBe(1);
+    expect(dirOut.stderr).toContain('error: --out environments is a directory');
+    expect(ws.emu.stats().requests).toBe(0);
+    const missingParent = await ws.cli(['plan', '--out', 'no/such/dir/plan.json']);
+    expect(missingParent.stderr).toContain('is in a directory that does not exist');
+    const changelogDir = await ws.cli(['plan', '--changelog', 'environments']);
+    expect(changelogDir.code).toBe(1);
+    expect(changelogDir.stderr).toMatch(/error: cannot read the changelog .*environments/);
+    expect(changelogDir.stderr).not.toContain('internal error');
+  });
+
+  it('warns about a --target that matches nothing', async () => {
+    const r = await ws.cli(['plan', '--target', 'nosuch']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'warning: --target nosuch matches no environment file and no live environment',
+    );
+  });
 });

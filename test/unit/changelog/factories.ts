@@ -2,7 +2,7 @@
 
 import { entryHash } from '../../../src/changelog/store.js';
 import { configHash, normalizeConfig } from '../../../src/hash/config-hash.js';
-import type { ChangelogEntry, ChangelogOp, LooseConfig } from '../../../src/model.js';
+import type { ChangelogEntry, ChangelogOp, Lifecycle, LooseConfig } from '../../../src/model.js';
 
 export interface EntrySpec {
   op: ChangelogOp;
@@ -15,6 +15,7 @@ export interface EntrySpec {
   description?: string | null;
   metadata?: Record<string, string> | null;
   replaces?: string | null;
+  lifecycle?: Lifecycle | null;
   detail?: string | null;
   git_commit?: string | null;
   plan_id?: string;
@@ -36,6 +37,7 @@ export function chain(specs: readonly EntrySpec[]): ChangelogEntry[] {
       config,
       description: s.description ?? null,
       metadata: s.metadata === undefined ? (config ? {} : null) : s.metadata,
+      lifecycle: s.lifecycle ?? null,
       replaces: s.replaces ?? null,
       source: null,
       git_commit: s.git_commit ?? 'abcdef0123456789abcdef0123456789abcdef01',

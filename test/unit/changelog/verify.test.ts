@@ -69,10 +69,27 @@ describe('auditChangelog', () => {
   });
 });
 
+/** The description and metadata liveEnv() gives an environment, as apply would have recorded them. */
+const asMade = (name: string) => ({ description: `${name} env`, metadata: { team: 'research' } });
+
 describe('auditLive', () => {
   const log = chain([
-    { op: 'create', at: '2026-10-01T00:00:00Z', name: 'a', env_id: 'env_a', config: pip('x==1') },
-    { op: 'create', at: '2026-10-01T00:00:01Z', name: 'b', env_id: 'env_b', config: pip('y==1') },
+    {
+      op: 'create',
+      at: '2026-10-01T00:00:00Z',
+      name: 'a',
+      env_id: 'env_a',
+      config: pip('x==1'),
+      ...asMade('a'),
+    },
+    {
+      op: 'create',
+      at: '2026-10-01T00:00:01Z',
+      name: 'b',
+      env_id: 'env_b',
+      config: pip('y==1'),
+      ...asMade('b'),
+    },
   ]);
   const file = fileOf(asLines(log));
   const a = liveEnv('a', 'env_a', { config: pip('x==1') });
@@ -98,7 +115,7 @@ describe('auditLive', () => {
     ]);
     const archived = { ...b, archived_at: '2026-10-02T00:00:00Z' };
     expect(problems([a, archived])).toEqual([
-      'env_b (b): archived at 2026-10-02T00:00:00Z, not recorded (recorded as current)',
+      'env_b (b): archived at 2026-10-02T00:00:00Z (recorded as current)',
     ]);
   });
 
@@ -107,7 +124,16 @@ describe('auditLive', () => {
     const drifted = liveEnv('a', 'env_a', { config: pip('x==2'), tag: configHash(pip('x==1')) });
     expect(problems([drifted, renamed])).toEqual([
       `env_a (a): live config ${configHash(pip('x==2')).slice(7, 15)} differs from the recorded ${configHash(pip('x==1')).slice(7, 15)} (changed outside envsync; the next apply records it as drift)`,
-      `env_b (b2): live b2 (${configHash(pip('y==1'))}) differs from the record b (${configHash(pip('y==1'))})`,
+      'env_b (b2): live differs from the record: name b → b2',
+    ]);
+  });
+
+  it('reports a description or metadata changed without a record (a lost response, or a hand edit)', () => {
+    const described = { ...a, description: 'edited by hand' };
+    const tagged = { ...b, metadata: { ...b.metadata, owner: 'someone' } };
+    expect(problems([described, tagged])).toEqual([
+      'env_a (a): live differs from the record: description',
+      'env_b (b): live differs from the record: metadata',
     ]);
   });
 });

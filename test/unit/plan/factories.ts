@@ -77,7 +77,7 @@ export function recordedEnv(
   name: string,
   envId: string,
   config: LooseConfig = {},
-  o: { archived?: boolean; at?: string } = {},
+  o: { archived?: boolean; at?: string; preventArchive?: boolean } = {},
 ): RecordedEnvironment {
   return {
     name,
@@ -85,6 +85,9 @@ export function recordedEnv(
     config_hash: configHash(config),
     at: o.at ?? '2026-11-02T10:00:00Z',
     archived: o.archived ?? false,
+    description: null,
+    metadata: {},
+    prevent_archive: o.preventArchive ?? false,
   };
 }
 

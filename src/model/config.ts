@@ -1,0 +1,97 @@
+// Configs and desired state: the file format's types, the API's config shapes, envsync's normal form.
+
+export const PACKAGE_MANAGERS = ['apt', 'cargo', 'gem', 'go', 'npm', 'pip'] as const;
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
+export type Packages = Record<PackageManager, string[]>;
+
+/** The reserved metadata keys envsync writes on every environment it manages (DESIGN §5). */
+export const MANAGED_KEY = 'envsync_managed';
+export const HASH_KEY = 'envsync_config_hash';
+export const RESERVED_PREFIX = 'envsync';
+
+export type Scope = 'organization' | 'account';
+
+export type UnrestrictedNetworking = { type: 'unrestricted' };
+export type LimitedNetworking = {
+  type: 'limited';
+  allowed_hosts: string[];
+  allow_mcp_servers: boolean;
+  allow_package_managers: boolean;
+};
+export type Networking = UnrestrictedNetworking | LimitedNetworking;
+
+/** A config in normal form: every field present, sets sorted and de-duplicated. */
+export type NormalConfig = CloudConfig | SelfHostedConfig;
+export type CloudConfig = { type: 'cloud'; packages: Packages; networking: Networking };
+export type SelfHostedConfig = { type: 'self_hosted' };
+
+/** `sha256:` + 64 hex digits. */
+export type ConfigHash = string;
+
+/** A config as the API or a file may spell it: fields optional, lists in any order. */
+export interface LooseConfig {
+  type?: 'cloud' | 'self_hosted' | undefined;
+  packages?: (Partial<Record<PackageManager, string[] | null>> & { type?: 'packages' }) | null | undefined;
+  networking?:
+    | {
+        type: 'unrestricted' | 'limited';
+        allowed_hosts?: string[] | null | undefined;
+        allow_mcp_servers?: boolean | null | undefined;
+        allow_package_managers?: boolean | null | undefined;
+      }
+    | null
+    | undefined;
+}
+
+export type OnConfigChange = 'update' | 'recreate';
+
+export interface Lifecycle {
+  on_config_change: OnConfigChange;
+  keep_superseded: boolean;
+  prevent_archive: boolean;
+}
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface DesiredEnvironment {
+  name: string;
+  /** null when the file has none: the file is the whole desired state, so a live description is cleared. */
+  description: string | null;
+  /** The user's metadata only; the reserved keys are added by envsync when it writes. */
+  metadata: Record<string, string>;
+  config: NormalConfig;
+  config_hash: ConfigHash;
+  /** Only compared when the file sets it. */
+  scope: Scope | null;
+  lifecycle: Lifecycle;
+  source: SourceLocation;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  /** A dotted path into the document (`config.networking.type`), or '' for the whole file. */
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+export interface LoadResult {
+  environments: DesiredEnvironment[];
+  diagnostics: Diagnostic[];
+  /** Every file read, with the sha256 of its bytes, for plan fingerprints. */
+  files: FileFingerprint[];
+}
+
+export interface FileFingerprint {
+  file: string;
+  sha256: string;
+}

@@ -1,0 +1,17 @@
+// Progress, reported through an injected Reporter; the CLI decides how to draw it.
+
+import type { ActionKind } from './plan.js';
+
+export type ReporterEvent =
+  | { type: 'action_start'; kind: ActionKind; name: string }
+  | { type: 'action_done'; kind: ActionKind; name: string; env_id: string; ms: number }
+  | { type: 'action_failed'; kind: ActionKind; name: string; message: string }
+  | { type: 'notice'; message: string }
+  | { type: 'warning'; message: string }
+  | { type: 'request'; method: string; path: string; status: number; request_id: string | null; ms: number };
+
+export interface Reporter {
+  event(e: ReporterEvent): void;
+}
+
+export const silentReporter: Reporter = { event() {} };

@@ -1,9 +1,8 @@
 // Renders audit answers as text: timelines with per-step field changes, and a name's resolution at a time.
 
 import { shortHash } from '../hash/config-hash.js';
-import type { ChangelogEntry, ChangelogOp } from '../model.js';
+import type { ChangelogEntry, ChangelogOp, Paint } from '../model.js';
 import { changeLine } from '../plan/format.js';
-import type { PlanPaint } from '../plan/render-text.js';
 import type { Resolution } from './query.js';
 import type { EnvironmentHistory, TimelineStep } from './timeline.js';
 
@@ -28,7 +27,7 @@ const STEP_LABEL: Record<StepOp, string> = {
   drift: 'drift found',
 };
 
-function colourOf(paint: PlanPaint, op: StepOp): (s: string) => string {
+function colourOf(paint: Paint, op: StepOp): (s: string) => string {
   if (op === 'create') return paint.green;
   if (op === 'update') return paint.yellow;
   if (op === 'adopt') return paint.cyan;
@@ -45,7 +44,7 @@ function stepNotes(e: ChangelogEntry): string[] {
 }
 
 /** One step: a head line (when, what, which ID and hash, who, which commit), notes, then field changes. */
-export function renderStep(step: TimelineStep, paint: PlanPaint, indent = ''): string[] {
+export function renderStep(step: TimelineStep, paint: Paint, indent = ''): string[] {
   const e = step.entry;
   const op = e.op as StepOp;
   const mark = colourOf(paint, op)(`${STEP_MARK[op].padStart(3)} ${STEP_LABEL[op].padEnd(11)}`);
@@ -65,14 +64,14 @@ export function renderStep(step: TimelineStep, paint: PlanPaint, indent = ''): s
 }
 
 /** A name's timeline, headed by the name and every env ID that served it. */
-export function renderHistory(history: EnvironmentHistory, paint: PlanPaint): string {
+export function renderHistory(history: EnvironmentHistory, paint: Paint): string {
   const ids = history.env_ids.length === 1 ? 'env ID' : 'env IDs';
   const head = `${paint.bold(history.name)}  ${paint.dim(`(${ids}: ${history.env_ids.join(', ')})`)}`;
   return [head, ...history.steps.flatMap((s) => renderStep(s, paint, '  '))].join('\n');
 }
 
 /** Which env ID served the name then, since when, and (for a date) what changed during the day. */
-export function renderResolution(r: Resolution, paint: PlanPaint): string {
+export function renderResolution(r: Resolution, paint: Paint): string {
   const s = r.since;
   const commit = s.git_commit ? `, commit ${s.git_commit.slice(0, 7)}` : '';
   const when = r.day ? `the end of ${r.day} (UTC)` : r.at.toISOString();

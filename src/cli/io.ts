@@ -1,5 +1,9 @@
 // The process edges the CLI writes to and reads from, injectable so tests can run main() in-process.
 
+import type { Paint } from '../model.js';
+
+export type { Paint };
+
 export interface Out {
   write(text: string): unknown;
 }
@@ -26,15 +30,6 @@ export function processIo(): CliIo {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
   };
-}
-
-export interface Paint {
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-  bold(s: string): string;
-  dim(s: string): string;
 }
 
 const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;

@@ -15,3 +15,13 @@ export interface Reporter {
 }
 
 export const silentReporter: Reporter = { event() {} };
+
+/** The colours renderers draw with; the CLI decides whether they colour (identity functions draw none). */
+export interface Paint {
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
+}

@@ -1,6 +1,6 @@
 // Renders a Plan as Terraform-style text for a terminal: marks, field-level diffs, drift, blocked, summary.
 
-import type { ActionKind, Plan, PlanAction } from '../model.js';
+import type { ActionKind, Paint, Plan, PlanAction } from '../model.js';
 import {
   actionNote,
   actionTitle,
@@ -12,17 +12,7 @@ import {
 } from './format.js';
 import { summaryLine } from './summary.js';
 
-/** The colours the renderer uses; the CLI's `Paint` fits it (identity functions draw no colour). */
-export interface PlanPaint {
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-  bold(s: string): string;
-  dim(s: string): string;
-}
-
-function markColour(paint: PlanPaint, kind: ActionKind): (s: string) => string {
+function markColour(paint: Paint, kind: ActionKind): (s: string) => string {
   switch (kind) {
     case 'create':
       return paint.green;
@@ -38,7 +28,7 @@ function markColour(paint: PlanPaint, kind: ActionKind): (s: string) => string {
   }
 }
 
-function renderAction(action: PlanAction, paint: PlanPaint): string[] {
+function renderAction(action: PlanAction, paint: Paint): string[] {
   const mark = markColour(paint, action.kind)(MARKS[action.kind]);
   const drift = action.drift === null ? '' : ` ${paint.yellow('(drift)')}`;
   const lines = [`  ${mark} ${paint.bold(actionTitle(action))}${drift}`];
@@ -58,7 +48,7 @@ function renderAction(action: PlanAction, paint: PlanPaint): string[] {
  * The plan as text lines joined by `\n` (no trailing newline): drift findings first (what changed outside
  * envsync), then the actions from the files, then what is blocked, and one summary line. Noops are not listed.
  */
-export function renderPlanText(plan: Plan, paint: PlanPaint): string {
+export function renderPlanText(plan: Plan, paint: Paint): string {
   const sections: string[][] = [];
 
   const drift = driftFindings(plan);

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { paint } from '../../../src/cli/io.js';
 import { configHash } from '../../../src/hash/config-hash.js';
-import type { Plan } from '../../../src/model.js';
+import type { Paint, Plan } from '../../../src/model.js';
 import { planChanges } from '../../../src/plan/planner.js';
 import { renderPlanMarkdown } from '../../../src/plan/render-markdown.js';
-import { type PlanPaint, renderPlanText } from '../../../src/plan/render-text.js';
+import { renderPlanText } from '../../../src/plan/render-text.js';
 import { desiredEnv, LIMITED, liveEnv, PANDAS, planOptions, recordedEnv, SELF_HOSTED } from './factories.js';
 
 const plain = paint(false);
@@ -120,7 +120,7 @@ describe('renderPlanText', () => {
   it('colours only through paint', () => {
     expect(text).not.toContain('\u001b');
     const tag = (t: string) => (s: string) => `<${t}>${s}</${t}>`;
-    const tagged: PlanPaint = {
+    const tagged: Paint = {
       red: tag('r'),
       green: tag('g'),
       yellow: tag('y'),

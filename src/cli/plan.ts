@@ -9,17 +9,8 @@ import type { Plan } from '../model.js';
 import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
-import { loadDesiredOrThrow, planOnly } from '../workflow/session.js';
 import type { ActionFactory, Ctx } from './context.js';
-import { cliReporter } from './reporter.js';
-import {
-  addPlanFlags,
-  changelogPath,
-  collect,
-  connectFrom,
-  planSettings,
-  warnAboutWarnings,
-} from './shared.js';
+import { addPlanFlags, collect, planFiles, planSettings } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -48,38 +39,25 @@ function outPath(ctx: Ctx, out: string): string {
 async function runPlan(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
   const format = opts.format as PlanFormat;
   const outFile = opts.out ? outPath(ctx, opts.out as string) : undefined;
-  const desired = loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
-  warnAboutWarnings(ctx, desired);
-  const reporter = cliReporter(ctx);
-  const conn = await connectFrom(ctx, reporter, undefined);
-  try {
-    const { plan } = await planOnly(desired, {
-      api: conn.api,
-      changelogPath: changelogPath(ctx),
-      reporter,
-      settings: planSettings(opts),
-    });
-    const text = renderPlan(ctx, plan, format);
-    ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-    if (outFile) {
-      try {
-        await writeFileAtomic(outFile, `${JSON.stringify(plan, null, 2)}\n`);
-      } catch (e) {
-        throw new EnvsyncError(
-          'write_failed',
-          `could not write the plan to ${opts.out}: ${(e as Error).message}`,
-          { cause: e },
-        );
-      }
-      if (!ctx.global.quiet)
-        ctx.io.stderr.write(
-          `Saved the plan to ${opts.out}; run \`envsync apply --plan ${opts.out}\` to apply exactly it.\n`,
-        );
+  const { plan } = await planFiles(ctx, dir, planSettings(opts));
+  const text = renderPlan(ctx, plan, format);
+  ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (outFile) {
+    try {
+      await writeFileAtomic(outFile, `${JSON.stringify(plan, null, 2)}\n`);
+    } catch (e) {
+      throw new EnvsyncError(
+        'write_failed',
+        `could not write the plan to ${opts.out}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
-    return planExitCode(plan, Boolean(opts.detailedExitcode));
-  } finally {
-    await conn.close();
+    if (!ctx.global.quiet)
+      ctx.io.stderr.write(
+        `Saved the plan to ${opts.out}; run \`envsync apply --plan ${opts.out}\` to apply exactly it.\n`,
+      );
   }
+  return planExitCode(plan, Boolean(opts.detailedExitcode));
 }
 
 export function registerPlan(program: Command, action: ActionFactory): void {

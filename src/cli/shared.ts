@@ -5,10 +5,11 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseRateLimit, type RateLimit } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
-import type { Reporter } from '../model.js';
+import type { Plan, Reporter } from '../model.js';
 import { type Connection, connect, defaultChangelogPath } from '../workflow/connect.js';
-import type { DesiredState, PlanSettings } from '../workflow/session.js';
+import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/session.js';
 import { type Ctx, plural } from './context.js';
+import { cliReporter } from './reporter.js';
 
 export function intOption(flag: string, description: string, fallback: number, min: number): Option {
   return new Option(flag, description).default(fallback).argParser((v: string) => {
@@ -83,5 +84,28 @@ export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
     ctx.io.stderr.write(
       `${ctx.err.yellow('warning')}: ${plural(warnings, 'warning')} in the environment files (run envsync validate)\n`,
     );
+  }
+}
+
+/** What plan and status share: load the files (bad input stops here), list once, plan; nothing written. */
+export async function planFiles(
+  ctx: Ctx,
+  dir: string,
+  settings: PlanSettings,
+): Promise<{ plan: Plan; desired: DesiredState }> {
+  const desired = loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
+  warnAboutWarnings(ctx, desired);
+  const reporter = cliReporter(ctx);
+  const conn = await connectFrom(ctx, reporter, undefined);
+  try {
+    const { plan } = await planOnly(desired, {
+      api: conn.api,
+      changelogPath: changelogPath(ctx),
+      reporter,
+      settings,
+    });
+    return { plan, desired };
+  } finally {
+    await conn.close();
   }
 }

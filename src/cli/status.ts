@@ -1,13 +1,10 @@
 // `envsync status [DIR]`: for each desired name, the env ID to use and whether it is in sync.
 
-import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { shortHash } from '../hash/config-hash.js';
 import type { Plan } from '../model.js';
-import { loadDesiredOrThrow, planOnly } from '../workflow/session.js';
 import type { ActionFactory, Ctx } from './context.js';
-import { cliReporter } from './reporter.js';
-import { changelogPath, connectFrom, planSettings } from './shared.js';
+import { planFiles, planSettings } from './shared.js';
 
 export type StatusState = 'in_sync' | 'pending' | 'drift' | 'missing' | 'unmanaged';
 
@@ -57,39 +54,27 @@ const LABEL: Record<StatusState, string> = {
 };
 
 async function runStatus(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
-  const desired = loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
-  const reporter = cliReporter(ctx);
-  const conn = await connectFrom(ctx, reporter, undefined);
-  try {
-    const { plan } = await planOnly(desired, {
-      api: conn.api,
-      changelogPath: changelogPath(ctx),
-      reporter,
-      settings: planSettings({ maxArchive: Number.MAX_SAFE_INTEGER }),
-    });
-    const rows = statusRows(plan, desired.environments).sort((a, b) => a.name.localeCompare(b.name));
-    if (opts.format === 'json') {
-      ctx.io.stdout.write(
-        `${JSON.stringify({ format_version: 1, target: plan.target, environments: rows }, null, 2)}\n`,
-      );
-      return 0;
-    }
-    const p = ctx.out;
-    const width = Math.max(4, ...rows.map((r) => r.name.length));
-    const colour = (s: StatusState) => (s === 'in_sync' ? p.green : s === 'pending' ? p.yellow : p.red);
+  const { plan, desired } = await planFiles(ctx, dir, planSettings({ maxArchive: Number.MAX_SAFE_INTEGER }));
+  const rows = statusRows(plan, desired.environments).sort((a, b) => a.name.localeCompare(b.name));
+  if (opts.format === 'json') {
     ctx.io.stdout.write(
-      `${p.bold(`${'NAME'.padEnd(width)}  ${'ENV ID'.padEnd(28)}  ${'HASH'.padEnd(8)}  STATE`)}\n`,
+      `${JSON.stringify({ format_version: 1, target: plan.target, environments: rows }, null, 2)}\n`,
     );
-    for (const r of rows) {
-      const hash = r.config_hash ? shortHash(r.config_hash) : '-';
-      ctx.io.stdout.write(
-        `${r.name.padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(LABEL[r.state])}\n`,
-      );
-    }
     return 0;
-  } finally {
-    await conn.close();
   }
+  const p = ctx.out;
+  const width = Math.max(4, ...rows.map((r) => r.name.length));
+  const colour = (s: StatusState) => (s === 'in_sync' ? p.green : s === 'pending' ? p.yellow : p.red);
+  ctx.io.stdout.write(
+    `${p.bold(`${'NAME'.padEnd(width)}  ${'ENV ID'.padEnd(28)}  ${'HASH'.padEnd(8)}  STATE`)}\n`,
+  );
+  for (const r of rows) {
+    const hash = r.config_hash ? shortHash(r.config_hash) : '-';
+    ctx.io.stdout.write(
+      `${r.name.padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(LABEL[r.state])}\n`,
+    );
+  }
+  return 0;
 }
 
 export function registerStatus(program: Command, action: ActionFactory): void {

@@ -1,7 +1,7 @@
 // Compares what the changelog says with the live environments (their ownership tags) and records the difference.
 
 import { isManaged, liveHash, taggedHash, userMetadata } from '../api/ownership.js';
-import { normalizeConfig } from '../hash/config-hash.js';
+import { normalizeConfig, shortHash } from '../hash/config-hash.js';
 import type { ChangelogOp, LiveEnvironment, RecordedEnvironment } from '../model.js';
 
 /** One thing the changelog does not know yet, as the entry that records it. */
@@ -36,7 +36,7 @@ function differences(env: LiveEnvironment, rec: RecordedEnvironment): string[] {
   const out: string[] = [];
   if (rec.name !== env.name) out.push(`name ${rec.name} → ${env.name}`);
   if (rec.config_hash !== liveHash(env))
-    out.push(`config ${rec.config_hash.slice(7, 15)} → ${liveHash(env).slice(7, 15)}`);
+    out.push(`config ${shortHash(rec.config_hash)} → ${shortHash(liveHash(env))}`);
   if (rec.description !== env.description) out.push('description');
   if (rec.metadata !== null && !sameMetadata(rec.metadata, userMetadata(env.metadata))) out.push('metadata');
   return out;

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import type { RateLimit } from '../api/rate-limit.js';
 import { actorFrom, gitCommit } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError } from '../errors.js';
@@ -57,7 +58,7 @@ async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): P
   const desired = saved ? undefined : loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
   if (desired) warnAboutWarnings(ctx, desired);
   const reporter = cliReporter(ctx);
-  const conn = await connectFrom(ctx, reporter, opts.rateLimit as never);
+  const conn = await connectFrom(ctx, reporter, opts.rateLimit as RateLimit | undefined);
   try {
     const session = await ApplySession.open({
       api: conn.api,

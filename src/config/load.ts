@@ -5,9 +5,15 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { EnvsyncError } from '../errors.js';
 import { configHash, normalizeConfig, sha256Hex } from '../hash/config-hash.js';
-import type { DesiredEnvironment, Diagnostic, FileFingerprint, LoadResult } from '../model.js';
+import type {
+  DesiredEnvironment,
+  Diagnostic,
+  EnvironmentFile,
+  FileFingerprint,
+  LoadResult,
+} from '../model.js';
 import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
-import { checkRules, type EnvironmentFile } from './rules.js';
+import { checkRules } from './rules.js';
 import { checkSchema } from './schema-check.js';
 
 export interface LoadOptions {

@@ -1,31 +1,14 @@
 // The rules a JSON Schema cannot say: cross-field checks, reserved keys, and warnings about unpinned packages.
 
-import { type Diagnostic, PACKAGE_MANAGERS, type PackageManager, RESERVED_PREFIX } from '../model.js';
+import {
+  type Diagnostic,
+  type EnvironmentFile,
+  PACKAGE_MANAGERS,
+  type PackageManager,
+  RESERVED_PREFIX,
+} from '../model.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { dottedPath } from './schema-check.js';
-
-/** A document that passed the schema: the file format of DESIGN §3. */
-export interface EnvironmentFile {
-  name: string;
-  description?: string | null;
-  metadata?: Record<string, string>;
-  scope?: 'organization' | 'account';
-  config?: {
-    type: 'cloud' | 'self_hosted';
-    packages?: Partial<Record<PackageManager, string[]>> & { type?: 'packages' };
-    networking?: {
-      type: 'unrestricted' | 'limited';
-      allowed_hosts?: string[];
-      allow_mcp_servers?: boolean;
-      allow_package_managers?: boolean;
-    };
-  };
-  lifecycle?: {
-    on_config_change?: 'update' | 'recreate';
-    keep_superseded?: boolean;
-    prevent_archive?: boolean;
-  };
-}
 
 const PIN: Record<PackageManager, { pinned: RegExp; example: string }> = {
   apt: { pinned: /^[^=]+=\S+$/, example: 'curl=7.88.1-10+deb12u5' },

@@ -5,9 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { parseYamlFile } from '../config/parse.js';
-import { checkRules, type EnvironmentFile } from '../config/rules.js';
+import { checkRules } from '../config/rules.js';
 import { checkSchema } from '../config/schema-check.js';
-import { type Diagnostic, type NormalConfig, PACKAGE_MANAGERS, type Scope } from '../model.js';
+import {
+  type Diagnostic,
+  type EnvironmentFile,
+  type NormalConfig,
+  PACKAGE_MANAGERS,
+  type Scope,
+} from '../model.js';
 
 /** What an environment file holds, in envsync's terms; metadata is the user's alone (no reserved keys). */
 export interface FileFields {

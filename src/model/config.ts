@@ -95,3 +95,26 @@ export interface FileFingerprint {
   file: string;
   sha256: string;
 }
+
+/** A document that passed the schema: the file format of DESIGN §3. */
+export interface EnvironmentFile {
+  name: string;
+  description?: string | null;
+  metadata?: Record<string, string>;
+  scope?: 'organization' | 'account';
+  config?: {
+    type: 'cloud' | 'self_hosted';
+    packages?: Partial<Record<PackageManager, string[]>> & { type?: 'packages' };
+    networking?: {
+      type: 'unrestricted' | 'limited';
+      allowed_hosts?: string[];
+      allow_mcp_servers?: boolean;
+      allow_package_managers?: boolean;
+    };
+  };
+  lifecycle?: {
+    on_config_change?: 'update' | 'recreate';
+    keep_superseded?: boolean;
+    prevent_archive?: boolean;
+  };
+}

@@ -15,8 +15,12 @@ import { type RateLimit, realSleep, type Sleep, TokenBucket } from './rate-limit
 
 export interface ApiClientOptions {
   baseUrl: string;
-  /** From ANTHROPIC_API_KEY only; never logged. */
+  /** From ANTHROPIC_API_KEY (or the workspace's own variable) only; never logged. */
   apiKey: string | undefined;
+  /** The variable the key came from, for the message when it is missing. */
+  apiKeyEnv?: string;
+  /** Sent as `anthropic-workspace-id` on every request; null or absent sends none (the key's own workspace). */
+  workspaceId?: string | null;
   /** What the changelog and plans call this API; defaults to the base URL. */
   target?: string;
   /** Absent: no pacing (the server's 429s still slow the run down). */
@@ -125,8 +129,9 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
   const baseURL = checkBaseUrl(options.baseUrl);
   const target = options.target ?? baseURL;
   if (!options.apiKey) {
-    throw new EnvsyncError('no_api_key', 'ANTHROPIC_API_KEY is not set', {
-      hint: 'export ANTHROPIC_API_KEY, or try envsync against the embedded local API with --local',
+    const variable = options.apiKeyEnv ?? 'ANTHROPIC_API_KEY';
+    throw new EnvsyncError('no_api_key', `${variable} is not set`, {
+      hint: `export ${variable}, or try envsync against the embedded local API with --local`,
     });
   }
   const client = new Anthropic({
@@ -136,6 +141,8 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
     maxRetries: options.maxRetries ?? 2,
     timeout: options.timeoutMs ?? 90_000,
     fetch: pacedFetch(options),
+    // The SDK has no workspace option: the header is how the API selects a workspace.
+    ...(options.workspaceId ? { defaultHeaders: { 'anthropic-workspace-id': options.workspaceId } } : {}),
   });
   const environments = client.beta.environments;
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {

@@ -1,6 +1,6 @@
 // Carries out one plan action against the API and records what it did; the only place that writes environments.
 
-import { isManaged, liveHash, ownershipTags, taggedHash, userMetadata } from '../api/ownership.js';
+import { isMine, liveHash, ownershipTags, taggedHash, userMetadata } from '../domain/ownership.js';
 import { ApiError, EnvsyncError } from '../errors.js';
 import type {
   AdoptAction,
@@ -20,21 +20,25 @@ import { liveRecordFields } from './reconcile.js';
 /** How many times a create whose outcome was unknown, and that is not found afterwards, is tried. */
 const CREATE_ATTEMPTS = 3;
 
-function createBody(d: DesiredPayload): CreateBody {
+function createBody(project: string, d: DesiredPayload): CreateBody {
   return {
     name: d.name,
     description: d.description,
-    metadata: { ...d.metadata, ...ownershipTags(d.config_hash) },
+    metadata: { ...d.metadata, ...ownershipTags(project, d.config_hash) },
     config: d.config,
     ...(d.scope ? { scope: d.scope } : {}),
   };
 }
 
 /** The metadata patch from live to desired: new values, and null for every user key to delete. */
-function metadataPatch(live: Record<string, string>, d: DesiredPayload): Record<string, string | null> {
+function metadataPatch(
+  project: string,
+  live: Record<string, string>,
+  d: DesiredPayload,
+): Record<string, string | null> {
   const patch: Record<string, string | null> = {};
   for (const key of Object.keys(userMetadata(live))) if (!(key in d.metadata)) patch[key] = null;
-  return { ...patch, ...d.metadata, ...ownershipTags(d.config_hash) };
+  return { ...patch, ...d.metadata, ...ownershipTags(project, d.config_hash) };
 }
 
 async function findLiveByName(deps: ApplyDeps, name: string): Promise<LiveEnvironment | undefined> {
@@ -51,14 +55,14 @@ export async function createSafely(deps: ApplyDeps, d: DesiredPayload): Promise<
   let lastError: unknown;
   for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
     try {
-      return await deps.api.create(createBody(d));
+      return await deps.api.create(createBody(deps.owner.project, d));
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       const uncertain = e.status === null || e.status === 409 || e.status === 429 || e.status >= 500;
       if (!uncertain) throw e;
       lastError = e;
       const found = await findLiveByName(deps, d.name);
-      if (found && isManaged(found) && taggedHash(found) === d.config_hash) {
+      if (found && isMine(found, deps.owner) && taggedHash(found) === d.config_hash) {
         deps.reporter.event({
           type: 'notice',
           message: `${d.name}: the create's response was lost; found ${found.id} and kept it`,
@@ -153,7 +157,7 @@ export async function runUpdate(
   const d = action.desired;
   const body: UpdateBody = {
     description: d.description,
-    metadata: metadataPatch(current.metadata, d),
+    metadata: metadataPatch(deps.owner.project, current.metadata, d),
     ...(liveHash(current) !== d.config_hash ? { config: d.config } : {}),
     ...(d.scope ? { scope: d.scope } : {}),
   };

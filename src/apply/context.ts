@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { ChangelogWriter, NewEntry } from '../changelog/store.js';
+import type { Owner } from '../domain/ownership.js';
 import type { ChangelogEntry, EnvironmentsApi, Reporter } from '../model.js';
 
 export interface RunIdentity {
@@ -15,6 +16,8 @@ export interface RunIdentity {
 /** The dependencies every apply step needs. */
 export interface ApplyDeps {
   api: EnvironmentsApi;
+  /** The project this run writes for: its tag goes on every environment, and only its environments are trusted. */
+  owner: Owner;
   writer: ChangelogWriter;
   reporter: Reporter;
   identity: RunIdentity;

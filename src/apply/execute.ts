@@ -1,7 +1,7 @@
 // Runs a plan: creates and updates, then recreates, then archives, in parallel within each phase.
 
 import pLimit from 'p-limit';
-import { userMetadata } from '../api/ownership.js';
+import { userMetadata } from '../domain/ownership.js';
 import { normalizeConfig } from '../hash/config-hash.js';
 import type { ActionKind, LiveEnvironment, LiveFingerprint, Plan, PlanAction } from '../model.js';
 import { runArchive, runCreate, runRecreate, runUpdate } from './actions.js';

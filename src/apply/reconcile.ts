@@ -1,6 +1,6 @@
 // Compares what the changelog says with the live environments (their ownership tags) and records the difference.
 
-import { isManaged, liveHash, taggedHash, userMetadata } from '../api/ownership.js';
+import { isMine, liveHash, type Owner, taggedHash, userMetadata } from '../domain/ownership.js';
 import { normalizeConfig, shortHash } from '../hash/config-hash.js';
 import type { ChangelogOp, LiveEnvironment, RecordedEnvironment } from '../model.js';
 
@@ -51,15 +51,18 @@ function differences(env: LiveEnvironment, rec: RecordedEnvironment): string[] {
  * otherwise nobody knows who made them (recorded as `drift`).
  */
 export function findUnrecorded(
+  project: string,
   recorded: readonly RecordedEnvironment[],
   live: readonly LiveEnvironment[],
   interrupted = false,
 ): Finding[] {
   const byId = new Map(recorded.map((r) => [r.env_id, r]));
+  // Only this project's: another project's environments never enter this changelog.
+  const owner: Owner = { project, recorded: (id) => byId.has(id) };
   const liveIds = new Set(live.map((e) => e.id));
   const findings: Finding[] = [];
   for (const env of live) {
-    if (!isManaged(env)) continue;
+    if (!isMine(env, owner)) continue;
     const rec = byId.get(env.id) ?? null;
     const matchesTag = taggedHash(env) === liveHash(env);
     if (env.archived_at) {

@@ -1,8 +1,8 @@
 // The audit timeline: which env IDs served a name, and every recorded step with its field-level change.
 
-import { retiredBaseName } from '../api/ownership.js';
+import { type DiffSide, diffEnvironment } from '../domain/diff.js';
+import { retiredBaseName } from '../domain/naming.js';
 import type { ChangelogEntry, FieldChange } from '../model.js';
-import { type DiffSide, diffEnvironment } from '../plan/diff.js';
 
 /** One recorded change to one environment, with what it changed relative to that environment's previous record. */
 export interface TimelineStep {

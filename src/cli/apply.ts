@@ -1,27 +1,33 @@
 // `envsync apply [DIR]` / `apply --plan FILE`: plan (or load a saved plan), confirm, apply, record.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { RateLimit } from '../api/rate-limit.js';
 import { actorFrom, gitCommit } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
-import { BlockedError, EnvsyncError } from '../errors.js';
+import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
 import type { Plan } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
-import { planHasChanges } from '../plan/planner.js';
 import { renderPlanText } from '../plan/render-text.js';
-import { ApplySession, loadDesiredOrThrow } from '../workflow/session.js';
+import {
+  type ApplyOutcome,
+  type ApplySource,
+  applyChanges,
+  loadDesiredOrThrow,
+} from '../workflow/session.js';
 import type { ActionFactory, Ctx } from './context.js';
 import { cliReporter } from './reporter.js';
 import {
   addPlanFlags,
-  changelogPath,
+  collect,
   connectFrom,
   intOption,
   planSettings,
+  projectFor,
   rateLimitOption,
+  sayScope,
   warnAboutWarnings,
 } from './shared.js';
 
@@ -53,72 +59,100 @@ function readPlan(ctx: Ctx, file: string): Plan {
   return parsePlanFile(text, file);
 }
 
-async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
-  const saved = opts.plan ? readPlan(ctx, opts.plan as string) : undefined;
-  const desired = saved ? undefined : loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
-  if (desired) warnAboutWarnings(ctx, desired);
+/** Flags that shape a plan cannot change a saved one: say so rather than ignore them. */
+function refuseShapingFlags(command: Command): void {
+  const given = ['adopt', 'maxArchive', 'target'].filter((k) => command.getOptionValueSource(k) === 'cli');
+  if (given.length === 0) return;
+  const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
+  throw new EnvsyncError('conflicting_flags', `${flags} cannot change a saved plan`, {
+    hint: 'a saved plan runs exactly as it was made: make a new one with `envsync plan --out FILE` and those flags',
+  });
+}
+
+function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
+  switch (outcome.status) {
+    case 'blocked':
+      throw new BlockedError(outcome.plan.blocked);
+    case 'stale':
+      throw new StalePlanError(outcome.reasons);
+    case 'unchanged':
+      return 0;
+    case 'cancelled':
+      ctx.io.stderr.write('Apply cancelled; nothing was changed.\n');
+      return 0;
+    case 'applied':
+      break;
+  }
+  const result = outcome.result;
+  for (const f of result.failed) {
+    ctx.io.stderr.write(
+      `${ctx.err.red('error')}: ${f.message}\n${f.hint ? `  ${ctx.err.cyan('hint')}: ${f.hint}\n` : ''}`,
+    );
+  }
+  const line = applySummaryLine(result);
+  ctx.io.stdout.write(`\n${result.failed.length > 0 ? ctx.out.red(line) : ctx.out.green(line)}\n`);
+  if (result.failed.length === 0) return 0;
+  ctx.io.stderr.write(
+    'Run `envsync plan` to see what is left; everything that did change is in the changelog.\n',
+  );
+  return 1;
+}
+
+async function runApply(
+  ctx: Ctx,
+  dir: string | undefined,
+  opts: Record<string, unknown>,
+  command: Command,
+): Promise<number> {
+  if (opts.plan) refuseShapingFlags(command);
+  const project = projectFor(ctx, 'api', dir);
+  let source: ApplySource;
+  if (opts.plan) {
+    const plan = readPlan(ctx, opts.plan as string);
+    source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
+  } else {
+    const desired = loadDesiredOrThrow(project.dirs, ctx.io.cwd);
+    warnAboutWarnings(ctx, desired);
+    source = { kind: 'files', desired, settings: planSettings(opts, project) };
+  }
+  sayScope(ctx, project);
+  const confirmation = async (plan: Plan): Promise<boolean> => {
+    if (!ctx.io.stdinIsTTY) {
+      throw new EnvsyncError(
+        'not_approved',
+        'refusing to apply without confirmation: stdin is not a terminal',
+        {
+          hint: 'review the plan, then run again with --auto-approve (as CI does)',
+        },
+      );
+    }
+    const n = changeCount(plan);
+    return confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `);
+  };
   const reporter = cliReporter(ctx);
-  const conn = await connectFrom(ctx, reporter, opts.rateLimit as RateLimit | undefined);
+  const conn = await connectFrom(ctx, project, reporter, opts.rateLimit as RateLimit | undefined);
   try {
-    const session = await ApplySession.open({
+    const outcome = await applyChanges(source, {
       api: conn.api,
-      changelogPath: changelogPath(ctx),
+      changelogPath: project.changelogPath,
       reporter,
       identity: {
         actor: actorFrom(ctx.io.env),
-        git_commit: gitCommit(
-          existsSync(path.resolve(ctx.io.cwd, dir)) ? path.resolve(ctx.io.cwd, dir) : ctx.io.cwd,
-        ),
+        git_commit: gitCommit(project.root),
         target: conn.api.target,
       },
       now: () => new Date(),
+      project: project.project,
+      parallelism: opts.parallelism as number,
+      host: {
+        planned: (plan) => {
+          const text = renderPlanText(plan, ctx.out);
+          ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+        },
+        confirm: opts.autoApprove ? 'auto' : confirmation,
+      },
     });
-    try {
-      let plan: Plan;
-      if (saved) {
-        plan = saved;
-        session.checkSaved(plan);
-      } else {
-        plan = session.plan(desired as NonNullable<typeof desired>, planSettings(opts));
-      }
-      ctx.io.stdout.write(renderPlanText(plan, ctx.out));
-      if (plan.blocked.length > 0) throw new BlockedError(plan.blocked);
-      if (!planHasChanges(plan)) return 0;
-      if (!saved && !opts.autoApprove) {
-        if (!ctx.io.stdinIsTTY) {
-          throw new EnvsyncError(
-            'not_approved',
-            'refusing to apply without confirmation: stdin is not a terminal',
-            {
-              hint: 'review the plan, then run again with --auto-approve (as CI does)',
-            },
-          );
-        }
-        const n = changeCount(plan);
-        if (!(await confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `))) {
-          ctx.io.stderr.write('Apply cancelled; nothing was changed.\n');
-          return 0;
-        }
-        await session.checkFresh(plan);
-      }
-      const result = await session.apply(plan, opts.parallelism as number);
-      for (const f of result.failed) {
-        ctx.io.stderr.write(
-          `${ctx.err.red('error')}: ${f.message}\n${f.hint ? `  ${ctx.err.cyan('hint')}: ${f.hint}\n` : ''}`,
-        );
-      }
-      const line = applySummaryLine(result);
-      ctx.io.stdout.write(`\n${result.failed.length > 0 ? ctx.out.red(line) : ctx.out.green(line)}\n`);
-      if (result.failed.length > 0) {
-        ctx.io.stderr.write(
-          'Run `envsync plan` to see what is left; everything that did change is in the changelog.\n',
-        );
-        return 1;
-      }
-      return 0;
-    } finally {
-      session.close();
-    }
+    return outcomeCode(ctx, outcome);
   } finally {
     await conn.close();
   }
@@ -128,10 +162,11 @@ export function registerApply(program: Command, action: ActionFactory): void {
   const command = program
     .command('apply')
     .description('apply the plan: make the live environments match the files, recording every change')
-    .argument('[dir]', 'directory of environment files', 'environments')
+    .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--plan <file>', 'apply exactly this saved plan (from `plan --out`), if nothing changed since')
     .option('--auto-approve', 'do not ask for confirmation (for CI)')
     .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
-    .addOption(rateLimitOption());
-  addPlanFlags(command).action(action((ctx, [dir], opts) => runApply(ctx, dir ?? 'environments', opts)));
+    .addOption(rateLimitOption())
+    .option('--target <name>', 'apply only this environment (repeatable)', collect, []);
+  addPlanFlags(command).action(action((ctx, [dir], opts) => runApply(ctx, dir, opts, command)));
 }

@@ -9,6 +9,7 @@ export interface GlobalOptions {
   local: boolean;
   baseUrl: string | undefined;
   changelog: string | undefined;
+  workspace: string | undefined;
   color: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -28,6 +29,7 @@ export function makeCtx(io: CliIo, command: Command): Ctx {
     local: Boolean(o.local),
     baseUrl: o.baseUrl as string | undefined,
     changelog: o.changelog as string | undefined,
+    workspace: o.workspace as string | undefined,
     color: o.color !== false,
     quiet: Boolean(o.quiet),
     verbose: Boolean(o.verbose),

@@ -5,17 +5,21 @@ import type { Command } from 'commander';
 import { exportEnvironments } from '../workflow/export.js';
 import { type ActionFactory, type Ctx, plural } from './context.js';
 import { cliReporter } from './reporter.js';
-import { changelogPath, connectFrom } from './shared.js';
+import { connectFrom, projectFor } from './shared.js';
 
 async function runExport(ctx: Ctx, opts: Record<string, unknown>): Promise<number> {
-  const out = (opts.out as string | undefined) ?? 'environments';
-  const conn = await connectFrom(ctx, cliReporter(ctx), undefined);
+  const project = projectFor(ctx, 'api');
+  const out =
+    (opts.out as string | undefined) ?? path.relative(ctx.io.cwd, project.dirs[0] ?? 'environments');
+  const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
   let result: Awaited<ReturnType<typeof exportEnvironments>>;
   try {
     result = await exportEnvironments(conn.api, {
       outDir: path.resolve(ctx.io.cwd, out),
       projectRoot: ctx.io.cwd,
       includeUnmanaged: Boolean(opts.includeUnmanaged),
+      // Export reads no changelog: only this project's own tag counts as managed.
+      owner: { project: project.project, recorded: () => false },
     });
   } finally {
     await conn.close();
@@ -43,7 +47,7 @@ async function runExport(ctx: Ctx, opts: Record<string, unknown>): Promise<numbe
       );
     }
     if (result.files.some((f) => !f.managed)) {
-      const changelog = path.relative(ctx.io.cwd, changelogPath(ctx));
+      const changelog = path.relative(ctx.io.cwd, project.changelogPath);
       ctx.io.stderr.write(
         `Next: envsync validate ${out}, then envsync plan ${out} --adopt; apply --adopt records the take-over in ${changelog}.\n`,
       );
@@ -56,7 +60,7 @@ export function registerExport(program: Command, action: ActionFactory): void {
   program
     .command('export')
     .description('write live environments as environment files (never overwrites a file)')
-    .option('--out <dir>', 'folder to write the files to', 'environments')
+    .option('--out <dir>', "folder to write the files to (default: the project's first dir)")
     .option('--include-unmanaged', 'also export environments envsync does not manage (to adopt them)')
     .action(action((ctx, _args, opts) => runExport(ctx, opts)));
 }

@@ -28,7 +28,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       '--base-url <url>',
       'Environments API base URL (default: $ANTHROPIC_BASE_URL or https://api.anthropic.com)',
     )
-    .option('--changelog <path>', 'changelog file (default: .envsync/changelog.jsonl)')
+    .option('--workspace <name>', 'a workspace of the project file (required when it defines several)')
+    .option(
+      '--changelog <path>',
+      'changelog file (default: .envsync/changelog.jsonl, per workspace .envsync/changelog/<name>.jsonl)',
+    )
     .option('--no-color', 'never colour the output')
     .option('--quiet', 'print only results and errors')
     .option('--verbose', 'print request ids, timings and stack traces')

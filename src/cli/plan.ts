@@ -10,7 +10,7 @@ import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { ActionFactory, Ctx } from './context.js';
-import { addPlanFlags, collect, planFiles, planSettings } from './shared.js';
+import { addPlanFlags, collect, planFiles } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -36,10 +36,10 @@ function outPath(ctx: Ctx, out: string): string {
   return file;
 }
 
-async function runPlan(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
+async function runPlan(ctx: Ctx, dir: string | undefined, opts: Record<string, unknown>): Promise<number> {
   const format = opts.format as PlanFormat;
   const outFile = opts.out ? outPath(ctx, opts.out as string) : undefined;
-  const { plan } = await planFiles(ctx, dir, planSettings(opts));
+  const { plan } = await planFiles(ctx, dir, opts);
   const text = renderPlan(ctx, plan, format);
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (outFile) {
@@ -64,12 +64,12 @@ export function registerPlan(program: Command, action: ActionFactory): void {
   const command = program
     .command('plan')
     .description('show what apply would change: create, update, recreate, archive, adopt')
-    .argument('[dir]', 'directory of environment files', 'environments')
+    .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--out <file>', 'save the plan for `apply --plan FILE`')
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
     )
     .option('--detailed-exitcode', 'exit 0 without changes, 2 with changes (1 error, 3 blocked)')
     .option('--target <name>', 'plan only this environment (repeatable)', collect, []);
-  addPlanFlags(command).action(action((ctx, [dir], opts) => runPlan(ctx, dir ?? 'environments', opts)));
+  addPlanFlags(command).action(action((ctx, [dir], opts) => runPlan(ctx, dir, opts)));
 }

@@ -1,14 +1,14 @@
 // What plan, apply and status share at the CLI edge: flags to options, connecting, printing bad input.
 
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseRateLimit, type RateLimit } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
 import type { Plan, Reporter } from '../model.js';
-import { type Connection, connect, defaultChangelogPath } from '../workflow/connect.js';
+import { type ProjectContext, resolveProject } from '../project/context.js';
+import { type Connection, connect } from '../workflow/connect.js';
 import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/session.js';
-import { type Ctx, plural } from './context.js';
+import { type Ctx, plural, say } from './context.js';
 import { cliReporter } from './reporter.js';
 
 export function intOption(flag: string, description: string, fallback: number, min: number): Option {
@@ -41,8 +41,10 @@ export function addPlanFlags(command: Command): Command {
     .addOption(intOption('--max-archive <n>', 'refuse to archive more than N environments', 5, 0));
 }
 
-export function planSettings(opts: Record<string, unknown>): PlanSettings {
+export function planSettings(opts: Record<string, unknown>, project: ProjectContext): PlanSettings {
   return {
+    project: project.project,
+    workspace: project.workspace?.name ?? null,
     adopt: Boolean(opts.adopt),
     maxArchive: opts.maxArchive as number,
     targets: (opts.target as string[] | undefined) ?? [],
@@ -51,8 +53,24 @@ export function planSettings(opts: Record<string, unknown>): PlanSettings {
   };
 }
 
+/**
+ * The project this command works in, from envsync.yaml found upwards from the cwd, the global flags and
+ * the command's DIR. `needs: 'api'` stops without a project file unless --local.
+ */
+export function projectFor(ctx: Ctx, needs: 'api' | 'files', dir?: string): ProjectContext {
+  return resolveProject({
+    cwd: ctx.io.cwd,
+    local: ctx.global.local,
+    workspace: ctx.global.workspace,
+    changelog: ctx.global.changelog,
+    dir,
+    needs,
+  });
+}
+
 export async function connectFrom(
   ctx: Ctx,
+  project: ProjectContext,
   reporter: Reporter,
   rateLimit: RateLimit | undefined,
 ): Promise<Connection> {
@@ -61,21 +79,19 @@ export async function connectFrom(
       hint: '--local starts its own API; drop one of them',
     });
   }
-  return connect({
-    local: ctx.global.local,
-    baseUrl: ctx.global.baseUrl,
-    env: ctx.io.env,
-    cwd: ctx.io.cwd,
-    reporter,
-    rateLimit,
-  });
+  return connect({ project, baseUrl: ctx.global.baseUrl, env: ctx.io.env, reporter, rateLimit });
 }
 
-/** --changelog if given, else the default for --local or a real API. Needs no connection. */
+/** The changelog of this project and workspace (or --changelog). Needs no connection. */
 export function changelogPath(ctx: Ctx): string {
-  return ctx.global.changelog
-    ? path.resolve(ctx.io.cwd, ctx.global.changelog)
-    : defaultChangelogPath(ctx.global.local, ctx.io.cwd);
+  return projectFor(ctx, 'files').changelogPath;
+}
+
+/** Which project and workspace a command describes, for people (stderr); nothing when there is no project file. */
+export function sayScope(ctx: Ctx, project: ProjectContext): void {
+  if (project.file === null && project.workspace === null) return;
+  const ws = project.workspace ? `, workspace ${project.workspace.name}` : '';
+  say(ctx, ctx.err.dim(`Project ${project.project}${ws}${project.local ? ' (local API)' : ''}`));
 }
 
 export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
@@ -90,17 +106,20 @@ export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
 /** What plan and status share: load the files (bad input stops here), list once, plan; nothing written. */
 export async function planFiles(
   ctx: Ctx,
-  dir: string,
-  settings: PlanSettings,
+  dir: string | undefined,
+  opts: Record<string, unknown>,
 ): Promise<{ plan: Plan; desired: DesiredState }> {
-  const desired = loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
+  const project = projectFor(ctx, 'api', dir);
+  const desired = loadDesiredOrThrow(project.dirs, ctx.io.cwd);
   warnAboutWarnings(ctx, desired);
+  sayScope(ctx, project);
+  const settings = planSettings(opts, project);
   const reporter = cliReporter(ctx);
-  const conn = await connectFrom(ctx, reporter, undefined);
+  const conn = await connectFrom(ctx, project, reporter, undefined);
   try {
     const { plan } = await planOnly(desired, {
       api: conn.api,
-      changelogPath: changelogPath(ctx),
+      changelogPath: project.changelogPath,
       reporter,
       settings,
     });

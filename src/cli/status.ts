@@ -3,8 +3,9 @@
 import { type Command, Option } from 'commander';
 import { shortHash } from '../hash/config-hash.js';
 import type { Plan } from '../model.js';
+import { compareNatural } from '../util/order.js';
 import type { ActionFactory, Ctx } from './context.js';
-import { planFiles, planSettings } from './shared.js';
+import { planFiles } from './shared.js';
 
 export type StatusState = 'in_sync' | 'pending' | 'drift' | 'missing' | 'unmanaged';
 
@@ -53,12 +54,12 @@ const LABEL: Record<StatusState, string> = {
   unmanaged: 'unmanaged',
 };
 
-async function runStatus(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
-  const { plan, desired } = await planFiles(ctx, dir, planSettings({ maxArchive: Number.MAX_SAFE_INTEGER }));
-  const rows = statusRows(plan, desired.environments).sort((a, b) => a.name.localeCompare(b.name));
+async function runStatus(ctx: Ctx, dir: string | undefined, opts: Record<string, unknown>): Promise<number> {
+  const { plan, desired } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER });
+  const rows = statusRows(plan, desired.environments).sort((a, b) => compareNatural(a.name, b.name));
   if (opts.format === 'json') {
     ctx.io.stdout.write(
-      `${JSON.stringify({ format_version: 1, target: plan.target, environments: rows }, null, 2)}\n`,
+      `${JSON.stringify({ format_version: 1, target: plan.target, project: plan.project, workspace: plan.workspace, environments: rows }, null, 2)}\n`,
     );
     return 0;
   }
@@ -81,7 +82,7 @@ export function registerStatus(program: Command, action: ActionFactory): void {
   program
     .command('status')
     .description('for each environment file: the live env ID, its config hash, and whether it is in sync')
-    .argument('[dir]', 'directory of environment files', 'environments')
+    .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(action((ctx, [dir], opts) => runStatus(ctx, dir ?? 'environments', opts)));
+    .action(action((ctx, [dir], opts) => runStatus(ctx, dir, opts)));
 }

@@ -1,8 +1,9 @@
 // `envsync validate [DIR]`: check the environment files, offline, and report every problem at once.
 
-import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { hasErrors, loadDesired } from '../config/load.js';
+import type { LoadResult } from '../model.js';
+import { allWorkspaces, resolveProject } from '../project/context.js';
 import { type ActionFactory, type Ctx, formatDiagnostics, githubAnnotations, plural } from './context.js';
 
 export interface ValidateFlags {
@@ -10,9 +11,39 @@ export interface ValidateFlags {
   format: 'text' | 'json';
 }
 
-export async function runValidate(ctx: Ctx, dir: string, flags: ValidateFlags): Promise<number> {
+/**
+ * Without DIR in a project with workspaces, every workspace's set of dirs is checked (names must be unique
+ * within each set); what several sets share is reported once.
+ */
+function loadAll(ctx: Ctx, dir: string | undefined, strict: boolean): LoadResult {
+  const base = {
+    cwd: ctx.io.cwd,
+    local: ctx.global.local,
+    changelog: undefined,
+    dir,
+    needs: 'files' as const,
+  };
+  const scopes =
+    ctx.global.workspace !== undefined
+      ? [resolveProject({ ...base, workspace: ctx.global.workspace })]
+      : allWorkspaces(base);
+  const seen = new Set<string>();
+  const out: LoadResult = { environments: [], diagnostics: [], files: [] };
+  const once = (key: string) => !seen.has(key) && Boolean(seen.add(key));
+  for (const scope of scopes) {
+    const r = loadDesired(scope.dirs, { cwd: ctx.io.cwd, strict });
+    out.environments.push(...r.environments.filter((e) => once(`e ${e.source.file}:${e.source.line}`)));
+    out.diagnostics.push(
+      ...r.diagnostics.filter((d) => once(`d ${d.file}:${d.line}:${d.column} ${d.message}`)),
+    );
+    out.files.push(...r.files.filter((f) => once(`f ${f.file}`)));
+  }
+  return out;
+}
+
+export async function runValidate(ctx: Ctx, dir: string | undefined, flags: ValidateFlags): Promise<number> {
   const { io } = ctx;
-  const result = loadDesired(path.resolve(io.cwd, dir), { cwd: io.cwd, strict: flags.strict });
+  const result = loadAll(ctx, dir, flags.strict);
   const valid = !hasErrors(result.diagnostics);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
@@ -46,12 +77,12 @@ export function registerValidate(program: Command, action: ActionFactory): void 
   program
     .command('validate')
     .description('check the environment files against the schema and the rules (offline, no API call)')
-    .argument('[dir]', 'directory of environment files', 'environments')
+    .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--strict', 'treat warnings as errors')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       action((ctx, [dir], opts) =>
-        runValidate(ctx, dir ?? 'environments', {
+        runValidate(ctx, dir, {
           strict: Boolean(opts.strict),
           format: opts.format as 'text' | 'json',
         }),

@@ -6,7 +6,7 @@ import type { ChangelogFile } from '../changelog/store.js';
 import { type AuditProblem, verifyChangelog } from '../workflow/verify.js';
 import { type ActionFactory, type Ctx, plural } from './context.js';
 import { cliReporter } from './reporter.js';
-import { changelogPath, connectFrom } from './shared.js';
+import { connectFrom, projectFor } from './shared.js';
 
 /** The changelog as the user knows it: relative to where they are. */
 function shownPath(ctx: Ctx, file: string): string {
@@ -28,11 +28,12 @@ function problemLine(ctx: Ctx, file: string, p: AuditProblem): string {
 }
 
 async function runVerify(ctx: Ctx, opts: Record<string, unknown>): Promise<number> {
-  const file = changelogPath(ctx);
-  const conn = opts.live ? await connectFrom(ctx, cliReporter(ctx), undefined) : null;
+  const project = projectFor(ctx, opts.live ? 'api' : 'files');
+  const file = project.changelogPath;
+  const conn = opts.live ? await connectFrom(ctx, project, cliReporter(ctx), undefined) : null;
   let report: Awaited<ReturnType<typeof verifyChangelog>>;
   try {
-    report = await verifyChangelog(file, conn?.api ?? null);
+    report = await verifyChangelog(file, conn?.api ?? null, project.project);
   } finally {
     await conn?.close();
   }

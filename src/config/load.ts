@@ -103,10 +103,16 @@ function at(file: string, line: number, column: number, message: string, hint?: 
 }
 
 /** Reads and validates every environment file under dir. Never throws on bad input: it returns diagnostics. */
-export function loadDesired(dir: string, options: LoadOptions): LoadResult {
-  const shown = path.relative(options.cwd, dir) || '.';
-  const found = discoverFiles(dir, shown);
-  const root = realpathSync(dir);
+export function loadDesired(dirs: string | readonly string[], options: LoadOptions): LoadResult {
+  const list = typeof dirs === 'string' ? [dirs] : dirs;
+  const shown = list.map((dir) => path.relative(options.cwd, dir) || '.').join(', ');
+  // Several dirs (a workspace's shared and own folders) are one desired state: names are unique across them.
+  const seen = new Set<string>();
+  const found = list.flatMap((dir) => {
+    const files = discoverFiles(dir, path.relative(options.cwd, dir) || '.');
+    const root = realpathSync(dir);
+    return files.filter((f) => !seen.has(f.path) && seen.add(f.path)).map((f) => ({ ...f, root }));
+  });
   const diagnostics: Diagnostic[] = [];
   const environments: DesiredEnvironment[] = [];
   const files: FileFingerprint[] = [];
@@ -116,7 +122,7 @@ export function loadDesired(dir: string, options: LoadOptions): LoadResult {
     });
   }
 
-  for (const { path: abs, symlink } of found) {
+  for (const { path: abs, symlink, root } of found) {
     const file = path.relative(options.cwd, abs) || abs;
     const problem = symlink ? symlinkProblem(abs, root) : undefined;
     if (problem) {

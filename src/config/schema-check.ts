@@ -76,7 +76,21 @@ interface Problem {
   hint?: string;
 }
 
-function describe(e: ErrorObject, data: unknown): Problem | undefined {
+/** What a value that fails a `pattern` means, in words: each schema says it its own way. */
+export type PatternProblem = (
+  path: readonly PathSegment[],
+  value: string,
+) => { message: string; hint?: string };
+
+function environmentPattern(path: readonly PathSegment[], value: string): { message: string; hint?: string } {
+  if (path[0] === 'name') {
+    return { message: 'must not contain "~"', hint: 'envsync names superseded environments <name>~<hash>' };
+  }
+  if (path.includes('allowed_hosts')) return hostProblem(value);
+  return { message: `"${value}" must not contain spaces`, hint: 'list one package per entry' };
+}
+
+function describe(e: ErrorObject, data: unknown, patternProblem: PatternProblem): Problem | undefined {
   const path = pointerToPath(e.instancePath);
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
@@ -161,24 +175,8 @@ function describe(e: ErrorObject, data: unknown): Problem | undefined {
         hint: 'the API allows 16 metadata keys and envsync keeps 2 for its ownership tags',
       };
     }
-    case 'pattern': {
-      const value = String(e.data);
-      if (path[0] === 'name') {
-        return {
-          path,
-          at: 'value',
-          message: 'must not contain "~"',
-          hint: 'envsync names superseded environments <name>~<hash>',
-        };
-      }
-      if (path.includes('allowed_hosts')) return { path, at: 'value', ...hostProblem(value) };
-      return {
-        path,
-        at: 'value',
-        message: `"${value}" must not contain spaces`,
-        hint: 'list one package per entry',
-      };
-    }
+    case 'pattern':
+      return { path, at: 'value', ...patternProblem(path, String(e.data)) };
     default:
       return { path, at: 'value', message: e.message ?? `fails ${e.keyword}` };
   }
@@ -186,12 +184,21 @@ function describe(e: ErrorObject, data: unknown): Problem | undefined {
 
 /** Every schema problem in a document, each located at the node it is about. */
 export function checkSchema(file: string, doc: ParsedDocument): Diagnostic[] {
-  const validate = validator();
+  return checkAgainst(validator(), file, doc, environmentPattern);
+}
+
+/** Every problem a compiled schema finds in a document, located and worded as envsync words them. */
+export function checkAgainst(
+  validate: ValidateFunction,
+  file: string,
+  doc: ParsedDocument,
+  patternProblem: PatternProblem,
+): Diagnostic[] {
   if (validate(doc.value)) return [];
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of validate.errors ?? []) {
-    const problem = describe(e, doc.value);
+    const problem = describe(e, doc.value, patternProblem);
     if (!problem) continue;
     const key = `${dottedPath(problem.path)}\0${problem.message}`;
     if (seen.has(key)) continue;

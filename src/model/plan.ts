@@ -105,7 +105,7 @@ export type PlanAction =
   | AdoptAction
   | NoopAction;
 
-export type BlockedRule = 'unmanaged_conflict' | 'prevent_archive' | 'max_archive';
+export type BlockedRule = 'unmanaged_conflict' | 'foreign_owner' | 'prevent_archive' | 'max_archive';
 
 export interface BlockedItem {
   rule: BlockedRule;
@@ -137,6 +137,10 @@ export interface PlanSummary {
 }
 
 export interface PlanOptions {
+  /** The project whose environments this plan may touch (DESIGN §5). */
+  project: string;
+  /** The workspace's name in the project file, or null for the key's own workspace. */
+  workspace: string | null;
   adopt: boolean;
   maxArchive: number;
   /** Empty: every name. */
@@ -151,6 +155,8 @@ export interface Plan {
   plan_id: string;
   created_at: string;
   target: string;
+  project: string;
+  workspace: string | null;
   options: { adopt: boolean; max_archive: number; targets: string[] };
   summary: PlanSummary;
   actions: PlanAction[];

@@ -1,6 +1,17 @@
 // The planner's per-name decisions (DESIGN §6): what one name's desired and live environments call for.
 
-import { isManaged, liveHash, retiredBaseName, taggedHash, userMetadata } from '../api/ownership.js';
+import { type DiffSide, diffEnvironment, wideningOf } from '../domain/diff.js';
+import { retiredBaseName } from '../domain/naming.js';
+import {
+  isMine,
+  LEGACY_OWNER,
+  liveHash,
+  type Owner,
+  ownerLabel,
+  ownershipOf,
+  taggedHash,
+  userMetadata,
+} from '../domain/ownership.js';
 import { normalizeConfig, shortHash } from '../hash/config-hash.js';
 import {
   type BlockedItem,
@@ -11,15 +22,17 @@ import {
   type FieldChange,
   HASH_KEY,
   type LiveEnvironment,
+  MANAGED_KEY,
   type PlanAction,
   type PlanOptions,
   type RecordedEnvironment,
 } from '../model.js';
-import { type DiffSide, diffEnvironment, wideningOf } from './diff.js';
 
 /** What the per-name decisions share while one plan is built. */
 export interface PlanContext {
   options: PlanOptions;
+  /** This project, and the env IDs its changelog vouches for. */
+  owner: Owner;
   actions: PlanAction[];
   blocked: BlockedItem[];
   /** A free `<name>~<hash8>` name for an environment to move to; never hands out the same name twice. */
@@ -87,11 +100,17 @@ function recreateReason(env: LiveEnvironment, d: DesiredEnvironment, observed: C
   return null;
 }
 
-/** The live environment a desired name refers to, or null when it is ambiguous (several, not exactly one managed). */
-function pickLive(envs: readonly LiveEnvironment[]): LiveEnvironment | null {
+/** The live environment a desired name refers to, or null when it is ambiguous (several, not exactly one this project's). */
+function pickLive(ctx: PlanContext, envs: readonly LiveEnvironment[]): LiveEnvironment | null {
   if (envs.length === 1) return envs[0] ?? null;
-  const managed = envs.filter(isManaged);
-  return managed.length === 1 ? (managed[0] ?? null) : null;
+  const mine = envs.filter((e) => isMine(e, ctx.owner));
+  return mine.length === 1 ? (mine[0] ?? null) : null;
+}
+
+/** A legacy `"true"` tag this changelog vouches for is rewritten to the project's name, shown in the plan. */
+function ownerTagChange(ctx: PlanContext, env: LiveEnvironment): FieldChange[] {
+  if (ownershipOf(env, ctx.owner).kind !== 'legacy') return [];
+  return [{ op: 'set', path: `metadata.${MANAGED_KEY}`, before: LEGACY_OWNER, after: ctx.options.project }];
 }
 
 function planCreate(ctx: PlanContext, d: DesiredEnvironment): void {
@@ -170,7 +189,7 @@ function identical(env: LiveEnvironment, d: DesiredEnvironment, observed: Config
 
 function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
   const observed = liveHash(env);
-  const lifecycle = lifecycleChange(ctx, d, env);
+  const lifecycle = [...lifecycleChange(ctx, d, env), ...ownerTagChange(ctx, env)];
   if (lifecycle.length === 0 && identical(env, d, observed)) {
     ctx.actions.push({
       kind: 'noop',
@@ -229,20 +248,30 @@ export function planDesired(ctx: PlanContext, d: DesiredEnvironment, envs: reado
     planCreate(ctx, d);
     return;
   }
-  const env = pickLive(envs);
+  const env = pickLive(ctx, envs);
   if (env === null) {
-    const managed = envs.filter(isManaged).length;
+    const mine = envs.filter((e) => isMine(e, ctx.owner)).length;
     ctx.blocked.push({
       rule: 'unmanaged_conflict',
       name: d.name,
       env_id: null,
-      message: `${envs.length} live environments are named ${d.name} (${envs.map((e) => e.id).join(', ')}), ${managed} of them managed by envsync`,
+      message: `${envs.length} live environments are named ${d.name} (${envs.map((e) => e.id).join(', ')}), ${mine} of them this project's`,
       hint: 'rename or archive all but one of them by hand; envsync cannot tell which one the file means',
     });
     return;
   }
-  if (isManaged(env)) planManaged(ctx, d, env);
-  else if (ctx.options.adopt) planAdopt(ctx, d, env);
+  const ownership = ownershipOf(env, ctx.owner);
+  if (ownership.kind === 'mine' || ownership.kind === 'legacy') planManaged(ctx, d, env);
+  else if (ownership.kind === 'foreign') {
+    // Never another project's, whatever the flags: --adopt only takes environments nobody manages.
+    ctx.blocked.push({
+      rule: 'foreign_owner',
+      name: d.name,
+      env_id: env.id,
+      message: `${d.name} (${env.id}) belongs to ${ownerLabel(ownership.owner)}, not to project "${ctx.options.project}"`,
+      hint: `choose another name in ${d.source.file}, or have ${ownerLabel(ownership.owner)} remove it from its files first`,
+    });
+  } else if (ctx.options.adopt) planAdopt(ctx, d, env);
   else {
     ctx.blocked.push({
       rule: 'unmanaged_conflict',
@@ -269,7 +298,8 @@ export function planUndesired(
   const owner = base === null ? undefined : desiredByName.get(base);
   if (owner !== undefined && (owner.lifecycle.keep_superseded || owner.lifecycle.prevent_archive)) return;
   for (const env of envs) {
-    if (!isManaged(env)) continue;
+    // Only this project's: unmanaged and other projects' environments are never archived.
+    if (!isMine(env, ctx.owner)) continue;
     if (ctx.recordedOf(env.id)?.prevent_archive) {
       ctx.blocked.push({
         rule: 'prevent_archive',

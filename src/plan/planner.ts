@@ -1,12 +1,12 @@
 // The pure planner: desired files × live environments × changelog → a Plan (DESIGN §6). No I/O, no clock.
 
-import { liveHash, MAX_NAME_LENGTH, retiredName } from '../api/ownership.js';
+import { retirer } from '../domain/naming.js';
+import { liveHash } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import { shortHash } from '../hash/config-hash.js';
 import type {
   ActionKind,
   BlockedItem,
-  ConfigHash,
   DesiredEnvironment,
   DriftInfo,
   LiveEnvironment,
@@ -16,6 +16,7 @@ import type {
   PlanOptions,
   RecordedEnvironment,
 } from '../model.js';
+import { compareNatural as compare, compareCodeUnits as compareIds, groupBy } from '../util/order.js';
 import { type PlanContext, planDesired, planUndesired } from './decide.js';
 import { summarize } from './summary.js';
 
@@ -23,32 +24,14 @@ export { planExitCode, planHasChanges, summaryLine } from './summary.js';
 
 const KIND_ORDER: readonly ActionKind[] = ['create', 'adopt', 'update', 'recreate', 'archive', 'noop'];
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function byName<T extends { name: string }>(items: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) out.set(item.name, [...(out.get(item.name) ?? []), item]);
-  return out;
-}
-
-/** Hands out `<name>~<hash8>`, then `<name>~<hash8>-2`, … so a rename never lands on a name already in use. */
-function retirer(taken: Set<string>): (name: string, hash: ConfigHash) => string {
-  return (name, hash) => {
-    let candidate = retiredName(name, hash);
-    for (let n = 2; taken.has(candidate); n += 1) {
-      const suffix = `~${shortHash(hash)}-${n}`;
-      candidate = `${name.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
-    }
-    taken.add(candidate);
-    return candidate;
-  };
-}
+const byName = <T extends { name: string }>(items: readonly T[]): Map<string, T[]> =>
+  groupBy(items, (item) => item.name);
 
 /** Recorded-as-current environments the API no longer lists, newest first per name. */
 function missingPool(recorded: readonly RecordedEnvironment[], liveIds: ReadonlySet<string>) {
   const gone = recorded
     .filter((r) => !r.archived && !liveIds.has(r.env_id))
-    .sort((a, b) => compare(b.at, a.at) || compare(a.env_id, b.env_id));
+    .sort((a, b) => compareIds(b.at, a.at) || compareIds(a.env_id, b.env_id));
   const pool = byName(gone);
   return {
     claim: (name: string) => pool.get(name)?.shift(),
@@ -76,7 +59,7 @@ function sortActions(actions: PlanAction[]): PlanAction[] {
     (a, b) =>
       compare(a.name, b.name) ||
       KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-      compare(id(a), id(b)),
+      compareIds(id(a), id(b)),
   );
 }
 
@@ -89,7 +72,7 @@ function fingerprints(actions: readonly PlanAction[], live: readonly LiveEnviron
     if (env === undefined) continue;
     out.push({ id: env.id, name: env.name, updated_at: env.updated_at, config_hash: liveHash(env) });
   }
-  return out.sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id));
+  return out.sort((a, b) => compare(a.name, b.name) || compareIds(a.id, b.id));
 }
 
 /** Every name apply expects to be free: the names it creates and the names it renames environments to. */
@@ -104,13 +87,13 @@ function absentNames(actions: readonly PlanAction[]): string[] {
 }
 
 /**
- * Plans the changes that bring `live` (the non-archived environments of one list call) in line with
+ * Plans the changes that bring `live` (one list call, archived environments included) in line with
  * `desired`, using `recorded` (the changelog's current view) to find environments that vanished.
  * `files` is left empty: the caller, which read the files, fills it in.
  */
 export function planChanges(
   desired: readonly DesiredEnvironment[],
-  live: readonly LiveEnvironment[],
+  listed: readonly LiveEnvironment[],
   recorded: readonly RecordedEnvironment[],
   options: PlanOptions,
 ): Plan {
@@ -123,6 +106,8 @@ export function planChanges(
       });
     desiredByName.set(d.name, d);
   }
+  // Archived environments are listed only for their names, which the API may still reserve.
+  const live = listed.filter((env) => !env.archived_at);
   const liveByName = byName(live);
   const targets = [...new Set(options.targets)].sort(compare);
   const wanted = (name: string) => targets.length === 0 || targets.includes(name);
@@ -130,10 +115,12 @@ export function planChanges(
   const recordedById = new Map(recorded.map((r) => [r.env_id, r]));
   const ctx: PlanContext = {
     options,
+    owner: { project: options.project, recorded: (envId) => recordedById.has(envId) },
     actions: [],
     blocked: [],
-    // Recorded names count as taken too: an archived environment (which a list does not show) may still hold one.
-    retire: retirer(new Set([...live.map((e) => e.name), ...recorded.map((r) => r.name)])),
+    // Every name an environment holds, archived ones included, plus recorded names: the plan fixes the
+    // retired name and apply uses exactly it.
+    retire: retirer(new Set([...listed.map((e) => e.name), ...recorded.map((r) => r.name)])),
     claimMissing: missing.claim,
     recordedOf: (envId) => recordedById.get(envId),
   };
@@ -142,7 +129,7 @@ export function planChanges(
   for (const name of names) {
     if (!wanted(name)) continue;
     const d = desiredByName.get(name);
-    const envs = [...(liveByName.get(name) ?? [])].sort((a, b) => compare(a.id, b.id));
+    const envs = [...(liveByName.get(name) ?? [])].sort((a, b) => compareIds(a.id, b.id));
     if (d !== undefined) planDesired(ctx, d, envs);
     else planUndesired(ctx, name, envs, desiredByName);
   }
@@ -150,7 +137,7 @@ export function planChanges(
   const drift: Array<DriftInfo & { name: string }> = missing
     .rest()
     .filter((r) => wanted(r.name))
-    .sort((a, b) => compare(a.name, b.name) || compare(a.env_id, b.env_id))
+    .sort((a, b) => compare(a.name, b.name) || compareIds(a.env_id, b.env_id))
     .map((r) => ({
       name: r.name,
       kind: 'missing',
@@ -168,6 +155,8 @@ export function planChanges(
     plan_id: options.planId,
     created_at: options.createdAt,
     target: options.target,
+    project: options.project,
+    workspace: options.workspace,
     options: { adopt: options.adopt, max_archive: options.maxArchive, targets },
     summary: summarize(actions, ctx.blocked, drift),
     actions,

@@ -1,7 +1,14 @@
 // Renders a Plan as a GitHub pull-request comment: widening warnings first, a summary table, one collapsible diff per environment.
 
+import {
+  actionNote,
+  driftFindings,
+  formatValue,
+  listedActions,
+  MARKS,
+  wideningText,
+} from '../domain/format.js';
 import type { FieldChange, Plan, PlanAction } from '../model.js';
-import { actionNote, driftFindings, formatValue, listedActions, MARKS, wideningText } from './format.js';
 import { summaryLine } from './summary.js';
 
 function escapeHtml(text: string): string {

@@ -1,6 +1,5 @@
 // Renders a Plan as Terraform-style text for a terminal: marks, field-level diffs, drift, blocked, summary.
 
-import type { ActionKind, Paint, Plan, PlanAction } from '../model.js';
 import {
   actionNote,
   actionTitle,
@@ -9,7 +8,8 @@ import {
   listedActions,
   MARKS,
   wideningText,
-} from './format.js';
+} from '../domain/format.js';
+import type { ActionKind, Paint, Plan, PlanAction } from '../model.js';
 import { summaryLine } from './summary.js';
 
 function markColour(paint: Paint, kind: ActionKind): (s: string) => string {

@@ -2,7 +2,7 @@
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isManaged, liveHash, userMetadata } from '../api/ownership.js';
+import { isMine, liveHash, type Owner, ownerLabel, ownershipOf, userMetadata } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import {
   checkEnvironmentText,
@@ -24,6 +24,8 @@ export interface ExportOptions {
   /** The project root: paths are shown relative to it. */
   projectRoot: string;
   includeUnmanaged: boolean;
+  /** This project: its environments are exported as managed; other projects' are never exported. */
+  owner: Owner;
 }
 
 export interface ExportFile {
@@ -62,14 +64,19 @@ function fileMetadata(metadata: Record<string, string>): Record<string, string> 
 }
 
 /** Why an environment cannot be written as a file envsync would accept, or null when it can. */
-function inexpressible(env: LiveEnvironment, managed: boolean, sameName: LiveEnvironment[]): string | null {
+function inexpressible(
+  env: LiveEnvironment,
+  managed: boolean,
+  sameName: LiveEnvironment[],
+  owner: Owner,
+): string | null {
   if (env.name.includes('~')) {
     return managed
       ? 'a superseded environment (`<name>~<hash>`): the file of its name keeps it, so it gets no file of its own'
       : 'its name holds `~`, which environment files reserve for superseded environments; rename it first';
   }
   if (sameName.length > 1) {
-    const managedOnes = sameName.filter(isManaged);
+    const managedOnes = sameName.filter((e) => isMine(e, owner));
     if (managedOnes.length === 1 && !managed)
       return `envsync's ${managedOnes[0]?.id} has the same name; rename one`;
     if (managedOnes.length !== 1) {
@@ -99,12 +106,21 @@ export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): 
   const taken = new Set<string>();
   const plan: ExportPlan = { files: [], skipped: [], unmanagedLeftOut: 0 };
   for (const env of active) {
-    const managed = isManaged(env);
+    const ownership = ownershipOf(env, o.owner);
+    if (ownership.kind === 'foreign') {
+      plan.skipped.push({
+        name: env.name,
+        env_id: env.id,
+        reason: `belongs to ${ownerLabel(ownership.owner)}`,
+      });
+      continue;
+    }
+    const managed = ownership.kind !== 'unmanaged';
     if (!managed && !o.includeUnmanaged) {
       plan.unmanagedLeftOut++;
       continue;
     }
-    const why = inexpressible(env, managed, byName.get(env.name) ?? []);
+    const why = inexpressible(env, managed, byName.get(env.name) ?? [], o.owner);
     if (why !== null) {
       plan.skipped.push({ name: env.name, env_id: env.id, reason: why });
       continue;
@@ -143,7 +159,7 @@ export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): 
 
 /** Lists the live environments and writes one file each; refuses (writing nothing) if any file exists. */
 export async function exportEnvironments(api: EnvironmentsApi, o: ExportOptions): Promise<ExportResult> {
-  const plan = planExport(await listLive(api, false), o);
+  const plan = planExport(await listLive(api), o);
   const existing = plan.files.filter((f) => existsSync(f.path)).map((f) => f.shown);
   if (existing.length > 0) return { ...plan, existing };
   mkdirSync(o.outDir, { recursive: true });

@@ -1,7 +1,6 @@
-// The library behind `plan` and `apply`: gather desired, live and recorded state, plan, check, apply.
+// The library behind `plan` and `apply`: gather desired, live and recorded state, plan, and the apply sequence.
 
 import { randomUUID } from 'node:crypto';
-import { liveHash } from '../api/ownership.js';
 import { type ApplyDeps, type RunIdentity, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { type Finding, findingFields, findUnrecorded } from '../apply/reconcile.js';
@@ -9,7 +8,7 @@ import { acquireLock, type Lock } from '../changelog/lock.js';
 import { type FoldableEntry, foldRecorded, openRuns } from '../changelog/state.js';
 import { ChangelogWriter, readChangelog } from '../changelog/store.js';
 import { hasErrors, loadDesired } from '../config/load.js';
-import { StalePlanError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type {
   ChangelogEntry,
   DesiredEnvironment,
@@ -21,7 +20,8 @@ import type {
   RecordedEnvironment,
   Reporter,
 } from '../model.js';
-import { planChanges } from '../plan/planner.js';
+import { planChanges, planHasChanges } from '../plan/planner.js';
+import { staleReasons } from './stale.js';
 
 export interface DesiredState {
   environments: DesiredEnvironment[];
@@ -30,6 +30,8 @@ export interface DesiredState {
 }
 
 export interface PlanSettings {
+  project: string;
+  workspace: string | null;
   adopt: boolean;
   maxArchive: number;
   targets: string[];
@@ -38,15 +40,16 @@ export interface PlanSettings {
 }
 
 /** Loads the files; any error stops here, before any API call. */
-export function loadDesiredOrThrow(dir: string, cwd: string): DesiredState {
-  const result = loadDesired(dir, { cwd, strict: false });
+export function loadDesiredOrThrow(dirs: string | readonly string[], cwd: string): DesiredState {
+  const result = loadDesired(dirs, { cwd, strict: false });
   if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
   return result;
 }
 
-export async function listLive(api: EnvironmentsApi, includeArchived: boolean): Promise<LiveEnvironment[]> {
+/** One paginated list, archived environments included: their names may still be taken (DESIGN §6). */
+export async function listLive(api: EnvironmentsApi): Promise<LiveEnvironment[]> {
   const out: LiveEnvironment[] = [];
-  for await (const env of api.listAll({ includeArchived })) out.push(env);
+  for await (const env of api.listAll({ includeArchived: true })) out.push(env);
   return out;
 }
 
@@ -61,15 +64,16 @@ function asEntries(findings: readonly Finding[], at: string): FoldableEntry[] {
   }));
 }
 
-export function makePlan(
+function makePlan(
   desired: DesiredState,
   live: readonly LiveEnvironment[],
   recorded: readonly RecordedEnvironment[],
   target: string,
   settings: PlanSettings,
 ): Plan {
-  const active = live.filter((e) => !e.archived_at);
-  const plan = planChanges(desired.environments, active, [...recorded], {
+  const plan = planChanges(desired.environments, live, recorded, {
+    project: settings.project,
+    workspace: settings.workspace,
     adopt: settings.adopt,
     maxArchive: settings.maxArchive,
     targets: settings.targets,
@@ -100,14 +104,14 @@ export async function planOnly(
     });
   }
   const open = openRuns(log.entries);
-  const live = await listLive(o.api, open.length > 0);
+  const live = await listLive(o.api);
   let recorded = foldRecorded(log.entries);
   if (open.length > 0) {
     o.reporter.event({
       type: 'warning',
       message: `an earlier apply was interrupted (plan ${open.join(', ')}); the next apply records what it left behind`,
     });
-    const findings = findUnrecorded(recorded, live, true);
+    const findings = findUnrecorded(o.settings.project, recorded, live, true);
     recorded = foldRecorded([...log.entries, ...asEntries(findings, o.settings.now.toISOString())]);
   }
   const known = new Set([...desired.environments.map((d) => d.name), ...live.map((e) => e.name)]);
@@ -121,42 +125,96 @@ export async function planOnly(
   return { plan, live: live.filter((e) => !e.archived_at) };
 }
 
-export interface ApplySessionOptions {
+/** What an apply run is: a plan made now from the files, or a plan saved earlier. */
+export type ApplySource =
+  | { kind: 'files'; desired: DesiredState; settings: PlanSettings }
+  | { kind: 'saved'; plan: Plan; project: string; workspace: string | null };
+
+/** The questions apply asks its caller, as the AWS CDK toolkit's IoHost requests do. */
+export interface ApplyHost {
+  /** The plan, before anything is decided: the CLI prints it. */
+  planned(plan: Plan): void;
+  /**
+   * Only for a plan made now (a saved plan was reviewed when saved), with changes, not blocked: true
+   * applies. 'auto' is `--auto-approve`.
+   */
+  confirm: 'auto' | ((plan: Plan) => Promise<boolean>);
+}
+
+export interface ApplyOptions {
   api: EnvironmentsApi;
   changelogPath: string;
   reporter: Reporter;
   identity: Omit<RunIdentity, 'plan_id'>;
   now: () => Date;
+  project: string;
+  parallelism: number;
+  host: ApplyHost;
 }
 
-/** Why a plan no longer matches the live environments, or [] when it still does. */
-export function staleReasons(plan: Plan, live: readonly LiveEnvironment[], target: string): string[] {
-  const reasons: string[] = [];
-  if (plan.target !== target) reasons.push(`the plan was made for ${plan.target}, not ${target}`);
-  const active = live.filter((e) => !e.archived_at);
-  const byId = new Map(active.map((e) => [e.id, e]));
-  for (const fp of plan.live) {
-    const env = byId.get(fp.id);
-    if (!env) reasons.push(`${fp.name} (${fp.id}) is gone or archived`);
-    else if (env.updated_at !== fp.updated_at || liveHash(env) !== fp.config_hash) {
-      reasons.push(`${fp.name} (${fp.id}) changed at ${env.updated_at}`);
-    } else if (env.name !== fp.name) reasons.push(`${fp.id} was renamed from ${fp.name} to ${env.name}`);
+export type ApplyOutcome =
+  | { status: 'blocked'; plan: Plan }
+  | { status: 'unchanged'; plan: Plan }
+  | { status: 'cancelled'; plan: Plan }
+  | { status: 'stale'; plan: Plan; reasons: string[] }
+  | { status: 'applied'; plan: Plan; result: ApplyResult };
+
+/**
+ * `envsync apply`: the whole safety sequence in one call no caller can skip a step of — lock, record
+ * what the changelog did not know, plan (or check a saved plan), refuse a blocked plan, confirm, list
+ * again and refuse a stale plan, then apply.
+ */
+export async function applyChanges(source: ApplySource, o: ApplyOptions): Promise<ApplyOutcome> {
+  const session = await ApplySession.open(o);
+  try {
+    let plan: Plan;
+    if (source.kind === 'saved') {
+      plan = source.plan;
+      const reasons = [
+        ...scopeReasons(plan, source.project, source.workspace),
+        ...staleReasons(plan, session.live, o.api.target),
+      ];
+      if (reasons.length > 0) return { status: 'stale', plan, reasons };
+    } else {
+      plan = session.plan(source.desired, source.settings);
+    }
+    o.host.planned(plan);
+    if (plan.blocked.length > 0) return { status: 'blocked', plan };
+    if (!planHasChanges(plan)) return { status: 'unchanged', plan };
+    if (source.kind === 'files' && o.host.confirm !== 'auto') {
+      if (!(await o.host.confirm(plan))) return { status: 'cancelled', plan };
+      // The answer may come minutes later: what the plan relied on must still hold.
+      const reasons = staleReasons(plan, await listLive(o.api), o.api.target);
+      if (reasons.length > 0) return { status: 'stale', plan, reasons };
+    }
+    return { status: 'applied', plan, result: await session.apply(plan, o.parallelism) };
+  } finally {
+    session.close();
   }
-  const names = new Set(active.map((e) => e.name));
-  for (const name of plan.absent) if (names.has(name)) reasons.push(`an environment named ${name} appeared`);
+}
+
+/** A saved plan belongs to one project and workspace: applying it elsewhere is refused like a stale one. */
+function scopeReasons(plan: Plan, project: string, workspace: string | null): string[] {
+  const reasons: string[] = [];
+  if (plan.project !== project) reasons.push(`the plan was made for project ${plan.project}, not ${project}`);
+  if (plan.workspace !== workspace) {
+    reasons.push(
+      `the plan was made for workspace ${plan.workspace ?? '(none)'}, not ${workspace ?? '(none)'}`,
+    );
+  }
   return reasons;
 }
 
 /**
  * An apply in progress: holds the changelog lock and writer, the live list it saw, and the records
- * (after reconciling any interrupted run). Always `close()` it.
+ * (after reconciling any interrupted run). Private to this module: only applyChanges drives it.
  */
-export class ApplySession {
+class ApplySession {
   private recorded: RecordedEnvironment[];
   private reconciled = false;
 
   private constructor(
-    private readonly o: ApplySessionOptions,
+    private readonly o: ApplyOptions,
     private readonly lock: Lock,
     private readonly writer: ChangelogWriter,
     public live: LiveEnvironment[],
@@ -165,7 +223,7 @@ export class ApplySession {
     this.recorded = foldRecorded(entries);
   }
 
-  static async open(o: ApplySessionOptions): Promise<ApplySession> {
+  static async open(o: ApplyOptions): Promise<ApplySession> {
     const lock = acquireLock(o.changelogPath);
     try {
       if (lock.tookOverFrom) {
@@ -187,7 +245,7 @@ export class ApplySession {
           message: `${o.changelogPath}:${bad.line}: unreadable line (left in place; run envsync verify)`,
         });
       }
-      const live = await listLive(o.api, true);
+      const live = await listLive(o.api);
       return new ApplySession(o, lock, writer, live, log.entries);
     } catch (e) {
       lock.release();
@@ -205,7 +263,7 @@ export class ApplySession {
     this.reconciled = true;
     const entries = this.entries;
     const open = openRuns(entries);
-    const findings = findUnrecorded(this.recorded, this.live, open.length > 0);
+    const findings = findUnrecorded(this.o.project, this.recorded, this.live, open.length > 0);
     if (open.length === 0 && findings.length === 0) return;
     // Under the interrupted run when there is one; otherwise under a begin/end pair of their own.
     const runs = open.length > 0 ? open : [`reconcile_${randomUUID()}`];
@@ -228,8 +286,10 @@ export class ApplySession {
   }
 
   private deps(planId: string): ApplyDeps {
+    const known = new Set(this.recorded.map((r) => r.env_id));
     return {
       api: this.o.api,
+      owner: { project: this.o.project, recorded: (id) => known.has(id) },
       writer: this.writer,
       reporter: this.o.reporter,
       identity: { ...this.o.identity, plan_id: planId },
@@ -241,18 +301,6 @@ export class ApplySession {
   plan(desired: DesiredState, settings: PlanSettings): Plan {
     this.reconcile();
     return makePlan(desired, this.live, this.recorded, this.o.api.target, settings);
-  }
-
-  /** Lists again and throws StalePlanError if anything the plan relies on changed. */
-  async checkFresh(plan: Plan): Promise<void> {
-    this.live = await listLive(this.o.api, true);
-    this.checkSaved(plan);
-  }
-
-  /** A saved plan: refused (StalePlanError, nothing written) unless what it saw still holds. */
-  checkSaved(plan: Plan): void {
-    const reasons = staleReasons(plan, this.live, this.o.api.target);
-    if (reasons.length > 0) throw new StalePlanError(reasons);
   }
 
   apply(plan: Plan, parallelism: number): Promise<ApplyResult> {

@@ -1,11 +1,11 @@
 // `verify`'s checks: the changelog's own integrity, and the changelog against the live environments.
 
 import { existsSync } from 'node:fs';
-import { isManaged, liveHash, taggedHash } from '../api/ownership.js';
 import { findUnrecorded } from '../apply/reconcile.js';
 import { foldRecorded } from '../changelog/state.js';
 import { type ChangelogFile, readChangelog } from '../changelog/store.js';
 import { verifyChain } from '../changelog/verify.js';
+import { isMine, liveHash, type Owner, taggedHash } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import { configHash, shortHash } from '../hash/config-hash.js';
 import type { EnvironmentsApi, LiveEnvironment } from '../model.js';
@@ -55,11 +55,16 @@ function live(env: LiveEnvironment, message: string): AuditProblem {
  * is recorded under its current name and config hash, and every environment the changelog holds current
  * still exists and is not archived. Unmanaged environments are none of the changelog's business.
  */
-export function auditLive(file: ChangelogFile, liveEnvs: readonly LiveEnvironment[]): AuditProblem[] {
+export function auditLive(
+  file: ChangelogFile,
+  liveEnvs: readonly LiveEnvironment[],
+  project: string,
+): AuditProblem[] {
   const recorded = foldRecorded(file.entries);
   const byId = new Map(recorded.map((r) => [r.env_id, r]));
+  const owner: Owner = { project, recorded: (id) => byId.has(id) };
   const problems: AuditProblem[] = [];
-  for (const f of findUnrecorded(recorded, liveEnvs)) {
+  for (const f of findUnrecorded(project, recorded, liveEnvs)) {
     const env = f.env;
     if (f.op === 'create' && env) problems.push(live(env, 'managed environment missing from the changelog'));
     else if (f.op === 'archive' && env) problems.push(live(env, `${f.detail} (recorded as current)`));
@@ -76,7 +81,7 @@ export function auditLive(file: ChangelogFile, liveEnvs: readonly LiveEnvironmen
   }
   // findUnrecorded leaves live configs that differ from their own tag to the planner; verify reports them.
   for (const env of liveEnvs) {
-    if (!isManaged(env) || env.archived_at) continue;
+    if (!isMine(env, owner) || env.archived_at) continue;
     const actual = liveHash(env);
     if (taggedHash(env) === actual) continue;
     const rec = byId.get(env.id);
@@ -105,6 +110,7 @@ export interface VerifyReport {
 export async function verifyChangelog(
   changelogPath: string,
   api: EnvironmentsApi | null,
+  project: string,
 ): Promise<VerifyReport> {
   if (!existsSync(changelogPath)) {
     throw new EnvsyncError('no_changelog', `no changelog at ${changelogPath}`, {
@@ -114,10 +120,12 @@ export async function verifyChangelog(
   const file = readChangelog(changelogPath);
   const problems = auditChangelog(file);
   if (api === null) return { entries: file.entries.length, problems, liveManaged: null };
-  const envs = await listLive(api, true);
+  const envs = await listLive(api);
+  const known = new Set(foldRecorded(file.entries).map((r) => r.env_id));
+  const owner: Owner = { project, recorded: (id) => known.has(id) };
   return {
     entries: file.entries.length,
-    problems: [...problems, ...auditLive(file, envs)],
-    liveManaged: envs.filter((e) => isManaged(e) && !e.archived_at).length,
+    problems: [...problems, ...auditLive(file, envs, project)],
+    liveManaged: envs.filter((e) => isMine(e, owner) && !e.archived_at).length,
   };
 }

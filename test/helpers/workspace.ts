@@ -8,6 +8,8 @@ import type { ChangelogEntry } from '../../src/model.js';
 import { baseEnv, type CliResult, type RunOptions, runCli, spawnCli, tempDir } from './cli.js';
 
 export const TEST_KEY = 'sk-ant-test-4f7c2b9e1d';
+/** The project every test folder is, unless a test writes its own envsync.yaml. */
+export const TEST_PROJECT = 'test-project';
 
 export class Workspace {
   readonly envDir: string;
@@ -22,6 +24,7 @@ export class Workspace {
     this.changelog = path.join(dir, '.envsync/changelog.jsonl');
     this.statePath = statePathIn(dir);
     mkdirSync(this.envDir);
+    writeFileSync(path.join(dir, 'envsync.yaml'), `project: ${TEST_PROJECT}\n`);
   }
 
   /** The emulator keeps its state in the workspace, so it can be restarted with other options. */

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isManaged, liveHash } from '../../src/api/ownership.js';
 import { foldRecorded } from '../../src/changelog/state.js';
 import { readChangelog } from '../../src/changelog/store.js';
 import { verifyChain } from '../../src/changelog/verify.js';
+import { isMine, liveHash } from '../../src/domain/ownership.js';
 import type { LiveEnvironment } from '../../src/model.js';
 import { BIN, baseEnv } from '../helpers/cli.js';
-import { pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
+import { pipEnv, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 /** What must hold after any sequence of failures and re-runs: nothing duplicated, nothing unrecorded. */
 async function expectConverged(ws: Workspace, names: string[]) {
@@ -20,7 +20,7 @@ async function expectConverged(ws: Workspace, names: string[]) {
   const log = readChangelog(ws.changelog);
   expect(verifyChain(log.entries)).toEqual([]);
   const recorded = new Map(foldRecorded(log.entries).map((r) => [r.env_id, r]));
-  for (const env of live.filter(isManaged)) {
+  for (const env of live.filter((e) => isMine(e, { project: TEST_PROJECT, recorded: () => false }))) {
     const rec = recorded.get(env.id);
     expect(rec, `${env.name} ${env.id} is not in the changelog`).toBeDefined();
     expect(rec).toMatchObject({ name: env.name, config_hash: liveHash(env), archived: false });

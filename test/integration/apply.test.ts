@@ -6,7 +6,7 @@ import { verifyChain } from '../../src/changelog/verify.js';
 import { configHash } from '../../src/hash/config-hash.js';
 import type { Plan } from '../../src/model.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { envFile, pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
+import { envFile, pipEnv, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 const pipHash = (...packages: string[]) => configHash({ type: 'cloud', packages: { pip: packages } });
 
@@ -53,7 +53,7 @@ describe('envsync apply against the emulator', () => {
     expect(createA?.config).toMatchObject({ type: 'cloud', packages: { pip: ['pandas==2.2.0'] } });
     expect(new Set(e1.map((e) => e.plan_id)).size).toBe(1);
     expect(live1.get('a')?.metadata).toEqual({
-      envsync_managed: 'true',
+      envsync_managed: TEST_PROJECT,
       envsync_config_hash: pipHash('pandas==2.2.0'),
     });
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash } from '../../src/hash/config-hash.js';
 import type { Plan } from '../../src/model.js';
 import { shippedSchemaFrom } from '../helpers/cli.js';
-import { Workspace } from '../helpers/workspace.js';
+import { TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 describe('export → adopt', () => {
   let ws: Workspace;
@@ -82,7 +82,7 @@ describe('export → adopt', () => {
       expect(live.find((l) => l.id === e.id)).toMatchObject({
         name: e.name,
         archived_at: null,
-        metadata: { envsync_managed: 'true' },
+        metadata: { envsync_managed: TEST_PROJECT },
       });
     expect((await ws.cli(['plan'])).stdout.trim()).toBe('No changes.');
     expect((await ws.cli(['verify', '--live'])).code).toBe(0);

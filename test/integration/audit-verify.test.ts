@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash, shortHash } from '../../src/hash/config-hash.js';
-import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
+import { envFile, pipEnv, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 describe('verify', () => {
   let ws: Workspace;
@@ -89,7 +89,7 @@ describe('verify', () => {
     const hash = configHash({});
     const stray = await ws.sdk().beta.environments.create({
       name: 'stray',
-      metadata: { envsync_managed: 'true', envsync_config_hash: hash },
+      metadata: { envsync_managed: TEST_PROJECT, envsync_config_hash: hash },
     });
     const r = await ws.cli(['verify', '--live']);
     expect([r.code, r.stdout]).toEqual([

@@ -8,7 +8,7 @@ import { verifyChain } from '../../../src/changelog/verify.js';
 import { configHash } from '../../../src/hash/config-hash.js';
 import { auditChangelog, auditLive } from '../../../src/workflow/verify.js';
 import { tempDir } from '../../helpers/cli.js';
-import { liveEnv } from '../plan/factories.js';
+import { liveEnv, TEST_PROJECT } from '../plan/factories.js';
 import { chain, pip } from './factories.js';
 import { entries } from './scenario.js';
 
@@ -94,7 +94,8 @@ describe('auditLive', () => {
   const file = fileOf(asLines(log));
   const a = liveEnv('a', 'env_a', { config: pip('x==1') });
   const b = liveEnv('b', 'env_b', { config: pip('y==1') });
-  const problems = (live: ReturnType<typeof liveEnv>[]) => auditLive(file, live).map((p) => p.message);
+  const problems = (live: ReturnType<typeof liveEnv>[]) =>
+    auditLive(file, live, TEST_PROJECT).map((p) => p.message);
 
   it('finds nothing when every managed environment is recorded as it is, and ignores unmanaged ones', () => {
     expect(problems([a, b, liveEnv('hand', 'env_h', { managed: false })])).toEqual([]);

@@ -3,15 +3,20 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { userMetadata } from '../../../src/api/ownership.js';
+import { userMetadata } from '../../../src/domain/ownership.js';
 import { checkEnvironmentText, fileNameFor } from '../../../src/export/environment-file.js';
 import { configHash, normalizeConfig } from '../../../src/hash/config-hash.js';
 import { planExport } from '../../../src/workflow/export.js';
 import { shippedSchemaFrom } from '../../helpers/cli.js';
-import { liveEnv } from '../plan/factories.js';
+import { liveEnv, TEST_PROJECT } from '../plan/factories.js';
 
 const root = '/project';
-const options = { outDir: path.join(root, 'environments'), projectRoot: root, includeUnmanaged: true };
+const options = {
+  outDir: path.join(root, 'environments'),
+  projectRoot: root,
+  includeUnmanaged: true,
+  owner: { project: TEST_PROJECT, recorded: () => false },
+};
 
 describe('planExport', () => {
   it('writes a limited-networking environment with packages as lists, leaving the reserved tags out', () => {

@@ -15,6 +15,8 @@ import {
   type Scope,
 } from '../../../src/model.js';
 
+export const TEST_PROJECT = 'test-project';
+
 export interface DesiredOverrides {
   description?: string | null;
   metadata?: Record<string, string>;
@@ -45,8 +47,8 @@ export interface LiveOverrides {
   config?: LooseConfig;
   rawConfig?: ApiConfig;
   scope?: Scope;
-  /** Default true: carries envsync's ownership tags. */
-  managed?: boolean;
+  /** Default true: carries this project's ownership tags; a string: that owner tag (another project, or legacy "true"). */
+  managed?: boolean | string;
   /** The hash tag: default the live config's own hash (no drift); null leaves the tag out. */
   tag?: ConfigHash | null;
   updatedAt?: string;
@@ -55,10 +57,10 @@ export interface LiveOverrides {
 export function liveEnv(name: string, id: string, o: LiveOverrides = {}): LiveEnvironment {
   const config: ApiConfig = o.rawConfig ?? (normalizeConfig(o.config) as ApiConfig);
   const managed = o.managed ?? true;
+  const owner = managed === true ? TEST_PROJECT : managed;
   const tag = o.tag === undefined ? configHash(config) : o.tag;
-  const tags: Record<string, string> = managed
-    ? { [MANAGED_KEY]: 'true', ...(tag === null ? {} : { [HASH_KEY]: tag }) }
-    : {};
+  const tags: Record<string, string> =
+    owner === false ? {} : { [MANAGED_KEY]: owner, ...(tag === null ? {} : { [HASH_KEY]: tag }) };
   return {
     id,
     type: 'environment',
@@ -93,6 +95,8 @@ export function recordedEnv(
 
 export function planOptions(o: Partial<PlanOptions> = {}): PlanOptions {
   return {
+    project: TEST_PROJECT,
+    workspace: null,
     adopt: false,
     maxArchive: 5,
     targets: [],

@@ -1,7 +1,7 @@
 // Planner scenarios for names in the files: create, noop, update, drift on them, recreate.
 
 import { expect } from 'vitest';
-import { retiredName } from '../../../src/api/ownership.js';
+import { retiredName } from '../../../src/domain/naming.js';
 import { configHash } from '../../../src/hash/config-hash.js';
 import { desiredEnv, LIMITED, liveEnv, PANDAS, SELF_HOSTED } from './factories.js';
 import type { Scenario } from './scenarios.js';

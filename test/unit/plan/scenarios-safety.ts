@@ -1,7 +1,7 @@
 // Planner scenarios for safety and housekeeping: adopt, blocks, archives, retired names, changelog drift, targets.
 
 import { expect } from 'vitest';
-import { retiredName } from '../../../src/api/ownership.js';
+import { retiredName } from '../../../src/domain/naming.js';
 import { configHash } from '../../../src/hash/config-hash.js';
 import { desiredEnv, liveEnv, PANDAS, recordedEnv, SELF_HOSTED } from './factories.js';
 import type { Scenario } from './scenarios.js';

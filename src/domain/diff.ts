@@ -1,9 +1,9 @@
 // Field-level diffs between two environments (sets by member, scalars by value) and the changes that widen network access.
 
 import deepDiff from 'deep-diff';
-import { userMetadata } from '../api/ownership.js';
 import type { FieldChange, NormalConfig, Scope, Widening } from '../model.js';
 import { RESERVED_PREFIX } from '../model.js';
+import { userMetadata } from './ownership.js';
 
 /** The fields of an environment that a plan compares; name is matched, never diffed here. */
 export interface DiffSide {

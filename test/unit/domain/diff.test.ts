@@ -1,9 +1,9 @@
 // Field-level diffs (sets by member, metadata per key, reserved keys hidden) and network widening.
 
 import { describe, expect, it } from 'vitest';
+import { type DiffSide, diffConfig, diffEnvironment, wideningOf } from '../../../src/domain/diff.js';
 import { normalizeConfig } from '../../../src/hash/config-hash.js';
 import type { LooseConfig, WideningReason } from '../../../src/model.js';
-import { type DiffSide, diffConfig, diffEnvironment, wideningOf } from '../../../src/plan/diff.js';
 
 function side(o: Partial<Omit<DiffSide, 'config'>> & { config?: LooseConfig } = {}): DiffSide {
   return {

@@ -1,0 +1,164 @@
+// The project file `envsync.yaml` (DESIGN §5): found by walking up like `.git`, parsed with positions, checked.
+
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import schema from '../../schema/project.schema.json' with { type: 'json' };
+import { parseYamlFile } from '../config/parse.js';
+import { checkAgainst, type PatternProblem } from '../config/schema-check.js';
+import { EnvsyncError, ValidationError } from '../errors.js';
+import type { Diagnostic } from '../model.js';
+
+export const PROJECT_FILE = 'envsync.yaml';
+export const DEFAULT_DIR = 'environments';
+export const DEFAULT_KEY_ENV = 'ANTHROPIC_API_KEY';
+export const PROJECT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export interface WorkspaceSettings {
+  name: string;
+  workspace_id: string | null;
+  api_key_env: string;
+  /** Relative to the project root. */
+  dirs: string[];
+}
+
+export interface ProjectFile {
+  /** The absolute path of envsync.yaml. */
+  file: string;
+  /** The directory holding it: every relative path in the project is relative to it. */
+  root: string;
+  project: string;
+  dir: string;
+  workspaces: WorkspaceSettings[];
+}
+
+/** The nearest envsync.yaml at or above `from`, or null. */
+export function findProjectFile(from: string): string | null {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, PROJECT_FILE);
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not here: keep walking up.
+    }
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+let compiled: ValidateFunction | undefined;
+
+const projectPattern: PatternProblem = (p, value) => {
+  const shown = JSON.stringify(value);
+  if (p[0] === 'project' || (p[0] === 'workspaces' && p.length === 2)) {
+    return {
+      message: `${shown} is not a valid name`,
+      hint: 'use lower-case letters, digits, ".", "_" and "-", starting with a letter or digit (at most 63)',
+    };
+  }
+  if (p[p.length - 1] === 'workspace_id')
+    return { message: `${shown} is not a workspace ID`, hint: 'workspace IDs look like wrkspc_01Abc…' };
+  return {
+    message: `${shown} is not an environment variable name`,
+    hint: 'for example ANTHROPIC_API_KEY_STAGING',
+  };
+};
+
+/** Paths in the project file stay inside the project: a shared checkout must not read another's files. */
+function dirProblems(
+  file: string,
+  value: unknown,
+  locate: (p: (string | number)[]) => Diagnostic,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const check = (dir: unknown, at: (string | number)[]) => {
+    if (typeof dir !== 'string') return;
+    const normal = path.posix.normalize(dir.split(path.sep).join('/'));
+    if (path.isAbsolute(dir) || normal === '..' || normal.startsWith('../')) {
+      out.push({
+        ...locate(at),
+        message: `"${dir}" leaves the project`,
+        hint: `give a path relative to ${file}, inside its folder`,
+      });
+    }
+  };
+  const v = value as { dir?: unknown; workspaces?: Record<string, { dirs?: unknown }> };
+  check(v.dir, ['dir']);
+  for (const [name, ws] of Object.entries(v.workspaces ?? {})) {
+    if (!Array.isArray(ws?.dirs)) continue;
+    ws.dirs.forEach((d, i) => {
+      check(d, ['workspaces', name, 'dirs', i]);
+    });
+  }
+  return out;
+}
+
+/** Reads and checks a project file; any problem is a ValidationError with file:line:column. */
+export function readProjectFile(file: string, cwd: string): ProjectFile {
+  const shown = path.relative(cwd, file) || file;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new EnvsyncError('project_unreadable', `cannot read the project file ${shown}`, { cause: e });
+  }
+  const parsed = parseYamlFile(shown, bytes);
+  const diagnostics = [...parsed.diagnostics];
+  const doc = parsed.documents[0];
+  if (diagnostics.length === 0 && (parsed.documents.length !== 1 || !doc)) {
+    diagnostics.push({
+      severity: 'error',
+      file: shown,
+      line: 1,
+      column: 1,
+      path: '',
+      message: 'the project file must hold exactly one YAML document',
+      hint: 'see `envsync init` for an example',
+    });
+  }
+  if (diagnostics.length > 0 || !doc) throw new ValidationError(diagnostics);
+  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile(schema);
+  diagnostics.push(...checkAgainst(compiled, shown, doc, projectPattern));
+  if (diagnostics.length === 0) {
+    diagnostics.push(
+      ...dirProblems(shown, doc.value, (p) => {
+        const { line, column } = doc.locate(p, 'value');
+        return { severity: 'error', file: shown, line, column, path: p.join('.'), message: '' };
+      }),
+    );
+  }
+  if (diagnostics.length > 0) throw new ValidationError(diagnostics);
+  return toProjectFile(file, doc.value as RawProject);
+}
+
+interface RawProject {
+  project: string;
+  dir?: string;
+  workspaces?: Record<string, { workspace_id?: string; api_key_env?: string; dirs?: string[] }>;
+}
+
+function toProjectFile(file: string, raw: RawProject): ProjectFile {
+  const dir = raw.dir ?? DEFAULT_DIR;
+  return {
+    file,
+    root: path.dirname(file),
+    project: raw.project,
+    dir,
+    workspaces: Object.entries(raw.workspaces ?? {}).map(([name, ws]) => ({
+      name,
+      workspace_id: ws.workspace_id ?? null,
+      api_key_env: ws.api_key_env ?? DEFAULT_KEY_ENV,
+      dirs: ws.dirs ?? [dir],
+    })),
+  };
+}
+
+/** A valid project name from a folder name: `My Team's Agents` → `my-team-s-agents`. */
+export function projectNameFrom(folder: string): string {
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 63)
+    .replace(/[-._]+$/, '');
+  return PROJECT_NAME.test(name) ? name : 'envsync-project';
+}

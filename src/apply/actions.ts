@@ -118,14 +118,24 @@ async function checkUnchanged(
   return current;
 }
 
-/** Renames an environment, falling back to a name with its ID's tail if the first choice is taken. */
+/**
+ * Renames an environment to exactly the name the plan fixed: a saved plan shows what apply does. If the
+ * name was taken since, the action fails (nothing else changed) rather than invent another name.
+ */
 async function renameTo(deps: ApplyDeps, env: LiveEnvironment, name: string): Promise<LiveEnvironment> {
   if (env.name === name) return env;
   try {
     return await deps.api.update(env.id, { name });
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 409) throw e;
-    return await deps.api.update(env.id, { name: `${name}-${env.id.slice(-6)}` });
+    throw new EnvsyncError(
+      'name_taken',
+      `${env.name}: cannot rename ${env.id} to ${name}: the name was taken since the plan`,
+      {
+        hint: 'run `envsync plan` again: it picks a free name',
+        cause: e,
+      },
+    );
   }
 }
 

@@ -7,7 +7,7 @@ import { historyAll, historyOf, recordedNames } from '../changelog/timeline.js';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
 import type { ActionFactory, Ctx } from './context.js';
-import { changelogPath } from './shared.js';
+import { projectFor, sayScope } from './shared.js';
 import { warnAboutBadLines } from './verify.js';
 
 async function runHistory(
@@ -15,7 +15,9 @@ async function runHistory(
   name: string | undefined,
   opts: Record<string, unknown>,
 ): Promise<number> {
-  const file = readChangelog(changelogPath(ctx));
+  const project = projectFor(ctx, 'files');
+  sayScope(ctx, project);
+  const file = readChangelog(project.changelogPath);
   warnAboutBadLines(ctx, file);
   const histories = name === undefined ? historyAll(file.entries) : [historyOf(file.entries, name)];
   if (name !== undefined && histories[0]?.steps.length === 0) {
@@ -34,7 +36,14 @@ async function runHistory(
     const entries = histories.flatMap((h) =>
       h.steps.map((s) => ({ ...s.entry, environment: h.name, changes: s.changes })),
     );
-    ctx.io.stdout.write(`${JSON.stringify({ format_version: 1, name: name ?? null, entries }, null, 2)}\n`);
+    const doc = {
+      format_version: 1,
+      project: project.project,
+      workspace: project.workspace?.name ?? null,
+      name: name ?? null,
+      entries,
+    };
+    ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return 0;
   }
   if (histories.length === 0) {

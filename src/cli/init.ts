@@ -1,11 +1,22 @@
 // `envsync init [DIR]`: scaffold a project; never overwrites a file.
 
 import type { Command } from 'commander';
+import { EnvsyncError } from '../errors.js';
+import { PROJECT_NAME } from '../project/project-file.js';
 import { initProject } from '../scaffold/init.js';
 import type { ActionFactory, Ctx } from './context.js';
 
-async function runInit(ctx: Ctx, dir: string): Promise<number> {
-  const { created, skipped } = initProject(ctx.io.cwd, dir);
+async function runInit(ctx: Ctx, dir: string, project: string | undefined): Promise<number> {
+  if (project !== undefined && !PROJECT_NAME.test(project)) {
+    throw new EnvsyncError(
+      'invalid_project_name',
+      `--project ${JSON.stringify(project)} is not a valid project name`,
+      {
+        hint: 'use lower-case letters, digits, ".", "_" and "-", starting with a letter or digit (at most 63)',
+      },
+    );
+  }
+  const { created, skipped } = initProject(ctx.io.cwd, dir, project);
   const p = ctx.out;
   for (const f of created) ctx.io.stdout.write(`${p.green('created')}  ${f}\n`);
   for (const f of skipped) ctx.io.stdout.write(`${p.dim('exists ')}  ${f} (left as it is)\n`);
@@ -18,7 +29,12 @@ async function runInit(ctx: Ctx, dir: string): Promise<number> {
 export function registerInit(program: Command, action: ActionFactory): void {
   program
     .command('init')
-    .description('scaffold a directory of environment files with a commented example')
+    .description(
+      'scaffold a project: envsync.yaml, a directory of environment files with a commented example',
+    )
     .argument('[dir]', 'directory to create', 'environments')
-    .action(action((ctx, [dir]) => runInit(ctx, dir ?? 'environments')));
+    .option('--project <name>', 'the project name (default: the folder name, made valid)')
+    .action(
+      action((ctx, [dir], opts) => runInit(ctx, dir ?? 'environments', opts.project as string | undefined)),
+    );
 }

@@ -61,13 +61,13 @@ export function environmentDocument(f: FileFields): EnvironmentFile {
 }
 
 /** The schema this envsync ships: in a checkout or an installed package, wherever it is. */
-export function schemaPath(): string {
+export function schemaPath(kind: 'environment' | 'project' = 'environment'): string {
   // src/export → ../../schema in a checkout; dist/src/export → ../../../schema once built.
   const here = path.dirname(fileURLToPath(import.meta.url));
   const found = [path.resolve(here, '../../schema'), path.resolve(here, '../../../schema')].find((dir) =>
     existsSync(path.join(dir, 'environment.schema.json')),
   );
-  return path.join(found ?? path.resolve(here, '../../schema'), 'environment.schema.json');
+  return path.join(found ?? path.resolve(here, '../../schema'), `${kind}.schema.json`);
 }
 
 /** The `$schema` reference for a file written into dir: envsync's own schema, relative to that folder. */

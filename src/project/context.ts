@@ -59,7 +59,7 @@ function pickWorkspace(project: ProjectFile, wanted: string | undefined): Worksp
     if (project.workspaces.length <= 1) return project.workspaces[0] ?? null;
     throw new EnvsyncError(
       'workspace_required',
-      `${project.file} defines ${names.length} workspaces: pick one`,
+      `${project.shown} defines ${names.length} workspaces: pick one`,
       {
         hint: `add --workspace ${names.join(' or --workspace ')}`,
       },
@@ -72,12 +72,12 @@ function pickWorkspace(project: ProjectFile, wanted: string | undefined): Worksp
       'unknown_workspace',
       `--workspace ${wanted}: the project file defines no workspaces`,
       {
-        hint: `add a workspaces: block to ${project.file}, or drop --workspace`,
+        hint: `add a workspaces: block to ${project.shown}, or drop --workspace`,
       },
     );
   }
   const guess = closest(wanted, names);
-  throw new EnvsyncError('unknown_workspace', `--workspace ${wanted} is not defined in ${project.file}`, {
+  throw new EnvsyncError('unknown_workspace', `--workspace ${wanted} is not defined in ${project.shown}`, {
     hint: guess ? `did you mean --workspace ${guess}?` : `defined: ${names.join(', ')}`,
   });
 }

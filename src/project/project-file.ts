@@ -25,6 +25,8 @@ export interface WorkspaceSettings {
 export interface ProjectFile {
   /** The absolute path of envsync.yaml. */
   file: string;
+  /** The path as messages show it: relative to where the command runs. */
+  shown: string;
   /** The directory holding it: every relative path in the project is relative to it. */
   root: string;
   project: string;
@@ -127,7 +129,7 @@ export function readProjectFile(file: string, cwd: string): ProjectFile {
     );
   }
   if (diagnostics.length > 0) throw new ValidationError(diagnostics);
-  return toProjectFile(file, doc.value as RawProject);
+  return toProjectFile(file, shown, doc.value as RawProject);
 }
 
 interface RawProject {
@@ -136,10 +138,11 @@ interface RawProject {
   workspaces?: Record<string, { workspace_id?: string; api_key_env?: string; dirs?: string[] }>;
 }
 
-function toProjectFile(file: string, raw: RawProject): ProjectFile {
+function toProjectFile(file: string, shown: string, raw: RawProject): ProjectFile {
   const dir = raw.dir ?? DEFAULT_DIR;
   return {
     file,
+    shown,
     root: path.dirname(file),
     project: raw.project,
     dir,

@@ -2,7 +2,8 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { schemaRefFor } from '../export/environment-file.js';
+import { schemaPath, schemaRefFor } from '../export/environment-file.js';
+import { PROJECT_FILE, projectNameFrom } from '../project/project-file.js';
 
 export function exampleFile(modeline: string): string {
   return `# yaml-language-server: $schema=${modeline}
@@ -34,10 +35,38 @@ export interface InitResult {
   skipped: string[];
 }
 
+/** The project file: the project's name (its ownership tag) and where its environment files are. */
+export function projectFileText(project: string, dir: string, modeline: string): string {
+  return `# yaml-language-server: $schema=${modeline}
+# The envsync project: every envsync command run in this folder or below uses it.
+project: ${project}            # written as envsync_managed on every environment this project manages
+dir: ${dir}
+# Staging and production as workspaces (each with its own key, files and changelog):
+# workspaces:
+#   staging:
+#     workspace_id: wrkspc_...
+#     api_key_env: ANTHROPIC_API_KEY_STAGING
+#     dirs: [${dir}/common, ${dir}/staging]
+#   production:
+#     workspace_id: wrkspc_...
+#     dirs: [${dir}/common, ${dir}/production]
+`;
+}
+
 /** Creates what is missing and leaves every existing file as it is. */
-export function initProject(cwd: string, dir: string): InitResult {
+export function initProject(cwd: string, dir: string, project: string | undefined): InitResult {
   const created: string[] = [];
   const skipped: string[] = [];
+  const projectFile = path.join(cwd, PROJECT_FILE);
+  if (existsSync(projectFile)) skipped.push(PROJECT_FILE);
+  else {
+    const name = project ?? projectNameFrom(path.basename(cwd));
+    const modeline = path.relative(cwd, schemaPath('project')).split(path.sep).join('/');
+    writeFileSync(projectFile, projectFileText(name, dir.split(path.sep).join('/'), modeline), {
+      flag: 'wx',
+    });
+    created.push(PROJECT_FILE);
+  }
   const envDir = path.resolve(cwd, dir);
   mkdirSync(envDir, { recursive: true });
   const example = path.join(envDir, 'example.yaml');

@@ -14,8 +14,10 @@ describe('examples', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(2);
   });
 
-  it.each(scenarios)('%s validates with --strict', async (name) => {
-    const r = await runCli(['validate', `examples/${name}/environments`, '--strict']);
+  it.each(scenarios)('%s has a project file and validates with --strict from its folder', async (name) => {
+    const cwd = path.join(ROOT, 'examples', name);
+    expect(existsSync(path.join(cwd, 'envsync.yaml'))).toBe(true);
+    const r = await runCli(['validate', '--strict'], { cwd });
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/[1-9]\d* environments?, 0 errors, 0 warnings/);
   });
@@ -51,6 +53,16 @@ describe('envsync init', () => {
     const first = await runCli(['init'], { cwd: dir });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('created  environments/example.yaml');
+    expect(first.stdout).toContain('created  envsync.yaml');
+    const projectFile = readFileSync(path.join(dir, 'envsync.yaml'), 'utf8');
+    expect(projectFile).toContain(
+      `project: ${path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')}`,
+    );
+    const projectRef = projectFile.split('\n')[0]?.split('$schema=')[1] as string;
+    expect(existsSync(path.resolve(dir, projectRef))).toBe(true);
     const example = readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8');
     expect(example.split('\n')[0]).toMatch(
       /^# yaml-language-server: \$schema=.*schema\/environment\.schema\.json$/,
@@ -68,6 +80,17 @@ describe('envsync init', () => {
     expect(second.stdout).toContain('exists   environments/example.yaml (left as it is)');
     expect(readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8')).toBe('name: mine\n');
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').match(/\.envsync\/local\//g)).toHaveLength(1);
+  });
+
+  it('names the project from --project, refuses an invalid one, and the project works from a sub-folder', async () => {
+    const dir = tempDir();
+    const bad = await runCli(['init', '--project', 'Team A'], { cwd: dir });
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('is not a valid project name')]);
+    expect(existsSync(path.join(dir, 'envsync.yaml'))).toBe(false);
+    expect((await runCli(['init', '--project', 'research-agents'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'envsync.yaml'), 'utf8')).toContain('project: research-agents');
+    const fromSub = await runCli(['validate', '--strict'], { cwd: path.join(dir, 'environments') });
+    expect([fromSub.code, fromSub.stdout]).toEqual([0, expect.stringContaining('1 environment, 0 errors')]);
   });
 });
 

@@ -3,8 +3,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
-import type { RateLimit } from '../api/rate-limit.js';
 import { actorFrom, gitCommit } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError } from '../errors.js';
@@ -13,17 +11,10 @@ import { parsePlanFile } from '../plan/plan-file.js';
 import { planHasChanges } from '../plan/planner.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { ApplySession, loadDesiredOrThrow } from '../workflow/session.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
+import { addPlanFlags, intOption, type OptsOf, rateLimitOption } from './options.js';
 import { cliReporter } from './reporter.js';
-import {
-  addPlanFlags,
-  changelogPath,
-  connectFrom,
-  intOption,
-  planSettings,
-  rateLimitOption,
-  warnAboutWarnings,
-} from './shared.js';
+import { changelogPath, connectFrom, planSettings, warnAboutWarnings } from './shared.js';
 
 function changeCount(plan: Plan): number {
   return plan.actions.filter((a) => a.kind !== 'noop').length;
@@ -53,12 +44,12 @@ function readPlan(ctx: Ctx, file: string): Plan {
   return parsePlanFile(text, file);
 }
 
-async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): Promise<number> {
-  const saved = opts.plan ? readPlan(ctx, opts.plan as string) : undefined;
+async function runApply(ctx: Ctx, dir: string, opts: ApplyOptions): Promise<number> {
+  const saved = opts.plan ? readPlan(ctx, opts.plan) : undefined;
   const desired = saved ? undefined : loadDesiredOrThrow(path.resolve(ctx.io.cwd, dir), ctx.io.cwd);
   if (desired) warnAboutWarnings(ctx, desired);
   const reporter = cliReporter(ctx);
-  const conn = await connectFrom(ctx, reporter, opts.rateLimit as RateLimit | undefined);
+  const conn = await connectFrom(ctx, reporter, opts.rateLimit);
   try {
     const session = await ApplySession.open({
       api: conn.api,
@@ -101,7 +92,7 @@ async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): P
         }
         await session.checkFresh(plan);
       }
-      const result = await session.apply(plan, opts.parallelism as number);
+      const result = await session.apply(plan, opts.parallelism);
       for (const f of result.failed) {
         ctx.io.stderr.write(
           `${ctx.err.red('error')}: ${f.message}\n${f.hint ? `  ${ctx.err.cyan('hint')}: ${f.hint}\n` : ''}`,
@@ -124,7 +115,7 @@ async function runApply(ctx: Ctx, dir: string, opts: Record<string, unknown>): P
   }
 }
 
-export function registerApply(program: Command, action: ActionFactory): void {
+function declareApply(program: Program) {
   const command = program
     .command('apply')
     .description('apply the plan: make the live environments match the files, recording every change')
@@ -133,5 +124,10 @@ export function registerApply(program: Command, action: ActionFactory): void {
     .option('--auto-approve', 'do not ask for confirmation (for CI)')
     .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
     .addOption(rateLimitOption());
-  addPlanFlags(command).action(action((ctx, [dir], opts) => runApply(ctx, dir ?? 'environments', opts)));
+  return addPlanFlags(command);
+}
+type ApplyOptions = OptsOf<ReturnType<typeof declareApply>>;
+
+export function registerApply(program: Program, action: ActionFactory): void {
+  declareApply(program).action(action(runApply));
 }

@@ -1,8 +1,7 @@
 // `envsync init [DIR]`: scaffold a project; never overwrites a file.
 
-import type { Command } from 'commander';
 import { initProject } from '../scaffold/init.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
 
 async function runInit(ctx: Ctx, dir: string): Promise<number> {
   const { created, skipped } = initProject(ctx.io.cwd, dir);
@@ -15,10 +14,10 @@ async function runInit(ctx: Ctx, dir: string): Promise<number> {
   return 0;
 }
 
-export function registerInit(program: Command, action: ActionFactory): void {
+export function registerInit(program: Program, action: ActionFactory): void {
   program
     .command('init')
     .description('scaffold a directory of environment files with a commented example')
     .argument('[dir]', 'directory to create', 'environments')
-    .action(action((ctx, [dir]) => runInit(ctx, dir ?? 'environments')));
+    .action(action(runInit));
 }

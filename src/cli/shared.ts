@@ -1,9 +1,9 @@
 // What plan, apply and status share at the CLI edge: flags to options, connecting, printing bad input.
 
 import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parseRateLimit, type RateLimit } from '../api/rate-limit.js';
+import type { RateLimit } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
 import type { Plan, Reporter } from '../model.js';
 import { type Connection, connect, defaultChangelogPath } from '../workflow/connect.js';
@@ -11,41 +11,18 @@ import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } fr
 import { type Ctx, plural } from './context.js';
 import { cliReporter } from './reporter.js';
 
-export function intOption(flag: string, description: string, fallback: number, min: number): Option {
-  return new Option(flag, description).default(fallback).argParser((v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-    return n;
-  });
+/** What the plan-shaping flags (options.ts addPlanFlags, plan's --target) parse to. */
+export interface PlanFlags {
+  adopt?: true | undefined;
+  maxArchive: number;
+  target?: string[] | undefined;
 }
 
-export function rateLimitOption(): Option {
-  return new Option(
-    '--rate-limit <writes,reads>',
-    'requests per minute (default: 60,600 for the Anthropic API, none elsewhere)',
-  ).argParser((v: string) => {
-    const limit = parseRateLimit(v);
-    if (!limit) throw new InvalidArgumentError('expected WRITES,READS per minute, e.g. 60,600');
-    return limit;
-  });
-}
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** The plan-shaping flags shared by plan and apply. */
-export function addPlanFlags(command: Command): Command {
-  return command
-    .option('--adopt', 'take over unmanaged environments whose names the files claim')
-    .addOption(intOption('--max-archive <n>', 'refuse to archive more than N environments', 5, 0));
-}
-
-export function planSettings(opts: Record<string, unknown>): PlanSettings {
+export function planSettings(opts: PlanFlags): PlanSettings {
   return {
-    adopt: Boolean(opts.adopt),
-    maxArchive: opts.maxArchive as number,
-    targets: (opts.target as string[] | undefined) ?? [],
+    adopt: opts.adopt === true,
+    maxArchive: opts.maxArchive,
+    targets: opts.target ?? [],
     planId: `plan_${randomUUID()}`,
     now: new Date(),
   };
@@ -71,11 +48,26 @@ export async function connectFrom(
   });
 }
 
-/** --changelog if given, else the default for --local or a real API. Needs no connection. */
+/** --changelog if given (checked), else the default for --local or a real API. Needs no connection. */
 export function changelogPath(ctx: Ctx): string {
-  return ctx.global.changelog
-    ? path.resolve(ctx.io.cwd, ctx.global.changelog)
-    : defaultChangelogPath(ctx.global.local, ctx.io.cwd);
+  if (!ctx.global.changelog) return defaultChangelogPath(ctx.global.local, ctx.io.cwd);
+  const file = path.resolve(ctx.io.cwd, ctx.global.changelog);
+  checkParentFolders(file, ctx.global.changelog);
+  return file;
+}
+
+/**
+ * Missing folders are made when the changelog is first written, but a file where a folder must be would
+ * only fail later, deep in a write, after the API may have changed: say so up front.
+ */
+function checkParentFolders(file: string, shown: string): void {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (!existsSync(dir)) continue;
+    if (statSync(dir).isDirectory()) return;
+    throw new EnvsyncError('invalid_flag', `--changelog ${shown}: ${dir} is a file, not a folder`, {
+      hint: '--changelog takes the path of a .jsonl file in a folder (missing folders are created)',
+    });
+  }
 }
 
 export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {

@@ -68,7 +68,7 @@ function declarePlan(program: Program) {
     .addOption(targetOption());
   return addPlanFlags(command);
 }
-type PlanOptions = OptsOf<ReturnType<typeof declarePlan>>;
+export type PlanOptions = OptsOf<ReturnType<typeof declarePlan>>;
 
 export function registerPlan(program: Program, action: ActionFactory): void {
   declarePlan(program).action(action(runPlan));

@@ -3,8 +3,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
-import type { RateLimit } from '../api/rate-limit.js';
 import { actorFrom, gitCommit } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
@@ -17,19 +15,10 @@ import {
   applyChanges,
   loadDesiredOrThrow,
 } from '../workflow/session.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
+import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
 import { cliReporter } from './reporter.js';
-import {
-  addPlanFlags,
-  collect,
-  connectFrom,
-  intOption,
-  planSettings,
-  projectFor,
-  rateLimitOption,
-  sayScope,
-  warnAboutWarnings,
-} from './shared.js';
+import { connectFrom, planSettings, projectFor, sayScope, warnAboutWarnings } from './shared.js';
 
 function changeCount(plan: Plan): number {
   return plan.actions.filter((a) => a.kind !== 'noop').length;
@@ -60,7 +49,7 @@ function readPlan(ctx: Ctx, file: string): Plan {
 }
 
 /** Flags that shape a plan cannot change a saved one: say so rather than ignore them. */
-function refuseShapingFlags(command: Command): void {
+function refuseShapingFlags(command: { getOptionValueSource(key: string): string | undefined }): void {
   const given = ['adopt', 'maxArchive', 'target'].filter((k) => command.getOptionValueSource(k) === 'cli');
   if (given.length === 0) return;
   const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
@@ -101,14 +90,14 @@ function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
 async function runApply(
   ctx: Ctx,
   dir: string | undefined,
-  opts: Record<string, unknown>,
-  command: Command,
+  opts: ApplyOptions,
+  command: { getOptionValueSource(key: string): string | undefined },
 ): Promise<number> {
   if (opts.plan) refuseShapingFlags(command);
   const project = projectFor(ctx, 'api', dir);
   let source: ApplySource;
   if (opts.plan) {
-    const plan = readPlan(ctx, opts.plan as string);
+    const plan = readPlan(ctx, opts.plan);
     source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
   } else {
     const desired = loadDesiredOrThrow(project.dirs, ctx.io.cwd);
@@ -130,7 +119,7 @@ async function runApply(
     return confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `);
   };
   const reporter = cliReporter(ctx);
-  const conn = await connectFrom(ctx, project, reporter, opts.rateLimit as RateLimit | undefined);
+  const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
   try {
     const outcome = await applyChanges(source, {
       api: conn.api,
@@ -143,7 +132,7 @@ async function runApply(
       },
       now: () => new Date(),
       project: project.project,
-      parallelism: opts.parallelism as number,
+      parallelism: opts.parallelism,
       host: {
         planned: (plan) => {
           const text = renderPlanText(plan, ctx.out);
@@ -158,7 +147,7 @@ async function runApply(
   }
 }
 
-export function registerApply(program: Command, action: ActionFactory): void {
+function declareApply(program: Program) {
   const command = program
     .command('apply')
     .description('apply the plan: make the live environments match the files, recording every change')
@@ -167,6 +156,11 @@ export function registerApply(program: Command, action: ActionFactory): void {
     .option('--auto-approve', 'do not ask for confirmation (for CI)')
     .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
     .addOption(rateLimitOption())
-    .option('--target <name>', 'apply only this environment (repeatable)', collect, []);
-  addPlanFlags(command).action(action((ctx, [dir], opts) => runApply(ctx, dir, opts, command)));
+    .addOption(targetOption());
+  return addPlanFlags(command);
+}
+type ApplyOptions = OptsOf<ReturnType<typeof declareApply>>;
+
+export function registerApply(program: Program, action: ActionFactory): void {
+  declareApply(program).action(action(runApply));
 }

@@ -1,9 +1,38 @@
 // What every command receives: the IO edges, the global flags, and the ways to draw text.
 
-import type { Command } from 'commander';
-import { EnvsyncError, StalePlanError, ValidationError } from '../errors.js';
+import type { Command } from '@commander-js/extra-typings';
+import {
+  ApiError,
+  EnvsyncError,
+  isSystemError,
+  StalePlanError,
+  ValidationError,
+  wrapFsError,
+} from '../errors.js';
 import type { Diagnostic } from '../model.js';
 import { type CliIo, colorEnabled, type Paint, paint } from './io.js';
+import type { OptsOf } from './options.js';
+
+/** The global flags, declared once on the program; their parsed values are typed from this declaration. */
+export function declareGlobals(command: Command) {
+  return command
+    .option('--local', 'use the embedded local Environments API (state in .envsync/local/)')
+    .option(
+      '--base-url <url>',
+      'Environments API base URL (default: $ANTHROPIC_BASE_URL or https://api.anthropic.com)',
+    )
+    .option('--workspace <name>', 'a workspace of the project file (required when it defines several)')
+    .option(
+      '--changelog <path>',
+      'changelog file (default: .envsync/changelog.jsonl, per workspace .envsync/changelog/<name>.jsonl)',
+    )
+    .option('--no-color', 'never colour the output')
+    .option('--quiet', 'print only results and errors')
+    .option('--verbose', 'print request ids, timings and stack traces');
+}
+
+/** The program with its global flags: every command is declared on it, so it sees them typed too. */
+export type Program = ReturnType<typeof declareGlobals>;
 
 export interface GlobalOptions {
   local: boolean;
@@ -15,6 +44,18 @@ export interface GlobalOptions {
   verbose: boolean;
 }
 
+export function globalOptions(o: OptsOf<Program>): GlobalOptions {
+  return {
+    local: o.local === true,
+    baseUrl: o.baseUrl,
+    changelog: o.changelog,
+    workspace: o.workspace,
+    color: o.color,
+    quiet: o.quiet === true,
+    verbose: o.verbose === true,
+  };
+}
+
 export interface Ctx {
   io: CliIo;
   global: GlobalOptions;
@@ -23,22 +64,12 @@ export interface Ctx {
   err: Paint;
 }
 
-export function makeCtx(io: CliIo, command: Command): Ctx {
-  const o = command.optsWithGlobals() as Record<string, unknown>;
-  const global: GlobalOptions = {
-    local: Boolean(o.local),
-    baseUrl: o.baseUrl as string | undefined,
-    changelog: o.changelog as string | undefined,
-    workspace: o.workspace as string | undefined,
-    color: o.color !== false,
-    quiet: Boolean(o.quiet),
-    verbose: Boolean(o.verbose),
-  };
+export function makeCtx(io: CliIo, global: GlobalOptions): Ctx {
   return {
     io,
     global,
-    out: paint(colorEnabled(io, io.stdoutIsTTY, global.color)),
-    err: paint(colorEnabled(io, io.stderrIsTTY, global.color)),
+    out: paint(colorEnabled(io.env, io.stdoutIsTTY, global.color)),
+    err: paint(colorEnabled(io.env, io.stderrIsTTY, global.color)),
   };
 }
 
@@ -47,28 +78,76 @@ export function say(ctx: Ctx, text: string): void {
   if (!ctx.global.quiet) ctx.io.stderr.write(`${text}\n`);
 }
 
-/** `error: <what happened>` / `  --> file:line:column` / `  hint: <what to do>` (STYLE.md). */
-export function renderError(ctx: Ctx | undefined, io: CliIo, e: unknown, verbose: boolean): number {
+/** `error[code]: <what happened>`, the first line of every error envsync prints. */
+export function errorHeadline(p: Paint, code: string, message: string): string {
+  return `${p.red(p.bold(`error[${code}]`))}: ${message}`;
+}
+
+/** What envsync was doing, in words, for the system calls a raw error can come from. */
+const SYSCALL_WHAT: Record<string, string> = {
+  mkdir: 'create the folder',
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  rename: 'replace',
+  unlink: 'remove',
+  stat: 'look at',
+  lstat: 'look at',
+  scandir: 'list',
+};
+
+/**
+ * Whatever reached the CLI edge, as an EnvsyncError: a raw system error is wrapped with its path and a hint
+ * (never shown as a bug); anything else that is not an EnvsyncError is envsync's bug.
+ */
+export function toEnvsyncError(e: unknown): EnvsyncError {
+  if (e instanceof EnvsyncError) return e;
+  if (isSystemError(e)) return wrapFsError(e, e.path ?? 'a file', SYSCALL_WHAT[e.syscall ?? ''] ?? 'use');
+  const message = e instanceof Error ? e.message : String(e);
+  return new EnvsyncError('internal', `internal error: ${message}`, { cause: e, source: 'envsync' });
+}
+
+const BUG_HINT = 'this is a bug in envsync; run again with --verbose and report the output';
+
+/** `error[code]: <what happened>` / `  --> file:line:column` / `  hint: <what to do>` (STYLE.md). */
+export function renderError(ctx: Ctx | undefined, io: CliIo, raw: unknown, verbose: boolean): number {
+  const e = toEnvsyncError(raw);
   const p = ctx?.err ?? paint(false);
   const lines: string[] = [];
   if (e instanceof ValidationError) {
     for (const d of e.diagnostics) lines.push(diagnosticAsError(d, p), '');
   }
   if (e instanceof StalePlanError) for (const reason of e.reasons) lines.push(`  - ${reason}`);
-  if (e instanceof EnvsyncError) {
-    lines.push(`${p.red(p.bold('error'))}: ${e.message}`);
-    if (e.location) lines.push(`  --> ${e.location.file}:${e.location.line}:${e.location.column}`);
-    if (e.hint) lines.push(`  ${p.cyan('hint')}: ${e.hint}`);
-  } else {
-    const message = e instanceof Error ? e.message : String(e);
-    lines.push(`${p.red(p.bold('error'))}: internal error: ${message}`);
-    lines.push(
-      `  ${p.cyan('hint')}: this is a bug in envsync; run again with --verbose and report the output`,
-    );
-  }
-  if (verbose && e instanceof Error && e.stack) lines.push(p.dim(e.stack));
+  lines.push(errorHeadline(p, e.code, e.message));
+  if (e.location) lines.push(`  --> ${e.location.file}:${e.location.line}:${e.location.column}`);
+  if (e.hint) lines.push(`  ${p.cyan('hint')}: ${e.hint}`);
+  // Only envsync's own bugs ask for a report: "a bug" must never be said of bad input or a full disk.
+  if (e.source === 'envsync') lines.push(`  ${p.cyan('hint')}: ${BUG_HINT}`);
+  if (verbose && raw instanceof Error && raw.stack) lines.push(p.dim(raw.stack));
   io.stderr.write(`${lines.join('\n')}\n`);
-  return e instanceof EnvsyncError ? e.exitCode : 1;
+  return e.exitCode;
+}
+
+/** The error as the one JSON document a `--format json` command prints instead of its result. */
+export function errorDocument(raw: unknown): object {
+  const e = toEnvsyncError(raw);
+  const api =
+    e instanceof ApiError
+      ? { status: e.status, type: e.type, error_code: e.errorCode, request_id: e.requestId }
+      : undefined;
+  return {
+    format_version: 1,
+    error: {
+      code: e.code,
+      source: e.source,
+      message: e.message,
+      hint: e.hint ?? null,
+      location: e.location ?? null,
+      ...(api ? { api } : {}),
+      ...(e instanceof ValidationError ? { diagnostics: e.diagnostics } : {}),
+      ...(e instanceof StalePlanError ? { reasons: e.reasons } : {}),
+    },
+  };
 }
 
 /** A diagnostic in the `error: / --> / hint:` form of every other error (STYLE.md). */
@@ -125,6 +204,10 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export type Handler = (ctx: Ctx, args: string[], opts: Record<string, unknown>) => Promise<number>;
-/** Wraps a command's handler as a commander action that records its exit code. */
-export type ActionFactory = (handler: Handler) => (...all: unknown[]) => Promise<void>;
+/**
+ * Wraps a command's handler as its commander action. The handler's parameters are inferred from the
+ * command's declaration (arguments, then the typed options), so a misspelt option does not compile.
+ */
+export type ActionFactory = <A extends unknown[]>(
+  handler: (ctx: Ctx, ...args: A) => Promise<number>,
+) => (...args: A) => Promise<void>;

@@ -1,10 +1,10 @@
 // `envsync emulator`: serve the local Environments API on 127.0.0.1 until SIGINT or SIGTERM.
 
-import type { Command } from 'commander';
 import type { EmulatorOptions } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
 import { EnvsyncError } from '../errors.js';
-import { type ActionFactory, type Ctx, say } from './context.js';
+import { type ActionFactory, type Ctx, type Program, say } from './context.js';
+import type { OptsOf } from './options.js';
 
 export const DEFAULT_EMULATOR_PORT = 4010;
 
@@ -29,20 +29,18 @@ function fraction(flag: string, raw: string): number {
 }
 
 /** Turns the command's raw flag strings into emulator options; every bad value is an error with a hint. */
-export function emulatorOptions(opts: Record<string, unknown>): EmulatorOptions {
+export function emulatorOptions(opts: EmulatorFlags): EmulatorOptions {
   const out: EmulatorOptions = {};
-  const str = (key: string) => (typeof opts[key] === 'string' ? (opts[key] as string) : undefined);
-  const port = str('port') ?? String(DEFAULT_EMULATOR_PORT);
-  out.port = integer('--port', port, 0, 65535, 'use --port 0 to pick a free port');
-  const state = str('state');
+  out.port = integer('--port', opts.port, 0, 65535, 'use --port 0 to pick a free port');
+  const state = opts.state;
   if (state !== undefined) out.statePath = state;
-  const apiKey = str('apiKey');
+  const apiKey = opts.apiKey;
   if (apiKey !== undefined) {
     if (apiKey === '')
       throw badFlag('--api-key', apiKey, 'expected a key', 'leave the flag out to accept any key');
     out.apiKey = apiKey;
   }
-  const latency = str('latency');
+  const latency = opts.latency;
   if (latency !== undefined) {
     out.latencyMs = integer(
       '--latency',
@@ -52,11 +50,11 @@ export function emulatorOptions(opts: Record<string, unknown>): EmulatorOptions 
       'milliseconds added to every request, e.g. --latency 50',
     );
   }
-  const seed = str('seed');
+  const seed = opts.seed;
   if (seed !== undefined) {
     out.seed = integer('--seed', seed, 0, Number.MAX_SAFE_INTEGER, 'any whole number, e.g. --seed 42');
   }
-  const rate = str('rateLimit');
+  const rate = opts.rateLimit;
   if (rate !== undefined) {
     const match = /^\s*([0-9]+)\s*,\s*([0-9]+)\s*$/.exec(rate);
     const [w, r] = [Number(match?.[1]), Number(match?.[2])];
@@ -70,22 +68,20 @@ export function emulatorOptions(opts: Record<string, unknown>): EmulatorOptions 
     }
     out.rateLimit = { writesPerMinute: w, readsPerMinute: r };
   }
-  const failRate = str('failRate');
+  const failRate = opts.failRate;
   if (failRate !== undefined) out.failRate = fraction('--fail-rate', failRate);
-  const dropRate = str('dropRate');
+  const dropRate = opts.dropRate;
   if (dropRate !== undefined) out.dropRate = fraction('--drop-rate', dropRate);
-  const scope = str('nameScope');
-  if (scope !== undefined) {
-    if (scope !== 'all' && scope !== 'active') {
-      throw badFlag(
-        '--name-scope',
-        scope,
-        'expected "all" or "active"',
-        '"all" (the default) keeps names of archived environments taken, like the API',
-      );
-    }
-    out.nameScope = scope;
+  const scope = opts.nameScope;
+  if (scope !== 'all' && scope !== 'active') {
+    throw badFlag(
+      '--name-scope',
+      scope,
+      'expected "all" or "active"',
+      '"all" (the default) keeps names of archived environments taken, like the API',
+    );
   }
+  out.nameScope = scope;
   return out;
 }
 
@@ -125,8 +121,8 @@ export async function runEmulator(
   return 0;
 }
 
-export function registerEmulator(program: Command, action: ActionFactory): void {
-  program
+function declareEmulator(program: Program) {
+  return program
     .command('emulator')
     .description('serve a local Environments API on 127.0.0.1 (for tests, demos and --local)')
     .option('--port <n>', 'port to listen on; 0 picks a free one', String(DEFAULT_EMULATOR_PORT))
@@ -137,6 +133,11 @@ export function registerEmulator(program: Command, action: ActionFactory): void 
     .option('--rate-limit <w,r>', 'writes,reads allowed per minute; beyond: 429 with retry-after')
     .option('--fail-rate <r>', 'share of requests (0..1) answered 500 or 529 without doing anything')
     .option('--drop-rate <r>', 'share of writes (0..1) committed, then answered by closing the connection')
-    .option('--name-scope <scope>', 'names unique across "all" environments or only "active" ones', 'all')
-    .action(action((ctx, _args, opts) => runEmulator(ctx, emulatorOptions(opts))));
+    .option('--name-scope <scope>', 'names unique across "all" environments or only "active" ones', 'all');
+}
+/** The emulator's flags as commander parses them: raw strings, checked by emulatorOptions. */
+export type EmulatorFlags = OptsOf<ReturnType<typeof declareEmulator>>;
+
+export function registerEmulator(program: Program, action: ActionFactory): void {
+  declareEmulator(program).action(action((ctx, opts) => runEmulator(ctx, emulatorOptions(opts))));
 }

@@ -1,23 +1,22 @@
 // `envsync export`: write live environments as environment files (managed ones, or with --include-unmanaged all).
 
 import path from 'node:path';
-import type { Command } from 'commander';
 import { exportEnvironments } from '../workflow/export.js';
-import { type ActionFactory, type Ctx, plural } from './context.js';
+import { type ActionFactory, type Ctx, errorHeadline, type Program, plural } from './context.js';
+import type { OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor } from './shared.js';
 
-async function runExport(ctx: Ctx, opts: Record<string, unknown>): Promise<number> {
+async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
   const project = projectFor(ctx, 'api');
-  const out =
-    (opts.out as string | undefined) ?? path.relative(ctx.io.cwd, project.dirs[0] ?? 'environments');
+  const out = opts.out ?? (path.relative(ctx.io.cwd, project.dirs[0] ?? 'environments') || '.');
   const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
   let result: Awaited<ReturnType<typeof exportEnvironments>>;
   try {
     result = await exportEnvironments(conn.api, {
       outDir: path.resolve(ctx.io.cwd, out),
       projectRoot: ctx.io.cwd,
-      includeUnmanaged: Boolean(opts.includeUnmanaged),
+      includeUnmanaged: opts.includeUnmanaged === true,
       // Export reads no changelog: only this project's own tag counts as managed.
       owner: { project: project.project, recorded: () => false },
     });
@@ -28,7 +27,7 @@ async function runExport(ctx: Ctx, opts: Record<string, unknown>): Promise<numbe
   if (result.existing.length > 0) {
     const list = result.existing.map((f) => `  - ${f}`).join('\n');
     ctx.io.stderr.write(
-      `${err.red(err.bold('error'))}: ${plural(result.existing.length, 'file')} already ${result.existing.length === 1 ? 'exists' : 'exist'}; nothing was written\n${list}\n  ${err.cyan('hint')}: export never overwrites: move them away, or pass --out DIR for an empty folder\n`,
+      `${errorHeadline(err, 'export_would_overwrite', `${plural(result.existing.length, 'file')} already ${result.existing.length === 1 ? 'exists' : 'exist'}; nothing was written`)}\n${list}\n  ${err.cyan('hint')}: export never overwrites: move them away, or pass --out DIR for an empty folder\n`,
     );
     return 1;
   }
@@ -56,11 +55,15 @@ async function runExport(ctx: Ctx, opts: Record<string, unknown>): Promise<numbe
   return 0;
 }
 
-export function registerExport(program: Command, action: ActionFactory): void {
-  program
+function declareExport(program: Program) {
+  return program
     .command('export')
     .description('write live environments as environment files (never overwrites a file)')
     .option('--out <dir>', "folder to write the files to (default: the project's first dir)")
-    .option('--include-unmanaged', 'also export environments envsync does not manage (to adopt them)')
-    .action(action((ctx, _args, opts) => runExport(ctx, opts)));
+    .option('--include-unmanaged', 'also export environments envsync does not manage (to adopt them)');
+}
+type ExportOptions = OptsOf<ReturnType<typeof declareExport>>;
+
+export function registerExport(program: Program, action: ActionFactory): void {
+  declareExport(program).action(action(runExport));
 }

@@ -1,20 +1,16 @@
 // `envsync history [NAME]`: every recorded change per environment: when, what, which ID and config, who, which commit.
 
-import { type Command, Option } from 'commander';
 import { renderHistory } from '../changelog/render.js';
 import { readChangelog } from '../changelog/store.js';
 import { historyAll, historyOf, recordedNames } from '../changelog/timeline.js';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
+import { formatOption, type OptsOf } from './options.js';
 import { projectFor, sayScope } from './shared.js';
 import { warnAboutBadLines } from './verify.js';
 
-async function runHistory(
-  ctx: Ctx,
-  name: string | undefined,
-  opts: Record<string, unknown>,
-): Promise<number> {
+async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptions): Promise<number> {
   const project = projectFor(ctx, 'files');
   sayScope(ctx, project);
   const file = readChangelog(project.changelogPath);
@@ -54,13 +50,17 @@ async function runHistory(
   return 0;
 }
 
-export function registerHistory(program: Command, action: ActionFactory): void {
-  program
+function declareHistory(program: Program) {
+  return program
     .command('history')
     .description(
       'the recorded changes of one environment (every env ID that served NAME) or of all, from the changelog',
     )
     .argument('[name]', 'environment name; all environments when left out')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(action((ctx, [name], opts) => runHistory(ctx, name, opts)));
+    .addOption(formatOption(['text', 'json'], 'text'));
+}
+type HistoryOptions = OptsOf<ReturnType<typeof declareHistory>>;
+
+export function registerHistory(program: Program, action: ActionFactory): void {
+  declareHistory(program).action(action(runHistory));
 }

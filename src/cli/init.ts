@@ -1,12 +1,12 @@
 // `envsync init [DIR]`: scaffold a project; never overwrites a file.
 
-import type { Command } from 'commander';
 import { EnvsyncError } from '../errors.js';
 import { PROJECT_NAME } from '../project/project-file.js';
 import { initProject } from '../scaffold/init.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
 
-async function runInit(ctx: Ctx, dir: string, project: string | undefined): Promise<number> {
+async function runInit(ctx: Ctx, dir: string, opts: { project?: string | undefined }): Promise<number> {
+  const project = opts.project;
   if (project !== undefined && !PROJECT_NAME.test(project)) {
     throw new EnvsyncError(
       'invalid_project_name',
@@ -21,20 +21,18 @@ async function runInit(ctx: Ctx, dir: string, project: string | undefined): Prom
   for (const f of created) ctx.io.stdout.write(`${p.green('created')}  ${f}\n`);
   for (const f of skipped) ctx.io.stdout.write(`${p.dim('exists ')}  ${f} (left as it is)\n`);
   ctx.io.stdout.write(
-    `\nNext: edit ${dir}/example.yaml, then \`envsync validate ${dir}\` and \`envsync plan ${dir} --local\`.\n`,
+    `\nNext: edit ${dir}/example.yaml, then \`envsync validate\` and \`envsync plan --local\`.\n`,
   );
   return 0;
 }
 
-export function registerInit(program: Command, action: ActionFactory): void {
+export function registerInit(program: Program, action: ActionFactory): void {
   program
     .command('init')
     .description(
-      'scaffold a project: envsync.yaml, a directory of environment files with a commented example',
+      'scaffold a project: envsync.yaml and a directory of environment files with a commented example',
     )
     .argument('[dir]', 'directory to create', 'environments')
     .option('--project <name>', 'the project name (default: the folder name, made valid)')
-    .action(
-      action((ctx, [dir], opts) => runInit(ctx, dir ?? 'environments', opts.project as string | undefined)),
-    );
+    .action(action(runInit));
 }

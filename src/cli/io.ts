@@ -49,7 +49,22 @@ export function paint(enabled: boolean): Paint {
   };
 }
 
-/** Colour only on a TTY, never with NO_COLOR or --no-color. */
-export function colorEnabled(io: CliIo, isTTY: boolean, flag: boolean): boolean {
-  return flag && isTTY && !io.env.NO_COLOR;
+/**
+ * Whether to colour a stream, by the common conventions (no-color.org, Node's FORCE_COLOR, TERM=dumb), first
+ * match wins: --no-color, then NO_COLOR (non-empty) → never; FORCE_COLOR 0/false → never, 1/2/3/true/empty →
+ * always, even off a TTY (other values are ignored); TERM=dumb → never; otherwise only on a TTY.
+ * Decided here rather than by Node 20's util.styleText, which colours unconditionally and reads none of these.
+ */
+export function colorEnabled(
+  env: Record<string, string | undefined>,
+  isTTY: boolean,
+  flag: boolean,
+): boolean {
+  if (!flag) return false;
+  if (env.NO_COLOR) return false;
+  const force = env.FORCE_COLOR;
+  if (force === '0' || force === 'false') return false;
+  if (force === '' || force === '1' || force === '2' || force === '3' || force === 'true') return true;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
 }

@@ -1,8 +1,16 @@
 // Wires the commands into commander and maps every outcome to an exit code; the only place that catches.
 
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerApply } from './apply.js';
-import { type ActionFactory, type Ctx, makeCtx, renderError } from './context.js';
+import {
+  type ActionFactory,
+  type Ctx,
+  declareGlobals,
+  errorDocument,
+  globalOptions,
+  makeCtx,
+  renderError,
+} from './context.js';
 import { registerEmulator } from './emulator.js';
 import { registerExport } from './export.js';
 import { registerHistory } from './history.js';
@@ -17,40 +25,44 @@ import { registerVerify } from './verify.js';
 
 export const VERSION = '0.1.0';
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], edges: CliIo): Promise<number> {
+  // stdout carries at most one JSON document: an error document only if the command printed nothing yet.
+  let stdoutUsed = false;
+  const io: CliIo = {
+    ...edges,
+    stdout: {
+      write: (s: string) => {
+        stdoutUsed = true;
+        return edges.stdout.write(s);
+      },
+    },
+  };
   let code = 0;
   let ctx: Ctx | undefined;
-  const program = new Command('envsync')
-    .description('Keep Claude Managed Agents environments in step with a directory of YAML files.')
-    .version(VERSION)
-    .option('--local', 'use the embedded local Environments API (state in .envsync/local/)')
-    .option(
-      '--base-url <url>',
-      'Environments API base URL (default: $ANTHROPIC_BASE_URL or https://api.anthropic.com)',
-    )
-    .option('--workspace <name>', 'a workspace of the project file (required when it defines several)')
-    .option(
-      '--changelog <path>',
-      'changelog file (default: .envsync/changelog.jsonl, per workspace .envsync/changelog/<name>.jsonl)',
-    )
-    .option('--no-color', 'never colour the output')
-    .option('--quiet', 'print only results and errors')
-    .option('--verbose', 'print request ids, timings and stack traces')
+  /** Set once a command with `--format json` runs: its errors then also go to stdout as a JSON document. */
+  let jsonOutput = false;
+  const program = declareGlobals(
+    new Command('envsync')
+      .description('Keep Claude Managed Agents environments in step with a directory of YAML files.')
+      .version(VERSION),
+  )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Usage errors read like every other error, with their code.
+      outputError: (s, write) => write(s.replace(/^error: /, 'error[usage]: ')),
     });
 
   const action: ActionFactory =
     (handler) =>
-    async (...all) => {
-      const command = all[all.length - 1] as Command;
-      const opts = all[all.length - 2] as Record<string, unknown>;
-      const args = all.slice(0, -2) as string[];
-      ctx = makeCtx(io, command);
-      code = await handler(ctx, args, opts);
+    async (...args) => {
+      // Global flags are the program's own options: commander reads them anywhere on the line.
+      ctx = makeCtx(io, globalOptions(program.opts()));
+      const command = args.at(-1);
+      jsonOutput = command instanceof Command && command.getOptionValue('format') === 'json';
+      code = await handler(ctx, ...args);
     };
 
   registerInit(program, action);
@@ -73,6 +85,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       // Help and version are successes; every usage error is exit 1.
       return e.exitCode === 0 ? 0 : 1;
     }
+    if (jsonOutput && !stdoutUsed) io.stdout.write(`${JSON.stringify(errorDocument(e), null, 2)}\n`);
     return renderError(ctx, io, e, ctx?.global.verbose ?? argv.includes('--verbose'));
   }
 }

@@ -2,15 +2,15 @@
 
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type Command, Option } from 'commander';
-import { EnvsyncError } from '../errors.js';
+import { EnvsyncError, wrapFsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Plan } from '../model.js';
 import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
-import type { ActionFactory, Ctx } from './context.js';
-import { addPlanFlags, collect, planFiles } from './shared.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
+import { addPlanFlags, formatOption, type OptsOf, targetOption } from './options.js';
+import { planFiles } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -36,40 +36,40 @@ function outPath(ctx: Ctx, out: string): string {
   return file;
 }
 
-async function runPlan(ctx: Ctx, dir: string | undefined, opts: Record<string, unknown>): Promise<number> {
-  const format = opts.format as PlanFormat;
-  const outFile = opts.out ? outPath(ctx, opts.out as string) : undefined;
+async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Promise<number> {
+  const format: PlanFormat = opts.format;
+  const out = opts.out || undefined;
+  const outFile = out ? outPath(ctx, out) : undefined;
   const { plan } = await planFiles(ctx, dir, opts);
   const text = renderPlan(ctx, plan, format);
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  if (outFile) {
+  if (out && outFile) {
     try {
       await writeFileAtomic(outFile, `${JSON.stringify(plan, null, 2)}\n`);
     } catch (e) {
-      throw new EnvsyncError(
-        'write_failed',
-        `could not write the plan to ${opts.out}: ${(e as Error).message}`,
-        { cause: e },
-      );
+      throw wrapFsError(e, out, 'write the plan to');
     }
     if (!ctx.global.quiet)
       ctx.io.stderr.write(
-        `Saved the plan to ${opts.out}; run \`envsync apply --plan ${opts.out}\` to apply exactly it.\n`,
+        `Saved the plan to ${out}; run \`envsync apply --plan ${out}\` to apply exactly it.\n`,
       );
   }
-  return planExitCode(plan, Boolean(opts.detailedExitcode));
+  return planExitCode(plan, opts.detailedExitcode === true);
 }
 
-export function registerPlan(program: Command, action: ActionFactory): void {
+function declarePlan(program: Program) {
   const command = program
     .command('plan')
     .description('show what apply would change: create, update, recreate, archive, adopt')
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--out <file>', 'save the plan for `apply --plan FILE`')
-    .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
-    )
+    .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
     .option('--detailed-exitcode', 'exit 0 without changes, 2 with changes (1 error, 3 blocked)')
-    .option('--target <name>', 'plan only this environment (repeatable)', collect, []);
-  addPlanFlags(command).action(action((ctx, [dir], opts) => runPlan(ctx, dir, opts)));
+    .addOption(targetOption());
+  return addPlanFlags(command);
+}
+export type PlanOptions = OptsOf<ReturnType<typeof declarePlan>>;
+
+export function registerPlan(program: Program, action: ActionFactory): void {
+  declarePlan(program).action(action(runPlan));
 }

@@ -1,15 +1,15 @@
 // `envsync resolve NAME --at TIME`: which env ID and config served a name at a time, from the changelog.
 
-import { type Command, Option } from 'commander';
 import { parseQueryTime, resolveAt } from '../changelog/query.js';
 import { renderResolution } from '../changelog/render.js';
 import { readChangelog } from '../changelog/store.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
+import { formatOption, type OptsOf } from './options.js';
 import { changelogPath } from './shared.js';
 import { warnAboutBadLines } from './verify.js';
 
-async function runResolve(ctx: Ctx, name: string, opts: Record<string, unknown>): Promise<number> {
-  const time = parseQueryTime(opts.at as string);
+async function runResolve(ctx: Ctx, name: string, opts: ResolveOptions): Promise<number> {
+  const time = parseQueryTime(opts.at);
   const file = readChangelog(changelogPath(ctx));
   warnAboutBadLines(ctx, file);
   const r = resolveAt(file.entries, name, time);
@@ -32,8 +32,8 @@ async function runResolve(ctx: Ctx, name: string, opts: Record<string, unknown>)
   return 0;
 }
 
-export function registerResolve(program: Command, action: ActionFactory): void {
-  program
+function declareResolve(program: Program) {
+  return program
     .command('resolve')
     .description('which env ID and config hash served NAME at a time, from the changelog')
     .argument('<name>', 'environment name')
@@ -41,6 +41,10 @@ export function registerResolve(program: Command, action: ActionFactory): void {
       '--at <time>',
       'RFC 3339 time with a zone, or YYYY-MM-DD: the state at the end of that day (UTC), plus that day’s changes',
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(action((ctx, [name], opts) => runResolve(ctx, name as string, opts)));
+    .addOption(formatOption(['text', 'json'], 'text'));
+}
+type ResolveOptions = OptsOf<ReturnType<typeof declareResolve>>;
+
+export function registerResolve(program: Program, action: ActionFactory): void {
+  declareResolve(program).action(action(runResolve));
 }

@@ -1,8 +1,9 @@
 // What plan, apply and status share at the CLI edge: flags to options, connecting, printing bad input.
 
 import { randomUUID } from 'node:crypto';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parseRateLimit, type RateLimit } from '../api/rate-limit.js';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { RateLimit } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
 import type { Plan, Reporter } from '../model.js';
 import { type ProjectContext, resolveProject } from '../project/context.js';
@@ -11,43 +12,20 @@ import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } fr
 import { type Ctx, plural, say } from './context.js';
 import { cliReporter } from './reporter.js';
 
-export function intOption(flag: string, description: string, fallback: number, min: number): Option {
-  return new Option(flag, description).default(fallback).argParser((v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-    return n;
-  });
+/** What the plan-shaping flags (options.ts addPlanFlags, plan's --target) parse to. */
+export interface PlanFlags {
+  adopt?: true | undefined;
+  maxArchive: number;
+  target?: string[] | undefined;
 }
 
-export function rateLimitOption(): Option {
-  return new Option(
-    '--rate-limit <writes,reads>',
-    'requests per minute (default: 60,600 for the Anthropic API, none elsewhere)',
-  ).argParser((v: string) => {
-    const limit = parseRateLimit(v);
-    if (!limit) throw new InvalidArgumentError('expected WRITES,READS per minute, e.g. 60,600');
-    return limit;
-  });
-}
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** The plan-shaping flags shared by plan and apply. */
-export function addPlanFlags(command: Command): Command {
-  return command
-    .option('--adopt', 'take over unmanaged environments whose names the files claim')
-    .addOption(intOption('--max-archive <n>', 'refuse to archive more than N environments', 5, 0));
-}
-
-export function planSettings(opts: Record<string, unknown>, project: ProjectContext): PlanSettings {
+export function planSettings(opts: PlanFlags, project: ProjectContext): PlanSettings {
   return {
     project: project.project,
     workspace: project.workspace?.name ?? null,
-    adopt: Boolean(opts.adopt),
-    maxArchive: opts.maxArchive as number,
-    targets: (opts.target as string[] | undefined) ?? [],
+    adopt: opts.adopt === true,
+    maxArchive: opts.maxArchive,
+    targets: opts.target ?? [],
     planId: `plan_${randomUUID()}`,
     now: new Date(),
   };
@@ -58,7 +36,7 @@ export function planSettings(opts: Record<string, unknown>, project: ProjectCont
  * the command's DIR. `needs: 'api'` stops without a project file unless --local.
  */
 export function projectFor(ctx: Ctx, needs: 'api' | 'files', dir?: string): ProjectContext {
-  return resolveProject({
+  const project = resolveProject({
     cwd: ctx.io.cwd,
     local: ctx.global.local,
     workspace: ctx.global.workspace,
@@ -66,6 +44,8 @@ export function projectFor(ctx: Ctx, needs: 'api' | 'files', dir?: string): Proj
     dir,
     needs,
   });
+  if (ctx.global.changelog) checkParentFolders(project.changelogPath, ctx.global.changelog);
+  return project;
 }
 
 export async function connectFrom(
@@ -82,16 +62,30 @@ export async function connectFrom(
   return connect({ project, baseUrl: ctx.global.baseUrl, env: ctx.io.env, reporter, rateLimit });
 }
 
-/** The changelog of this project and workspace (or --changelog). Needs no connection. */
+/** The changelog of this project and workspace (or --changelog, checked). Needs no connection. */
 export function changelogPath(ctx: Ctx): string {
   return projectFor(ctx, 'files').changelogPath;
 }
 
-/** Which project and workspace a command describes, for people (stderr); nothing when there is no project file. */
+/** Which project and workspace a command describes, for people (stderr); nothing without a project file. */
 export function sayScope(ctx: Ctx, project: ProjectContext): void {
   if (project.file === null && project.workspace === null) return;
   const ws = project.workspace ? `, workspace ${project.workspace.name}` : '';
   say(ctx, ctx.err.dim(`Project ${project.project}${ws}${project.local ? ' (local API)' : ''}`));
+}
+
+/**
+ * Missing folders are made when the changelog is first written, but a file where a folder must be would
+ * only fail later, deep in a write, after the API may have changed: say so up front.
+ */
+function checkParentFolders(file: string, shown: string): void {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (!existsSync(dir)) continue;
+    if (statSync(dir).isDirectory()) return;
+    throw new EnvsyncError('invalid_flag', `--changelog ${shown}: ${dir} is a file, not a folder`, {
+      hint: '--changelog takes the path of a .jsonl file in a folder (missing folders are created)',
+    });
+  }
 }
 
 export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
@@ -107,13 +101,13 @@ export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
 export async function planFiles(
   ctx: Ctx,
   dir: string | undefined,
-  opts: Record<string, unknown>,
+  flags: PlanFlags,
 ): Promise<{ plan: Plan; desired: DesiredState }> {
   const project = projectFor(ctx, 'api', dir);
   const desired = loadDesiredOrThrow(project.dirs, ctx.io.cwd);
   warnAboutWarnings(ctx, desired);
   sayScope(ctx, project);
-  const settings = planSettings(opts, project);
+  const settings = planSettings(flags, project);
   const reporter = cliReporter(ctx);
   const conn = await connectFrom(ctx, project, reporter, undefined);
   try {

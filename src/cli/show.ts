@@ -1,7 +1,6 @@
 // `envsync show ENV_ID|HASH`: the exact config an env ID or config hash stood for, as an environment file.
 
 import path from 'node:path';
-import { type Command, Option } from 'commander';
 import {
   checkRecordedHash,
   configOfHash,
@@ -13,16 +12,17 @@ import { readChangelog } from '../changelog/store.js';
 import { baseName } from '../changelog/timeline.js';
 import { EnvsyncError } from '../errors.js';
 import { environmentDocument, environmentFileText, schemaRefFor } from '../export/environment-file.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
+import { formatOption, type OptsOf } from './options.js';
 import { changelogPath } from './shared.js';
 import { warnAboutBadLines } from './verify.js';
 
-async function runShow(ctx: Ctx, ref: string, opts: Record<string, unknown>): Promise<number> {
+async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number> {
   const file = readChangelog(changelogPath(ctx));
   warnAboutBadLines(ctx, file);
   const { entries } = file;
   const byHash = looksLikeHash(ref) && !ref.startsWith('env_');
-  const at = typeof opts.at === 'string' ? parseQueryTime(opts.at).at : undefined;
+  const at = opts.at === undefined ? undefined : parseQueryTime(opts.at).at;
   if (byHash && at) {
     throw new EnvsyncError('at_with_hash', '--at applies to an env ID, not to a config hash', {
       hint: 'a hash names one config whenever it was recorded; drop --at',
@@ -62,12 +62,16 @@ async function runShow(ctx: Ctx, ref: string, opts: Record<string, unknown>): Pr
   return 0;
 }
 
-export function registerShow(program: Command, action: ActionFactory): void {
-  program
+function declareShow(program: Program) {
+  return program
     .command('show')
     .description('print the config an env ID or config hash stood for, as an environment file')
     .argument('<ref>', 'an env ID, a config hash (sha256:…), or a unique prefix of ≥ 8 hex digits')
     .option('--at <time>', 'for an env ID: its config at that time (RFC 3339 or YYYY-MM-DD)')
-    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .action(action((ctx, [ref], opts) => runShow(ctx, ref as string, opts)));
+    .addOption(formatOption(['yaml', 'json'], 'yaml'));
+}
+type ShowOptions = OptsOf<ReturnType<typeof declareShow>>;
+
+export function registerShow(program: Program, action: ActionFactory): void {
+  declareShow(program).action(action(runShow));
 }

@@ -1,10 +1,10 @@
 // `envsync status [DIR]`: for each desired name, the env ID to use and whether it is in sync.
 
-import { type Command, Option } from 'commander';
 import { shortHash } from '../hash/config-hash.js';
 import type { Plan } from '../model.js';
 import { compareNatural } from '../util/order.js';
-import type { ActionFactory, Ctx } from './context.js';
+import type { ActionFactory, Ctx, Program } from './context.js';
+import { formatOption, type OptsOf } from './options.js';
 import { planFiles } from './shared.js';
 
 export type StatusState = 'in_sync' | 'pending' | 'drift' | 'missing' | 'unmanaged';
@@ -54,7 +54,7 @@ const LABEL: Record<StatusState, string> = {
   unmanaged: 'unmanaged',
 };
 
-async function runStatus(ctx: Ctx, dir: string | undefined, opts: Record<string, unknown>): Promise<number> {
+async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions): Promise<number> {
   const { plan, desired } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER });
   const rows = statusRows(plan, desired.environments).sort((a, b) => compareNatural(a.name, b.name));
   if (opts.format === 'json') {
@@ -78,11 +78,15 @@ async function runStatus(ctx: Ctx, dir: string | undefined, opts: Record<string,
   return 0;
 }
 
-export function registerStatus(program: Command, action: ActionFactory): void {
-  program
+function declareStatus(program: Program) {
+  return program
     .command('status')
     .description('for each environment file: the live env ID, its config hash, and whether it is in sync')
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(action((ctx, [dir], opts) => runStatus(ctx, dir, opts)));
+    .addOption(formatOption(['text', 'json'], 'text'));
+}
+type StatusOptions = OptsOf<ReturnType<typeof declareStatus>>;
+
+export function registerStatus(program: Program, action: ActionFactory): void {
+  declareStatus(program).action(action(runStatus));
 }

@@ -1,10 +1,17 @@
 // `envsync validate [DIR]`: check the environment files, offline, and report every problem at once.
 
-import { type Command, Option } from 'commander';
 import { hasErrors, loadDesired } from '../config/load.js';
 import type { LoadResult } from '../model.js';
 import { allWorkspaces, resolveProject } from '../project/context.js';
-import { type ActionFactory, type Ctx, formatDiagnostics, githubAnnotations, plural } from './context.js';
+import {
+  type ActionFactory,
+  type Ctx,
+  formatDiagnostics,
+  githubAnnotations,
+  type Program,
+  plural,
+} from './context.js';
+import { formatOption } from './options.js';
 
 export interface ValidateFlags {
   strict: boolean;
@@ -73,19 +80,16 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
   return valid ? 0 : 1;
 }
 
-export function registerValidate(program: Command, action: ActionFactory): void {
+export function registerValidate(program: Program, action: ActionFactory): void {
   program
     .command('validate')
     .description('check the environment files against the schema and the rules (offline, no API call)')
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--strict', 'treat warnings as errors')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption(['text', 'json'], 'text'))
     .action(
-      action((ctx, [dir], opts) =>
-        runValidate(ctx, dir, {
-          strict: Boolean(opts.strict),
-          format: opts.format as 'text' | 'json',
-        }),
+      action((ctx, dir, opts) =>
+        runValidate(ctx, dir, { strict: opts.strict === true, format: opts.format }),
       ),
     );
 }

@@ -1,10 +1,10 @@
 // `envsync verify [--live]`: the changelog's hash chain and pairs, and with --live the changelog against the API.
 
 import path from 'node:path';
-import { type Command, Option } from 'commander';
 import type { ChangelogFile } from '../changelog/store.js';
 import { type AuditProblem, verifyChangelog } from '../workflow/verify.js';
-import { type ActionFactory, type Ctx, plural } from './context.js';
+import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
+import { formatOption, type OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor } from './shared.js';
 
@@ -27,7 +27,7 @@ function problemLine(ctx: Ctx, file: string, p: AuditProblem): string {
   return `${shownPath(ctx, file)}:${p.line === null ? '' : `${p.line}:`} ${p.message}`;
 }
 
-async function runVerify(ctx: Ctx, opts: Record<string, unknown>): Promise<number> {
+async function runVerify(ctx: Ctx, opts: VerifyOptions): Promise<number> {
   const project = projectFor(ctx, opts.live ? 'api' : 'files');
   const file = project.changelogPath;
   const conn = opts.live ? await connectFrom(ctx, project, cliReporter(ctx), undefined) : null;
@@ -63,13 +63,17 @@ async function runVerify(ctx: Ctx, opts: Record<string, unknown>): Promise<numbe
   return clean ? 0 : 1;
 }
 
-export function registerVerify(program: Command, action: ActionFactory): void {
-  program
+function declareVerify(program: Program) {
+  return program
     .command('verify')
     .description(
       "check the changelog's hash chain, sequence and begin/end pairs; --live: also against the API",
     )
     .option('--live', 'also check that live managed environments and the changelog agree (needs the API)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(action((ctx, _args, opts) => runVerify(ctx, opts)));
+    .addOption(formatOption(['text', 'json'], 'text'));
+}
+type VerifyOptions = OptsOf<ReturnType<typeof declareVerify>>;
+
+export function registerVerify(program: Program, action: ActionFactory): void {
+  declareVerify(program).action(action(runVerify));
 }

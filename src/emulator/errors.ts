@@ -31,7 +31,7 @@ export class HttpFailure extends EnvsyncError {
   readonly headers: Record<string, string>;
 
   constructor(type: ApiErrorType, message: string, errorCode?: string, headers: Record<string, string> = {}) {
-    super(errorCode ?? type, message);
+    super('api_error', message);
     this.status = STATUS[type];
     this.type = type;
     this.errorCode = errorCode;

@@ -108,7 +108,7 @@ describe('envsync apply against the emulator', () => {
 
     const r = await ws.cli(['apply', '--plan', planFile]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: stale plan');
+    expect(r.stderr).toContain('error[stale_plan]: stale plan');
     expect(r.stderr).toMatch(/a \(env_\w+\) changed at/);
     expect(r.stderr).toContain('hint: run `envsync plan` again');
     expect(ws.entries()).toHaveLength(before);
@@ -134,7 +134,7 @@ describe('envsync apply against the emulator', () => {
     writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), started_at: 'now' }));
     const r = await ws.cli(['apply', '--auto-approve']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: another envsync apply holds the lock \(pid \d+/);
+    expect(r.stderr).toMatch(/error\[locked\]: another envsync apply holds the lock \(pid \d+/);
     expect(await ws.live()).toEqual([]);
 
     // A lock left by a process that is gone is taken over, with a message.

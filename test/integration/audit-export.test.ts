@@ -96,7 +96,7 @@ describe('export → adopt', () => {
     const r = await ws.cli(['export', '--include-unmanaged']);
     expect([r.code, r.stdout]).toEqual([1, '']);
     expect(r.stderr).toBe(
-      'error: 1 file already exists; nothing was written\n  - environments/a.yaml\n  hint: export never overwrites: move them away, or pass --out DIR for an empty folder\n',
+      'error[export_would_overwrite]: 1 file already exists; nothing was written\n  - environments/a.yaml\n  hint: export never overwrites: move them away, or pass --out DIR for an empty folder\n',
     );
     expect(readFileSync(path.join(ws.envDir, 'a.yaml'), 'utf8')).toBe('name: mine\n');
     expect(() => readFileSync(path.join(ws.envDir, 'b.yaml'))).toThrow();

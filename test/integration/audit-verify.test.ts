@@ -111,7 +111,7 @@ describe('verify', () => {
 
   it('refuses to verify a changelog that does not exist', async () => {
     const r = await ws.cli(['--changelog', 'nope.jsonl', 'verify']);
-    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('error: no changelog at')]);
+    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('error[no_changelog]: no changelog at')]);
     expect(await ws.cli(['--changelog', 'nope.jsonl', 'history'])).toMatchObject({
       code: 0,
       stdout: 'No changes recorded.\n',

@@ -130,7 +130,9 @@ describe('history, show and resolve over real applies', () => {
     const unknown = await ws.cli(['history', 'b']);
     expect([unknown.code, unknown.stderr]).toEqual([
       1,
-      expect.stringContaining('error: the changelog has no entries for b\n  hint: did you mean a?'),
+      expect.stringContaining(
+        'error[unknown_name]: the changelog has no entries for b\n  hint: did you mean a?',
+      ),
     ]);
   });
 
@@ -192,17 +194,17 @@ describe('history, show and resolve over real applies', () => {
     const id = await ws.cli(['show', 'env_unknown']);
     expect([id.code, id.stderr]).toEqual([
       1,
-      'error: the changelog has no entry for env_unknown\n  hint: run `envsync history` to see the env IDs it recorded, or pass a config hash\n',
+      'error[unknown_env_id]: the changelog has no entry for env_unknown\n  hint: run `envsync history` to see the env IDs it recorded, or pass a config hash\n',
     ]);
     const hash = await ws.cli(['show', '00000000']);
     expect([hash.code, hash.stderr]).toEqual([
       1,
-      'error: the changelog has no config with hash 00000000\n  hint: run `envsync history` to see the hashes it recorded\n',
+      'error[unknown_hash]: the changelog has no config with hash 00000000\n  hint: run `envsync history` to see the hashes it recorded\n',
     ]);
     const both = await ws.cli(['show', shortHash(pipHash('numpy==2.1.3')), '--at', '2026-01-01']);
     expect([both.code, both.stderr]).toEqual([
       1,
-      expect.stringContaining('error: --at applies to an env ID, not to a config hash'),
+      expect.stringContaining('error[at_with_hash]: --at applies to an env ID, not to a config hash'),
     ]);
   });
 
@@ -217,7 +219,7 @@ describe('history, show and resolve over real applies', () => {
     const recreated = find('recreate', ids.r2 as string).at;
     expect(await resolve('r', justBefore(created))).toEqual([
       1,
-      `error: r did not exist at ${justBefore(created)}\n  hint: its first entry is create at ${created}; run \`envsync history r\`\n`,
+      `error[not_serving]: r did not exist at ${justBefore(created)}\n  hint: its first entry is create at ${created}; run \`envsync history r\`\n`,
     ]);
     expect(await resolve('r', created)).toEqual([ids.r, pipHash('numpy==2.1.3')]);
     expect(await resolve('r', justBefore(recreated))).toEqual([ids.r, pipHash('numpy==2.1.3')]);
@@ -239,7 +241,7 @@ describe('history, show and resolve over real applies', () => {
     expect(gone).toEqual([
       1,
       expect.stringContaining(
-        `error: z had no environment at ${archived.at}; the last change before then: archive of ${ids.z}`,
+        `error[not_serving]: z had no environment at ${archived.at}; the last change before then: archive of ${ids.z}`,
       ),
     ]);
   });
@@ -265,7 +267,7 @@ describe('history, show and resolve over real applies', () => {
     const bad = await ws.cli(['resolve', 'r', '--at', '2026-10-03T10:00']);
     expect([bad.code, bad.stderr]).toEqual([
       1,
-      expect.stringContaining('error: cannot read the time "2026-10-03T10:00"'),
+      expect.stringContaining('error[bad_time]: cannot read the time "2026-10-03T10:00"'),
     ]);
   });
 });

@@ -114,7 +114,7 @@ describe('envsync emulator: bad flags', () => {
     const r = await runCli(['emulator', ...args]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`error: ${flag}`);
+    expect(r.stderr).toContain(`error[invalid_flag]: ${flag}`);
     expect(r.stderr).toContain('hint: ');
   });
 

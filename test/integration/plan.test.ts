@@ -132,7 +132,7 @@ describe('envsync plan against the emulator', () => {
     const r = await ws.cli(['plan']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('environments/bad.yaml:2:16');
-    expect(r.stderr).toMatch(/error: 1 error in the environment files/);
+    expect(r.stderr).toMatch(/error\[invalid_config\]: 1 error in the environment files/);
     expect(ws.emu.stats().requests).toBe(0);
   });
 
@@ -142,7 +142,7 @@ describe('envsync plan against the emulator', () => {
       strict.files({ 'a.yaml': envFile('a') });
       const r = await strict.cli(['plan']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/error: list environments: 401 authentication_error/);
+      expect(r.stderr).toMatch(/error\[api_error\]: list environments: 401 authentication_error/);
       expect(r.stderr).toContain('hint: check ANTHROPIC_API_KEY');
     } finally {
       await strict.close();
@@ -179,13 +179,15 @@ describe('envsync plan against the emulator', () => {
     ws.emu.resetStats();
     const dirOut = await ws.cli(['plan', '--out', 'environments']);
     expect(dirOut.code).toBe(1);
-    expect(dirOut.stderr).toContain('error: --out environments is a directory');
+    expect(dirOut.stderr).toContain('error[invalid_out]: --out environments is a directory');
     expect(ws.emu.stats().requests).toBe(0);
     const missingParent = await ws.cli(['plan', '--out', 'no/such/dir/plan.json']);
     expect(missingParent.stderr).toContain('is in a directory that does not exist');
     const changelogDir = await ws.cli(['plan', '--changelog', 'environments']);
     expect(changelogDir.code).toBe(1);
-    expect(changelogDir.stderr).toMatch(/error: cannot read the changelog .*environments/);
+    expect(changelogDir.stderr).toMatch(
+      /error\[changelog_unreadable\]: cannot read the changelog .*environments/,
+    );
     expect(changelogDir.stderr).not.toContain('internal error');
   });
 

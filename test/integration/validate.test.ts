@@ -279,7 +279,7 @@ describe('envsync validate on bad input', () => {
   it('reports a missing directory as an error with a hint', async () => {
     const r = await runCli(['validate', 'no/such/dir']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: directory not found: no/such/dir');
+    expect(r.stderr).toContain('error[no_such_dir]: directory not found: no/such/dir');
     expect(r.stderr).toContain('hint:');
   });
 
@@ -288,7 +288,7 @@ describe('envsync validate on bad input', () => {
     mkdirSync(path.join(dir, 'environments'));
     const r = await runCli(['validate'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: no \.yaml or \.yml files under environments/);
+    expect(r.stderr).toMatch(/error\[no_files\]: no \.yaml or \.yml files under environments/);
   });
 });
 

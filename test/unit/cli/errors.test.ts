@@ -1,0 +1,115 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorDocument, renderError } from '../../../src/cli/context.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import { ApiError, EnvsyncError, wrapFsError } from '../../../src/errors.js';
+import { tempDir } from '../../helpers/cli.js';
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: simulated`), { code });
+}
+
+/** What a real fs call threw. */
+function thrownBy(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
+
+function rendered(e: unknown, verbose = false): { code: number; stderr: string } {
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: process.stdin,
+    env: {},
+    cwd: '/',
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: false,
+  };
+  return { code: renderError(undefined, io, e, verbose), stderr };
+}
+
+describe('wrapFsError', () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'file');
+  writeFileSync(file, 'x');
+
+  it.each([
+    ['ENOENT (real)', () => thrownBy(() => readFileSync(path.join(dir, 'missing'))), 'fs_not_found'],
+    ['EISDIR (real)', () => thrownBy(() => readFileSync(dir)), 'fs_is_directory'],
+    ['ENOTDIR (real)', () => thrownBy(() => readFileSync(path.join(file, 'below'))), 'fs_not_directory'],
+    ['EEXIST (real)', () => thrownBy(() => mkdirSync(dir)), 'fs_exists'],
+    ['EACCES', () => errno('EACCES'), 'fs_permission'],
+    ['EPERM', () => errno('EPERM'), 'fs_permission'],
+    ['EROFS', () => errno('EROFS'), 'fs_read_only'],
+    ['ENOSPC', () => errno('ENOSPC'), 'fs_full'],
+    ['an errno without its own code', () => errno('EIO'), 'fs_error'],
+  ])('%s → %s, naming the path, with a hint, as the user’s', (_name, make, code) => {
+    const e = wrapFsError(make(), '/some/where.jsonl', 'write the changelog');
+    expect(e.code).toBe(code);
+    expect(e.source).toBe('user');
+    expect(e.message).toMatch(/^cannot write the changelog \/some\/where\.jsonl: /);
+    expect(e.hint).toBeTruthy();
+  });
+
+  it('passes an EnvsyncError through and marks anything else as envsync’s bug', () => {
+    const own = new EnvsyncError('locked', 'held');
+    expect(wrapFsError(own, 'x', 'read')).toBe(own);
+    const bug = wrapFsError(new TypeError('undefined is not a function'), 'x', 'read');
+    expect([bug.code, bug.source]).toEqual(['internal', 'envsync']);
+  });
+});
+
+describe('renderError', () => {
+  it('prints error[code], the hint, and no bug report for the user’s errors', () => {
+    const r = rendered(new EnvsyncError('no_files', 'no .yaml files', { hint: 'run envsync init' }));
+    expect(r).toEqual({ code: 1, stderr: 'error[no_files]: no .yaml files\n  hint: run envsync init\n' });
+  });
+
+  it('wraps a raw system error with its path instead of calling it a bug', () => {
+    const dir = tempDir();
+    const r = rendered(thrownBy(() => mkdirSync(dir)));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `error[fs_exists]: cannot create the folder ${dir}: something already exists there`,
+    );
+    expect(r.stderr).toContain(`hint: move ${dir} away or choose another path`);
+    expect(r.stderr).not.toContain('bug');
+  });
+
+  it('calls only a real bug a bug, and shows its stack with --verbose', () => {
+    const r = rendered(new TypeError('x is undefined'));
+    expect(r.stderr).toContain('error[internal]: internal error: x is undefined\n');
+    expect(r.stderr).toContain('hint: this is a bug in envsync');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(rendered(new TypeError('x is undefined'), true).stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('errorDocument', () => {
+  it('carries the code, the source, and the API’s own type and code raw', () => {
+    const e = new ApiError('list environments: 429 rate_limit_error: slow down', {
+      status: 429,
+      type: 'rate_limit_error',
+      errorCode: null,
+      requestId: 'req_1',
+    });
+    expect(errorDocument(e)).toEqual({
+      format_version: 1,
+      error: {
+        code: 'api_error',
+        source: 'user',
+        message: 'list environments: 429 rate_limit_error: slow down',
+        hint: null,
+        location: null,
+        api: { status: 429, type: 'rate_limit_error', error_code: null, request_id: 'req_1' },
+      },
+    });
+  });
+});

@@ -1,6 +1,7 @@
 // `envsync emulator`: serve the local Environments API on 127.0.0.1 until SIGINT or SIGTERM.
 
 import type { Command } from 'commander';
+import { parseRateLimit } from '../api/rate-limit.js';
 import type { EmulatorOptions } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
 import { EnvsyncError } from '../errors.js';
@@ -58,17 +59,17 @@ export function emulatorOptions(opts: Record<string, unknown>): EmulatorOptions 
   }
   const rate = str('rateLimit');
   if (rate !== undefined) {
-    const match = /^\s*([0-9]+)\s*,\s*([0-9]+)\s*$/.exec(rate);
-    const [w, r] = [Number(match?.[1]), Number(match?.[2])];
-    if (!match || !(w >= 1) || !(r >= 1) || !Number.isSafeInteger(w) || !Number.isSafeInteger(r)) {
+    // The same parser as apply's --rate-limit: one syntax for one flag name.
+    const limit = parseRateLimit(rate);
+    if (!limit) {
       throw badFlag(
         '--rate-limit',
         rate,
-        'expected WRITES,READS per minute, both at least 1',
+        'expected WRITES,READS per minute, both above 0',
         'the Anthropic API allows --rate-limit 60,600',
       );
     }
-    out.rateLimit = { writesPerMinute: w, readsPerMinute: r };
+    out.rateLimit = limit;
   }
   const failRate = str('failRate');
   if (failRate !== undefined) out.failRate = fraction('--fail-rate', failRate);

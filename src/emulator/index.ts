@@ -73,7 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = await openStore(settings, {
     nameScope: settings.nameScope,
     newId: () => `env_${randomBase62(ids, 24)}`,
-    now: () => Date.now(),
+    now: settings.clock,
   });
   const statePath = settings.statePath;
   const persister =
@@ -90,8 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     apiKey: settings.apiKey,
     latencyMs: settings.latencyMs,
     faults: new Faults(createRng(settings.seed, STREAM.faults), settings.failRate, settings.dropRate),
-    limiter:
-      settings.rateLimit && new RateLimiter(settings.rateLimit, settings.rateWindowMs, () => Date.now()),
+    limiter: settings.rateLimit && new RateLimiter(settings.rateLimit, settings.rateWindowMs, settings.clock),
     stats,
     requestId: () => `req_${randomBase62(requestIds, 24)}`,
   };

@@ -141,9 +141,9 @@ export class DeploymentStore {
     return { json: json(rec), changed: true };
   }
 
-  /** The deployment, for starting a run from it. */
-  get(id: string): Deployment {
-    return this.find(id).value;
+  /** The deployment, for a manual run: paused ones may run, archived ones may not. */
+  runnable(id: string): Deployment {
+    return this.active(id, 'run').value;
   }
 
   toState(): string {

@@ -121,6 +121,11 @@ const DEPLOYMENT_ROUTES: RouteSpec[] = [
   },
   {
     method: 'POST',
+    path: '/v1/deployments/{id}/run',
+    run: ({ id, workspace }) => workspace.runDeployment(id),
+  },
+  {
+    method: 'POST',
     path: '/v1/deployments/{id}/unpause',
     run: ({ id, workspace }) => workspace.deployments.setStatus(id, 'active'),
   },

@@ -2,7 +2,7 @@
 
 import { EnvsyncError } from '../errors.js';
 import { AgentStore } from './agents.js';
-import { StateError } from './collection.js';
+import { StateError, stamp } from './collection.js';
 import { DeploymentStore } from './deployments.js';
 import { conflict, HttpFailure, invalidRequest } from './errors.js';
 import { SessionStore } from './sessions.js';
@@ -27,12 +27,16 @@ export class Workspace {
   readonly agents: AgentStore;
   readonly sessions: SessionStore;
   readonly deployments: DeploymentStore;
+  private readonly newId: (prefix: string) => string;
+  private readonly now: () => number;
 
   constructor(
     readonly id: string,
     options: WorkspaceOptions,
   ) {
     const { newId, now } = options;
+    this.newId = newId;
+    this.now = now;
     this.environments = new EnvironmentStore({
       nameScope: options.nameScope,
       newId: () => newId('env'),
@@ -72,6 +76,41 @@ export class Workspace {
     const agent = patch.agent && this.agents.resolve(patch.agent);
     if (patch.environment_id !== undefined) this.usableEnvironment(patch.environment_id);
     return this.deployments.update(id, patch, agent);
+  }
+
+  /**
+   * A manual run: a session created from the deployment (its pinned agent, environment and vaults, with
+   * `deployment_id` set). A run that cannot start still succeeds, with the reason in `error`, as the API's
+   * runs record failures instead of raising them.
+   */
+  runDeployment(id: string): string {
+    const d = this.deployments.runnable(id);
+    const env = this.environments.get(d.environment_id);
+    const base = {
+      id: this.newId('drun'),
+      type: 'deployment_run',
+      agent: d.agent,
+      created_at: stamp(this.now()),
+      deployment_id: d.id,
+      trigger_context: { type: 'manual' },
+    };
+    if (!env || env.archived_at !== null) {
+      const type = env ? 'environment_archived_error' : 'environment_not_found_error';
+      const why = env ? 'is archived' : 'no longer exists';
+      const error = { type, message: `environment ${d.environment_id} ${why}` };
+      return JSON.stringify({ ...base, error, session_id: null });
+    }
+    const agent = this.agents.resolve({ id: d.agent.id, version: d.agent.version });
+    const input = {
+      agent: { id: agent.id, version: agent.version },
+      environment_id: d.environment_id,
+      title: null,
+      metadata: {},
+      vault_ids: d.vault_ids,
+      budget: d.budget ?? null,
+    };
+    const session = JSON.parse(this.sessions.create(input, agent, d.id)) as { id: string };
+    return JSON.stringify({ ...base, error: null, session_id: session.id });
   }
 
   /** An environment of this workspace that can take new sessions. */

@@ -100,7 +100,12 @@ describe('emulator: sessions', () => {
     await expectApiError(
       client.beta.sessions.create({ agent: agent.id, environment_id: env.id }),
       BetaEnvironmentArchivedError,
-      { status: 400, type: 'invalid_request_error', errorCode: 'environment_archived', shouldRetryFalse: true },
+      {
+        status: 400,
+        type: 'invalid_request_error',
+        errorCode: 'environment_archived',
+        shouldRetryFalse: true,
+      },
     );
   });
 
@@ -136,8 +141,14 @@ describe('emulator: sessions', () => {
     await refused();
     await client.beta.sessions.archive(session.id);
     await refused();
-    expect(await client.beta.sessions.delete(session.id)).toEqual({ id: session.id, type: 'session_deleted' });
-    expect(await client.beta.environments.delete(env.id)).toEqual({ id: env.id, type: 'environment_deleted' });
+    expect(await client.beta.sessions.delete(session.id)).toEqual({
+      id: session.id,
+      type: 'session_deleted',
+    });
+    expect(await client.beta.environments.delete(env.id)).toEqual({
+      id: env.id,
+      type: 'environment_deleted',
+    });
   });
 
   it('archives a session (idempotently): hidden from lists unless include_archived', async () => {
@@ -176,7 +187,12 @@ describe('emulator: session lists', () => {
   it('pages newest first with opaque cursors (next_page, prev_page), no session skipped or repeated', async () => {
     const { client, made } = await sevenSessions();
     const first = await client.beta.sessions.list({ limit: 3 });
-    expect(first.data.map((s) => s.id)).toEqual(made.slice(4).reverse().map((s) => s.id));
+    expect(first.data.map((s) => s.id)).toEqual(
+      made
+        .slice(4)
+        .reverse()
+        .map((s) => s.id),
+    );
     expect(first.next_page).toMatch(/^page_/);
     expect(first.prev_page).toBeNull();
     expect(await all(client, { limit: 3 })).toEqual(made.map((s) => s.id).reverse());
@@ -202,7 +218,7 @@ describe('emulator: session lists', () => {
 
   it('filters by agent_id (and agent_version)', async () => {
     const { client, made, agents } = await sevenSessions();
-    const [a] = agents as [{ id: string }];
+    const a = agents[0] as { id: string };
     const byA = made.filter((_, i) => i % 2 === 0).map((s) => s.id);
     expect(await all(client, { agent_id: a.id, order: 'asc' })).toEqual(byA);
     expect(await all(client, { agent_id: a.id, agent_version: 1, order: 'asc' })).toEqual(byA);

@@ -42,8 +42,10 @@ describe('emulator: workspaces', () => {
     const env = await client.beta.environments.create({ name: 'plain' });
     const named = await client.beta.environments.retrieve(env.id, { workspace_id: 'wrkspc_default' });
     expect(named.id).toBe(env.id);
-    const res = await raw(await emulator(), '/v1/environments');
-    expect(res.headers.get('anthropic-workspace-id')).toBe('wrkspc_default');
+    // The answer names the workspace it came from; the SDK surfaces it as _workspace_id.
+    expect(env._workspace_id).toBe('wrkspc_default');
+    const scoped = await client.beta.environments.create({ name: 'plain', workspace_id: PROD });
+    expect(scoped._workspace_id).toBe(PROD);
   });
 
   it('a client with the header in defaultHeaders works in that workspace only', async () => {

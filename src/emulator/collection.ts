@@ -165,3 +165,24 @@ export function stamp(now: number, after?: string): string {
   if (!Number.isNaN(previous)) t = Math.max(t, previous + 1);
   return new Date(t).toISOString();
 }
+
+export interface Archivable extends Identified {
+  updated_at: string;
+  archived_at: string | null;
+}
+
+/**
+ * Archive, for every kind that has it: terminal and idempotent. Archiving again changes nothing and needs
+ * no state write; `extra` is what else the kind resets on archive.
+ */
+export function archiveRec<T extends Archivable>(
+  collection: Collection<T>,
+  rec: Rec<T>,
+  now: number,
+  extra: Partial<T> = {},
+): { json: string; changed: boolean } {
+  if (rec.value.archived_at !== null) return { json: json(rec), changed: false };
+  const at = stamp(now, rec.value.updated_at);
+  collection.replace(rec, { ...rec.value, ...extra, updated_at: at, archived_at: at });
+  return { json: json(rec), changed: true };
+}

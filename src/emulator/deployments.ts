@@ -1,7 +1,16 @@
 // The deployments of one workspace: create, retrieve, list, update (environment_id included), pause, archive.
 
 import type { Agent } from './agents.js';
-import { Collection, json, type PageRequest, pageJson, type Rec, StateError, stamp } from './collection.js';
+import {
+  archiveRec,
+  Collection,
+  json,
+  type PageRequest,
+  pageJson,
+  type Rec,
+  StateError,
+  stamp,
+} from './collection.js';
 import { invalidRequest, notFound } from './errors.js';
 import { patchMetadata } from './store.js';
 import type { DeploymentInput, DeploymentPatch, Schedule } from './validate-refs.js';
@@ -128,17 +137,7 @@ export class DeploymentStore {
 
   /** Idempotent. An archived deployment reports `active` with `archived_at` set, as the SDK documents. */
   archive(id: string): { json: string; changed: boolean } {
-    const rec = this.find(id);
-    if (rec.value.archived_at !== null) return { json: json(rec), changed: false };
-    const at = stamp(this.now(), rec.value.updated_at);
-    this.deployments.replace(rec, {
-      ...rec.value,
-      status: 'active',
-      paused_reason: null,
-      updated_at: at,
-      archived_at: at,
-    });
-    return { json: json(rec), changed: true };
+    return archiveRec(this.deployments, this.find(id), this.now(), { status: 'active', paused_reason: null });
   }
 
   /** The deployment, for a manual run: paused ones may run, archived ones may not. */

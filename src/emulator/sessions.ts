@@ -1,7 +1,16 @@
 // The sessions of one workspace: created idle and never run, listed with the SDK's filters, archived and deleted.
 
 import type { Agent } from './agents.js';
-import { Collection, json, type PageRequest, pageJson, type Rec, StateError, stamp } from './collection.js';
+import {
+  archiveRec,
+  Collection,
+  json,
+  type PageRequest,
+  pageJson,
+  type Rec,
+  StateError,
+  stamp,
+} from './collection.js';
 import { notFound } from './errors.js';
 import type { SessionInput } from './validate-refs.js';
 
@@ -101,11 +110,7 @@ export class SessionStore {
 
   /** Idempotent, like environment archive. */
   archive(id: string): { json: string; changed: boolean } {
-    const rec = this.find(id);
-    if (rec.value.archived_at !== null) return { json: json(rec), changed: false };
-    const at = stamp(this.now(), rec.value.updated_at);
-    this.sessions.replace(rec, { ...rec.value, updated_at: at, archived_at: at });
-    return { json: json(rec), changed: true };
+    return archiveRec(this.sessions, this.find(id), this.now());
   }
 
   delete(id: string): string {

@@ -1,7 +1,16 @@
 // The environments of one workspace: a collection plus a name index, and every rule that needs their state.
 
 import type { LiveEnvironment } from '../model.js';
-import { Collection, json, type PageRequest, pageJson, type Rec, StateError, stamp } from './collection.js';
+import {
+  archiveRec,
+  Collection,
+  json,
+  type PageRequest,
+  pageJson,
+  type Rec,
+  StateError,
+  stamp,
+} from './collection.js';
 import { createConfig, updateConfig } from './config.js';
 import { conflict, invalidRequest, notFound } from './errors.js';
 import { type CreateInput, LIMITS, type UpdateInput } from './validate-body.js';
@@ -87,13 +96,11 @@ export class EnvironmentStore {
   /** Idempotent: archiving an archived environment changes nothing and needs no write. */
   archive(id: string): { json: string; changed: boolean } {
     const rec = this.find(id);
-    if (rec.value.archived_at !== null) return { json: JSON.stringify(rec.value), changed: false };
-    const at = stamp(this.options.now(), rec.value.updated_at);
-    this.envs.replace(rec, { ...rec.value, updated_at: at, archived_at: at });
+    const result = archiveRec(this.envs, rec, this.options.now());
     if (this.options.nameScope === 'active' && this.byName.get(rec.value.name) === rec) {
       this.byName.delete(rec.value.name);
     }
-    return { json: JSON.stringify(rec.value), changed: true };
+    return result;
   }
 
   /** Callers check references first (Workspace.deleteEnvironment): this only forgets the environment. */

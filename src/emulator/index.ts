@@ -20,6 +20,7 @@ import { type WorkspaceOptions, Workspaces } from './workspace.js';
 export type { EmulatorOptions, EmulatorStats, RunningEmulator } from './options.js';
 export type { RateLimits } from './rate-limit.js';
 export type { NameScope } from './store.js';
+export { DEFAULT_WORKSPACE } from './workspace.js';
 
 /** Independent PRNG streams, so one purpose drawing more numbers never shifts another's sequence. */
 const STREAM = { ids: 1, faults: 2, requestIds: 3 } as const;

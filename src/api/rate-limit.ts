@@ -1,4 +1,4 @@
-// Paces requests to the API's documented limits: one token bucket per class (writes, reads).
+// Rate limits, once: the `--rate-limit` syntax, the refill maths, and the client's pacing bucket built on it.
 
 export interface RateLimit {
   writesPerMinute: number;
@@ -8,19 +8,66 @@ export interface RateLimit {
 /** The documented per-organization limits of the Anthropic API (DESIGN §1). */
 export const ANTHROPIC_RATE_LIMIT: RateLimit = { writesPerMinute: 60, readsPerMinute: 600 };
 
+/**
+ * The one parser of `WRITES,READS` (per minute), for `envsync apply --rate-limit` and
+ * `envsync emulator --rate-limit` alike: two positive numbers (fractions allowed: `0.5` is one every two
+ * minutes); undefined for anything else, so each caller words its own error.
+ */
+export function parseRateLimit(text: string): RateLimit | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const writesPerMinute = Number(m[1]);
+  const readsPerMinute = Number(m[2]);
+  if (!isRate(writesPerMinute) || !isRate(readsPerMinute)) return undefined;
+  return { writesPerMinute, readsPerMinute };
+}
+
+/** What parseRateLimit accepts for one class, for callers that get numbers rather than text. */
+export function isRate(perMinute: number): boolean {
+  return Number.isFinite(perMinute) && perMinute > 0;
+}
+
+/**
+ * The refill maths, shared by the client (which waits for a token) and the emulator (which answers 429):
+ * up to `capacity` tokens, refilled continuously at `perMs`. The caller passes the time, so a test can
+ * drive it with any clock.
+ */
+export class Refill {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perMs: number,
+    now: number,
+  ) {
+    this.tokens = capacity;
+    this.last = now;
+  }
+
+  /** Takes a token and returns 0, or takes nothing and returns the milliseconds until one will be there. */
+  tryTake(now: number): number {
+    // A clock that steps back (NTP, a test's clock) must not drain the bucket.
+    this.tokens = Math.min(this.capacity, this.tokens + Math.max(0, now - this.last) * this.perMs);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.perMs));
+  }
+}
+
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A token bucket refilled continuously at `perMinute`, holding at most one second's worth of tokens, so
+ * The client's pacing: a bucket refilled at `perMinute`, holding at most one second's worth of tokens, so
  * a run starts promptly and then settles at the limit instead of bursting into it. `pause` (after a 429)
  * stops everyone until the server's retry-after has passed.
  */
 export class TokenBucket {
-  private tokens: number;
-  private readonly capacity: number;
-  private readonly perMs: number;
-  private last: number;
+  private readonly refill: Refill;
   private pausedUntil = 0;
   private queue: Promise<void> = Promise.resolve();
 
@@ -29,10 +76,7 @@ export class TokenBucket {
     private readonly now: () => number = Date.now,
     private readonly sleep: Sleep = realSleep,
   ) {
-    this.perMs = perMinute / 60_000;
-    this.capacity = Math.max(1, perMinute / 60);
-    this.tokens = this.capacity;
-    this.last = now();
+    this.refill = new Refill(Math.max(1, perMinute / 60), perMinute / 60_000, now());
   }
 
   /** Waits for a token; callers are served in order. */
@@ -54,22 +98,9 @@ export class TokenBucket {
         await this.sleep(this.pausedUntil - now);
         continue;
       }
-      this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.perMs);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await this.sleep(Math.ceil((1 - this.tokens) / this.perMs));
+      const wait = this.refill.tryTake(now);
+      if (wait === 0) return;
+      await this.sleep(wait);
     }
   }
-}
-
-export function parseRateLimit(text: string): RateLimit | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
-  if (!m) return undefined;
-  const writesPerMinute = Number(m[1]);
-  const readsPerMinute = Number(m[2]);
-  if (!(writesPerMinute > 0 && readsPerMinute > 0)) return undefined;
-  return { writesPerMinute, readsPerMinute };
 }

@@ -1,5 +1,6 @@
 // `envsync emulator`: serve the local Environments API on 127.0.0.1 until SIGINT or SIGTERM.
 
+import { parseRateLimit } from '../api/rate-limit.js';
 import type { EmulatorOptions } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
 import { EnvsyncError } from '../errors.js';
@@ -56,17 +57,17 @@ export function emulatorOptions(opts: EmulatorFlags): EmulatorOptions {
   }
   const rate = opts.rateLimit;
   if (rate !== undefined) {
-    const match = /^\s*([0-9]+)\s*,\s*([0-9]+)\s*$/.exec(rate);
-    const [w, r] = [Number(match?.[1]), Number(match?.[2])];
-    if (!match || !(w >= 1) || !(r >= 1) || !Number.isSafeInteger(w) || !Number.isSafeInteger(r)) {
+    // The same parser as apply's --rate-limit: one syntax for one flag name.
+    const limit = parseRateLimit(rate);
+    if (!limit) {
       throw badFlag(
         '--rate-limit',
         rate,
-        'expected WRITES,READS per minute, both at least 1',
+        'expected WRITES,READS per minute, both above 0',
         'the Anthropic API allows --rate-limit 60,600',
       );
     }
-    out.rateLimit = { writesPerMinute: w, readsPerMinute: r };
+    out.rateLimit = limit;
   }
   const failRate = opts.failRate;
   if (failRate !== undefined) out.failRate = fraction('--fail-rate', failRate);
@@ -126,7 +127,10 @@ function declareEmulator(program: Program) {
     .command('emulator')
     .description('serve a local Environments API on 127.0.0.1 (for tests, demos and --local)')
     .option('--port <n>', 'port to listen on; 0 picks a free one', String(DEFAULT_EMULATOR_PORT))
-    .option('--state <file>', 'persist environments to this file (default: memory only)')
+    .option(
+      '--state <file>',
+      "persist every workspace's environments, agents, sessions and deployments to this file (default: memory only)",
+    )
     .option('--api-key <key>', 'accept only this API key (default: any non-empty key)')
     .option('--latency <ms>', 'milliseconds added before handling each request')
     .option('--seed <n>', 'make generated ids and injected faults reproducible')

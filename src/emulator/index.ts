@@ -15,33 +15,34 @@ import { GroupCommit, readState, removeStaleTemps, writeFileAtomic } from './per
 import { RateLimiter } from './rate-limit.js';
 import { createRng, randomBase62 } from './rng.js';
 import { handleRequest, StatsCounter } from './server.js';
-import { EnvironmentStore, type StoreOptions } from './store.js';
+import { type WorkspaceOptions, Workspaces } from './workspace.js';
 
 export type { EmulatorOptions, EmulatorStats, RunningEmulator } from './options.js';
 export type { RateLimits } from './rate-limit.js';
 export type { NameScope } from './store.js';
+export { DEFAULT_WORKSPACE } from './workspace.js';
 
 /** Independent PRNG streams, so one purpose drawing more numbers never shifts another's sequence. */
 const STREAM = { ids: 1, faults: 2, requestIds: 3 } as const;
 
-async function openStore(settings: EmulatorSettings, storeOptions: StoreOptions): Promise<EnvironmentStore> {
+async function openWorkspaces(settings: EmulatorSettings, options: WorkspaceOptions): Promise<Workspaces> {
   const file = settings.statePath;
-  if (file === undefined) return new EnvironmentStore(storeOptions);
+  if (file === undefined) return new Workspaces(options);
   await removeStaleTemps(file);
   const text = await readState(file);
-  if (text !== null) return EnvironmentStore.deserialize(text, file, storeOptions);
+  if (text !== null) return Workspaces.deserialize(text, file, options);
   // Write the empty state now: a path that cannot be written fails at start, not on the first create.
-  const store = new EnvironmentStore(storeOptions);
+  const workspaces = new Workspaces(options);
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, store.serialize());
+    await writeFileAtomic(file, workspaces.serialize());
   } catch (e) {
     throw new EnvsyncError('emulator_state_unwritable', `cannot write the emulator state file ${file}`, {
       cause: e,
       hint: `check that ${path.dirname(file)} is a writable directory`,
     });
   }
-  return store;
+  return workspaces;
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -70,28 +71,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const settings = checkOptions(options);
   const ids = createRng(settings.seed, STREAM.ids);
   const requestIds = createRng(settings.seed, STREAM.requestIds);
-  const store = await openStore(settings, {
+  const workspaces = await openWorkspaces(settings, {
     nameScope: settings.nameScope,
-    newId: () => `env_${randomBase62(ids, 24)}`,
-    now: () => Date.now(),
+    newId: (prefix) => `${prefix}_${randomBase62(ids, 24)}`,
+    now: settings.clock,
   });
   const statePath = settings.statePath;
   const persister =
     statePath === undefined
       ? undefined
       : new GroupCommit(
-          () => store.serialize(),
+          () => workspaces.serialize(),
           (text) => writeFileAtomic(statePath, text),
         );
   const stats = new StatsCounter();
   const deps = {
-    store,
+    workspaces,
     commit: () => persister?.commit() ?? Promise.resolve(),
     apiKey: settings.apiKey,
     latencyMs: settings.latencyMs,
     faults: new Faults(createRng(settings.seed, STREAM.faults), settings.failRate, settings.dropRate),
-    limiter:
-      settings.rateLimit && new RateLimiter(settings.rateLimit, settings.rateWindowMs, () => Date.now()),
+    limiter: settings.rateLimit && new RateLimiter(settings.rateLimit, settings.rateWindowMs, settings.clock),
     stats,
     requestId: () => `req_${randomBase62(requestIds, 24)}`,
   };

@@ -1,5 +1,6 @@
 // The emulator's public option, stats and handle types, and the checks that turn options into settings.
 
+import { isRate } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
 import type { RateLimits } from './rate-limit.js';
 import type { NameScope } from './store.js';
@@ -28,6 +29,12 @@ export interface EmulatorOptions {
   dropRate?: number;
   /** Default 'all': names are unique across archived environments too. */
   nameScope?: NameScope;
+  /**
+   * For tests only: the emulator's clock (ms since the epoch), read by the rate limiter and for every
+   * timestamp it hands out. Default Date.now. A test that steps it per request makes the limiter's
+   * answers depend on the number of requests, not on how fast the machine sends them.
+   */
+  clock?: () => number;
 }
 
 export interface EmulatorStats {
@@ -60,6 +67,7 @@ export interface EmulatorSettings {
   failRate: number;
   dropRate: number;
   nameScope: NameScope;
+  clock: () => number;
 }
 
 function bad(option: string, message: string, hint: string): EnvsyncError {
@@ -74,9 +82,10 @@ function rate(name: string, value: number | undefined): number {
   return value;
 }
 
+/** The rule parseRateLimit applies to `--rate-limit`, for callers that pass numbers. */
 function perMinute(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw bad(name, `must be a whole number of at least 1, got ${value}`, 'leave rateLimit out for no limit');
+  if (!isRate(value)) {
+    throw bad(name, `must be a number above 0, got ${value}`, 'leave rateLimit out for no limit');
   }
   return value;
 }
@@ -130,5 +139,6 @@ export function checkOptions(options: EmulatorOptions): EmulatorSettings {
     failRate: rate('failRate', options.failRate),
     dropRate: rate('dropRate', options.dropRate),
     nameScope,
+    clock: options.clock ?? Date.now,
   };
 }

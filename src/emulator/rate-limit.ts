@@ -1,59 +1,31 @@
-// Per-class token buckets (writes, reads) that say how long a rejected request should wait.
+// The emulator's limiter: per-class buckets (writes, reads) on the shared refill maths, saying how long a refused request should wait.
+
+import { type RateLimit, Refill } from '../api/rate-limit.js';
 
 export type RequestClass = 'write' | 'read';
 
-export interface RateLimits {
-  writesPerMinute: number;
-  readsPerMinute: number;
-}
-
-/**
- * A bucket holding up to `limit` tokens, refilled continuously at `limit` per window: a client may burst
- * a full window's allowance at once, then gets one request per window/limit, as the API's limiter does.
- */
-class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    now: number,
-  ) {
-    this.tokens = limit;
-    this.last = now;
-  }
-
-  /** 0 when a token was taken, otherwise the milliseconds until one will be there. */
-  take(now: number): number {
-    const perMs = this.limit / this.windowMs;
-    this.tokens = Math.min(this.limit, this.tokens + Math.max(0, now - this.last) * perMs);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - this.tokens) / perMs));
-  }
-}
+/** The emulator's name for the shared `RateLimit` shape; kept so library callers need not change. */
+export type RateLimits = RateLimit;
 
 export class RateLimiter {
-  private readonly buckets: Record<RequestClass, TokenBucket>;
+  private readonly buckets: Record<RequestClass, Refill>;
 
+  /**
+   * Each class may burst a full window's allowance at once, then gets one request per window/limit, as the
+   * API's limiter does (at least one token, so a fractional limit still lets a request through now and then).
+   */
   constructor(
-    readonly limits: RateLimits,
+    readonly limits: RateLimit,
     windowMs: number,
     private readonly now: () => number,
   ) {
     const t = now();
-    this.buckets = {
-      write: new TokenBucket(limits.writesPerMinute, windowMs, t),
-      read: new TokenBucket(limits.readsPerMinute, windowMs, t),
-    };
+    const bucket = (perWindow: number) => new Refill(Math.max(1, perWindow), perWindow / windowMs, t);
+    this.buckets = { write: bucket(limits.writesPerMinute), read: bucket(limits.readsPerMinute) };
   }
 
-  /** 0 if the request may go ahead, otherwise how many milliseconds to wait. */
+  /** 0 if the request may go ahead (its token is taken), otherwise how many milliseconds to wait. */
   check(kind: RequestClass): number {
-    return this.buckets[kind].take(this.now());
+    return this.buckets[kind].tryTake(this.now());
   }
 }

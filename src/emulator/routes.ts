@@ -1,18 +1,32 @@
-// The six Environments API routes: which request goes where, and what each one does to the store.
+// The route table: which request goes where, and what each Environments API route does to its workspace.
 
-import { invalidRequest } from './errors.js';
+import { booleanParam, pageRequest } from './list-query.js';
 import type { RequestClass } from './rate-limit.js';
-import type { EnvironmentStore, ListQuery } from './store.js';
-import { checkCreateBody, checkUpdateBody, parseJson } from './validate-body.js';
+import { REFERENCE_ROUTES } from './routes-refs.js';
+import { checkCreateBody, checkUpdateBody, jsonBody } from './validate-body.js';
+import type { Workspace } from './workspace.js';
 
 export interface RouteRequest {
   body: string;
   query: URLSearchParams;
+  /** The `{id}` path segment, decoded; '' on routes without one. */
+  id: string;
+  workspace: Workspace;
+}
+
+/** A write that may find nothing to change (archive again) says so, and then needs no state write. */
+export type RouteResult = string | { json: string; changed: boolean };
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The path with `{id}` for the one variable segment; also the stats key after the method. */
+  path: string;
+  /** Routes without a body (archive, pause) ignore whatever is sent, as the API does. */
+  run: (request: RouteRequest) => RouteResult;
 }
 
 export interface RouteDeps {
-  store: EnvironmentStore;
-  /** Resolves once the store's current state is durable (at once when there is no state file). */
+  /** Resolves once the current state is durable (at once when there is no state file). */
   commit: () => Promise<void>;
 }
 
@@ -21,102 +35,83 @@ export interface Route {
   key: string;
   kind: RequestClass;
   /** Runs the request and returns the JSON body of its 200 answer; throws HttpFailure otherwise. */
-  run: (request: RouteRequest) => Promise<string>;
+  run: (request: Omit<RouteRequest, 'id'>) => Promise<string>;
 }
 
-const BASE = '/v1/environments';
+const ENV = '/v1/environments';
 
-function jsonBody(text: string): unknown {
-  if (text.trim() === '') throw invalidRequest('body: a JSON object is required');
-  return parseJson(text);
-}
+const ENVIRONMENT_ROUTES: RouteSpec[] = [
+  {
+    method: 'GET',
+    path: ENV,
+    run: ({ query, workspace }) =>
+      workspace.environments.list({
+        ...pageRequest(query),
+        includeArchived: booleanParam(query, 'include_archived') ?? false,
+      }),
+  },
+  {
+    method: 'POST',
+    path: ENV,
+    run: ({ body, workspace }) => workspace.environments.create(checkCreateBody(jsonBody(body))),
+  },
+  { method: 'GET', path: `${ENV}/{id}`, run: ({ id, workspace }) => workspace.environments.retrieve(id) },
+  {
+    method: 'POST',
+    path: `${ENV}/{id}`,
+    run: ({ id, body, workspace }) => workspace.environments.update(id, checkUpdateBody(jsonBody(body))),
+  },
+  { method: 'DELETE', path: `${ENV}/{id}`, run: ({ id, workspace }) => workspace.deleteEnvironment(id) },
+  {
+    method: 'POST',
+    path: `${ENV}/{id}/archive`,
+    run: ({ id, workspace }) => workspace.environments.archive(id),
+  },
+];
 
-const MAX_LIMIT = 1000;
-
-function listQuery(query: URLSearchParams): ListQuery {
-  const rawLimit = query.get('limit');
-  let limit = 20;
-  if (rawLimit !== null) {
-    limit = /^[0-9]{1,7}$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
-    if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-      throw invalidRequest(
-        `limit: must be an integer from 1 to ${MAX_LIMIT}, got ${JSON.stringify(rawLimit)}`,
-      );
-    }
-  }
-  const rawArchived = query.get('include_archived');
-  if (rawArchived !== null && rawArchived !== 'true' && rawArchived !== 'false') {
-    throw invalidRequest(`include_archived: must be true or false, got ${JSON.stringify(rawArchived)}`);
-  }
-  const page = query.get('page');
-  return { limit, page: page === null || page === '' ? null : page, includeArchived: rawArchived === 'true' };
-}
+const ROUTES: RouteSpec[] = [...ENVIRONMENT_ROUTES, ...REFERENCE_ROUTES];
 
 /** The route for a method and path, or undefined (the server answers 404). */
 export function matchRoute(method: string, pathname: string, deps: RouteDeps): Route | undefined {
-  const { store, commit } = deps;
-  if (pathname === BASE) {
-    if (method === 'GET') {
-      return { key: `GET ${BASE}`, kind: 'read', run: async (r) => store.list(listQuery(r.query)) };
-    }
-    if (method === 'POST') {
-      return {
-        key: `POST ${BASE}`,
-        kind: 'write',
-        run: async (r) => {
-          const json = store.create(checkCreateBody(jsonBody(r.body)));
-          await commit();
-          return json;
-        },
-      };
-    }
-    return undefined;
-  }
-  if (!pathname.startsWith(`${BASE}/`)) return undefined;
-  const rest = pathname.slice(BASE.length + 1).split('/');
-  const id = decode(rest[0] ?? '');
-  if (id === undefined || id === '') return undefined;
-  if (rest.length === 1) {
-    if (method === 'GET') {
-      return { key: `GET ${BASE}/{id}`, kind: 'read', run: async () => store.retrieve(id) };
-    }
-    if (method === 'POST') {
-      return {
-        key: `POST ${BASE}/{id}`,
-        kind: 'write',
-        run: async (r) => {
-          const json = store.update(id, checkUpdateBody(jsonBody(r.body)));
-          await commit();
-          return json;
-        },
-      };
-    }
-    if (method === 'DELETE') {
-      return {
-        key: `DELETE ${BASE}/{id}`,
-        kind: 'write',
-        run: async () => {
-          const json = store.delete(id);
-          await commit();
-          return json;
-        },
-      };
-    }
-    return undefined;
-  }
-  if (rest.length === 2 && rest[1] === 'archive' && method === 'POST') {
+  const segments = pathname.split('/');
+  for (const spec of ROUTES) {
+    if (spec.method !== method) continue;
+    const id = matchPath(spec.path, segments);
+    if (id === undefined) continue;
+    const kind: RequestClass = method === 'GET' ? 'read' : 'write';
     return {
-      key: `POST ${BASE}/{id}/archive`,
-      kind: 'write',
-      // The API takes no body here; like it, the emulator ignores whatever is sent.
-      run: async () => {
-        const { json, changed } = store.archive(id);
-        if (changed) await commit();
-        return json;
+      key: `${method} ${spec.path}`,
+      kind,
+      run: async (request) => {
+        const result = spec.run({ ...request, id });
+        if (typeof result === 'string') {
+          if (kind === 'write') await deps.commit();
+          return result;
+        }
+        if (result.changed) await deps.commit();
+        return result.json;
       },
     };
   }
   return undefined;
+}
+
+/** The decoded `{id}` segment ('' when the pattern has none), or undefined when the path does not match. */
+function matchPath(pattern: string, segments: string[]): string | undefined {
+  const parts = pattern.split('/');
+  if (parts.length !== segments.length) return undefined;
+  let id = '';
+  for (const [i, part] of parts.entries()) {
+    const segment = segments[i] as string;
+    if (part !== '{id}') {
+      if (part !== segment) return undefined;
+      continue;
+    }
+    const decoded = decode(segment);
+    if (decoded === undefined || decoded === '') return undefined;
+    id = decoded;
+  }
+  return id;
 }
 
 function decode(segment: string): string | undefined {

@@ -7,6 +7,7 @@ import type { Faults } from './faults.js';
 import type { EmulatorStats } from './options.js';
 import type { RateLimiter } from './rate-limit.js';
 import { matchRoute, type RouteDeps } from './routes.js';
+import type { Workspaces } from './workspace.js';
 
 export const BETA = 'managed-agents-2026-04-01';
 /** 2023-06-01 is what the docs and curl examples send; SDK 1.x sends 2026-10-21. */
@@ -14,6 +15,7 @@ export const VERSIONS = ['2023-06-01', '2026-10-21'] as const;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HandlerDeps extends RouteDeps {
+  workspaces: Workspaces;
   apiKey: string | undefined;
   latencyMs: number;
   faults: Faults;
@@ -171,6 +173,7 @@ export async function handleRequest(
     checkAuth(req, deps.apiKey);
     checkVersionAndBeta(req);
     if (!route) throw notFound(`no route for ${method} ${url.pathname}`);
+    const workspace = deps.workspaces.select(header(req, 'anthropic-workspace-id'));
     if (deps.limiter) {
       const wait = deps.limiter.check(route.kind);
       if (wait > 0) {
@@ -181,14 +184,14 @@ export async function handleRequest(
           : rateLimited(wait, 'read', readsPerMinute);
       }
     }
-    const json = await route.run({ body, query: url.searchParams });
+    const json = await route.run({ body, query: url.searchParams, workspace });
     if (drop) {
       // The write is committed and durable; only the answer is lost, as with a reset after the server acted.
       deps.stats.answered('dropped');
       req.socket.destroy();
       return;
     }
-    answer(200, json);
+    answer(200, json, { 'anthropic-workspace-id': workspace.id });
   } catch (e) {
     fail(
       e instanceof HttpFailure

@@ -30,32 +30,32 @@ export const LIMITS = {
   metadataValue: 512,
 } as const;
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function at(path: string, key: string): string {
+export function at(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
 }
 
-function fail(path: string, message: string, errorCode?: string): never {
+export function fail(path: string, message: string, errorCode?: string): never {
   throw invalidRequest(`${path}: ${message}`, errorCode);
 }
 
-function isObject(value: unknown): value is Obj {
+export function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function object(value: unknown, path: string, errorCode?: string): Obj {
+export function object(value: unknown, path: string, errorCode?: string): Obj {
   if (!isObject(value)) fail(path, `must be an object, got ${describe(value)}`, errorCode);
   return value;
 }
 
-function onlyKeys(obj: Obj, allowed: readonly string[], path: string): void {
+export function onlyKeys(obj: Obj, allowed: readonly string[], path: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
       fail(at(path, key), `unknown field (expected one of: ${allowed.join(', ')})`);
@@ -70,7 +70,7 @@ function length(s: string): number {
   return n;
 }
 
-function string(value: unknown, path: string, min: number, max: number, errorCode?: string): string {
+export function string(value: unknown, path: string, min: number, max: number, errorCode?: string): string {
   if (typeof value !== 'string') fail(path, `must be a string, got ${describe(value)}`, errorCode);
   const n = length(value);
   if (n < min) fail(path, min === 1 ? 'must not be empty' : `must be at least ${min} characters`, errorCode);
@@ -78,14 +78,14 @@ function string(value: unknown, path: string, min: number, max: number, errorCod
   return value;
 }
 
-function oneOf<T extends string>(value: unknown, path: string, choices: readonly T[]): T {
+export function oneOf<T extends string>(value: unknown, path: string, choices: readonly T[]): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
     fail(path, `must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
   }
   return value as T;
 }
 
-function stringList(value: unknown, path: string): string[] | null {
+export function stringList(value: unknown, path: string): string[] | null {
   if (value === null) return null;
   if (!Array.isArray(value)) fail(path, `must be an array of strings or null, got ${describe(value)}`);
   return value.map((item, i) => {
@@ -149,7 +149,7 @@ export function checkConfig(value: unknown, path = 'config'): LooseConfig {
   return out;
 }
 
-function metadata<V extends string | null>(value: unknown, allowNull: boolean): Record<string, V> {
+export function metadata<V extends string | null>(value: unknown, allowNull: boolean): Record<string, V> {
   const code = 'invalid_metadata';
   const obj = object(value, 'metadata', code);
   const keys = Object.keys(obj);
@@ -172,13 +172,13 @@ function metadata<V extends string | null>(value: unknown, allowNull: boolean): 
   return out;
 }
 
-function description(value: unknown): string | null {
+export function description(value: unknown): string | null {
   return value === null ? null : string(value, 'description', 0, LIMITS.description);
 }
 
 const SCOPES = ['organization', 'account'] as const;
 
-function body(raw: unknown): Obj {
+export function body(raw: unknown): Obj {
   if (!isObject(raw)) throw invalidRequest(`body: must be a JSON object, got ${describe(raw)}`);
   return raw;
 }
@@ -215,4 +215,10 @@ export function parseJson(text: string): unknown {
   } catch (e) {
     throw invalidRequest(`body: malformed JSON (${e instanceof Error ? e.message : String(e)})`);
   }
+}
+
+/** A JSON body that must be there (creates, updates). */
+export function jsonBody(text: string): unknown {
+  if (text.trim() === '') throw invalidRequest('body: a JSON object is required');
+  return parseJson(text);
 }

@@ -1,5 +1,6 @@
 // Which project, workspace, files, changelog and key a command works with: the project file, the flags, the cwd.
 
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
@@ -85,7 +86,8 @@ function pickWorkspace(project: ProjectFile, wanted: string | undefined): Worksp
 /** The local API needs a workspace ID to keep workspaces apart, even where the real one would use the key's. */
 function localWorkspaceId(ws: WorkspaceSettings | null): string | null {
   if (!ws) return null;
-  return ws.workspace_id ?? `wrkspc_local_${ws.name.replace(/[^A-Za-z0-9]/g, '_')}`;
+  // IDs are letters and digits only; a digest keeps names that differ only in punctuation apart.
+  return ws.workspace_id ?? `wrkspc_local${createHash('sha256').update(ws.name).digest('hex').slice(0, 24)}`;
 }
 
 /** The changelog's default place: per workspace, and apart for the local API so trying never touches the real one. */

@@ -123,3 +123,26 @@ export async function listAll(
   for await (const env of client.beta.environments.list(query)) out.push(env);
   return out;
 }
+
+/** A clock for `EmulatorOptions.clock` that only moves when the test says so. */
+export function manualClock(start = Date.parse('2026-01-01T00:00:00.000Z')) {
+  let t = start;
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+/**
+ * A clock that moves `stepMs` each time it is read: time passes per request, not per wall-clock second,
+ * so rate-limit outcomes do not depend on how fast the machine runs the test.
+ */
+export function steppingClock(stepMs: number, start = Date.parse('2026-01-01T00:00:00.000Z')): () => number {
+  let t = start;
+  return () => {
+    t += stepMs;
+    return t;
+  };
+}

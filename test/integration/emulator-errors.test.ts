@@ -136,7 +136,7 @@ describe('emulator: unknown ids and routes', () => {
   it('answers unknown routes and methods with 404 not_found_error', async () => {
     const emu = await emulator();
     for (const [method, path] of [
-      ['GET', '/v1/agents'],
+      ['GET', '/v1/vaults'],
       ['PUT', '/v1/environments'],
       ['GET', '/v1/environments/env_x/archive'],
       ['POST', '/v1/environments/env_x/unarchive'],

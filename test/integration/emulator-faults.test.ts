@@ -12,8 +12,10 @@ import {
   emulator,
   expectApiError,
   listAll,
+  manualClock,
   raw,
   sdk,
+  steppingClock,
 } from '../helpers/emulator-harness.js';
 
 closeEmulatorsAfterEach();
@@ -166,9 +168,35 @@ describe('emulator: rate limits', () => {
     expect(emu.stats().status['429']).toBe(3);
   });
 
+  it('takes exactly the allowance under a frozen clock, and one more once retry-after-ms has passed', async () => {
+    const clock = manualClock();
+    const emu = await emulator({ rateLimit: { writesPerMinute: 3, readsPerMinute: 100 }, clock: clock.now });
+    const create = (i: number) =>
+      raw(emu, '/v1/environments', { method: 'POST', body: JSON.stringify({ name: `f${i}` }) });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await create(i)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const refused = await create(5);
+    // One token per 20 s at 3 per minute, and none has accrued: the wait is exactly one refill.
+    expect(refused.headers.get('retry-after-ms')).toBe('20000');
+    expect(refused.headers.get('retry-after')).toBe('20');
+    clock.advance(19_999);
+    expect((await create(6)).status).toBe(429);
+    clock.advance(1);
+    expect((await create(7)).status).toBe(200);
+    expect((await create(8)).status).toBe(429);
+    expect(emu.stats().rateLimited).toBe(5);
+  });
+
   it('the SDK recovers: every call succeeds, some after 429s (sequential and parallel)', async () => {
-    const emu = await emulator({ rateLimit: { writesPerMinute: 5, readsPerMinute: 5 }, rateWindowMs: 500 });
-    const client = sdk(emu);
+    // 5 writes per second of emulator time, and emulator time moves 40 ms per clock read: a create costs
+    // far more than it earns back, so 12 of them must run out of tokens however fast the machine is.
+    const emu = await emulator({
+      rateLimit: { writesPerMinute: 5, readsPerMinute: 600 },
+      rateWindowMs: 1000,
+      clock: steppingClock(40),
+    });
+    const client = sdk(emu, { maxRetries: 10 });
     for (let i = 0; i < 12; i++) await client.beta.environments.create({ name: `s${i}` });
     const afterSequential = emu.stats().rateLimited;
     expect(afterSequential).toBeGreaterThan(0);

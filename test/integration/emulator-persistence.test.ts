@@ -87,9 +87,10 @@ describe('emulator: group commit', () => {
     const emu = await emulator({ statePath });
     const made = await createMany(sdk(emu), 200, 'burst', 50);
     const onDisk = JSON.parse(readFileSync(statePath, 'utf8')) as {
-      environments: Array<{ env: { id: string } }>;
+      workspaces: Record<string, { environments: { items: Array<{ value: { id: string } }> } }>;
     };
-    expect(new Set(onDisk.environments.map((e) => e.env.id))).toEqual(new Set(made.map((e) => e.id)));
+    const items = onDisk.workspaces.wrkspc_default?.environments.items ?? [];
+    expect(new Set(items.map((e) => e.value.id))).toEqual(new Set(made.map((e) => e.id)));
   });
 
   it('shares one write among every commit made while a write is in flight', async () => {

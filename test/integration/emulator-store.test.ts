@@ -40,11 +40,12 @@ describe('emulator store with a clock that does not move', () => {
       store.create({ name: 'a', description: null, metadata: {}, config: null, scope: null }),
     );
     for (let i = 0; i < 5; i++) store.update(env.id, {});
-    const reloaded = EnvironmentStore.deserialize(store.serialize(), 'test', {
+    const reloaded = new EnvironmentStore({
       nameScope: 'all',
       newId: () => 'env_unused',
       now: () => Date.parse('2025-01-01T00:00:00.000Z'),
     });
+    reloaded.load(JSON.parse(store.toState()), 'test');
     expect(parse(reloaded.update(env.id, {})).updated_at).toBe('2026-01-01T00:00:00.006Z');
   });
 });

@@ -2,7 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBaseUrl, isLoopbackHost } from '../../../src/api/base-url.js';
 import { createApiClient } from '../../../src/api/client.js';
-import { TokenBucket } from '../../../src/api/rate-limit.js';
+import { parseRateLimit, Refill, TokenBucket } from '../../../src/api/rate-limit.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { EnvsyncError } from '../../../src/errors.js';
 import { silentReporter } from '../../../src/model.js';
@@ -151,5 +151,38 @@ describe('TokenBucket', () => {
     bucket.pause(5000);
     await bucket.take();
     expect(clock.at()).toBe(5000);
+  });
+});
+
+describe('parseRateLimit: the one parser of --rate-limit (apply and emulator)', () => {
+  it.each([
+    ['60,600', { writesPerMinute: 60, readsPerMinute: 600 }],
+    [' 5 , 10 ', { writesPerMinute: 5, readsPerMinute: 10 }],
+    ['0.5,1.5', { writesPerMinute: 0.5, readsPerMinute: 1.5 }],
+    ['5', undefined],
+    ['0,10', undefined],
+    ['10,0', undefined],
+    ['a,b', undefined],
+    ['-1,5', undefined],
+    ['5,10,15', undefined],
+    ['', undefined],
+  ])('%j → %j', (text, expected) => {
+    expect(parseRateLimit(text)).toEqual(expected);
+  });
+});
+
+describe('Refill: the refill maths both buckets use', () => {
+  it('hands out its capacity at once, then says how long until the next token', () => {
+    const refill = new Refill(2, 1 / 1000, 0);
+    expect([refill.tryTake(0), refill.tryTake(0), refill.tryTake(0)]).toEqual([0, 0, 1000]);
+    expect(refill.tryTake(400)).toBe(600);
+    expect(refill.tryTake(1000)).toBe(0);
+  });
+
+  it('never holds more than its capacity, and a clock that steps back does not drain it', () => {
+    const refill = new Refill(1, 1 / 1000, 0);
+    expect(refill.tryTake(1_000_000)).toBe(0);
+    expect(refill.tryTake(1_000_000)).toBe(1000);
+    expect(refill.tryTake(500)).toBe(1000);
   });
 });

@@ -1,6 +1,7 @@
 // Wording shared by the text and markdown renderers: marks, values, per-action notes and drift findings.
 
 import type { ActionKind, FieldChange, Plan, PlanAction } from '../model.js';
+import { compareNatural, groupBy } from '../util/order.js';
 
 /** Terraform's marks. */
 export const MARKS: Record<ActionKind, string> = {
@@ -68,7 +69,7 @@ export function driftFindings(plan: Pick<Plan, 'actions' | 'drift'>): DriftFindi
       : [{ name: a.name, env_id: a.drift.env_id, kind: a.drift.kind, detail: a.drift.detail }],
   );
   const loose = plan.drift.map((d) => ({ name: d.name, env_id: d.env_id, kind: d.kind, detail: d.detail }));
-  return [...fromActions, ...loose].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...fromActions, ...loose].sort((a, b) => compareNatural(a.name, b.name));
 }
 
 /** Actions worth listing: everything but noops. */
@@ -78,4 +79,70 @@ export function listedActions(plan: Pick<Plan, 'actions'>): PlanAction[] {
 
 export function wideningText(action: PlanAction): string {
   return action.widening.map((w) => w.detail).join(', ');
+}
+
+/**
+ * What the normal form fills in when a file says nothing. A create setting one of these changes nothing
+ * whether or not the file spelled it out, so it is folded into one line instead of listed as a field.
+ */
+const DEFAULTS: ReadonlyArray<{ path: string; value: unknown; words: string }> = [
+  { path: 'config.type', value: 'cloud', words: 'cloud' },
+  { path: 'config.networking.type', value: 'unrestricted', words: 'networking unrestricted' },
+  { path: 'config.networking.allow_package_managers', value: false, words: 'no package managers' },
+  { path: 'config.networking.allow_mcp_servers', value: false, words: 'no MCP servers' },
+];
+
+function defaultOf(change: FieldChange): string | null {
+  if (change.op !== 'set' || change.before !== null) return null;
+  const d = DEFAULTS.find((x) => x.path === change.path);
+  return d !== undefined && d.value === change.after ? d.words : null;
+}
+
+export interface FoldedChanges {
+  /** The changes worth a line: for a create, what the file sets. */
+  changes: FieldChange[];
+  /** For a create, the defaults it takes, in words (`networking unrestricted`, `no packages`); else empty. */
+  defaults: string[];
+}
+
+/** A create's changes without the fields at their defaults; other actions' changes untouched. */
+export function foldDefaults(action: PlanAction): FoldedChanges {
+  if (action.kind !== 'create') return { changes: action.changes, defaults: [] };
+  const changes = action.changes.filter((c) => defaultOf(c) === null);
+  const defaults = action.changes.map(defaultOf).filter((w): w is string => w !== null);
+  // Empty package lists produce no change at all, so "no packages" comes from the config itself.
+  const config = action.desired.config;
+  if (config.type === 'cloud' && Object.values(config.packages).every((list) => list.length === 0))
+    defaults.splice(defaults[0] === 'cloud' ? 1 : 0, 0, 'no packages');
+  return { changes, defaults };
+}
+
+/** `(defaults: cloud, no packages, networking unrestricted)`, or null when a create sets everything. */
+export function defaultsNote(defaults: readonly string[]): string | null {
+  return defaults.length === 0 ? null : `(defaults: ${defaults.join(', ')})`;
+}
+
+/** The part of the environment a change touches, for one-line summaries. */
+function areaOf(path: string): string {
+  const [head, second] = path.split('.');
+  if (head !== 'config') return head ?? path;
+  return second ?? 'type';
+}
+
+/**
+ * A short what-changes text for one-line listings: `description, metadata (2), packages (+3 -1)`.
+ * Areas keep the order of the changes, which is the diff's order.
+ */
+export function changeSummary(changes: readonly FieldChange[]): string {
+  const parts: string[] = [];
+  for (const [area, group] of groupBy(changes, (c) => areaOf(c.path))) {
+    const added = group.filter((c) => c.op === 'add').length;
+    const removed = group.filter((c) => c.op === 'remove').length;
+    if (added + removed === group.length) {
+      parts.push(
+        `${area} (${[added > 0 ? `+${added}` : '', removed > 0 ? `-${removed}` : ''].filter(Boolean).join(' ')})`,
+      );
+    } else parts.push(group.length === 1 ? area : `${area} (${group.length})`);
+  }
+  return parts.join(', ');
 }

@@ -1,4 +1,4 @@
-// Wording shared by the text and markdown renderers: marks, values, per-action notes and drift findings.
+// Wording shared by the text and markdown renderers: marks, values, notes, drift, folded defaults, short summaries.
 
 import type { ActionKind, FieldChange, Plan, PlanAction } from '../model.js';
 import { compareNatural, groupBy } from '../util/order.js';
@@ -82,20 +82,21 @@ export function wideningText(action: PlanAction): string {
 }
 
 /**
- * What the normal form fills in when a file says nothing. A create setting one of these changes nothing
- * whether or not the file spelled it out, so it is folded into one line instead of listed as a field.
+ * What the normal form fills in when a file says nothing, in the order the words are shown. A create
+ * setting one of these changes nothing whether or not the file spelled it out, so it is folded into one
+ * line instead of listed as a field. Empty package lists produce no change at all: `null` path.
  */
-const DEFAULTS: ReadonlyArray<{ path: string; value: unknown; words: string }> = [
+const DEFAULTS: ReadonlyArray<{ path: string | null; value: unknown; words: string }> = [
   { path: 'config.type', value: 'cloud', words: 'cloud' },
+  { path: null, value: null, words: 'no packages' },
   { path: 'config.networking.type', value: 'unrestricted', words: 'networking unrestricted' },
-  { path: 'config.networking.allow_package_managers', value: false, words: 'no package managers' },
   { path: 'config.networking.allow_mcp_servers', value: false, words: 'no MCP servers' },
+  { path: 'config.networking.allow_package_managers', value: false, words: 'no package managers' },
 ];
 
-function defaultOf(change: FieldChange): string | null {
-  if (change.op !== 'set' || change.before !== null) return null;
-  const d = DEFAULTS.find((x) => x.path === change.path);
-  return d !== undefined && d.value === change.after ? d.words : null;
+function isDefault(change: FieldChange): boolean {
+  if (change.op !== 'set' || change.before !== null) return false;
+  return DEFAULTS.some((d) => d.path === change.path && d.value === change.after);
 }
 
 export interface FoldedChanges {
@@ -108,13 +109,14 @@ export interface FoldedChanges {
 /** A create's changes without the fields at their defaults; other actions' changes untouched. */
 export function foldDefaults(action: PlanAction): FoldedChanges {
   if (action.kind !== 'create') return { changes: action.changes, defaults: [] };
-  const changes = action.changes.filter((c) => defaultOf(c) === null);
-  const defaults = action.changes.map(defaultOf).filter((w): w is string => w !== null);
-  // Empty package lists produce no change at all, so "no packages" comes from the config itself.
+  const folded = new Set(action.changes.filter(isDefault).map((c) => c.path));
   const config = action.desired.config;
-  if (config.type === 'cloud' && Object.values(config.packages).every((list) => list.length === 0))
-    defaults.splice(defaults[0] === 'cloud' ? 1 : 0, 0, 'no packages');
-  return { changes, defaults };
+  const noPackages =
+    config.type === 'cloud' && Object.values(config.packages).every((list) => list.length === 0);
+  const defaults = DEFAULTS.filter((d) => (d.path === null ? noPackages : folded.has(d.path))).map(
+    (d) => d.words,
+  );
+  return { changes: action.changes.filter((c) => !isDefault(c)), defaults };
 }
 
 /** `(defaults: cloud, no packages, networking unrestricted)`, or null when a create sets everything. */

@@ -3,6 +3,7 @@
 import { changeLine } from '../domain/format.js';
 import { shortHash } from '../hash/config-hash.js';
 import type { ChangelogEntry, ChangelogOp, Paint } from '../model.js';
+import { escapeText } from '../text/escape.js';
 import type { Resolution } from './query.js';
 import type { EnvironmentHistory, TimelineStep } from './timeline.js';
 
@@ -43,22 +44,24 @@ function stepNotes(e: ChangelogEntry): string[] {
   return notes;
 }
 
-/** One step: a head line (when, what, which ID and hash, who, which commit), notes, then field changes. */
+/**
+ * One step: a head line (when, what, which ID and hash, who, which commit), notes, then field changes.
+ * The changelog is a file anyone with the repository can edit, so every field of it is escaped.
+ */
 export function renderStep(step: TimelineStep, paint: Paint, indent = ''): string[] {
   const e = step.entry;
   const op = e.op as StepOp;
   const mark = colourOf(paint, op)(`${STEP_MARK[op].padStart(3)} ${STEP_LABEL[op].padEnd(11)}`);
-  const hash = e.config_hash ? shortHash(e.config_hash) : '-'.padEnd(8);
-  const commit = e.git_commit ? `commit ${e.git_commit.slice(0, 7)}` : 'no commit';
-  const lines = [
-    `${indent}${e.at}  ${mark}  ${e.env_id ?? '-'}  ${hash}  by ${e.actor}  ${paint.dim(commit)}`,
-  ];
+  const hash = e.config_hash ? escapeText(shortHash(e.config_hash)) : '-'.padEnd(8);
+  const commit = e.git_commit ? `commit ${escapeText(e.git_commit.slice(0, 7))}` : 'no commit';
+  const who = `${escapeText(e.env_id ?? '-')}  ${hash}  by ${escapeText(e.actor)}`;
+  const lines = [`${indent}${escapeText(e.at)}  ${mark}  ${who}  ${paint.dim(commit)}`];
   const pad = `${indent}      `;
-  for (const note of stepNotes(e)) lines.push(`${pad}${paint.dim(note)}`);
+  for (const note of stepNotes(e)) lines.push(`${pad}${paint.dim(escapeText(note))}`);
   for (const change of step.changes) {
     const { mark: m, text } = changeLine(change);
     const colour = m === '+' ? paint.green : m === '-' ? paint.red : paint.yellow;
-    lines.push(`${pad}${colour(m)} ${text}`);
+    lines.push(`${pad}${colour(m)} ${escapeText(text)}`);
   }
   return lines;
 }
@@ -66,7 +69,8 @@ export function renderStep(step: TimelineStep, paint: Paint, indent = ''): strin
 /** A name's timeline, headed by the name and every env ID that served it. */
 export function renderHistory(history: EnvironmentHistory, paint: Paint): string {
   const ids = history.env_ids.length === 1 ? 'env ID' : 'env IDs';
-  const head = `${paint.bold(history.name)}  ${paint.dim(`(${ids}: ${history.env_ids.join(', ')})`)}`;
+  const list = escapeText(history.env_ids.join(', '));
+  const head = `${paint.bold(escapeText(history.name))}  ${paint.dim(`(${ids}: ${list})`)}`;
   return [head, ...history.steps.flatMap((s) => renderStep(s, paint, '  '))].join('\n');
 }
 
@@ -75,14 +79,16 @@ export function renderResolution(r: Resolution, paint: Paint): string {
   const s = r.since;
   const commit = s.git_commit ? `, commit ${s.git_commit.slice(0, 7)}` : '';
   const when = r.day ? `the end of ${r.day} (UTC)` : r.at.toISOString();
+  const op = s.op === 'drift' ? 'drift found' : s.op;
   const lines = [
-    `${paint.bold(r.name)} at ${when}`,
-    `  env ID       ${r.env_id}`,
-    `  config hash  ${r.config_hash}`,
-    `  since        ${s.at} (${s.op === 'drift' ? 'drift found' : s.op}, seq ${s.seq}, by ${s.actor}${commit})`,
+    `${paint.bold(escapeText(r.name))} at ${escapeText(when)}`,
+    `  env ID       ${escapeText(r.env_id)}`,
+    `  config hash  ${escapeText(r.config_hash)}`,
+    `  since        ${escapeText(`${s.at} (${op}, seq ${s.seq}, by ${s.actor}${commit})`)}`,
   ];
   if (r.day) {
-    lines.push('', r.during.length === 0 ? `No changes on ${r.day}.` : `Changes on ${r.day}:`);
+    const day = escapeText(r.day);
+    lines.push('', r.during.length === 0 ? `No changes on ${day}.` : `Changes on ${day}:`);
     for (const step of r.during) lines.push(...renderStep(step, paint, '  '));
   }
   return lines.join('\n');

@@ -1,6 +1,7 @@
-// Wording shared by the text and markdown renderers: marks, values, per-action notes and drift findings.
+// Wording shared by the text and markdown renderers: marks, values, notes, drift, folded defaults, short summaries.
 
 import type { ActionKind, FieldChange, Plan, PlanAction } from '../model.js';
+import { compareNatural, groupBy } from '../util/order.js';
 
 /** Terraform's marks. */
 export const MARKS: Record<ActionKind, string> = {
@@ -68,7 +69,7 @@ export function driftFindings(plan: Pick<Plan, 'actions' | 'drift'>): DriftFindi
       : [{ name: a.name, env_id: a.drift.env_id, kind: a.drift.kind, detail: a.drift.detail }],
   );
   const loose = plan.drift.map((d) => ({ name: d.name, env_id: d.env_id, kind: d.kind, detail: d.detail }));
-  return [...fromActions, ...loose].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...fromActions, ...loose].sort((a, b) => compareNatural(a.name, b.name));
 }
 
 /** Actions worth listing: everything but noops. */
@@ -78,4 +79,72 @@ export function listedActions(plan: Pick<Plan, 'actions'>): PlanAction[] {
 
 export function wideningText(action: PlanAction): string {
   return action.widening.map((w) => w.detail).join(', ');
+}
+
+/**
+ * What the normal form fills in when a file says nothing, in the order the words are shown. A create
+ * setting one of these changes nothing whether or not the file spelled it out, so it is folded into one
+ * line instead of listed as a field. Empty package lists produce no change at all: `null` path.
+ */
+const DEFAULTS: ReadonlyArray<{ path: string | null; value: unknown; words: string }> = [
+  { path: 'config.type', value: 'cloud', words: 'cloud' },
+  { path: null, value: null, words: 'no packages' },
+  { path: 'config.networking.type', value: 'unrestricted', words: 'networking unrestricted' },
+  { path: 'config.networking.allow_mcp_servers', value: false, words: 'no MCP servers' },
+  { path: 'config.networking.allow_package_managers', value: false, words: 'no package managers' },
+];
+
+function isDefault(change: FieldChange): boolean {
+  if (change.op !== 'set' || change.before !== null) return false;
+  return DEFAULTS.some((d) => d.path === change.path && d.value === change.after);
+}
+
+export interface FoldedChanges {
+  /** The changes worth a line: for a create, what the file sets. */
+  changes: FieldChange[];
+  /** For a create, the defaults it takes, in words (`networking unrestricted`, `no packages`); else empty. */
+  defaults: string[];
+}
+
+/** A create's changes without the fields at their defaults; other actions' changes untouched. */
+export function foldDefaults(action: PlanAction): FoldedChanges {
+  if (action.kind !== 'create') return { changes: action.changes, defaults: [] };
+  const folded = new Set(action.changes.filter(isDefault).map((c) => c.path));
+  const config = action.desired.config;
+  const noPackages =
+    config.type === 'cloud' && Object.values(config.packages).every((list) => list.length === 0);
+  const defaults = DEFAULTS.filter((d) => (d.path === null ? noPackages : folded.has(d.path))).map(
+    (d) => d.words,
+  );
+  return { changes: action.changes.filter((c) => !isDefault(c)), defaults };
+}
+
+/** `(defaults: cloud, no packages, networking unrestricted)`, or null when a create sets everything. */
+export function defaultsNote(defaults: readonly string[]): string | null {
+  return defaults.length === 0 ? null : `(defaults: ${defaults.join(', ')})`;
+}
+
+/** The part of the environment a change touches, for one-line summaries. */
+function areaOf(path: string): string {
+  const [head, second] = path.split('.');
+  if (head !== 'config') return head ?? path;
+  return second ?? 'type';
+}
+
+/**
+ * A short what-changes text for one-line listings: `description, metadata (2), packages (+3 -1)`.
+ * Areas keep the order of the changes, which is the diff's order.
+ */
+export function changeSummary(changes: readonly FieldChange[]): string {
+  const parts: string[] = [];
+  for (const [area, group] of groupBy(changes, (c) => areaOf(c.path))) {
+    const added = group.filter((c) => c.op === 'add').length;
+    const removed = group.filter((c) => c.op === 'remove').length;
+    if (added + removed === group.length) {
+      parts.push(
+        `${area} (${[added > 0 ? `+${added}` : '', removed > 0 ? `-${removed}` : ''].filter(Boolean).join(' ')})`,
+      );
+    } else parts.push(group.length === 1 ? area : `${area} (${group.length})`);
+  }
+  return parts.join(', ');
 }

@@ -2,29 +2,49 @@
 
 import {
   actionNote,
+  defaultsNote,
   driftFindings,
+  foldDefaults,
   formatValue,
   listedActions,
   MARKS,
   wideningText,
 } from '../domain/format.js';
 import type { FieldChange, Plan, PlanAction } from '../model.js';
+import { escapeMarkdown, escapeText } from '../text/escape.js';
+import { fitParts, type Part, partLines } from './render-markdown-fit.js';
 import { summaryLine } from './summary.js';
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export interface MarkdownPlanOptions {
+  /**
+   * The most characters the comment may have. GitHub rejects comments over 65,536; above this the plan
+   * keeps its warnings and summary and lists every change by name only.
+   */
+  maxChars?: number;
+  /** Markdown (inserted as is, not escaped) saying where the full plan is when the comment is cut down. */
+  fullPlanNote?: string;
 }
 
-/** Inline code that survives any name: HTML `<code>` with entities, not backticks. */
+const DEFAULTS: Required<MarkdownPlanOptions> = {
+  maxChars: 60_000,
+  fullPlanNote:
+    "The full plan is in the workflow's artifacts, or in the output of `envsync plan --format markdown`.",
+};
+
+/** Inline code that survives any text: HTML `<code>` with every significant character escaped. */
 function code(text: string): string {
-  return `<code>${escapeHtml(text)}</code>`;
+  return `<code>${escapeMarkdown(text)}</code>`;
+}
+
+/** The renderer's own mark inside HTML: only adopt's `<=` needs an entity. */
+function htmlMark(action: PlanAction): string {
+  return MARKS[action.kind].replace('<', '&lt;');
 }
 
 /** A fence longer than any run of backticks inside, so a value can never close the block early. */
-function fenced(lang: string, lines: string[]): string[] {
+function fence(lines: readonly string[]): string {
   const longest = Math.max(0, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  return [`${fence}${lang}`, ...lines, fence];
+  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 /** Diff-syntax lines: `~` has no colour in a diff block, so a changed scalar shows as its old and new line. */
@@ -42,28 +62,57 @@ function actionSection(action: PlanAction): string[] {
   if (action.kind !== 'create') facts.push(code(action.env_id));
   if (action.drift !== null) facts.push('drift');
   if (action.widening.length > 0) facts.push('⚠ widens network access');
-  const out = [
-    `<details><summary>${code(`${MARKS[action.kind]} ${action.name}`)} ${facts.join(' · ')}</summary>`,
-    '',
-  ];
+  const title = `<code>${htmlMark(action)} ${escapeMarkdown(action.name)}</code>`;
+  const out = [`<details><summary>${title} ${facts.join(' · ')}</summary>`, ''];
   const note = actionNote(action);
-  if (note !== null) out.push(`_${escapeHtml(note)}_`, '');
+  if (note !== null) out.push(`_${escapeMarkdown(note)}_`, '');
   if (action.widening.length > 0)
-    out.push(`⚠ widens network access: ${escapeHtml(wideningText(action))}`, '');
-  if (action.changes.length > 0) out.push(...fenced('diff', action.changes.flatMap(diffLines)), '');
+    out.push(`⚠ widens network access: ${escapeMarkdown(wideningText(action))}`, '');
+  const { changes, defaults } = foldDefaults(action);
+  const folded = defaultsNote(defaults);
+  // A code block is plain text: values need only their invisible characters shown.
+  const diff = [...changes.flatMap(diffLines), ...(folded === null ? [] : [`  ${folded}`])].map(escapeText);
+  if (diff.length > 0) {
+    const f = fence(diff);
+    out.push(`${f}diff`, ...diff, f, '');
+  }
   out.push('</details>', '');
   return out;
 }
 
-function wideningBlock(actions: PlanAction[]): string[] {
+function wideningPart(actions: readonly PlanAction[]): Part {
   const widening = actions.filter((a) => a.widening.length > 0);
-  if (widening.length === 0) return [];
-  return [
-    '> [!WARNING]',
-    '> **This plan widens what containers can reach on the network:**',
-    ...widening.map((a) => `> - ${code(a.name)} (${a.kind}): ${escapeHtml(wideningText(a))}`),
-    '',
-  ];
+  return {
+    head: ['> [!WARNING]', '> **This plan widens what containers can reach on the network:**'],
+    items: widening.map((a) => `> - ${code(a.name)} (${a.kind}): ${escapeMarkdown(wideningText(a))}`),
+    tail: [''],
+    more: (n) => `> - and ${n} more`,
+  };
+}
+
+function driftPart(plan: Plan): Part {
+  return {
+    head: ['### Drift detected (changed outside envsync)', ''],
+    items: driftFindings(plan).map((d) => {
+      const where = d.env_id === null ? code(d.name) : `${code(d.name)} (${code(d.env_id)})`;
+      const what = d.kind === 'missing' ? 'missing' : 'config changed';
+      return `- ${where}, ${what}: ${escapeMarkdown(d.detail)}`;
+    }),
+    tail: [''],
+    more: (n) => `- and ${n} more`,
+  };
+}
+
+function blockedPart(plan: Plan): Part {
+  return {
+    head: ['### Blocked', ''],
+    items: plan.blocked.map((b) => {
+      const who = b.name === null ? '' : ` ${code(b.name)}${b.env_id === null ? '' : ` (${code(b.env_id)})`}`;
+      return `- **${escapeMarkdown(b.rule)}**${who}: ${escapeMarkdown(b.message)}<br>hint: ${escapeMarkdown(b.hint)}`;
+    }),
+    tail: [''],
+    more: (n) => `- and ${n} more`,
+  };
 }
 
 function summaryTable(plan: Plan): string[] {
@@ -79,37 +128,64 @@ function summaryTable(plan: Plan): string[] {
   return ['| action | count |', '| --- | ---: |', ...rows.map(([kind, n]) => `| ${kind} | ${n} |`), ''];
 }
 
+function closing(plan: Plan): string[] {
+  const where = `${code(plan.plan_id)} · ${code(plan.target)} · ${escapeMarkdown(plan.created_at)}`;
+  return [summaryLine(plan), '', `<sub>plan ${where}</sub>`];
+}
+
+/** Changes by name only, one per line in a diff block: the mark, the name, ⚠ when it widens access. */
+function namesPart(
+  actions: readonly PlanAction[],
+  fullChars: number,
+  o: Required<MarkdownPlanOptions>,
+): Part {
+  const items = actions.map((a) => {
+    const flags = `${a.drift === null ? '' : ' (drift)'}${a.widening.length > 0 ? ' ⚠' : ''}`;
+    return `${MARKS[a.kind]} ${escapeText(a.name)}${flags}`;
+  });
+  const f = fence(items);
+  const why = `_The full plan has ${fullChars.toLocaleString('en-US')} characters, more than a comment holds (${o.maxChars.toLocaleString('en-US')}), so each change is listed by name only._`;
+  return {
+    head: ['### Changes', '', why, o.fullPlanNote, '', `${f}diff`],
+    items,
+    tail: [f, ''],
+    more: (n) => `  … and ${n} more`,
+  };
+}
+
 /**
  * The plan as a PR comment in GitHub-flavoured markdown. Deterministic: the same plan always gives the
- * same text (the only time in it is the plan's own created_at).
+ * same text (the only time in it is the plan's own created_at). Every name, value and message is escaped,
+ * so none can leave its `<code>`, `<details>`, list item or code block. A plan longer than maxChars keeps
+ * its warnings (widening, drift, blocked) and summary, and lists its changes by name only, as many as fit.
  */
-export function renderPlanMarkdown(plan: Plan): string {
+export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}): string {
+  const o: Required<MarkdownPlanOptions> = { ...DEFAULTS, ...options };
   const actions = listedActions(plan);
-  const out: string[] = ['## envsync plan', '', ...wideningBlock(actions), ...summaryTable(plan)];
+  const top = ['## envsync plan', ''];
+  const widening = wideningPart(actions);
+  const drift = driftPart(plan);
+  const blocked = blockedPart(plan);
+  const changes = actions.length === 0 ? [] : ['### Changes', '', ...actions.flatMap(actionSection)];
 
-  if (actions.length > 0) out.push('### Changes', '', ...actions.flatMap(actionSection));
+  const full = [
+    ...top,
+    ...partLines(widening),
+    ...summaryTable(plan),
+    ...changes,
+    ...partLines(drift),
+    ...partLines(blocked),
+    ...closing(plan),
+  ];
+  const text = `${full.join('\n')}\n`;
+  if (text.length <= o.maxChars) return text;
 
-  const drift = driftFindings(plan);
-  if (drift.length > 0) {
-    out.push('### Drift detected (changed outside envsync)', '');
-    for (const d of drift) {
-      const where = d.env_id === null ? code(d.name) : `${code(d.name)} (${code(d.env_id)})`;
-      const what = d.kind === 'missing' ? 'missing' : 'config changed';
-      out.push(`- ${where}, ${what}: ${escapeHtml(d.detail)}`);
-    }
-    out.push('');
-  }
-
-  if (plan.blocked.length > 0) {
-    out.push('### Blocked', '');
-    for (const b of plan.blocked) {
-      const who = b.name === null ? '' : ` ${code(b.name)}${b.env_id === null ? '' : ` (${code(b.env_id)})`}`;
-      out.push(`- **${b.rule}**${who}: ${escapeHtml(b.message)}<br>hint: ${escapeHtml(b.hint)}`);
-    }
-    out.push('');
-  }
-
-  out.push(summaryLine(plan), '');
-  out.push(`<sub>plan ${code(plan.plan_id)} · ${code(plan.target)} · ${escapeHtml(plan.created_at)}</sub>`);
-  return `${out.join('\n')}\n`;
+  // Too long: what must be read first gets room first (blocked, drift: few and grave; widening: often one
+  // per create), then the names take what is left.
+  const names = namesPart(actions, text.length, o);
+  const fixed = [...top, ...summaryTable(plan), ...closing(plan)];
+  const room = o.maxChars - (fixed.join('\n').length + 2);
+  const [b = [], d = [], w = [], n = []] = fitParts([blocked, drift, widening, names], room);
+  const cut = [...top, ...w, ...summaryTable(plan), ...n, ...d, ...b, ...closing(plan)];
+  return `${cut.join('\n')}\n`;
 }

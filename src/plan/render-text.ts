@@ -4,13 +4,31 @@ import {
   actionNote,
   actionTitle,
   changeLine,
+  changeSummary,
+  defaultsNote,
   driftFindings,
+  foldDefaults,
   listedActions,
   MARKS,
   wideningText,
 } from '../domain/format.js';
 import type { ActionKind, Paint, Plan, PlanAction } from '../model.js';
+import { escapeText } from '../text/escape.js';
 import { summaryLine } from './summary.js';
+
+export interface TextPlanOptions {
+  /** One line per environment: mark, name and a short what-changes summary (`--compact`). */
+  compact?: boolean;
+  /**
+   * Above this many creates, creates are listed one line each while other actions keep their field diffs:
+   * a new environment's fields are in the files under review, and hundreds of them bury the updates.
+   */
+  createDetailLimit?: number;
+  /** A plan longer than this many lines repeats its summary line at the top. */
+  longPlanLines?: number;
+}
+
+const DEFAULTS: Required<TextPlanOptions> = { compact: false, createDetailLimit: 20, longPlanLines: 40 };
 
 function markColour(paint: Paint, kind: ActionKind): (s: string) => string {
   switch (kind) {
@@ -28,27 +46,67 @@ function markColour(paint: Paint, kind: ActionKind): (s: string) => string {
   }
 }
 
-function renderAction(action: PlanAction, paint: Paint): string[] {
+function headLine(action: PlanAction, paint: Paint): string {
   const mark = markColour(paint, action.kind)(MARKS[action.kind]);
   const drift = action.drift === null ? '' : ` ${paint.yellow('(drift)')}`;
-  const lines = [`  ${mark} ${paint.bold(actionTitle(action))}${drift}`];
+  return `  ${mark} ${paint.bold(escapeText(actionTitle(action)))}${drift}`;
+}
+
+function renderAction(action: PlanAction, paint: Paint): string[] {
+  const lines = [headLine(action, paint)];
   const note = actionNote(action);
-  if (note !== null) lines.push(`      ${paint.dim(`# ${note}`)}`);
-  for (const change of action.changes) {
+  if (note !== null) lines.push(`      ${paint.dim(`# ${escapeText(note)}`)}`);
+  const { changes, defaults } = foldDefaults(action);
+  for (const change of changes) {
     const { mark: m, text } = changeLine(change);
     const colour = m === '+' ? paint.green : m === '-' ? paint.red : paint.yellow;
-    lines.push(`      ${colour(m)} ${text}`);
+    lines.push(`      ${colour(m)} ${escapeText(text)}`);
   }
+  const folded = defaultsNote(defaults);
+  if (folded !== null) lines.push(`      ${paint.dim(folded)}`);
   if (action.widening.length > 0)
-    lines.push(`      ${paint.yellow(`⚠ widens network access: ${wideningText(action)}`)}`);
+    lines.push(`      ${paint.yellow(`⚠ widens network access: ${escapeText(wideningText(action))}`)}`);
   return lines;
+}
+
+/** The action on one line: its head, what changes in short, and the widening if any. */
+function actionLine(action: PlanAction, paint: Paint): string {
+  const summary = changeSummary(foldDefaults(action).changes);
+  const what = summary === '' ? '' : `  ${paint.dim(escapeText(summary))}`;
+  const widening =
+    action.widening.length > 0 ? `  ${paint.yellow(`⚠ ${escapeText(wideningText(action))}`)}` : '';
+  return `${headLine(action, paint)}${what}${widening}`;
+}
+
+function actionSection(actions: readonly PlanAction[], paint: Paint, o: Required<TextPlanOptions>): string[] {
+  const creates = actions.filter((a) => a.kind === 'create').length;
+  const createsInLine = !o.compact && creates > o.createDetailLimit;
+  const out = [paint.bold('envsync will perform the following actions:')];
+  if (createsInLine)
+    out.push(
+      paint.dim(
+        `  # ${creates} creates, one line each (over ${o.createDetailLimit}); \`--format json\` has every field`,
+      ),
+    );
+  // One-line actions run on without blank lines; an action with details stands apart.
+  let previousDetailed = true;
+  for (const action of actions) {
+    const detailed = !o.compact && !(createsInLine && action.kind === 'create');
+    if (detailed || previousDetailed) out.push('');
+    if (detailed) out.push(...renderAction(action, paint));
+    else out.push(actionLine(action, paint));
+    previousDetailed = detailed;
+  }
+  return out;
 }
 
 /**
  * The plan as text lines joined by `\n` (no trailing newline): drift findings first (what changed outside
- * envsync), then the actions from the files, then what is blocked, and one summary line. Noops are not listed.
+ * envsync), then the actions from the files, then what is blocked, and one summary line, which a long plan
+ * also starts with. Noops are not listed. Every name, value and message is escaped for the terminal.
  */
-export function renderPlanText(plan: Plan, paint: Paint): string {
+export function renderPlanText(plan: Plan, paint: Paint, options: TextPlanOptions = {}): string {
+  const o: Required<TextPlanOptions> = { ...DEFAULTS, ...options };
   const sections: string[][] = [];
 
   const drift = driftFindings(plan);
@@ -58,33 +116,34 @@ export function renderPlanText(plan: Plan, paint: Paint): string {
       ...drift.map((d) => {
         const where = d.env_id === null ? d.name : `${d.name} (${d.env_id})`;
         const what = d.kind === 'missing' ? 'missing' : 'config changed';
-        return `  ${paint.yellow('!')} ${paint.bold(where)} ${paint.dim(`[${what}]`)}: ${d.detail}`;
+        return `  ${paint.yellow('!')} ${paint.bold(escapeText(where))} ${paint.dim(`[${what}]`)}: ${escapeText(d.detail)}`;
       }),
     ]);
   }
 
   const actions = listedActions(plan);
-  if (actions.length > 0) {
-    sections.push([
-      paint.bold('envsync will perform the following actions:'),
-      ...actions.flatMap((a) => ['', ...renderAction(a, paint)]),
-    ]);
-  }
+  if (actions.length > 0) sections.push(actionSection(actions, paint, o));
 
   if (plan.blocked.length > 0) {
     sections.push([
       paint.bold(paint.red('Blocked:')),
       ...plan.blocked.flatMap((b) => {
         const who =
-          b.name === null ? '' : ` ${paint.bold(b.env_id === null ? b.name : `${b.name} (${b.env_id})`)}`;
+          b.name === null
+            ? ''
+            : ` ${paint.bold(escapeText(b.env_id === null ? b.name : `${b.name} (${b.env_id})`))}`;
         return [
-          `  ${paint.red('✗')}${who} ${paint.dim(`[${b.rule}]`)}: ${b.message}`,
-          `      ${paint.cyan('hint')}: ${b.hint}`,
+          `  ${paint.red('✗')}${who} ${paint.dim(`[${escapeText(b.rule)}]`)}: ${escapeText(b.message)}`,
+          `      ${paint.cyan('hint')}: ${escapeText(b.hint)}`,
         ];
       }),
     ]);
   }
 
-  sections.push([paint.bold(summaryLine(plan))]);
-  return sections.map((s) => s.join('\n')).join('\n\n');
+  const summary = paint.bold(summaryLine(plan));
+  const body = sections.map((s) => s.join('\n'));
+  const lines = sections.reduce((n, s) => n + s.length + 1, 1);
+  // A long plan scrolls its closing summary out of sight of its start, and the other way round.
+  const head = lines > o.longPlanLines ? [summary] : [];
+  return [...head, ...body, summary].join('\n\n');
 }

@@ -9,6 +9,7 @@ import { ROOT } from '../helpers/cli.js';
 const RANK: Record<string, number> = {
   model: 0,
   util: 0,
+  text: 0,
   errors: 1,
   hash: 2,
   fs: 2,

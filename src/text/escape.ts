@@ -1,0 +1,62 @@
+// One escaper per output kind, for every string that came from a file or the API: plain text and markdown.
+
+/**
+ * Characters that must never reach an output raw: C0 controls (newline and tab too, since inside a value
+ * they would start a line or shift columns that the renderer owns), DEL, C1 controls, invisible format
+ * characters (`\p{Cf}`: bidi overrides and isolates, zero-width joiners, BOM), the Unicode line and
+ * paragraph separators, and lone surrogates.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+
+function visible(char: string): string {
+  const cp = char.codePointAt(0) ?? 0;
+  const hex = cp.toString(16).toUpperCase();
+  return cp <= 0xff ? `\\x${hex.padStart(2, '0')}` : `\\u{${hex.padStart(4, '0')}}`;
+}
+
+/**
+ * Untrusted text for a terminal or any plain-text output (including markdown code blocks): every unsafe
+ * character is shown as `\xNN` (up to U+00FF) or `\u{XXXX}`, so no escape sequence, line break or bidi
+ * reordering can come from the data. A backslash is left as is: the point is that nothing invisible or
+ * active gets through, and benign paths and values print unchanged.
+ */
+export function escapeText(text: string): string {
+  return text.replace(UNSAFE, visible);
+}
+
+/**
+ * What markdown would read as structure, as numeric references: HTML's five, the inline markers
+ * (emphasis, code spans, links, strikethrough, math, table pipes, backslash escapes), `#` (headings,
+ * issue references), and the triggers of GitHub's autolinks (`scheme:`, `user@host`, `www.`).
+ * Character references are never structure in CommonMark, so the text renders as written.
+ */
+const MARKDOWN_SIGNIFICANT: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '\\': '&#92;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '|': '&#124;',
+  '~': '&#126;',
+  $: '&#36;',
+  '#': '&#35;',
+  ':': '&#58;',
+  '@': '&#64;',
+};
+
+/**
+ * Untrusted text for GitHub-flavoured markdown, inline or inside HTML (`<code>`, `<summary>`, list items,
+ * table cells): unsafe characters shown as in escapeText first (so no newline can end an HTML block or
+ * start a markdown line), then everything markdown or HTML would act on as a character reference.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeText(text)
+    .replace(/[&<>"'\\`*_[\]|~$#:@]/g, (c) => MARKDOWN_SIGNIFICANT[c] ?? c)
+    .replace(/www\./gi, (m) => `${m.slice(0, 3)}&#46;`);
+}

@@ -9,6 +9,7 @@ import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
 import type { Plan } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
 import { renderPlanText } from '../plan/render-text.js';
+import { summaryLine } from '../plan/summary.js';
 import {
   type ApplyOutcome,
   type ApplySource,
@@ -135,7 +136,10 @@ async function runApply(
       parallelism: opts.parallelism,
       host: {
         planned: (plan) => {
-          const text = renderPlanText(plan, ctx.out);
+          // --quiet: the one-line summary stands for the plan (errors and the question still show).
+          const text = ctx.global.quiet
+            ? summaryLine(plan)
+            : renderPlanText(plan, ctx.out, { compact: opts.compact === true });
           ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
         },
         confirm: opts.autoApprove ? 'auto' : confirmation,
@@ -154,6 +158,7 @@ function declareApply(program: Program) {
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--plan <file>', 'apply exactly this saved plan (from `plan --out`), if nothing changed since')
     .option('--auto-approve', 'do not ask for confirmation (for CI)')
+    .option('--compact', 'print the plan one line per environment')
     .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
     .addOption(rateLimitOption())
     .addOption(targetOption());

@@ -9,15 +9,20 @@ import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
-import { addPlanFlags, formatOption, type OptsOf, targetOption } from './options.js';
+import { addPlanFlags, formatOption, intOption, type OptsOf, targetOption } from './options.js';
 import { planFiles } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
-export function renderPlan(ctx: Ctx, plan: Plan, format: PlanFormat): string {
+export function renderPlan(
+  ctx: Ctx,
+  plan: Plan,
+  format: PlanFormat,
+  opts: { compact?: true | undefined; maxBytes: number },
+): string {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
-  if (format === 'markdown') return renderPlanMarkdown(plan);
-  return renderPlanText(plan, ctx.out);
+  if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes });
+  return renderPlanText(plan, ctx.out, { compact: opts.compact === true });
 }
 
 /** Where --out goes, checked before any API call: a directory or a missing parent is bad input. */
@@ -41,7 +46,7 @@ async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Pr
   const out = opts.out || undefined;
   const outFile = out ? outPath(ctx, out) : undefined;
   const { plan } = await planFiles(ctx, dir, opts);
-  const text = renderPlan(ctx, plan, format);
+  const text = renderPlan(ctx, plan, format, opts);
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (out && outFile) {
     try {
@@ -65,6 +70,15 @@ function declarePlan(program: Program) {
     .option('--out <file>', 'save the plan for `apply --plan FILE`')
     .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
     .option('--detailed-exitcode', 'exit 0 without changes, 2 with changes (1 error, 3 blocked)')
+    .option('--compact', 'one line per environment (text format)')
+    .addOption(
+      intOption(
+        '--max-bytes <n>',
+        'markdown: above N characters keep warnings and the summary, list the rest by name (GitHub comments hold 65,536)',
+        60_000,
+        1000,
+      ),
+    )
     .addOption(targetOption());
   return addPlanFlags(command);
 }

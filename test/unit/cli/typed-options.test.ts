@@ -68,11 +68,11 @@ describe('typed options', () => {
     expect(root.opts().colour).toBeUndefined();
     // @ts-expect-error -- a default that is not one of the choices does not compile
     expect(() => formatOption(['text', 'json'], 'yaml')).not.toThrow();
-    const plan: PlanOptions = { format: 'markdown', maxArchive: 5, target: ['a'] };
+    const plan: PlanOptions = { format: 'markdown', maxArchive: 5, maxBytes: 60_000, target: ['a'] };
     // @ts-expect-error -- `plan` has --detailed-exitcode, spelt with a lower-case c
     expect(plan.detailedExitCode).toBeUndefined();
     // @ts-expect-error -- yaml is not a format plan offers
-    const yaml: PlanOptions = { format: 'yaml', maxArchive: 5 };
+    const yaml: PlanOptions = { format: 'yaml', maxArchive: 5, maxBytes: 60_000 };
     expect(yaml.format).toBe('yaml');
   });
 

@@ -9,6 +9,11 @@ export const MANAGED_KEY = 'envsync_managed';
 export const HASH_KEY = 'envsync_config_hash';
 export const RESERVED_PREFIX = 'envsync';
 
+/** Whether a metadata key belongs to envsync: any key starting with `envsync`, in any case. */
+export function isReservedKey(key: string): boolean {
+  return key.toLowerCase().startsWith(RESERVED_PREFIX);
+}
+
 export type Scope = 'organization' | 'account';
 
 export type UnrestrictedNetworking = { type: 'unrestricted' };

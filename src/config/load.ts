@@ -70,8 +70,8 @@ export function discoverFiles(dir: string, shown = dir): FoundFile[] {
     });
   }
   if (!stat.isDirectory()) {
-    const kind = specialKind(stat) ?? (stat.isFile() ? 'a file' : undefined);
-    throw new EnvsyncError('not_a_dir', `not a directory: ${shown}${kind ? ` is ${kind}` : ''}`, {
+    const kind = specialKind(stat) ?? (stat.isFile() ? 'a file' : 'something else');
+    throw new EnvsyncError('not_a_dir', `${shown} is ${kind}, not a directory`, {
       hint: 'pass the folder that holds your environment files',
     });
   }

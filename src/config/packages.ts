@@ -90,7 +90,10 @@ export function packageProblem(manager: PackageManager, spec: string): Problem {
       hint: `write it as ${syntax.forms}`,
     };
   }
-  return { message: `${shown} is not a valid ${manager} package reference`, hint: `write it as ${syntax.forms}` };
+  return {
+    message: `${shown} is not a valid ${manager} package reference`,
+    hint: `write it as ${syntax.forms}`,
+  };
 }
 
 export function isPinned(manager: PackageManager, spec: string): boolean {

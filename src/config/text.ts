@@ -83,7 +83,7 @@ export function describeChar(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   const name = cp < 0x20 ? C0[cp] : (NAMES[cp] ?? categoryName(cp, ch));
   if (name) return `U+${hex(cp)} ${name}`;
-  return `"${ch}" (U+${hex(cp)})`;
+  return `"${ch === '"' || ch === '\\' ? `\\${ch}` : ch}" (U+${hex(cp)})`;
 }
 
 /** Whether a reviewer would not see the character, or would see only blank space. */

@@ -666,13 +666,13 @@ const expected: Record<string, Expected[]> = {
       'pin it as requests[socks]==<version>; `pip index versions requests` lists the versions',
     ),
     warn(
-      'env.yaml:14:56',
+      'env.yaml:14:54',
       'config.packages.pip[2]',
       '"numpy~=2.1" is not pinned to a version: the same file could build a different container tomorrow',
       'pin it as numpy==<version>; `pip index versions numpy` lists the versions',
     ),
     warn(
-      'env.yaml:14:99',
+      'env.yaml:14:95',
       'config.packages.pip[4]',
       '"black!=24.1.0" is not pinned to a version: the same file could build a different container tomorrow',
       'pin it as black==<version>; `pip index versions black` lists the versions',

@@ -104,6 +104,18 @@ function scalarKey(node: unknown): unknown {
 }
 
 function makeLocator(doc: Document, lines: LineCounter) {
+  // Each mapping's keys indexed once, so locating every one of n problems in a mapping of n keys stays linear.
+  const indexes = new WeakMap<object, Map<string, unknown>>();
+  const keyIndex = (map: { items: unknown[] }): Map<string, unknown> => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items)
+        if (isPair(p) && !index.has(String(scalarKey(p.key)))) index.set(String(scalarKey(p.key)), p);
+      indexes.set(map, index);
+    }
+    return index;
+  };
   const pos = (offset: number): Position => {
     const { line, col } = lines.linePos(offset);
     return { line, column: col };
@@ -118,9 +130,7 @@ function makeLocator(doc: Document, lines: LineCounter) {
       const segment = path[i];
       if (!isMap(node) && !(node && typeof node === 'object' && 'items' in node)) break;
       const items = (node as { items: unknown[] }).items;
-      const item = isMap(node)
-        ? items.find((p) => isPair(p) && String(scalarKey(p.key)) === String(segment))
-        : items[segment as number];
+      const item = isMap(node) ? keyIndex(node).get(String(segment)) : items[segment as number];
       if (item === undefined) break;
       const last = i === path.length - 1;
       if (isPair(item)) {
@@ -149,7 +159,7 @@ function shortTag(message: string): string {
   return escapeHidden(message.replace(/^Unresolved tag: /, '').replace('tag:yaml.org,2002:', '!!'));
 }
 
-/** Problems only the composed document shows: tags envsync does not read, and values of types it has no use for. */
+/** Problems only the composed document shows: duplicate keys, tags envsync does not read, values of types it has no use for. */
 function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[Position, string, string]> {
   const out: Array<[Position, string, string]> = [];
   for (const w of doc.warnings) {
@@ -161,6 +171,23 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
     ]);
   }
   visit(doc, {
+    Map(_key, map) {
+      // yaml's own uniqueKeys check compares each key with every earlier one; this is one pass. Keys are
+      // compared as the environment will see them (as strings), so `1:` and `"1":` are duplicates too.
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = String(scalarKey(pair.key));
+        if (seen.has(key)) {
+          const at = (pair.key as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+          out.push([
+            pos(at),
+            'duplicate key: a mapping may hold each key once',
+            yamlHint('DUPLICATE_KEY') ?? '',
+          ]);
+        }
+        seen.add(key);
+      }
+    },
     Node(_key, node) {
       const found = node.tag ? EXOTIC[node.tag] : undefined;
       if (found) {
@@ -213,7 +240,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     );
     return false;
   });
-  const docs = Array.from(new Composer({ uniqueKeys: true, prettyErrors: false }).compose(shallow));
+  const docs = Array.from(new Composer({ uniqueKeys: false, prettyErrors: false }).compose(shallow));
   const documents: ParsedDocument[] = [];
   docs.forEach((doc, index) => {
     const locate = makeLocator(doc, lines);

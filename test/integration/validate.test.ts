@@ -763,6 +763,21 @@ describe('envsync validate: bounded output on hostile input', () => {
     expect(text.stdout.length + text.stderr.length).toBeLessThan(100_000);
   });
 
+  it('stays linear on a mapping of 40,000 bad keys and on 60,000 copies of one key', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = tempDir();
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  "k${i}\u200B": v\n`).join('');
+    writeFileSync(path.join(dir, 'keys.yaml'), `name: keys\nmetadata:\n${keys}`);
+    writeFileSync(path.join(dir, 'dup.yaml'), 'name: dup\n'.repeat(60_000));
+    const r = await runCli(['validate', '.', '--format', 'json'], { cwd: dir });
+    const doc = JSON.parse(r.stdout) as { diagnostics: JsonDiagnostic[] };
+    const last = (file: string) => doc.diagnostics.filter((d) => d.file === file).at(-1)?.message;
+    expect(last('dup.yaml')).toBe('and 59949 more problems in this file (59949 errors, 0 warnings)');
+    expect(last('keys.yaml')).toBe('and 39951 more problems in this file (39951 errors, 0 warnings)');
+    expect(JSON.stringify(doc.diagnostics).length).toBeLessThan(100_000);
+  });
+
   it('lists at most 50 problems per file, then counts the rest', async () => {
     const dir = tempDir();
     writeFileSync(

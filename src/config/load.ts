@@ -1,6 +1,15 @@
 // Loads the desired state: discover the files, parse, validate, and normalize them into DesiredEnvironments.
 
-import { closeSync, fstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { EnvsyncError } from '../errors.js';
@@ -12,6 +21,8 @@ import type {
   FileFingerprint,
   LoadResult,
 } from '../model.js';
+import { capPerFile } from './limits.js';
+import { duplicateNames, type NamedPlace } from './names.js';
 import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
 import { checkRules } from './rules.js';
 import { checkSchema } from './schema-check.js';
@@ -28,12 +39,29 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** What a file system entry is, in words, when it is neither a regular file nor a directory. */
+function specialKind(entry: Pick<Stats, 'isFIFO' | 'isSocket' | 'isBlockDevice' | 'isCharacterDevice'>) {
+  if (entry.isFIFO()) return 'a named pipe (FIFO)';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isBlockDevice()) return 'a block device';
+  if (entry.isCharacterDevice()) return 'a character device';
+  return undefined;
+}
+
+export interface FoundFile {
+  path: string;
+  symlink: boolean;
+  /** Set for a FIFO, socket or device: refused by name, never opened (opening a FIFO would wait forever). */
+  special?: string;
+}
+
 /**
- * Every `*.yaml`/`*.yml` file under dir, sorted; dot-folders and node_modules skipped. Symbolic links are
- * listed but not traversed, so the caller can refuse the ones that lead outside dir.
+ * Every `*.yaml`/`*.yml` entry under dir, sorted; dot-folders and node_modules skipped. Symbolic links are
+ * listed but not traversed, so the caller can refuse the ones that lead outside dir; FIFOs, sockets and
+ * devices are listed with their kind, so the caller can refuse them by name.
  */
-export function discoverFiles(dir: string, shown = dir): Array<{ path: string; symlink: boolean }> {
-  let stat: ReturnType<typeof statSync>;
+export function discoverFiles(dir: string, shown = dir): FoundFile[] {
+  let stat: Stats;
   try {
     stat = statSync(dir);
   } catch {
@@ -41,7 +69,12 @@ export function discoverFiles(dir: string, shown = dir): Array<{ path: string; s
       hint: 'pass the folder that holds your environment files, or run `envsync init` to make one',
     });
   }
-  if (!stat.isDirectory()) throw new EnvsyncError('not_a_dir', `not a directory: ${shown}`);
+  if (!stat.isDirectory()) {
+    const kind = specialKind(stat) ?? (stat.isFile() ? 'a file' : 'something else');
+    throw new EnvsyncError('not_a_dir', `${shown} is ${kind}, not a directory`, {
+      hint: 'pass the folder that holds your environment files',
+    });
+  }
   return fg
     .sync('**/*.{yaml,yml}', {
       cwd: dir,
@@ -52,8 +85,12 @@ export function discoverFiles(dir: string, shown = dir): Array<{ path: string; s
       followSymbolicLinks: false,
       ignore: ['**/node_modules/**'],
     })
-    .filter((entry) => entry.dirent.isFile() || entry.dirent.isSymbolicLink())
-    .map((entry) => ({ path: entry.path, symlink: entry.dirent.isSymbolicLink() }))
+    .flatMap((entry): FoundFile[] => {
+      const special = specialKind(entry.dirent);
+      if (special) return [{ path: entry.path, symlink: false, special }];
+      if (!entry.dirent.isFile() && !entry.dirent.isSymbolicLink()) return [];
+      return [{ path: entry.path, symlink: entry.dirent.isSymbolicLink() }];
+    })
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -66,15 +103,23 @@ function symlinkProblem(link: string, root: string): string | undefined {
     return 'symbolic link leads nowhere';
   }
   if (!isInside(real, root)) return 'symbolic link leads outside the directory';
-  return statSync(real).isFile() ? undefined : 'skip';
+  const target = statSync(real);
+  const special = specialKind(target);
+  if (special) return `symbolic link leads to ${special}, not a regular file`;
+  return target.isFile() ? undefined : 'skip';
 }
 
-/** The file's bytes, or its size when it is over the cap (without reading it). */
-function readCapped(file: string): Uint8Array | number {
-  const fd = openSync(file, 'r');
+/**
+ * The file's bytes, its size when it is over the cap (without reading it), or what it is when it turned
+ * out not to be a regular file. Opened non-blocking: should a FIFO take the file's place after it was
+ * listed, opening it must not wait for a writer.
+ */
+function readCapped(file: string): Uint8Array | number | string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const { size } = fstatSync(fd);
-    return size > MAX_FILE_BYTES ? size : readFileSync(fd);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return specialKind(stat) ?? 'not a regular file';
+    return stat.size > MAX_FILE_BYTES ? stat.size : readFileSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -116,14 +161,19 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
   const diagnostics: Diagnostic[] = [];
   const environments: DesiredEnvironment[] = [];
   const files: FileFingerprint[] = [];
+  const names: NamedPlace[] = [];
   if (found.length === 0) {
     throw new EnvsyncError('no_files', `no .yaml or .yml files under ${shown}`, {
       hint: 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
     });
   }
 
-  for (const { path: abs, symlink, root } of found) {
+  for (const { path: abs, symlink, special, root } of found) {
     const file = path.relative(options.cwd, abs) || abs;
+    if (special) {
+      diagnostics.push(at(file, 1, 1, `not a regular file: ${special}`, 'envsync reads only regular files'));
+      continue;
+    }
     const problem = symlink ? symlinkProblem(abs, root) : undefined;
     if (problem) {
       if (problem !== 'skip')
@@ -131,6 +181,10 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
       continue;
     }
     const bytes = readCapped(abs);
+    if (typeof bytes === 'string') {
+      diagnostics.push(at(file, 1, 1, `not a regular file: ${bytes}`, 'envsync reads only regular files'));
+      continue;
+    }
     if (typeof bytes === 'number') {
       diagnostics.push(
         at(
@@ -169,48 +223,28 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
         );
         continue;
       }
+      const named = doc.locate(['name'], 'value');
+      const name = (doc.value as { name?: unknown }).name;
+      // Every named document takes part in the duplicate check, valid or not: two copies of one broken
+      // environment are two problems to fix.
+      if (typeof name === 'string') names.push({ name, source: { file, ...named } });
       const problems = checkSchema(file, doc);
       diagnostics.push(...problems);
       if (problems.length > 0) continue;
       const env = doc.value as EnvironmentFile;
       diagnostics.push(...checkRules(file, doc, env));
-      const named = doc.locate(['name'], 'value');
       environments.push(toDesired(env, file, named.line, named.column));
     }
   }
 
-  diagnostics.push(...duplicateNames(environments));
-  const final = options.strict
-    ? diagnostics.map((d) =>
-        d.severity === 'warning'
-          ? { ...d, severity: 'error' as const, message: `${d.message} (--strict)` }
-          : d,
-      )
-    : diagnostics;
-  return { environments, diagnostics: final, files };
+  diagnostics.push(...duplicateNames(names));
+  const final = capPerFile(diagnostics);
+  return { environments, diagnostics: options.strict ? final.map(strictly) : final, files };
 }
 
-function duplicateNames(environments: DesiredEnvironment[]): Diagnostic[] {
-  const byName = new Map<string, DesiredEnvironment[]>();
-  for (const env of environments) byName.set(env.name, [...(byName.get(env.name) ?? []), env]);
-  const out: Diagnostic[] = [];
-  for (const [name, envs] of byName) {
-    if (envs.length < 2) continue;
-    const places = envs.map((e) => `${e.source.file}:${e.source.line}:${e.source.column}`);
-    for (const env of envs) {
-      out.push({
-        ...at(
-          env.source.file,
-          env.source.line,
-          env.source.column,
-          `duplicate name "${name}", defined at ${places.join(', ')}`,
-          'names are unique within an organization: rename or remove all but one',
-        ),
-        path: 'name',
-      });
-    }
-  }
-  return out;
+/** Under --strict a warning is an error, and says why. */
+function strictly(d: Diagnostic): Diagnostic {
+  return d.severity === 'warning' ? { ...d, severity: 'error', message: `${d.message} (--strict)` } : d;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,7 +1,19 @@
 // Reads one YAML file into documents that remember where every node came from.
 
-import { type Document, isMap, isPair, isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
+import {
+  Composer,
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  Parser,
+  visit,
+  type YAMLError,
+} from 'yaml';
 import type { Diagnostic } from '../model.js';
+import { escapeHidden } from './text.js';
+import { MAX_DEPTH, type Opener, openerBefore, scanDocument } from './yaml-cst.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** Far above any real environment file; a billion-laughs file exceeds it at once. */
@@ -92,6 +104,18 @@ function scalarKey(node: unknown): unknown {
 }
 
 function makeLocator(doc: Document, lines: LineCounter) {
+  // Each mapping's keys indexed once, so locating every one of n problems in a mapping of n keys stays linear.
+  const indexes = new WeakMap<object, Map<string, unknown>>();
+  const keyIndex = (map: { items: unknown[] }): Map<string, unknown> => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items)
+        if (isPair(p) && !index.has(String(scalarKey(p.key)))) index.set(String(scalarKey(p.key)), p);
+      indexes.set(map, index);
+    }
+    return index;
+  };
   const pos = (offset: number): Position => {
     const { line, col } = lines.linePos(offset);
     return { line, column: col };
@@ -106,9 +130,7 @@ function makeLocator(doc: Document, lines: LineCounter) {
       const segment = path[i];
       if (!isMap(node) && !(node && typeof node === 'object' && 'items' in node)) break;
       const items = (node as { items: unknown[] }).items;
-      const item = isMap(node)
-        ? items.find((p) => isPair(p) && String(scalarKey(p.key)) === String(segment))
-        : items[segment as number];
+      const item = isMap(node) ? keyIndex(node).get(String(segment)) : items[segment as number];
       if (item === undefined) break;
       const last = i === path.length - 1;
       if (isPair(item)) {
@@ -124,7 +146,63 @@ function makeLocator(doc: Document, lines: LineCounter) {
   };
 }
 
-/** Parses a file's bytes: YAML errors, duplicate keys, aliases past the cap, bad bytes. */
+const EXOTIC: Record<string, string> = {
+  'tag:yaml.org,2002:binary': 'a binary value (!!binary)',
+  'tag:yaml.org,2002:timestamp': 'a timestamp (!!timestamp)',
+  'tag:yaml.org,2002:set': 'a set (!!set)',
+  'tag:yaml.org,2002:omap': 'an ordered map (!!omap)',
+  'tag:yaml.org,2002:pairs': 'a list of pairs (!!pairs)',
+};
+
+/** `!!js/function` rather than `tag:yaml.org,2002:js/function`, as the file spells it. */
+function shortTag(message: string): string {
+  return escapeHidden(message.replace(/^Unresolved tag: /, '').replace('tag:yaml.org,2002:', '!!'));
+}
+
+/** Problems only the composed document shows: duplicate keys, tags envsync does not read, values of types it has no use for. */
+function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[Position, string, string]> {
+  const out: Array<[Position, string, string]> = [];
+  for (const w of doc.warnings) {
+    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+    out.push([
+      pos(w.pos[0]),
+      `unknown tag ${shortTag(w.message)}`,
+      'remove the tag: an environment file is plain data (no includes, no code)',
+    ]);
+  }
+  visit(doc, {
+    Map(_key, map) {
+      // yaml's own uniqueKeys check compares each key with every earlier one; this is one pass. Keys are
+      // compared as the environment will see them (as strings), so `1:` and `"1":` are duplicates too.
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = String(scalarKey(pair.key));
+        if (seen.has(key)) {
+          const at = (pair.key as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+          out.push([
+            pos(at),
+            'duplicate key: a mapping may hold each key once',
+            yamlHint('DUPLICATE_KEY') ?? '',
+          ]);
+        }
+        seen.add(key);
+      }
+    },
+    Node(_key, node) {
+      const found = node.tag ? EXOTIC[node.tag] : undefined;
+      if (found) {
+        out.push([
+          pos(node.range?.[0] ?? 0),
+          `found ${found}: environment files hold text, numbers, true/false, lists and mappings`,
+          'remove the tag; quote the value to keep it as text',
+        ]);
+      }
+    },
+  });
+  return out;
+}
+
+/** Parses a file's bytes: YAML errors, duplicate keys, nesting and aliases past their caps, tags, bad bytes. */
 export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   const diagnostics: Diagnostic[] = [];
   const bad = firstInvalidUtf8(bytes);
@@ -139,47 +217,121 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
+  const pos = (offset: number): Position => {
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
+  // The parser builds the syntax tree without recursing; only documents that nest within the cap are
+  // composed, since composing recurses once per level.
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  const openers: Opener[] = [];
+  const shallow = tokens.filter((token) => {
+    if (token.type !== 'document') return true;
+    const scan = scanDocument(token);
+    openers.push(...scan.openers);
+    if (scan.tooDeep === undefined) return true;
+    diagnostics.push(
+      error(
+        file,
+        pos(scan.tooDeep),
+        `nested too deep: more than ${MAX_DEPTH} levels of lists and mappings`,
+        'an environment file nests four levels; flatten this document',
+      ),
+    );
+    return false;
+  });
+  const docs = Array.from(new Composer({ uniqueKeys: false, prettyErrors: false }).compose(shallow));
   const documents: ParsedDocument[] = [];
-  list.forEach((doc, index) => {
+  docs.forEach((doc, index) => {
     const locate = makeLocator(doc, lines);
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const { line, col } = lines.linePos(e.pos[0]);
-        const message =
-          e.code === 'DUPLICATE_KEY' ? 'duplicate key: a mapping may hold each key once' : e.message;
-        diagnostics.push(error(file, { line, column: col }, message, yamlHint(e.code)));
-      }
+      for (const e of doc.errors) diagnostics.push(yamlError(file, e, openers, pos));
+      return;
+    }
+    const tagged = tagProblems(doc, pos);
+    if (tagged.length > 0) {
+      for (const [at, message, hint] of tagged) diagnostics.push(error(file, at, message, hint));
       return;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch {
-      let at = 0;
-      visit(doc, {
-        Alias(_key, node) {
-          at = node.range?.[0] ?? 0;
-          return visit.BREAK;
-        },
-      });
-      const { line, col } = lines.linePos(at);
-      diagnostics.push(
-        error(
-          file,
-          { line, column: col },
-          `too many aliases: expanding them would exceed ${MAX_ALIAS_COUNT} nodes`,
-          'write the values out; envsync refuses alias expansion bombs',
-        ),
-      );
+    } catch (e) {
+      diagnostics.push(aliasError(file, doc, pos, e));
+      return;
+    }
+    if (!withinDepth(value, MAX_DEPTH)) {
+      diagnostics.push(aliasError(file, doc, pos, new RangeError('deep')));
       return;
     }
     const startOffset = (doc.contents as { range?: number[] } | null)?.range?.[0] ?? 0;
-    const { line, col } = lines.linePos(startOffset);
-    documents.push({ index, value, start: { line, column: col }, locate });
+    documents.push({ index, value, start: pos(startOffset), locate });
   });
   return { documents, diagnostics };
+}
+
+/** Whether a value nests at most limit lists and mappings deep; aliases can nest deeper than the text shows. */
+function withinDepth(value: unknown, limit: number): boolean {
+  const seen = new Map<object, number>();
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    const level = depth + 1;
+    if (level > limit) return false;
+    // Shared by aliases: walk it again only when reached deeper than before.
+    if ((seen.get(node) ?? 0) >= level) continue;
+    seen.set(node, level);
+    for (const child of Object.values(node)) stack.push([child, level]);
+  }
+  return true;
+}
+
+/** A YAML error, at the place its problem starts: an unclosed quote or bracket is reported where it opens. */
+function yamlError(
+  file: string,
+  e: YAMLError,
+  openers: readonly Opener[],
+  pos: (offset: number) => Position,
+): Diagnostic {
+  const message =
+    e.code === 'DUPLICATE_KEY' ? 'duplicate key: a mapping may hold each key once' : escapeHidden(e.message);
+  // yaml notices a missing closing quote or bracket where the input ends, not where the reader must look.
+  const unclosed = /^Missing closing|end with an? /.test(e.message);
+  const opener = unclosed ? openerBefore(openers, e.pos[0]) : undefined;
+  if (opener)
+    return error(
+      file,
+      pos(opener.offset),
+      `${message}: the ${opener.what} that starts here is never closed`,
+      yamlHint(e.code),
+    );
+  return error(file, pos(e.pos[0]), message, yamlHint(e.code));
+}
+
+/** Converting expands aliases and recurses: too many expansions, or nesting through aliases past the stack. */
+function aliasError(file: string, doc: Document, pos: (offset: number) => Position, e: unknown): Diagnostic {
+  let at = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      at = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  if (e instanceof RangeError) {
+    return error(
+      file,
+      pos(at),
+      `nested too deep: aliases expand to more than ${MAX_DEPTH} levels of lists and mappings`,
+      'write the values out; an environment file nests four levels',
+    );
+  }
+  return error(
+    file,
+    pos(at),
+    `too many aliases: expanding them would exceed ${MAX_ALIAS_COUNT} nodes`,
+    'write the values out; envsync refuses alias expansion bombs',
+  );
 }
 
 function yamlHint(code: string): string | undefined {

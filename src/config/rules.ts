@@ -3,30 +3,14 @@
 import {
   type Diagnostic,
   type EnvironmentFile,
+  isReservedKey,
   PACKAGE_MANAGERS,
-  type PackageManager,
   RESERVED_PREFIX,
 } from '../model.js';
+import { isPinned, pinHint } from './packages.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { dottedPath } from './schema-check.js';
-
-const PIN: Record<PackageManager, { pinned: RegExp; example: string }> = {
-  apt: { pinned: /^[^=]+=\S+$/, example: 'curl=7.88.1-10+deb12u5' },
-  cargo: { pinned: /^[^@]+@=?\d+\.\d+\.\d+\S*$/, example: 'ripgrep@14.1.0' },
-  gem: { pinned: /^[^:]+:\d+(\.\d+)*\S*$/, example: 'rails:7.1.0' },
-  go: { pinned: /^\S+@v\d+\.\d+\.\d+\S*$/, example: 'golang.org/x/tools/cmd/goimports@v0.1.0' },
-  npm: { pinned: /^(@[^/@]+\/)?[^@]+@\d+\.\d+\.\d+\S*$/, example: 'express@4.18.0' },
-  pip: { pinned: /^[^=<>!~]+===?\S+$/, example: 'pandas==2.2.0' },
-};
-
-export function isPinned(manager: PackageManager, spec: string): boolean {
-  return PIN[manager].pinned.test(spec);
-}
-
-/** The pin syntax for a manager, shown in the unpinned-package hint. */
-export function pinExample(manager: PackageManager): string {
-  return PIN[manager].example;
-}
+import { quote } from './text.js';
 
 /** Cross-field errors and warnings for one schema-valid document. */
 export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFile): Diagnostic[] {
@@ -43,12 +27,12 @@ export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFi
   };
 
   for (const key of Object.keys(env.metadata ?? {})) {
-    if (key.toLowerCase().startsWith(RESERVED_PREFIX)) {
+    if (isReservedKey(key)) {
       add(
         'error',
         ['metadata', key],
         'key',
-        `metadata key "${key}" is reserved: keys starting with "${RESERVED_PREFIX}" belong to envsync`,
+        `metadata key ${quote(key)} is reserved: keys starting with "${RESERVED_PREFIX}" belong to envsync`,
         'rename the key',
       );
     }
@@ -84,15 +68,15 @@ export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFi
     const seen = new Set<string>();
     (packages[manager] ?? []).forEach((spec, i) => {
       if (seen.has(spec))
-        add('warning', ['config', 'packages', manager, i], 'value', `"${spec}" is listed twice`);
+        add('warning', ['config', 'packages', manager, i], 'value', `${quote(spec)} is listed twice`);
       seen.add(spec);
       if (!isPinned(manager, spec)) {
         add(
           'warning',
           ['config', 'packages', manager, i],
           'value',
-          `"${spec}" is not pinned to a version: the same file could build a different container tomorrow`,
-          `pin it with ${manager}'s syntax, e.g. ${pinExample(manager)}`,
+          `${quote(spec)} is not pinned to a version: the same file could build a different container tomorrow`,
+          pinHint(manager, spec),
         );
       }
     });

@@ -1,17 +1,16 @@
 // Checks a document against schema/environment.schema.json and turns ajv's errors into located diagnostics.
 
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schema/environment.schema.json' with { type: 'json' };
-import type { Diagnostic } from '../model.js';
+import { type Diagnostic, PACKAGE_MANAGERS, type PackageManager } from '../model.js';
+import { lazySchema } from './compile-schema.js';
+import { hostProblem } from './hosts.js';
+import { packageProblem } from './packages.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { closest } from './suggest.js';
+import { escapeText, quote, visibleTextProblem } from './text.js';
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile(schema);
-  return compiled;
-}
+const validator = lazySchema(schema);
 
 export const environmentSchema = schema;
 
@@ -24,19 +23,20 @@ function pointerToPath(pointer: string): PathSegment[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+/** `config.packages.pip[0]`; keys escaped, since a path is printed and keys come from the file. */
 export function dottedPath(path: readonly PathSegment[]): string {
-  return path.reduce<string>(
-    (out, s) => (typeof s === 'number' ? `${out}[${s}]` : out ? `${out}.${s}` : s),
-    '',
-  );
+  return path.reduce<string>((out, s) => {
+    if (typeof s === 'number') return `${out}[${s}]`;
+    const key = escapeText(s);
+    return out ? `${out}.${key}` : key;
+  }, '');
 }
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${quote(value)}`;
   return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`;
 }
 
@@ -48,28 +48,7 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'null',
 };
 
-function hostProblem(host: string): { message: string; hint: string } {
-  if (/^http:\/\//i.test(host)) {
-    return {
-      message: `"${host}" uses plain http://`,
-      hint: 'use a host name (api.example.com) or an https:// origin',
-    };
-  }
-  if (/[?#]/.test(host))
-    return { message: `"${host}" has a query or fragment`, hint: 'give only the host name' };
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]+\/./i.test(host) || /^[^/:]+(:\d+)?\/./.test(host)) {
-    return {
-      message: `"${host}" has a path`,
-      hint: 'allowed_hosts takes host names or origins, not URLs with paths',
-    };
-  }
-  return {
-    message: `"${host}" is not a host name or https:// origin`,
-    hint: 'write it as api.example.com or https://api.example.com',
-  };
-}
-
-interface Problem {
+export interface Problem {
   path: PathSegment[];
   at: 'key' | 'value';
   message: string;
@@ -77,18 +56,7 @@ interface Problem {
 }
 
 /** What a value that fails a `pattern` means, in words: each schema says it its own way. */
-export type PatternProblem = (
-  path: readonly PathSegment[],
-  value: string,
-) => { message: string; hint?: string };
-
-function environmentPattern(path: readonly PathSegment[], value: string): { message: string; hint?: string } {
-  if (path[0] === 'name') {
-    return { message: 'must not contain "~"', hint: 'envsync names superseded environments <name>~<hash>' };
-  }
-  if (path.includes('allowed_hosts')) return hostProblem(value);
-  return { message: `"${value}" must not contain spaces`, hint: 'list one package per entry' };
-}
+export type PatternProblem = (path: PathSegment[], e: ErrorObject) => Problem;
 
 function describe(e: ErrorObject, data: unknown, patternProblem: PatternProblem): Problem | undefined {
   const path = pointerToPath(e.instancePath);
@@ -105,7 +73,7 @@ function describe(e: ErrorObject, data: unknown, patternProblem: PatternProblem)
       return {
         path: [...path, key],
         at: 'key',
-        message: `unknown key "${key}"`,
+        message: `unknown key ${quote(key)}`,
         hint: guess ? `did you mean "${guess}"?` : `allowed here: ${known.join(', ')}`,
       };
     }
@@ -124,7 +92,7 @@ function describe(e: ErrorObject, data: unknown, patternProblem: PatternProblem)
     }
     case 'enum': {
       const allowed = (e.params.allowedValues as unknown[]).map(String);
-      const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
+      const guess = typeof e.data === 'string' ? closest(e.data.slice(0, 64), allowed) : undefined;
       return {
         path,
         at: 'value',
@@ -176,10 +144,48 @@ function describe(e: ErrorObject, data: unknown, patternProblem: PatternProblem)
       };
     }
     case 'pattern':
-      return { path, at: 'value', ...patternProblem(path, String(e.data)) };
+      return patternProblem(path, e);
     default:
       return { path, at: 'value', message: e.message ?? `fails ${e.keyword}` };
   }
+}
+
+const isManager = (s: PathSegment | undefined): s is PackageManager =>
+  PACKAGE_MANAGERS.includes(s as PackageManager);
+
+/** A pattern failure explained: the schema says what is allowed, the code says what is wrong. */
+function environmentPattern(path: PathSegment[], e: ErrorObject): Problem {
+  if (e.propertyName !== undefined) {
+    const key = e.propertyName;
+    return {
+      path: [...path, key],
+      at: 'key',
+      message: `key ${quote(key)} ${visibleTextProblem(key) ?? 'is not allowed'}`,
+      hint: 'keys may not hold invisible characters or start or end with whitespace; retype the key',
+    };
+  }
+  const value = String(e.data);
+  if (path.length === 1 && path[0] === 'name') {
+    const problem = visibleTextProblem(value);
+    if (problem)
+      return {
+        path,
+        at: 'value',
+        message: `name ${quote(value)} ${problem}`,
+        hint: 'retype the name; it holds a character a reviewer cannot see',
+      };
+    return {
+      path,
+      at: 'value',
+      message: 'must not contain "~"',
+      hint: 'envsync names superseded environments <name>~<hash>',
+    };
+  }
+  if (path.includes('allowed_hosts')) return { path, at: 'value', ...hostProblem(value) };
+  const manager = path[path.length - 2];
+  if (path[1] === 'packages' && isManager(manager))
+    return { path, at: 'value', ...packageProblem(manager, value) };
+  return { path, at: 'value', message: `${quote(value)} does not match ${e.params.pattern}` };
 }
 
 /** Every schema problem in a document, each located at the node it is about. */

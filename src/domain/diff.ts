@@ -2,7 +2,7 @@
 
 import deepDiff from 'deep-diff';
 import type { FieldChange, NormalConfig, Scope, Widening } from '../model.js';
-import { RESERVED_PREFIX } from '../model.js';
+import { isReservedKey } from '../model.js';
 import { userMetadata } from './ownership.js';
 
 /** The fields of an environment that a plan compares; name is matched, never diffed here. */
@@ -108,10 +108,7 @@ function fromDeepDiff(d: deepDiff.Diff<unknown, unknown>): FieldChange[] {
 
 /** Reserved metadata keys stay out of every diff, whatever the caller passed in. */
 const skipReserved = (path: unknown[], key: unknown): boolean =>
-  path.length === 1 &&
-  path[0] === 'metadata' &&
-  typeof key === 'string' &&
-  key.toLowerCase().startsWith(RESERVED_PREFIX);
+  path.length === 1 && path[0] === 'metadata' && typeof key === 'string' && isReservedKey(key);
 
 /**
  * The field-level changes that turn `before` into `after` (before null: nothing exists yet, as for a create).

@@ -10,6 +10,7 @@ import {
   type Packages,
 } from '../model.js';
 import { canonicalJson } from './canonical-json.js';
+import { normalizeHost } from './host.js';
 
 /** A set of strings as a sorted, de-duplicated list. */
 export function sortedSet(items: readonly string[] | null | undefined): string[] {
@@ -26,7 +27,7 @@ function normalizeNetworking(networking: LooseConfig['networking']): Networking 
   if (networking?.type !== 'limited') return { type: 'unrestricted' };
   return {
     type: 'limited',
-    allowed_hosts: sortedSet(networking.allowed_hosts),
+    allowed_hosts: sortedSet(networking.allowed_hosts?.map(normalizeHost)),
     allow_mcp_servers: networking.allow_mcp_servers ?? false,
     allow_package_managers: networking.allow_package_managers ?? false,
   };
@@ -34,7 +35,8 @@ function normalizeNetworking(networking: LooseConfig['networking']): Networking 
 
 /**
  * Puts a config, as a file or the API spells it, in normal form: absent → cloud, unrestricted, no
- * packages; all six package lists present; sets sorted and de-duplicated; `packages.type` dropped.
+ * packages; all six package lists present; hosts in normal form; sets sorted and de-duplicated;
+ * `packages.type` dropped.
  */
 export function normalizeConfig(config: LooseConfig | null | undefined): NormalConfig {
   if (config?.type === 'self_hosted') return { type: 'self_hosted' };

@@ -9,7 +9,7 @@ export const MANAGED_KEY = 'envsync_managed';
 export const HASH_KEY = 'envsync_config_hash';
 export const RESERVED_PREFIX = 'envsync';
 
-/** True for a metadata key envsync reserves (in any case). */
+/** Whether a metadata key belongs to envsync: any key starting with `envsync`, in any case. */
 export function isReservedKey(key: string): boolean {
   return key.toLowerCase().startsWith(RESERVED_PREFIX);
 }

@@ -1,11 +1,11 @@
 // Reads a saved plan (`plan --out`) back, refusing anything that is not a plan this version can run.
 
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import planSchema from '../../schema/plan.schema.json' with { type: 'json' };
+import { lazySchema } from '../config/compile-schema.js';
 import { EnvsyncError } from '../errors.js';
 import type { Plan } from '../model.js';
 
-let compiled: ValidateFunction | undefined;
+const validator = lazySchema(planSchema);
 
 export function parsePlanFile(text: string, file: string): Plan {
   let value: unknown;
@@ -26,7 +26,7 @@ export function parsePlanFile(text: string, file: string): Plan {
       },
     );
   }
-  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(planSchema);
+  const compiled = validator();
   if (!compiled(value)) {
     const first = compiled.errors?.[0];
     throw new EnvsyncError(

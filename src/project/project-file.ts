@@ -2,8 +2,8 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schema/project.schema.json' with { type: 'json' };
+import { lazySchema } from '../config/compile-schema.js';
 import { parseYamlFile } from '../config/parse.js';
 import { checkAgainst, type PatternProblem } from '../config/schema-check.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
@@ -47,23 +47,37 @@ export function findProjectFile(from: string): string | null {
   }
 }
 
-let compiled: ValidateFunction | undefined;
+const validator = lazySchema(schema);
 
-const projectPattern: PatternProblem = (p, value) => {
-  const shown = JSON.stringify(value);
-  if (p[0] === 'project' || (p[0] === 'workspaces' && p.length === 2)) {
+const projectPattern: PatternProblem = (p, e) => {
+  const shown = JSON.stringify(String(e.data));
+  const at = { path: p, at: 'value' as const };
+  if (p[0] === 'project') {
+    return { ...at, message: `${shown} is not a valid name`, hint: NAME_HINT };
+  }
+  if (p[0] === 'workspaces' && e.propertyName !== undefined) {
     return {
-      message: `${shown} is not a valid name`,
-      hint: 'use lower-case letters, digits, ".", "_" and "-", starting with a letter or digit (at most 63)',
+      path: [...p, e.propertyName],
+      at: 'key',
+      message: `workspace name ${JSON.stringify(e.propertyName)} is not a valid name`,
+      hint: NAME_HINT,
     };
   }
   if (p[p.length - 1] === 'workspace_id')
-    return { message: `${shown} is not a workspace ID`, hint: 'workspace IDs look like wrkspc_01Abc…' };
+    return {
+      ...at,
+      message: `${shown} is not a workspace ID`,
+      hint: 'workspace IDs look like wrkspc_01Abc…',
+    };
   return {
+    ...at,
     message: `${shown} is not an environment variable name`,
     hint: 'for example ANTHROPIC_API_KEY_STAGING',
   };
 };
+
+const NAME_HINT =
+  'use lower-case letters, digits, ".", "_" and "-", starting with a letter or digit (at most 63)';
 
 /** Paths in the project file stay inside the project: a shared checkout must not read another's files. */
 function dirProblems(
@@ -118,8 +132,7 @@ export function readProjectFile(file: string, cwd: string): ProjectFile {
     });
   }
   if (diagnostics.length > 0 || !doc) throw new ValidationError(diagnostics);
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile(schema);
-  diagnostics.push(...checkAgainst(compiled, shown, doc, projectPattern));
+  diagnostics.push(...checkAgainst(validator(), shown, doc, projectPattern));
   if (diagnostics.length === 0) {
     diagnostics.push(
       ...dirProblems(shown, doc.value, (p) => {

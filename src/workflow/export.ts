@@ -12,7 +12,7 @@ import {
   schemaRefFor,
 } from '../export/environment-file.js';
 import { normalizeConfig } from '../hash/config-hash.js';
-import { type EnvironmentsApi, type LiveEnvironment, RESERVED_PREFIX } from '../model.js';
+import { type EnvironmentsApi, isReservedKey, type LiveEnvironment } from '../model.js';
 import { listLive } from './session.js';
 
 /** A file can hold 14 metadata keys: envsync keeps 2 of the API's 16 for its ownership tags. */
@@ -84,7 +84,7 @@ function inexpressible(
     }
   }
   if (managed) return null;
-  const reserved = Object.keys(env.metadata).filter((k) => k.toLowerCase().startsWith(RESERVED_PREFIX));
+  const reserved = Object.keys(env.metadata).filter(isReservedKey);
   if (reserved.length > 0) {
     return `metadata key${reserved.length === 1 ? '' : 's'} ${reserved.join(', ')} look${reserved.length === 1 ? 's' : ''} like envsync's reserved keys; rename them first`;
   }

@@ -109,7 +109,9 @@ describe('workspaces', () => {
     writeFileSync(path.join(ws.envDir, 'production', 'dup.yaml'), envFile('data'));
     const all = await runCli(['validate'], { cwd: ws.dir, env: env() });
     expect(all.code).toBe(1);
-    expect(all.stdout).toContain('duplicate name "data"');
+    expect(all.stdout).toContain(
+      'name "data" is declared 2 times: also at environments/production/dup.yaml:1:7',
+    );
     const staging = await runCli(['--workspace', 'staging', 'validate'], { cwd: ws.dir, env: env() });
     expect([staging.code, staging.stdout]).toEqual([0, expect.stringContaining('2 environments, 0 errors')]);
   });

@@ -19,7 +19,7 @@ import {
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
 import { cliReporter } from './reporter.js';
-import { connectFrom, planSettings, projectFor, sayScope, warnAboutWarnings } from './shared.js';
+import { connectFrom, planSettings, projectFor, sayScope, scopedPlan, warnAboutWarnings } from './shared.js';
 
 function changeCount(plan: Plan): number {
   return plan.actions.filter((a) => a.kind !== 'noop').length;
@@ -139,7 +139,7 @@ async function runApply(
           // --quiet: the one-line summary stands for the plan (errors and the question still show).
           const text = ctx.global.quiet
             ? summaryLine(plan)
-            : renderPlanText(plan, ctx.out, { compact: opts.compact === true });
+            : renderPlanText(scopedPlan(ctx, plan), ctx.out, { compact: opts.compact === true });
           ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
         },
         confirm: opts.autoApprove ? 'auto' : confirmation,

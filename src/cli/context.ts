@@ -73,6 +73,26 @@ export function makeCtx(io: CliIo, global: GlobalOptions): Ctx {
   };
 }
 
+/** The global flags that choose where a command runs, as a user would type them again. */
+function scopeFlags(ctx: Ctx): string {
+  const flags: string[] = [];
+  if (ctx.global.local) flags.push('--local');
+  if (ctx.global.workspace !== undefined) flags.push(`--workspace ${ctx.global.workspace}`);
+  return flags.join(' ');
+}
+
+/** `` `envsync <command>` `` with the flags this run used (--local, --workspace), so a hint can be pasted as is. */
+export function scopedCommand(ctx: Ctx, command: string): string {
+  const flags = scopeFlags(ctx);
+  return `\`envsync ${flags ? `${flags} ` : ''}${command}\``;
+}
+
+/** Every `` `envsync …` `` in a hint, with this run's --local and --workspace put in. */
+export function scopeHint(ctx: Ctx, text: string): string {
+  const flags = scopeFlags(ctx);
+  return flags ? text.replace(/`envsync (?!--local|--workspace)/g, `\`envsync ${flags} `) : text;
+}
+
 /** Human text: to stderr unless --quiet. */
 export function say(ctx: Ctx, text: string): void {
   if (!ctx.global.quiet) ctx.io.stderr.write(`${text}\n`);
@@ -120,7 +140,7 @@ export function renderError(ctx: Ctx | undefined, io: CliIo, raw: unknown, verbo
   if (e instanceof StalePlanError) for (const reason of e.reasons) lines.push(`  - ${reason}`);
   lines.push(errorHeadline(p, e.code, e.message));
   if (e.location) lines.push(`  --> ${e.location.file}:${e.location.line}:${e.location.column}`);
-  if (e.hint) lines.push(`  ${p.cyan('hint')}: ${e.hint}`);
+  if (e.hint) lines.push(`  ${p.cyan('hint')}: ${ctx ? scopeHint(ctx, e.hint) : e.hint}`);
   // Only envsync's own bugs ask for a report: "a bug" must never be said of bad input or a full disk.
   if (e.source === 'envsync') lines.push(`  ${p.cyan('hint')}: ${BUG_HINT}`);
   if (verbose && raw instanceof Error && raw.stack) lines.push(p.dim(raw.stack));

@@ -1,22 +1,61 @@
-// `envsync export`: write live environments as environment files (managed ones, or with --include-unmanaged all).
+// `envsync export`: write live environments as new environment files (this project's, unmanaged ones, or both).
 
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { loadDesired } from '../config/load.js';
+import { EnvsyncError } from '../errors.js';
 import { exportEnvironments } from '../workflow/export.js';
-import { type ActionFactory, type Ctx, errorHeadline, type Program, plural } from './context.js';
+import { type ActionFactory, type Ctx, type Program, plural, say, scopedCommand } from './context.js';
 import type { OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor } from './shared.js';
 
+/**
+ * Every name the project's files already declare, with where — when the export goes into one of those
+ * folders, where a second file for a name would make validate fail. Elsewhere (a review folder) nothing
+ * is in the way.
+ */
+function declaredNames(dirs: readonly string[], outDir: string, cwd: string): Map<string, string> {
+  const inside = (dir: string) => {
+    const rel = path.relative(dir, outDir);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  if (!dirs.some(inside)) return new Map();
+  const existing = dirs.filter((d) => existsSync(d));
+  if (existing.length === 0) return new Map();
+  try {
+    const { environments } = loadDesired(existing, { cwd, strict: false });
+    return new Map(environments.map((e) => [e.name, `${e.source.file}:${e.source.line}`]));
+  } catch (e) {
+    // An empty folder declares nothing; anything else is worth stopping for.
+    if (e instanceof EnvsyncError && e.code === 'no_files') return new Map();
+    throw e;
+  }
+}
+
 async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
+  if (opts.onlyUnmanaged && opts.includeUnmanaged) {
+    throw new EnvsyncError(
+      'conflicting_flags',
+      '--only-unmanaged and --include-unmanaged cannot be used together',
+      {
+        hint: '--only-unmanaged exports just the environments to adopt; --include-unmanaged adds them to this project’s',
+      },
+    );
+  }
   const project = projectFor(ctx, 'api');
   const out = opts.out ?? (path.relative(ctx.io.cwd, project.dirs[0] ?? 'environments') || '.');
+  const outDir = path.resolve(ctx.io.cwd, out);
   const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
   let result: Awaited<ReturnType<typeof exportEnvironments>>;
   try {
     result = await exportEnvironments(conn.api, {
-      outDir: path.resolve(ctx.io.cwd, out),
+      outDir,
       projectRoot: ctx.io.cwd,
-      includeUnmanaged: opts.includeUnmanaged === true,
+      which: opts.onlyUnmanaged ? 'unmanaged' : opts.includeUnmanaged ? 'all' : 'managed',
+      names: opts.name ?? [],
+      declared: declaredNames(project.dirs, outDir, ctx.io.cwd),
+      existingFiles: new Set(existsSync(outDir) ? readdirSync(outDir) : []),
       // Export reads no changelog: only this project's own tag counts as managed.
       owner: { project: project.project, recorded: () => false },
     });
@@ -24,12 +63,8 @@ async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
     await conn.close();
   }
   const { err } = ctx;
-  if (result.existing.length > 0) {
-    const list = result.existing.map((f) => `  - ${f}`).join('\n');
-    ctx.io.stderr.write(
-      `${errorHeadline(err, 'export_would_overwrite', `${plural(result.existing.length, 'file')} already ${result.existing.length === 1 ? 'exists' : 'exist'}; nothing was written`)}\n${list}\n  ${err.cyan('hint')}: export never overwrites: move them away, or pass --out DIR for an empty folder\n`,
-    );
-    return 1;
+  for (const name of result.unknownNames) {
+    ctx.io.stderr.write(`${err.yellow('warning')}: --name ${name} matches no live environment\n`);
   }
   for (const s of result.skipped) {
     ctx.io.stderr.write(`${err.yellow('warning')}: skipped ${s.name} (${s.env_id}): ${s.reason}\n`);
@@ -39,18 +74,18 @@ async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
   }
   const skipped = result.skipped.length > 0 ? `; skipped ${result.skipped.length}` : '';
   ctx.io.stdout.write(`Exported ${plural(result.files.length, 'environment')} to ${out}${skipped}.\n`);
-  if (!ctx.global.quiet) {
-    if (result.unmanagedLeftOut > 0) {
-      ctx.io.stderr.write(
-        `${plural(result.unmanagedLeftOut, 'unmanaged environment')} left out; add --include-unmanaged to export ${result.unmanagedLeftOut === 1 ? 'it' : 'them'} too.\n`,
-      );
-    }
-    if (result.files.some((f) => !f.managed)) {
-      const changelog = path.relative(ctx.io.cwd, project.changelogPath);
-      ctx.io.stderr.write(
-        `Next: envsync validate ${out}, then envsync plan ${out} --adopt; apply --adopt records the take-over in ${changelog}.\n`,
-      );
-    }
+  if (result.unmanagedLeftOut > 0) {
+    say(
+      ctx,
+      `${plural(result.unmanagedLeftOut, 'unmanaged environment')} left out; ${scopedCommand(ctx, 'export --only-unmanaged')} exports ${result.unmanagedLeftOut === 1 ? 'it' : 'them'} for adoption.`,
+    );
+  }
+  if (result.files.some((f) => !f.managed)) {
+    const changelog = path.relative(ctx.io.cwd, project.changelogPath);
+    say(
+      ctx,
+      `Next: ${scopedCommand(ctx, 'validate')}, then ${scopedCommand(ctx, 'plan --adopt')}; ${scopedCommand(ctx, 'apply --adopt')} records the take-over in ${changelog}.`,
+    );
   }
   return 0;
 }
@@ -58,9 +93,17 @@ async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
 function declareExport(program: Program) {
   return program
     .command('export')
-    .description('write live environments as environment files (never overwrites a file)')
+    .description(
+      'write live environments as new environment files (never overwrites, never re-declares a name)',
+    )
     .option('--out <dir>', "folder to write the files to (default: the project's first dir)")
-    .option('--include-unmanaged', 'also export environments envsync does not manage (to adopt them)');
+    .option('--only-unmanaged', 'export only environments no project manages (to adopt them)')
+    .option('--include-unmanaged', "export this project's environments and unmanaged ones")
+    .option(
+      '--name <name>',
+      'export only this environment (repeatable; default: every one)',
+      (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value],
+    );
 }
 type ExportOptions = OptsOf<ReturnType<typeof declareExport>>;
 

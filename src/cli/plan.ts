@@ -10,7 +10,7 @@ import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { addPlanFlags, formatOption, intOption, type OptsOf, targetOption } from './options.js';
-import { planFiles } from './shared.js';
+import { planFiles, scopedPlan } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -46,7 +46,8 @@ async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Pr
   const out = opts.out || undefined;
   const outFile = out ? outPath(ctx, out) : undefined;
   const { plan } = await planFiles(ctx, dir, opts);
-  const text = renderPlan(ctx, plan, format, opts);
+  // Hints in what people read carry this run's --local/--workspace; JSON stays the plan as made.
+  const text = renderPlan(ctx, format === 'json' ? plan : scopedPlan(ctx, plan), format, opts);
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (out && outFile) {
     try {

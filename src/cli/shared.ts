@@ -9,7 +9,7 @@ import type { Plan, Reporter } from '../model.js';
 import { type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
 import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/session.js';
-import { type Ctx, plural, say } from './context.js';
+import { type Ctx, plural, say, scopeHint } from './context.js';
 import { cliReporter } from './reporter.js';
 
 /** What the plan-shaping flags (options.ts addPlanFlags, plan's --target) parse to. */
@@ -65,6 +65,11 @@ export async function connectFrom(
 /** The changelog of this project and workspace (or --changelog, checked). Needs no connection. */
 export function changelogPath(ctx: Ctx): string {
   return projectFor(ctx, 'files').changelogPath;
+}
+
+/** The plan as shown to this user: its hints carry the --local and --workspace this run used. */
+export function scopedPlan(ctx: Ctx, plan: Plan): Plan {
+  return { ...plan, blocked: plan.blocked.map((b) => ({ ...b, hint: scopeHint(ctx, b.hint) })) };
 }
 
 /** Which project and workspace a command describes, for people (stderr); nothing without a project file. */

@@ -43,8 +43,9 @@ export interface PlanContext {
   recordedOf(envId: string): RecordedEnvironment | undefined;
 }
 
-const ADOPT_HINT =
-  'run `envsync export` to bring it into files, then `envsync plan --adopt`, or rename one of them';
+function adoptHint(name: string): string {
+  return `\`envsync plan --adopt\` takes it over with your file (\`envsync export --only-unmanaged --name ${name} --out review\` shows what it holds now), or rename one of them`;
+}
 
 function payloadOf(d: DesiredEnvironment): DesiredPayload {
   return {
@@ -278,7 +279,7 @@ export function planDesired(ctx: PlanContext, d: DesiredEnvironment, envs: reado
       name: d.name,
       env_id: env.id,
       message: `a live environment named ${d.name} (${env.id}) was not made by envsync`,
-      hint: ADOPT_HINT,
+      hint: adoptHint(d.name),
     });
   }
 }

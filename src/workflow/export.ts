@@ -1,9 +1,9 @@
 // `envsync export`: live environments as environment files, the first step to managing hand-made ones.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMine, liveHash, type Owner, ownerLabel, ownershipOf, userMetadata } from '../domain/ownership.js';
-import { EnvsyncError } from '../errors.js';
+import { wrapFsError } from '../errors.js';
 import {
   checkEnvironmentText,
   environmentDocument,
@@ -13,6 +13,7 @@ import {
 } from '../export/environment-file.js';
 import { normalizeConfig } from '../hash/config-hash.js';
 import { type EnvironmentsApi, isReservedKey, type LiveEnvironment } from '../model.js';
+import { compareCodeUnits, compareNatural, groupBy } from '../util/order.js';
 import { listLive } from './session.js';
 
 /** A file can hold 14 metadata keys: envsync keeps 2 of the API's 16 for its ownership tags. */
@@ -23,7 +24,14 @@ export interface ExportOptions {
   outDir: string;
   /** The project root: paths are shown relative to it. */
   projectRoot: string;
-  includeUnmanaged: boolean;
+  /** Which environments: this project's (default), unmanaged ones only (to adopt them), or both. */
+  which: 'managed' | 'unmanaged' | 'all';
+  /** Only these names; empty: every name. */
+  names: readonly string[];
+  /** Names a file already declares, with where: never exported again (validate would fail on the duplicate). */
+  declared: ReadonlyMap<string, string>;
+  /** File names already in outDir: a new file never takes one (export never overwrites). */
+  existingFiles: ReadonlySet<string>;
   /** This project: its environments are exported as managed; other projects' are never exported. */
   owner: Owner;
 }
@@ -47,16 +55,11 @@ export interface ExportSkip {
 export interface ExportPlan {
   files: ExportFile[];
   skipped: ExportSkip[];
-  /** Unmanaged environments left out because --include-unmanaged was not given. */
+  /** Unmanaged environments left out because only managed ones were asked for. */
   unmanagedLeftOut: number;
+  /** --name values that match no live environment. */
+  unknownNames: string[];
 }
-
-export interface ExportResult extends ExportPlan {
-  /** Files that already exist; when any do, nothing was written. */
-  existing: string[];
-}
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The user's metadata; empty values are left out, as the API deletes a key set to "" on the first update anyway. */
 function fileMetadata(metadata: Record<string, string>): Record<string, string> {
@@ -99,13 +102,24 @@ function inexpressible(
 export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): ExportPlan {
   const active = live
     .filter((e) => !e.archived_at)
-    .sort((a, b) => compare(a.name, b.name) || compare(a.id, b.id));
-  const byName = new Map<string, LiveEnvironment[]>();
-  for (const env of active) byName.set(env.name, [...(byName.get(env.name) ?? []), env]);
+    .sort((a, b) => compareNatural(a.name, b.name) || compareCodeUnits(a.id, b.id));
+  const byName = groupBy(active, (e) => e.name);
   const schemaRef = schemaRefFor(o.outDir);
-  const taken = new Set<string>();
-  const plan: ExportPlan = { files: [], skipped: [], unmanagedLeftOut: 0 };
+  const taken = new Set([...o.existingFiles].map((f) => f.toLowerCase()));
+  const wanted = new Set(o.names);
+  const plan: ExportPlan = {
+    files: [],
+    skipped: [],
+    unmanagedLeftOut: 0,
+    unknownNames: o.names.filter((n) => !byName.has(n)),
+  };
   for (const env of active) {
+    if (wanted.size > 0 && !wanted.has(env.name)) continue;
+    const declaredAt = o.declared.get(env.name);
+    if (declaredAt !== undefined) {
+      plan.skipped.push({ name: env.name, env_id: env.id, reason: `already declared in ${declaredAt}` });
+      continue;
+    }
     const ownership = ownershipOf(env, o.owner);
     if (ownership.kind === 'foreign') {
       plan.skipped.push({
@@ -116,10 +130,11 @@ export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): 
       continue;
     }
     const managed = ownership.kind !== 'unmanaged';
-    if (!managed && !o.includeUnmanaged) {
+    if (!managed && o.which === 'managed') {
       plan.unmanagedLeftOut++;
       continue;
     }
+    if (managed && o.which === 'unmanaged') continue;
     const why = inexpressible(env, managed, byName.get(env.name) ?? [], o.owner);
     if (why !== null) {
       plan.skipped.push({ name: env.name, env_id: env.id, reason: why });
@@ -157,22 +172,17 @@ export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): 
   return plan;
 }
 
-/** Lists the live environments and writes one file each; refuses (writing nothing) if any file exists. */
-export async function exportEnvironments(api: EnvironmentsApi, o: ExportOptions): Promise<ExportResult> {
+/** Lists the live environments and writes one new file each; never overwrites a file. */
+export async function exportEnvironments(api: EnvironmentsApi, o: ExportOptions): Promise<ExportPlan> {
   const plan = planExport(await listLive(api), o);
-  const existing = plan.files.filter((f) => existsSync(f.path)).map((f) => f.shown);
-  if (existing.length > 0) return { ...plan, existing };
-  mkdirSync(o.outDir, { recursive: true });
+  if (plan.files.length > 0) mkdirSync(o.outDir, { recursive: true });
   for (const f of plan.files) {
     try {
-      // wx: never overwrite, even a file that appeared since the check above.
+      // wx: never overwrite, even a file that appeared since outDir was listed.
       writeFileSync(f.path, f.text, { flag: 'wx' });
     } catch (e) {
-      throw new EnvsyncError('export_write_failed', `could not write ${f.shown}`, {
-        hint: 'check that the folder is writable and the file does not exist',
-        cause: e,
-      });
+      throw wrapFsError(e, f.shown, 'write');
     }
   }
-  return { ...plan, existing: [] };
+  return plan;
 }

@@ -1,6 +1,6 @@
 // export → validate → plan --adopt → apply → plan: taking over hand-made environments without recreating them.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash } from '../../src/hash/config-hash.js';
@@ -55,10 +55,10 @@ describe('export → adopt', () => {
     const managedOnly = await ws.cli(['export']);
     expect(managedOnly).toMatchObject({ code: 0, stdout: 'Exported 0 environments to environments.\n' });
     expect(managedOnly.stderr).toContain(
-      '5 unmanaged environments left out; add --include-unmanaged to export them too.',
+      '5 unmanaged environments left out; `envsync export --only-unmanaged` exports them for adoption.',
     );
 
-    const r = await ws.cli(['export', '--include-unmanaged']);
+    const r = await ws.cli(['export', '--only-unmanaged']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(
       `warning: skipped crowded (${skipped.id}): 15 metadata keys; a file holds at most 14`,
@@ -89,16 +89,44 @@ describe('export → adopt', () => {
     expect((await ws.cli(['history', 'runner'])).stdout).toMatch(new RegExp(`<= adopt {8}${made[2]?.id}`));
   });
 
-  it('never overwrites: refuses, lists the files in the way, and writes nothing', async () => {
-    await ws.sdk().beta.environments.create({ name: 'a' });
+  it('never overwrites a file and never re-declares a name a file declares; says what it skipped', async () => {
+    const a = await ws.sdk().beta.environments.create({ name: 'a' });
     await ws.sdk().beta.environments.create({ name: 'b' });
-    ws.files({ 'a.yaml': 'name: mine\n' });
-    const r = await ws.cli(['export', '--include-unmanaged']);
-    expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toBe(
-      'error[export_would_overwrite]: 1 file already exists; nothing was written\n  - environments/a.yaml\n  hint: export never overwrites: move them away, or pass --out DIR for an empty folder\n',
+    await ws.sdk().beta.environments.create({ name: 'mine' });
+    // a.yaml is taken by a file for another name; `mine` is declared (in a file named otherwise).
+    ws.files({ 'a.yaml': 'name: other\n', 'x.yaml': 'name: mine\n' });
+    const r = await ws.cli(['export', '--only-unmanaged']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      'environments/a-2.yaml  a (' +
+        a.id +
+        ', unmanaged)\nenvironments/b.yaml  b (' +
+        (await ws.live()).find((e) => e.name === 'b')?.id +
+        ', unmanaged)\nExported 2 environments to environments; skipped 1.\n',
     );
-    expect(readFileSync(path.join(ws.envDir, 'a.yaml'), 'utf8')).toBe('name: mine\n');
-    expect(() => readFileSync(path.join(ws.envDir, 'b.yaml'))).toThrow();
+    expect(r.stderr).toMatch(
+      /warning: skipped mine \(env_\w+\): already declared in environments\/x\.yaml:1/,
+    );
+    expect(readFileSync(path.join(ws.envDir, 'a.yaml'), 'utf8')).toBe('name: other\n');
+    expect((await ws.cli(['validate'])).code).toBe(0);
+
+    // Into a review folder outside the project's files, a declared name is exported too; --name picks.
+    const review = await ws.cli(['export', '--only-unmanaged', '--name', 'mine', '--out', 'review']);
+    expect([review.code, review.stdout]).toEqual([0, expect.stringContaining('review/mine.yaml  mine')]);
+  });
+
+  it('hints name the exact command, with the --workspace (and --local) the run used', async () => {
+    await ws.sdk().beta.environments.create({ name: 'hand' });
+    ws.files({ 'hand.yaml': 'name: hand\n' });
+    writeFileSync(path.join(ws.dir, 'envsync.yaml'), `project: ${TEST_PROJECT}\nworkspaces:\n  main: {}\n`);
+    const blocked = await ws.cli(['--workspace', 'main', 'plan']);
+    expect(blocked.code).toBe(3);
+    expect(blocked.stdout).toContain(
+      '`envsync --workspace main plan --adopt` takes it over with your file (`envsync --workspace main export --only-unmanaged --name hand --out review` shows what it holds now)',
+    );
+    const json = JSON.parse(
+      (await ws.cli(['--workspace', 'main', 'plan', '--format', 'json'])).stdout,
+    ) as Plan;
+    expect(json.blocked[0]?.hint).toContain('`envsync plan --adopt`');
   });
 });

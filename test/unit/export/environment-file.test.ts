@@ -6,15 +6,18 @@ import { parse } from 'yaml';
 import { userMetadata } from '../../../src/domain/ownership.js';
 import { checkEnvironmentText, fileNameFor } from '../../../src/export/environment-file.js';
 import { configHash, normalizeConfig } from '../../../src/hash/config-hash.js';
-import { planExport } from '../../../src/workflow/export.js';
+import { type ExportOptions, planExport } from '../../../src/workflow/export.js';
 import { shippedSchemaFrom } from '../../helpers/cli.js';
 import { liveEnv, TEST_PROJECT } from '../plan/factories.js';
 
 const root = '/project';
-const options = {
+const options: ExportOptions = {
   outDir: path.join(root, 'environments'),
   projectRoot: root,
-  includeUnmanaged: true,
+  which: 'all',
+  names: [],
+  declared: new Map(),
+  existingFiles: new Set(),
   owner: { project: TEST_PROJECT, recorded: () => false },
 };
 
@@ -97,9 +100,32 @@ describe('planExport', () => {
   it('leaves unmanaged environments out unless asked, and counts them', () => {
     const plan = planExport([liveEnv('m', 'env_1'), liveEnv('u', 'env_2', { managed: false })], {
       ...options,
-      includeUnmanaged: false,
+      which: 'managed',
     });
     expect([plan.files.map((f) => f.name), plan.unmanagedLeftOut]).toEqual([['m'], 1]);
+  });
+
+  it('exports only unmanaged ones, only the names asked for, never a name a file declares, never onto a file', () => {
+    const live = [
+      liveEnv('mine', 'env_1'),
+      liveEnv('hand-a', 'env_2', { managed: false }),
+      liveEnv('hand-b', 'env_3', { managed: false }),
+      liveEnv('hand-c', 'env_4', { managed: false }),
+      liveEnv('theirs', 'env_5', { managed: 'team-b' }),
+    ];
+    const plan = planExport(live, {
+      ...options,
+      which: 'unmanaged',
+      names: ['hand-a', 'hand-b', 'theirs', 'nowhere'],
+      declared: new Map([['hand-b', 'environments/b.yaml:1']]),
+      existingFiles: new Set(['hand-a.yaml']),
+    });
+    expect(plan.files.map((f) => [f.name, path.basename(f.path)])).toEqual([['hand-a', 'hand-a-2.yaml']]);
+    expect(plan.skipped.map((s) => [s.name, s.reason])).toEqual([
+      ['hand-b', 'already declared in environments/b.yaml:1'],
+      ['theirs', 'belongs to project "team-b"'],
+    ]);
+    expect(plan.unknownNames).toEqual(['nowhere']);
   });
 
   it('skips, with a reason, what a file cannot express', () => {

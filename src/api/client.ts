@@ -83,14 +83,26 @@ function pacedFetch(options: ApiClientOptions): typeof fetch {
   };
 }
 
-/** Turns whatever the SDK threw into an ApiError; connection-level failures get status null (ambiguous). */
-export function toApiError(e: unknown, what: string): EnvsyncError {
+/** The innermost cause of a connection failure, in words: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1`. */
+function rootCause(e: unknown): string {
+  let deepest: unknown = e;
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 10; c = c.cause, depth++) deepest = c;
+  if (!(deepest instanceof Error)) return String(deepest);
+  const code = (deepest as { code?: unknown }).code;
+  return typeof code === 'string' && !deepest.message.includes(code) ? `${code}: ${deepest.message}` : deepest.message;
+}
+
+/**
+ * Turns whatever the SDK threw into an ApiError; connection-level failures get status null (ambiguous) and
+ * name the URL and the cause, so "connection failed" is never all an operator sees.
+ */
+export function toApiError(e: unknown, what: string, baseURL = 'the API'): EnvsyncError {
   if (e instanceof EnvsyncError) return e;
   if (e instanceof Anthropic.APIError) {
     if (e.status === undefined) {
       const timeout = e instanceof Anthropic.APIConnectionTimeoutError;
       return new ApiError(
-        `${what}: ${timeout ? 'request timed out' : 'connection failed'} (${e.message})`,
+        `${what}: ${timeout ? `${baseURL} did not answer in time` : `cannot reach ${baseURL}`} (${rootCause(e)})`,
         { status: null, type: null, errorCode: null, requestId: null },
         {
           hint: 'check the network and the base URL; envsync will reconcile anything half-done on the next run',
@@ -149,7 +161,7 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
     try {
       return await fn();
     } catch (e) {
-      throw toApiError(e, what);
+      throw toApiError(e, what, baseURL);
     }
   };
 
@@ -163,7 +175,7 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
       try {
         for await (const env of pages) yield toLive(env);
       } catch (e) {
-        throw toApiError(e, 'list environments');
+        throw toApiError(e, 'list environments', baseURL);
       }
     },
     // A create is never retried blindly: a lost response may have created it (DESIGN §7); apply decides.

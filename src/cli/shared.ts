@@ -9,7 +9,7 @@ import type { Plan, Reporter } from '../model.js';
 import { type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
 import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/session.js';
-import { type Ctx, plural, say, scopeHint } from './context.js';
+import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
 import { cliReporter } from './reporter.js';
 
 /** What the plan-shaping flags (options.ts addPlanFlags, plan's --target) parse to. */
@@ -93,14 +93,18 @@ function checkParentFolders(file: string, shown: string): void {
   }
 }
 
+/** The warnings plan and apply found in the files, each shown as validate shows it (up to a few). */
 export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
-  const warnings = desired.diagnostics.filter((d) => d.severity === 'warning').length;
-  if (warnings > 0 && !ctx.global.quiet) {
-    ctx.io.stderr.write(
-      `${ctx.err.yellow('warning')}: ${plural(warnings, 'warning')} in the environment files (run envsync validate)\n`,
-    );
-  }
+  const warnings = desired.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length === 0 || ctx.global.quiet) return;
+  const shown = warnings.slice(0, MAX_WARNINGS_SHOWN);
+  const more = warnings.length - shown.length;
+  ctx.io.stderr.write(
+    `${formatDiagnostics(shown, ctx.err)}\n${more > 0 ? `…and ${plural(more, 'more warning')}: run \`envsync validate\` for all.\n` : ''}`,
+  );
 }
+
+const MAX_WARNINGS_SHOWN = 10;
 
 /** What plan and status share: load the files (bad input stops here), list once, plan; nothing written. */
 export async function planFiles(

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { baseEnv } from '../helpers/cli.js';
+import { baseEnv, runCli } from '../helpers/cli.js';
 import { pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
 
 /** The start of an ANSI colour sequence. */
@@ -21,6 +23,20 @@ describe('errors at the command line: codes, JSON, system errors', () => {
     );
     expect(r.stderr).not.toMatch(/internal error|a bug/);
     expect(await ws.live()).toEqual([]);
+  });
+
+  it('a connection failure names the URL and the cause', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const r = await runCli(['--base-url', `http://127.0.0.1:${port}`, 'plan'], {
+      cwd: ws.dir,
+      env: baseEnv({ ANTHROPIC_API_KEY: TEST_KEY }),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`list environments: cannot reach http://127.0.0.1:${port}`);
+    expect(r.stderr).toContain('ECONNREFUSED');
   });
 
   it('with --format json, a failure is one JSON document on stdout carrying the code', async () => {

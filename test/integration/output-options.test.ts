@@ -22,6 +22,14 @@ describe('plan and apply output options', () => {
     expect(r.stdout).not.toContain('pandas');
   });
 
+  it('plan prints the warnings it found in the files, with their place', async () => {
+    ws.files({ 'loose.yaml': pipEnv('loose', ['requests']) });
+    const r = await ws.cli(['plan']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning\s+environments\/loose\.yaml:\d+:\d+\s+config\.packages\.pip\[0\]/);
+    expect(r.stderr).toContain('requests');
+  });
+
   it('plan --compact prints one line per environment, in natural order', async () => {
     const r = await ws.cli(['plan', '--compact']);
     expect(r.code).toBe(0);

@@ -89,7 +89,9 @@ function rootCause(e: unknown): string {
   for (let c: unknown = e, depth = 0; c instanceof Error && depth < 10; c = c.cause, depth++) deepest = c;
   if (!(deepest instanceof Error)) return String(deepest);
   const code = (deepest as { code?: unknown }).code;
-  return typeof code === 'string' && !deepest.message.includes(code) ? `${code}: ${deepest.message}` : deepest.message;
+  return typeof code === 'string' && !deepest.message.includes(code)
+    ? `${code}: ${deepest.message}`
+    : deepest.message;
 }
 
 /**

@@ -70,9 +70,41 @@ export function schemaPath(kind: 'environment' | 'project' = 'environment'): str
   return path.join(found ?? path.resolve(here, '../../schema'), `${kind}.schema.json`);
 }
 
-/** The `$schema` reference for a file written into dir: envsync's own schema, relative to that folder. */
-export function schemaRefFor(dir: string): string {
-  return path.relative(dir, schemaPath()).split(path.sep).join('/');
+/** Where the schemas say they are published (their `$id`): the reference when no local copy is inside the project. */
+export const SCHEMA_URL_BASE = 'https://envsync.dev/schema/';
+
+const posix = (p: string) => p.split(path.sep).join('/');
+
+/** The project a folder belongs to: the nearest folder above it holding envsync.yaml or .git, else the folder. */
+function projectRootOf(dir: string): string {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'envsync.yaml')) || existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir);
+  }
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The `$schema` reference for a file written into dir, always inside the project or the published URL:
+ * the installed package's copy (`node_modules/envsync/schema/…`, found without following its link, since
+ * `npm install ../envsync` links to a folder outside), else envsync's own schema when this checkout is the
+ * project, else the schema's `$id`.
+ */
+export function schemaRefFor(dir: string, kind: 'environment' | 'project' = 'environment'): string {
+  const file = `${kind}.schema.json`;
+  const root = projectRootOf(dir);
+  for (let d = path.resolve(dir); isInside(d, root); d = path.dirname(d)) {
+    const installed = path.join(d, 'node_modules', 'envsync', 'schema', file);
+    if (existsSync(installed)) return posix(path.relative(dir, installed));
+    if (d === root) break;
+  }
+  const own = schemaPath(kind);
+  if (isInside(own, root)) return posix(path.relative(dir, own));
+  return `${SCHEMA_URL_BASE}${file}`;
 }
 
 /** The file text: the yaml-language-server modeline, comment lines, then the document. */

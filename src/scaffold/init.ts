@@ -2,7 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { schemaPath, schemaRefFor } from '../export/environment-file.js';
+import { schemaRefFor } from '../export/environment-file.js';
 import { PROJECT_FILE, projectNameFrom } from '../project/project-file.js';
 
 export function exampleFile(modeline: string): string {
@@ -61,7 +61,7 @@ export function initProject(cwd: string, dir: string, project: string | undefine
   if (existsSync(projectFile)) skipped.push(PROJECT_FILE);
   else {
     const name = project ?? projectNameFrom(path.basename(cwd));
-    const modeline = path.relative(cwd, schemaPath('project')).split(path.sep).join('/');
+    const modeline = schemaRefFor(cwd, 'project');
     writeFileSync(projectFile, projectFileText(name, dir.split(path.sep).join('/'), modeline), {
       flag: 'wx',
     });

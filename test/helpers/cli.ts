@@ -68,8 +68,14 @@ export function spawnCli(args: string[], options: RunOptions = {}): Promise<CliR
 }
 
 /** The modeline reference from dir to the schema this checkout ships, computed independently of src/. */
-export function shippedSchemaFrom(dir: string): string {
-  return path.relative(dir, path.join(ROOT, 'schema/environment.schema.json')).split(path.sep).join('/');
+export function shippedSchemaFrom(dir: string, kind = 'environment'): string {
+  const rel = path.relative(ROOT, dir);
+  // Outside this checkout (a temp project with no node_modules/envsync), the reference is the published $id.
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return `https://envsync.dev/schema/${kind}.schema.json`;
+  return path
+    .relative(dir, path.join(ROOT, `schema/${kind}.schema.json`))
+    .split(path.sep)
+    .join('/');
 }
 
 export function tempDir(prefix = 'envsync-test-'): string {

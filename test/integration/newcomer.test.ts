@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -61,14 +61,14 @@ describe('envsync init', () => {
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, '-')}`,
     );
-    const projectRef = projectFile.split('\n')[0]?.split('$schema=')[1] as string;
-    expect(existsSync(path.resolve(dir, projectRef))).toBe(true);
-    const example = readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8');
-    expect(example.split('\n')[0]).toMatch(
-      /^# yaml-language-server: \$schema=.*schema\/environment\.schema\.json$/,
+    // No envsync installed in this folder: the modelines are the schemas' published $id, never a path outside.
+    expect(projectFile.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://envsync.dev/schema/project.schema.json',
     );
-    const schemaRef = example.split('\n')[0]?.split('$schema=')[1] as string;
-    expect(existsSync(path.resolve(dir, 'environments', schemaRef))).toBe(true);
+    const example = readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8');
+    expect(example.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://envsync.dev/schema/environment.schema.json',
+    );
     expect((await runCli(['validate', '--strict'], { cwd: dir })).code).toBe(0);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe(
       "node_modules/\n# envsync's local API state (envsync --local)\n.envsync/local/\n",
@@ -80,6 +80,21 @@ describe('envsync init', () => {
     expect(second.stdout).toContain('exists   environments/example.yaml (left as it is)');
     expect(readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8')).toBe('name: mine\n');
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').match(/\.envsync\/local\//g)).toHaveLength(1);
+  });
+
+  it('points modelines at the installed package inside the project, even when npm linked it from a folder outside', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'node_modules'));
+    // `npm install ../envsync` makes exactly this: a link to a folder outside the project.
+    symlinkSync(ROOT, path.join(dir, 'node_modules', 'envsync'), 'dir');
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    const first = (f: string) => readFileSync(path.join(dir, f), 'utf8').split('\n')[0];
+    expect(first('envsync.yaml')).toBe(
+      '# yaml-language-server: $schema=node_modules/envsync/schema/project.schema.json',
+    );
+    expect(first('environments/example.yaml')).toBe(
+      '# yaml-language-server: $schema=../node_modules/envsync/schema/environment.schema.json',
+    );
   });
 
   it('names the project from --project, refuses an invalid one, and the project works from a sub-folder', async () => {

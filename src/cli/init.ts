@@ -21,7 +21,7 @@ async function runInit(ctx: Ctx, dir: string, opts: { project?: string | undefin
   for (const f of created) ctx.io.stdout.write(`${p.green('created')}  ${f}\n`);
   for (const f of skipped) ctx.io.stdout.write(`${p.dim('exists ')}  ${f} (left as it is)\n`);
   ctx.io.stdout.write(
-    `\nNext: edit ${dir}/example.yaml, then \`envsync validate\` and \`envsync plan --local\`.\n`,
+    `\nNext: edit ${dir}/example.yaml, then \`npx envsync validate\` and \`npx envsync plan --local\`.\n`,
   );
   return 0;
 }

@@ -13,6 +13,7 @@ import {
 } from './context.js';
 import { registerEmulator } from './emulator.js';
 import { registerExport } from './export.js';
+import { helpFooter } from './help.js';
 import { registerHistory } from './history.js';
 import { registerInit } from './init.js';
 import type { CliIo } from './io.js';
@@ -65,6 +66,8 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
       code = await handler(ctx, ...args);
     };
 
+  // Every command's help shows the global flags too (commands copy this setting when they are made).
+  program.configureHelp({ showGlobalOptions: true });
   registerInit(program, action);
   registerValidate(program, action);
   registerPlan(program, action);
@@ -76,6 +79,9 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
   registerVerify(program, action);
   registerExport(program, action);
   registerEmulator(program, action);
+
+  // Then its examples, variables and exit codes.
+  for (const command of program.commands) command.addHelpText('after', helpFooter(command.name()));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -46,6 +46,46 @@ describe('examples', () => {
   });
 });
 
+describe('--help', () => {
+  const commands = [
+    'init',
+    'validate',
+    'plan',
+    'apply',
+    'status',
+    'history',
+    'show',
+    'resolve',
+    'verify',
+    'export',
+  ];
+
+  it.each(commands)(
+    '%s --help lists the global flags, examples, the variables it reads and the exit codes',
+    async (command) => {
+      const help = (await runCli([command, '--help'])).stdout;
+      expect(help).toContain('--local');
+      expect(help).toContain('--workspace <name>');
+      expect(help).toMatch(/Examples:\n {2}\$ envsync /);
+      expect(help).toContain('Exit codes:\n  0 ');
+      expect(help).toContain('Environment:\n');
+      if (['plan', 'apply', 'status', 'verify', 'export'].includes(command))
+        expect(help).toContain('ANTHROPIC_API_KEY');
+      expect(help).not.toContain('(default: [])');
+    },
+  );
+
+  it('every example in --help names a command and flags that exist', async () => {
+    for (const command of commands) {
+      const help = (await runCli([command, '--help'])).stdout;
+      for (const m of help.matchAll(/^ {2}\$ (?:\S+=\S+ )*envsync ([a-z]+)([^#\n|>]*)/gm)) {
+        const sub = (await runCli([m[1] as string, '--help'])).stdout;
+        for (const flag of (m[2] ?? '').matchAll(/(--[a-z-]+)/g)) expect(sub, `${m[0]}`).toContain(flag[1]);
+      }
+    }
+  });
+});
+
 describe('envsync init', () => {
   it('scaffolds a valid example and the .gitignore line, and never overwrites', async () => {
     const dir = tempDir();

@@ -1,0 +1,73 @@
+// What every command's --help ends with: examples, the environment variables it reads, and the exit codes.
+
+/** Two or three commands a user would really type, per command. */
+const EXAMPLES: Record<string, readonly string[]> = {
+  init: ['envsync init', 'envsync init --project research-agents'],
+  validate: ['envsync validate --strict', 'envsync validate --workspace production --format json'],
+  plan: [
+    'envsync plan --local                      # against the embedded local API',
+    'envsync plan --workspace staging --out plan.json',
+    'envsync plan --format markdown --detailed-exitcode > plan.md   # a PR comment',
+  ],
+  apply: [
+    'envsync apply --local --auto-approve',
+    'envsync apply --plan plan.json           # exactly the saved plan',
+    'envsync apply --workspace production --target data-analysis',
+  ],
+  status: [
+    'envsync status',
+    'envsync status --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
+  ],
+  history: ['envsync history data-analysis', 'envsync history --format json'],
+  show: ['envsync show env_01Abc… --at 2026-10-03', 'envsync show sha256:1f2e… > environments/restored.yaml'],
+  resolve: ['envsync resolve data-analysis --at 2026-10-03T14:00:00Z'],
+  verify: ['envsync verify', 'envsync verify --live'],
+  export: [
+    'envsync export                            # this project’s environments',
+    'envsync export --only-unmanaged --name hand-made --out review',
+  ],
+  emulator: [
+    'envsync emulator --port 4010 --state /tmp/emu.json',
+    'ANTHROPIC_BASE_URL=http://127.0.0.1:4010 ANTHROPIC_API_KEY=any envsync plan',
+  ],
+};
+
+/** The variables a command reads, by what it does. */
+function environmentLines(command: string): string[] {
+  const lines = [
+    'NO_COLOR, FORCE_COLOR, TERM=dumb  colour conventions (colour only on a terminal by default)',
+  ];
+  if (command === 'emulator') return lines;
+  if (['plan', 'apply', 'status', 'verify', 'export'].includes(command)) {
+    lines.unshift(
+      'ANTHROPIC_API_KEY     the API key (never a flag); a workspace may name another variable (api_key_env)',
+      'ANTHROPIC_BASE_URL    the API base URL (default https://api.anthropic.com; --base-url wins)',
+    );
+  }
+  return lines;
+}
+
+const EXIT_CODES: Record<string, string> = {
+  plan: '0 success (with --detailed-exitcode: no changes), 1 error, 2 changes (--detailed-exitcode), 3 blocked by a safety rule',
+  apply:
+    '0 success or nothing to do, 1 error (bad input, API failure, stale plan, a failed action), 3 blocked by a safety rule',
+  verify: '0 the changelog checks out, 1 problems found or an error',
+  validate: '0 valid, 1 errors in the files',
+};
+
+/** The text after a command's options in its --help. */
+export function helpFooter(command: string): string {
+  const examples = EXAMPLES[command] ?? [];
+  const parts: string[] = [];
+  if (examples.length > 0) parts.push(`Examples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
+  parts.push(
+    `Environment:\n${environmentLines(command)
+      .map((l) => `  ${l}`)
+      .join('\n')}`,
+  );
+  parts.push(`Exit codes:\n  ${EXIT_CODES[command] ?? '0 success, 1 error'}`);
+  parts.push(
+    'Global options (--local, --workspace, --base-url, --changelog, --quiet, …) go before or after the command.',
+  );
+  return `\n${parts.join('\n\n')}\n`;
+}

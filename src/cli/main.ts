@@ -1,7 +1,7 @@
 // Wires the commands into commander and maps every outcome to an exit code; the only place that catches.
 
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { registerApply } from './apply.js';
+import type { Program } from './context.js';
 import {
   type ActionFactory,
   type Ctx,
@@ -11,20 +11,53 @@ import {
   makeCtx,
   renderError,
 } from './context.js';
-import { registerEmulator } from './emulator.js';
-import { registerExport } from './export.js';
 import { helpFooter } from './help.js';
-import { registerHistory } from './history.js';
-import { registerInit } from './init.js';
 import type { CliIo } from './io.js';
-import { registerPlan } from './plan.js';
-import { registerResolve } from './resolve.js';
-import { registerShow } from './show.js';
-import { registerStatus } from './status.js';
-import { registerValidate } from './validate.js';
-import { registerVerify } from './verify.js';
 
 export const VERSION = '0.1.0';
+
+type Register = (program: Program, action: ActionFactory) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: `--version` loads none, `validate` never loads
+ * the SDK, the planner or the emulator. Listed in the order help shows them.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./init.js')).registerInit,
+  validate: async () => (await import('./validate.js')).registerValidate,
+  plan: async () => (await import('./plan.js')).registerPlan,
+  apply: async () => (await import('./apply.js')).registerApply,
+  status: async () => (await import('./status.js')).registerStatus,
+  history: async () => (await import('./history.js')).registerHistory,
+  show: async () => (await import('./show.js')).registerShow,
+  resolve: async () => (await import('./resolve.js')).registerResolve,
+  verify: async () => (await import('./verify.js')).registerVerify,
+  export: async () => (await import('./export.js')).registerExport,
+  emulator: async () => (await import('./emulator.js')).registerEmulator,
+};
+
+/** The global flags that take a value: their value is never the command's name. */
+const GLOBAL_VALUE_FLAGS = new Set(['--base-url', '--workspace', '--changelog']);
+
+/**
+ * Which command modules this command line needs: the one it names; none for `--version` alone; all of them
+ * for help, no command, or an unknown one (so commander can list them or suggest the nearest).
+ */
+export function commandsToLoad(argv: readonly string[]): Array<() => Promise<Register>> {
+  let named: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (GLOBAL_VALUE_FLAGS.has(arg)) i++;
+    else if (!arg.startsWith('-')) {
+      named = arg;
+      break;
+    }
+  }
+  const load = named === undefined ? undefined : COMMANDS[named];
+  if (load) return [load];
+  if (named === undefined && argv.some((a) => a === '--version' || a === '-V')) return [];
+  return Object.values(COMMANDS);
+}
 
 export async function main(argv: string[], edges: CliIo): Promise<number> {
   // stdout carries at most one JSON document: an error document only if the command printed nothing yet.
@@ -68,17 +101,7 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
 
   // Every command's help shows the global flags too (commands copy this setting when they are made).
   program.configureHelp({ showGlobalOptions: true });
-  registerInit(program, action);
-  registerValidate(program, action);
-  registerPlan(program, action);
-  registerApply(program, action);
-  registerStatus(program, action);
-  registerHistory(program, action);
-  registerShow(program, action);
-  registerResolve(program, action);
-  registerVerify(program, action);
-  registerExport(program, action);
-  registerEmulator(program, action);
+  for (const load of commandsToLoad(argv)) (await load())(program, action);
 
   // Then its examples, variables and exit codes.
   for (const command of program.commands) command.addHelpText('after', helpFooter(command.name()));

@@ -3,14 +3,15 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schema/environment.schema.json' with { type: 'json' };
 import { type Diagnostic, PACKAGE_MANAGERS, type PackageManager } from '../model.js';
-import { lazySchema } from './compile-schema.js';
+import { validate as environmentValidator } from './generated/environment.validator.js';
 import { hostProblem } from './hosts.js';
 import { packageProblem } from './packages.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { closest } from './suggest.js';
 import { escapeText, quote, visibleTextProblem } from './text.js';
 
-const validator = lazySchema(schema);
+// Compiled ahead of time (scripts/build-validators.mjs): nothing is compiled at start-up.
+const validator = () => environmentValidator;
 
 export const environmentSchema = schema;
 

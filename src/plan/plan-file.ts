@@ -1,11 +1,11 @@
 // Reads a saved plan (`plan --out`) back, refusing anything that is not a plan this version can run.
 
-import planSchema from '../../schema/plan.schema.json' with { type: 'json' };
-import { lazySchema } from '../config/compile-schema.js';
+import { validate as planValidator } from '../config/generated/plan.validator.js';
 import { EnvsyncError } from '../errors.js';
 import type { Plan } from '../model.js';
 
-const validator = lazySchema(planSchema);
+// Compiled ahead of time (scripts/build-validators.mjs): nothing is compiled at start-up.
+const validator = () => planValidator;
 
 export function parsePlanFile(text: string, file: string): Plan {
   let value: unknown;

@@ -2,8 +2,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import schema from '../../schema/project.schema.json' with { type: 'json' };
-import { lazySchema } from '../config/compile-schema.js';
+import { validate as projectValidator } from '../config/generated/project.validator.js';
 import { parseYamlFile } from '../config/parse.js';
 import { checkAgainst, type PatternProblem } from '../config/schema-check.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
@@ -47,7 +46,8 @@ export function findProjectFile(from: string): string | null {
   }
 }
 
-const validator = lazySchema(schema);
+// Compiled ahead of time (scripts/build-validators.mjs): nothing is compiled at start-up.
+const validator = () => projectValidator;
 
 const projectPattern: PatternProblem = (p, e) => {
   const shown = JSON.stringify(String(e.data));

@@ -11,7 +11,7 @@ import type {
   UpdateBody,
 } from '../model.js';
 import { checkBaseUrl } from './base-url.js';
-import { type RateLimit, realSleep, type Sleep, TokenBucket } from './rate-limit.js';
+import { type RateLimit, realSleep, type Sleep, TokenBucket, type WaitReason } from './rate-limit.js';
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -52,10 +52,11 @@ function retryAfterMs(headers: Headers): number | undefined {
 function pacedFetch(options: ApiClientOptions): typeof fetch {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
+  const onWait = (ms: number, reason: WaitReason) => options.reporter.event({ type: 'waiting', reason, ms });
   const buckets = options.rateLimit
     ? {
-        write: new TokenBucket(options.rateLimit.writesPerMinute, now, sleep),
-        read: new TokenBucket(options.rateLimit.readsPerMinute, now, sleep),
+        write: new TokenBucket(options.rateLimit.writesPerMinute, now, sleep, onWait),
+        read: new TokenBucket(options.rateLimit.readsPerMinute, now, sleep, onWait),
       }
     : undefined;
   return async (input, init) => {
@@ -78,7 +79,10 @@ function pacedFetch(options: ApiClientOptions): typeof fetch {
       const wait = retryAfterMs(response.headers) ?? Math.min(500 * 2 ** attempt, 8000);
       await response.body?.cancel();
       if (bucket) bucket.pause(now() + wait);
-      else await sleep(wait);
+      else {
+        onWait(wait, 'retry_after');
+        await sleep(wait);
+      }
     }
   };
 }

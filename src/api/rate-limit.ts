@@ -59,6 +59,8 @@ export class Refill {
 }
 
 export type Sleep = (ms: number) => Promise<void>;
+/** Why a request waits: the pacing to the documented limit, or a 429's retry-after. */
+export type WaitReason = 'rate_limit' | 'retry_after';
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -75,6 +77,8 @@ export class TokenBucket {
     perMinute: number,
     private readonly now: () => number = Date.now,
     private readonly sleep: Sleep = realSleep,
+    /** Told before every wait, so an operator sees the run is paced, not stuck. */
+    private readonly onWait: (ms: number, reason: WaitReason) => void = () => {},
   ) {
     this.refill = new Refill(Math.max(1, perMinute / 60), perMinute / 60_000, now());
   }
@@ -95,11 +99,13 @@ export class TokenBucket {
     for (;;) {
       const now = this.now();
       if (now < this.pausedUntil) {
+        this.onWait(this.pausedUntil - now, 'retry_after');
         await this.sleep(this.pausedUntil - now);
         continue;
       }
       const wait = this.refill.tryTake(now);
       if (wait === 0) return;
+      this.onWait(wait, 'rate_limit');
       await this.sleep(wait);
     }
   }

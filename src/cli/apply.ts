@@ -117,7 +117,9 @@ async function runApply(
       );
     }
     const n = changeCount(plan);
-    return confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `);
+    const yes = await confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `);
+    if (yes) reporter.start(n);
+    return yes;
   };
   const reporter = cliReporter(ctx);
   const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
@@ -141,12 +143,16 @@ async function runApply(
             ? summaryLine(plan)
             : renderPlanText(scopedPlan(ctx, plan), ctx.out, { compact: opts.compact === true });
           ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+          // A saved plan or --auto-approve runs at once: progress counts from here.
+          if (opts.autoApprove || opts.plan) reporter.start(changeCount(plan));
         },
         confirm: opts.autoApprove ? 'auto' : confirmation,
       },
     });
+    reporter.stop();
     return outcomeCode(ctx, outcome);
   } finally {
+    reporter.stop();
     await conn.close();
   }
 }

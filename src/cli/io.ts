@@ -17,6 +17,8 @@ export interface CliIo {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** The terminal's width in columns when stderr is one (it can change while a run goes on). */
+  stderrColumns?: () => number | undefined;
 }
 
 export function processIo(): CliIo {
@@ -29,6 +31,7 @@ export function processIo(): CliIo {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
+    stderrColumns: () => process.stderr.columns,
   };
 }
 

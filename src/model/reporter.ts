@@ -7,6 +7,8 @@ export type ReporterEvent =
   | { type: 'action_done'; kind: ActionKind; name: string; env_id: string; ms: number }
   | { type: 'action_failed'; kind: ActionKind; name: string; message: string }
   | { type: 'notice'; message: string }
+  /** A request waits: paced to the rate limit, or told to retry after a 429. */
+  | { type: 'waiting'; reason: 'rate_limit' | 'retry_after'; ms: number }
   | { type: 'warning'; message: string }
   | { type: 'request'; method: string; path: string; status: number; request_id: string | null; ms: number };
 

@@ -82,6 +82,56 @@ describe('terminal behaviour', () => {
   });
 });
 
+/** Runs envsync in a pseudo-terminal of `cols` columns; returns everything the terminal was sent. */
+function inPtyOfWidth(
+  ws: Workspace,
+  args: string[],
+  cols: number,
+): Promise<{ code: number; output: string }> {
+  const command = [process.execPath, BIN, '--base-url', ws.emu.url, ...args].map((a) => `'${a}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qefc', `stty cols ${cols} rows 24; ${command}`, '/dev/null'], {
+      cwd: ws.dir,
+      env: baseEnv({ ANTHROPIC_API_KEY: TEST_KEY, TERM: 'xterm' }) as NodeJS.ProcessEnv,
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+/** What each redraw or line shows, colour codes stripped: the text between carriage returns and newlines. */
+function screenLines(output: string): string[] {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the terminal's own escape sequences
+  const plain = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+  return plain.split(/\r\n|\r|\n/);
+}
+
+describe('progress on a terminal, paced by the rate limit', () => {
+  let ws: Workspace;
+  beforeEach(async () => {
+    // The emulator enforces the limit too, so a run that ignored it would meet 429s instead.
+    ws = await Workspace.start({ rateLimit: { writesPerMinute: 240, readsPerMinute: 6000 } });
+    for (let i = 1; i <= 8; i++)
+      ws.files({ [`e${i}.yaml`]: envFile(`paced-environment-with-a-long-name-${i}`) });
+  });
+  afterEach(() => ws.close());
+
+  it.each([80, 40])('at %i columns: N/M with an ETA, cut to the width, the summary intact', async (cols) => {
+    const r = await inPtyOfWidth(ws, ['apply', '--auto-approve', '--rate-limit', '120,6000'], cols);
+    expect(r.code, r.output).toBe(0);
+    const lines = screenLines(r.output);
+    const progress = lines.filter((l) => /^\[\d+\/8\] \d+%/.test(l));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.some((l) => l.includes('ETA') || l.includes('waiting for the rate limit'))).toBe(true);
+    for (const l of progress) expect([...l].length, l).toBeLessThan(cols);
+    expect(lines).toContain('Apply complete: 8 created, 0 updated, 0 recreated, 0 archived, 0 failed.');
+    expect(lines).toContain('Plan: 8 to create, 0 to update, 0 to recreate, 0 to archive.');
+    expect((await ws.live()).length).toBe(8);
+  });
+});
+
 function runWithEnv(ws: Workspace, args: string[], extra: Record<string, string>) {
   return runCli(['--base-url', ws.emu.url, ...args], {
     cwd: ws.dir,

@@ -21,10 +21,28 @@ export interface CliIo {
   stderrColumns?: () => number | undefined;
 }
 
+/**
+ * A process stream that a closed reader cannot break: `envsync apply | head -1` closes stdout after one line,
+ * and the EPIPE that follows must not stop an apply halfway. After EPIPE the stream's output is dropped.
+ */
+function pipeSafe(stream: NodeJS.WriteStream): Out {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') closed = true;
+    else throw e;
+  });
+  return {
+    write(text: string) {
+      if (closed || stream.destroyed) return false;
+      return stream.write(text);
+    },
+  };
+}
+
 export function processIo(): CliIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: pipeSafe(process.stdout),
+    stderr: pipeSafe(process.stderr),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),

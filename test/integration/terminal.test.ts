@@ -108,6 +108,42 @@ function screenLines(output: string): string[] {
   return plain.split(/\r\n|\r|\n/);
 }
 
+describe('a closed pipe', () => {
+  let ws: Workspace;
+  beforeEach(async () => {
+    ws = await Workspace.start({ latencyMs: 20 });
+    for (let i = 1; i <= 20; i++) ws.files({ [`e${i}.yaml`]: envFile(`piped-${i}`) });
+  });
+  afterEach(() => ws.close());
+
+  it('`apply | head -1` completes the apply: EPIPE is quiet and stops nothing', async () => {
+    const command = [process.execPath, BIN, '--base-url', ws.emu.url, 'apply', '--auto-approve']
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const r = await new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      const child = spawn(
+        'bash',
+        ['-c', `set -o pipefail; ${command} 2>&1 | head -1; echo "status \${PIPESTATUS[0]}"`],
+        {
+          cwd: ws.dir,
+          env: baseEnv({ ANTHROPIC_API_KEY: TEST_KEY }) as NodeJS.ProcessEnv,
+        },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+    });
+    expect(r.out.split('\n')).toHaveLength(3);
+    expect(r.out).toMatch(/status 0\n$/);
+    expect(r.err).toBe('');
+    expect((await ws.live()).length).toBe(20);
+    const verify = await ws.cli(['verify']);
+    expect(verify.code, verify.stdout).toBe(0);
+  });
+});
+
 describe('progress on a terminal, paced by the rate limit', () => {
   let ws: Workspace;
   beforeEach(async () => {

@@ -7,6 +7,7 @@ import { verifyChain } from '../../src/changelog/verify.js';
 import { isMine, liveHash } from '../../src/domain/ownership.js';
 import type { LiveEnvironment } from '../../src/model.js';
 import { BIN, baseEnv } from '../helpers/cli.js';
+import { steppingClock } from '../helpers/emulator-harness.js';
 import { pipEnv, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 /** What must hold after any sequence of failures and re-runs: nothing duplicated, nothing unrecorded. */
@@ -130,10 +131,14 @@ describe('apply killed with SIGKILL', () => {
 
 describe('apply into a rate limit', () => {
   it('slows down on 429s (honouring retry-after) instead of failing', async () => {
-    // 4 writes per second on the server, no pacing on envsync's side: it must run into 429s.
+    // 4 writes per second of emulator time (a burst of 4, then one per 250 ms), no pacing on envsync's side.
+    // Emulator time moves 50 ms per clock read, not with the wall clock: a create reads it twice (the
+    // limiter, its timestamp) and so earns back 100 ms of the 250 it costs, while a refused request reads it
+    // once. Ten creates must run into 429s, and the retries earn the tokens back, however fast the machine.
     const ws = await Workspace.start({
       rateLimit: { writesPerMinute: 4, readsPerMinute: 600 },
       rateWindowMs: 1000,
+      clock: steppingClock(50),
     });
     try {
       const names = Array.from({ length: 10 }, (_, i) => `rl-${i}`);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldRecorded } from '../../src/changelog/state.js';
 import { verifyChain } from '../../src/changelog/verify.js';
 import { configHash } from '../../src/hash/config-hash.js';
+import { changelogEntries } from '../helpers/changelog.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
 const pipHash = (...packages: string[]) => configHash({ type: 'cloud', packages: { pip: packages } });
@@ -25,14 +26,22 @@ describe('nothing that reached the API stays out of the changelog', () => {
     const lost = await ws.cli(['apply', '--auto-approve']);
     expect(lost.code).toBe(1);
     expect((await ws.live())[0]).toMatchObject({ id: a?.id, description: 'second' });
+    // The run says what it knows: one update failed (its answer never came), once.
+    expect(lost.stderr.match(/^✗ a: update failed: /gm)).toHaveLength(1);
+    expect(lost.stdout).toContain('Apply complete: 0 created, 0 updated, 0 recreated, 0 archived, 1 failed.');
 
     await ws.restart();
+    // The write landed: nothing is left to do, and verify names what the changelog does not know yet.
+    expect((await ws.cli(['plan'])).stdout.trim()).toBe('No changes.');
+    const verify = await ws.cli(['verify', '--live']);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`live: ${a?.id} (a): live differs from the record: config`);
     const next = await ws.cli(['apply', '--auto-approve']);
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toMatch(/recorded 1 change\(s\) the changelog did not know yet: drift a/);
-    const recorded = foldRecorded(ws.entries()).find((r) => r.env_id === a?.id);
+    const recorded = foldRecorded(changelogEntries(ws.dir)).find((r) => r.env_id === a?.id);
     expect(recorded).toMatchObject({ config_hash: pipHash('x==2'), description: 'second', archived: false });
-    expect(verifyChain(ws.entries())).toEqual([]);
+    expect(verifyChain(changelogEntries(ws.dir))).toEqual([]);
     expect((await ws.cli(['verify', '--live'])).code).toBe(0);
     const history = await ws.cli(['history', 'a', '--format', 'json']);
     const ops = (JSON.parse(history.stdout) as { entries: { op: string }[] }).entries.map((e) => e.op);
@@ -50,7 +59,7 @@ describe('nothing that reached the API stays out of the changelog', () => {
     expect(plan.stdout).toMatch(/Drift detected/);
     const apply = await ws.cli(['apply', '--auto-approve']);
     expect(apply.code).toBe(0);
-    const drift = ws.entries().filter((e) => e.op === 'drift');
+    const drift = changelogEntries(ws.dir).filter((e) => e.op === 'drift');
     expect(drift).toEqual([expect.objectContaining({ env_id: b?.id, config: null })]);
     expect((await ws.cli(['plan'])).stdout.trim()).toBe('No changes.');
   });
@@ -72,7 +81,7 @@ describe('nothing that reached the API stays out of the changelog', () => {
     const after = readFileSync(ws.changelog);
     expect(after.subarray(0, before.length).equals(before)).toBe(true);
     expect(readFileSync(`${ws.changelog}.torn-1`).equals(torn)).toBe(true);
-    expect(verifyChain(ws.entries())).toEqual([]);
+    expect(verifyChain(changelogEntries(ws.dir))).toEqual([]);
   });
 
   it('keeps guarding an environment with prevent_archive after its file is removed', async () => {

@@ -7,6 +7,14 @@ import type { LiveEnvironment, Plan } from '../model.js';
 export function staleReasons(plan: Plan, live: readonly LiveEnvironment[], target: string): string[] {
   const reasons: string[] = [];
   if (plan.target !== target) reasons.push(`the plan was made for ${plan.target}, not ${target}`);
+  // Every action on an existing environment must carry its fingerprint: a plan without one (edited by
+  // hand) would let apply overwrite a change it never saw.
+  const printed = new Set(plan.live.map((fp) => fp.id));
+  for (const action of plan.actions) {
+    if (action.kind !== 'create' && action.kind !== 'noop' && !printed.has(action.env_id)) {
+      reasons.push(`${action.name} (${action.env_id}) has no fingerprint in the plan (was the plan edited?)`);
+    }
+  }
   const active = live.filter((e) => !e.archived_at);
   const byId = new Map(active.map((e) => [e.id, e]));
   for (const fp of plan.live) {

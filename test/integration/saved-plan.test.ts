@@ -113,6 +113,17 @@ describe('apply --plan refuses a saved plan it cannot trust', () => {
     expect(await liveView()).toEqual(before);
   });
 
+  it('refuses a plan whose fingerprints were removed, so a hand change it never saw is not overwritten', async () => {
+    await ws.sdk().beta.environments.update(aId, { description: 'hand edit' });
+    const plan = JSON.parse(good) as Json & { live: Json[] };
+    plan.live = [];
+    writeFileSync(path.join(ws.dir, 'edited.json'), JSON.stringify(plan));
+    const r = await ws.cli(['apply', '--plan', 'edited.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`a (${aId}) has no fingerprint in the plan (was the plan edited?)`);
+    expect((await ws.live()).find((e) => e.id === aId)?.description).toBe('hand edit');
+  });
+
   it('still applies the unspoiled plan it was compared with', async () => {
     // The control for the cases above: the same plan, untouched, goes through.
     const r = await ws.cli(['apply', '--plan', 'good.json']);

@@ -114,15 +114,17 @@ export class EnvsyncError extends Error {
 /** Bad input files: carries every diagnostic so the CLI can print them all. */
 export class ValidationError extends EnvsyncError {
   readonly diagnostics: Diagnostic[];
-  constructor(diagnostics: Diagnostic[]) {
+  constructor(
+    diagnostics: Diagnostic[],
+    what: 'the environment files' | 'the project file' = 'the environment files',
+  ) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    super(
-      'invalid_config',
-      `${errors.length} error${errors.length === 1 ? '' : 's'} in the environment files`,
-      {
-        hint: 'run `envsync validate` to see every problem',
-      },
-    );
+    super('invalid_config', `${errors.length} error${errors.length === 1 ? '' : 's'} in ${what}`, {
+      hint:
+        what === 'the project file'
+          ? 'fix envsync.yaml; its schema is schema/project.schema.json'
+          : 'run `envsync validate` to see every problem',
+    });
     this.diagnostics = diagnostics;
   }
 }

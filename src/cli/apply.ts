@@ -10,16 +10,19 @@ import type { Plan } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
-import {
-  type ApplyOutcome,
-  type ApplySource,
-  applyChanges,
-  loadDesiredOrThrow,
-} from '../workflow/session.js';
+import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/session.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
 import { cliReporter } from './reporter.js';
-import { connectFrom, planSettings, projectFor, sayScope, scopedPlan, warnAboutWarnings } from './shared.js';
+import {
+  connectFrom,
+  loadProjectFiles,
+  planSettings,
+  projectFor,
+  sayScope,
+  scopedPlan,
+  warnAboutWarnings,
+} from './shared.js';
 
 function changeCount(plan: Plan): number {
   return plan.actions.filter((a) => a.kind !== 'noop').length;
@@ -101,7 +104,7 @@ async function runApply(
     const plan = readPlan(ctx, opts.plan);
     source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
   } else {
-    const desired = loadDesiredOrThrow(project.dirs, ctx.io.cwd);
+    const desired = loadProjectFiles(ctx, project);
     warnAboutWarnings(ctx, desired);
     source = { kind: 'files', desired, settings: planSettings(opts, project) };
   }

@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RateLimit } from '../api/rate-limit.js';
-import { EnvsyncError } from '../errors.js';
+import { hasErrors, loadDesired } from '../config/load.js';
+import { EnvsyncError, ValidationError } from '../errors.js';
 import type { Plan, Reporter } from '../model.js';
 import { type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
-import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/session.js';
+import { type DesiredState, type PlanSettings, planOnly } from '../workflow/session.js';
 import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
 import { cliReporter } from './reporter.js';
 
@@ -106,6 +107,13 @@ export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
 
 const MAX_WARNINGS_SHOWN = 10;
 
+/** The project's files, checked against its policies; any error stops here, before any API call. */
+export function loadProjectFiles(ctx: Ctx, project: ProjectContext): DesiredState {
+  const result = loadDesired(project.dirs, { cwd: ctx.io.cwd, strict: false, policies: project.policies });
+  if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
+  return result;
+}
+
 /** What plan and status share: load the files (bad input stops here), list once, plan; nothing written. */
 export async function planFiles(
   ctx: Ctx,
@@ -113,7 +121,7 @@ export async function planFiles(
   flags: PlanFlags,
 ): Promise<{ plan: Plan; desired: DesiredState }> {
   const project = projectFor(ctx, 'api', dir);
-  const desired = loadDesiredOrThrow(project.dirs, ctx.io.cwd);
+  const desired = loadProjectFiles(ctx, project);
   warnAboutWarnings(ctx, desired);
   sayScope(ctx, project);
   const settings = planSettings(flags, project);

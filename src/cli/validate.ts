@@ -38,7 +38,7 @@ function loadAll(ctx: Ctx, dir: string | undefined, strict: boolean): LoadResult
   const out: LoadResult = { environments: [], diagnostics: [], files: [] };
   const once = (key: string) => !seen.has(key) && Boolean(seen.add(key));
   for (const scope of scopes) {
-    const r = loadDesired(scope.dirs, { cwd: ctx.io.cwd, strict });
+    const r = loadDesired(scope.dirs, { cwd: ctx.io.cwd, strict, policies: scope.policies });
     out.environments.push(...r.environments.filter((e) => once(`e ${e.source.file}:${e.source.line}`)));
     out.diagnostics.push(
       ...r.diagnostics.filter((d) => once(`d ${d.file}:${d.line}:${d.column} ${d.message}`)),

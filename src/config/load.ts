@@ -21,10 +21,12 @@ import type {
   EnvironmentFile,
   FileFingerprint,
   LoadResult,
+  Policy,
 } from '../model.js';
 import { capPerFile } from './limits.js';
 import { duplicateNames, type NamedPlace } from './names.js';
 import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
+import { checkEnvironmentCount, checkPolicies } from './policies.js';
 import { checkRules } from './rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -33,6 +35,8 @@ export interface LoadOptions {
   cwd: string;
   /** Warnings become errors. */
   strict: boolean;
+  /** The project's (and workspace's) policies; each violation is an error at the line that breaks it. */
+  policies?: readonly Policy[];
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -244,11 +248,13 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
       if (problems.length > 0) continue;
       const env = doc.value as EnvironmentFile;
       diagnostics.push(...checkRules(file, doc, env));
+      diagnostics.push(...checkPolicies(file, doc, env, options.policies ?? []));
       environments.push(toDesired(env, file, named.line, named.column));
     }
   }
 
   diagnostics.push(...duplicateNames(names));
+  diagnostics.push(...checkEnvironmentCount(environments, options.policies ?? []));
   const final = capPerFile(diagnostics);
   return { environments, diagnostics: options.strict ? final.map(strictly) : final, files };
 }

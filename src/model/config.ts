@@ -56,6 +56,24 @@ export interface Lifecycle {
   prevent_archive: boolean;
 }
 
+/** A rule of a `policies:` block (envsync.yaml), as envsync understands it natively. */
+export type PolicyRule =
+  | { rule: 'networking'; value: 'limited_only' }
+  | { rule: 'packages'; value: 'pinned' }
+  | { rule: 'allow_mcp_servers'; value: false }
+  | { rule: 'allow_package_managers'; value: false }
+  | { rule: 'allowed_hosts'; value: string[] }
+  | { rule: 'forbidden_packages'; value: Partial<Record<PackageManager, string[]>> }
+  | { rule: 'required_metadata'; value: string[] }
+  | { rule: 'max_environments'; value: number };
+
+/** A rule and where it was set, so a violation can say which rule, from which file and line. */
+export type Policy = PolicyRule & {
+  setAt: SourceLocation;
+  /** `project` for the top-level block, else the workspace's name. */
+  scope: string;
+};
+
 export interface SourceLocation {
   file: string;
   line: number;

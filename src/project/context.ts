@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
+import type { Policy } from '../model.js';
 import {
   DEFAULT_KEY_ENV,
   findProjectFile,
@@ -26,6 +27,8 @@ export interface ProjectContext {
   workspace: WorkspaceSettings | null;
   /** Directories of environment files (absolute). */
   dirs: string[];
+  /** The project's policies and the workspace's own: every one holds. */
+  policies: Policy[];
   /** This project's (and workspace's) changelog; its lock sits next to it. */
   changelogPath: string;
   /** The variable the API key is read from. */
@@ -115,6 +118,7 @@ export function resolveProject(o: ResolveOptions): ProjectContext {
     root,
     workspace,
     dirs,
+    policies: [...(project?.policies ?? []), ...(workspace?.policies ?? [])],
     changelogPath: o.changelog
       ? path.resolve(o.cwd, o.changelog)
       : defaultChangelogPath(root, o.local, workspace?.name ?? null),

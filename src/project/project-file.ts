@@ -3,10 +3,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { validate as projectValidator } from '../config/generated/project.validator.js';
-import { parseYamlFile } from '../config/parse.js';
+import { type PathSegment, parseYamlFile } from '../config/parse.js';
 import { checkAgainst, type PatternProblem } from '../config/schema-check.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
-import type { Diagnostic } from '../model.js';
+import type { Diagnostic, Policy, SourceLocation } from '../model.js';
 
 export const PROJECT_FILE = 'envsync.yaml';
 export const DEFAULT_DIR = 'environments';
@@ -19,6 +19,8 @@ export interface WorkspaceSettings {
   api_key_env: string;
   /** Relative to the project root. */
   dirs: string[];
+  /** This workspace's own policies (the project's apply too). */
+  policies: Policy[];
 }
 
 export interface ProjectFile {
@@ -30,6 +32,8 @@ export interface ProjectFile {
   root: string;
   project: string;
   dir: string;
+  /** Policies for every workspace. */
+  policies: Policy[];
   workspaces: WorkspaceSettings[];
 }
 
@@ -131,7 +135,7 @@ export function readProjectFile(file: string, cwd: string): ProjectFile {
       hint: 'see `envsync init` for an example',
     });
   }
-  if (diagnostics.length > 0 || !doc) throw new ValidationError(diagnostics);
+  if (diagnostics.length > 0 || !doc) throw new ValidationError(diagnostics, 'the project file');
   diagnostics.push(...checkAgainst(validator(), shown, doc, projectPattern));
   if (diagnostics.length === 0) {
     diagnostics.push(
@@ -141,17 +145,42 @@ export function readProjectFile(file: string, cwd: string): ProjectFile {
       }),
     );
   }
-  if (diagnostics.length > 0) throw new ValidationError(diagnostics);
-  return toProjectFile(file, shown, doc.value as RawProject);
+  if (diagnostics.length > 0) throw new ValidationError(diagnostics, 'the project file');
+  const locate = (p: PathSegment[]): SourceLocation => ({ file: shown, ...doc.locate(p, 'key') });
+  return toProjectFile(file, shown, doc.value as RawProject, locate);
 }
+
+type RawPolicies = Record<string, unknown>;
 
 interface RawProject {
   project: string;
   dir?: string;
-  workspaces?: Record<string, { workspace_id?: string; api_key_env?: string; dirs?: string[] }>;
+  policies?: RawPolicies;
+  workspaces?: Record<
+    string,
+    { workspace_id?: string; api_key_env?: string; dirs?: string[]; policies?: RawPolicies }
+  >;
 }
 
-function toProjectFile(file: string, shown: string, raw: RawProject): ProjectFile {
+/** A schema-valid policies block as typed rules, each with the place it was set. */
+function policiesOf(
+  raw: RawPolicies | undefined,
+  at: PathSegment[],
+  scope: string,
+  locate: (p: PathSegment[]) => SourceLocation,
+): Policy[] {
+  // The schema has fixed each rule's value's shape; this pairs the key with it for the type checker.
+  return Object.entries(raw ?? {}).map(
+    ([rule, value]) => ({ rule, value, scope, setAt: locate([...at, 'policies', rule]) }) as Policy,
+  );
+}
+
+function toProjectFile(
+  file: string,
+  shown: string,
+  raw: RawProject,
+  locate: (p: PathSegment[]) => SourceLocation,
+): ProjectFile {
   const dir = raw.dir ?? DEFAULT_DIR;
   return {
     file,
@@ -159,11 +188,13 @@ function toProjectFile(file: string, shown: string, raw: RawProject): ProjectFil
     root: path.dirname(file),
     project: raw.project,
     dir,
+    policies: policiesOf(raw.policies, [], 'project', locate),
     workspaces: Object.entries(raw.workspaces ?? {}).map(([name, ws]) => ({
       name,
       workspace_id: ws.workspace_id ?? null,
       api_key_env: ws.api_key_env ?? DEFAULT_KEY_ENV,
       dirs: ws.dirs ?? [dir],
+      policies: policiesOf(ws.policies, ['workspaces', name], name, locate),
     })),
   };
 }

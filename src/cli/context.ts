@@ -10,6 +10,7 @@ import {
   wrapFsError,
 } from '../errors.js';
 import type { Diagnostic } from '../model.js';
+import { compareNatural } from '../util/order.js';
 import { type CliIo, colorEnabled, type Paint, paint } from './io.js';
 import type { OptsOf } from './options.js';
 
@@ -191,7 +192,7 @@ export function formatDiagnostic(d: Diagnostic, p: Paint): string {
 /** Diagnostics grouped by file, in file then line order. */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], p: Paint): string {
   const sorted = [...diagnostics].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+    (a, b) => compareNatural(a.file, b.file) || a.line - b.line || a.column - b.column,
   );
   const blocks: string[] = [];
   let current: string | undefined;

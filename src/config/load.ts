@@ -23,6 +23,7 @@ import type {
   LoadResult,
   Policy,
 } from '../model.js';
+import { compareCodeUnits } from '../util/order.js';
 import { capPerFile } from './limits.js';
 import { duplicateNames, type NamedPlace } from './names.js';
 import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
@@ -87,7 +88,7 @@ export function discoverFiles(dir: string, shown = dir): FoundFile[] {
       if (!entry.dirent.isFile() && !entry.dirent.isSymbolicLink()) return [];
       return [{ path: entry.path, symlink: entry.dirent.isSymbolicLink() }];
     })
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => compareCodeUnits(a.path, b.path));
 }
 
 /**

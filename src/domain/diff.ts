@@ -3,6 +3,7 @@
 import deepDiff from 'deep-diff';
 import type { FieldChange, NormalConfig, Scope, Widening } from '../model.js';
 import { isReservedKey } from '../model.js';
+import { compareCodeUnits } from '../util/order.js';
 import { userMetadata } from './ownership.js';
 
 /** The fields of an environment that a plan compares; name is matched, never diffed here. */
@@ -23,7 +24,7 @@ function asSet(items: readonly string[]): Record<string, true> {
 }
 
 function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareCodeUnits(a, b)));
 }
 
 function configView(config: NormalConfig): Record<string, unknown> {

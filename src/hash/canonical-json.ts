@@ -1,6 +1,7 @@
 // RFC 8785 (JSON Canonicalization Scheme) for the JSON values envsync hashes.
 
 import { EnvsyncError } from '../errors.js';
+import { compareCodeUnits } from '../util/order.js';
 
 /**
  * Serializes a JSON value canonically: no whitespace, object members sorted by the UTF-16 code units of
@@ -19,7 +20,7 @@ export function canonicalJson(value: unknown): string {
     const members = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       // Default sort compares UTF-16 code units, exactly as RFC 8785 §3.2.3 asks.
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareCodeUnits(a, b))
       .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`);
     return `{${members.join(',')}}`;
   }

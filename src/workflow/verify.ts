@@ -9,6 +9,7 @@ import { isMine, liveHash, type Owner, taggedHash } from '../domain/ownership.js
 import { EnvsyncError } from '../errors.js';
 import { configHash, shortHash } from '../hash/config-hash.js';
 import type { EnvironmentsApi, LiveEnvironment } from '../model.js';
+import { compareCodeUnits } from '../util/order.js';
 import { listLive } from './session.js';
 
 export interface AuditProblem {
@@ -96,7 +97,7 @@ export function auditLive(
       );
     }
   }
-  return problems.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return problems.sort((a, b) => compareCodeUnits(a.message, b.message));
 }
 
 export interface VerifyReport {

@@ -46,6 +46,29 @@ describe('examples', () => {
   });
 });
 
+describe('the README and docs', () => {
+  const pages = [
+    'README.md',
+    ...readdirSync(path.join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
+
+  it.each(pages)('%s links only to files in this repository (or the web), and each exists', (page) => {
+    const text = readFileSync(path.join(ROOT, page), 'utf8');
+    expect(text).not.toMatch(/\.\.\/shared\//);
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = (m[1] as string).split('#')[0] as string;
+      if (target === '' || /^https?:\/\//.test(target)) continue;
+      const resolved = path.resolve(path.dirname(path.join(ROOT, page)), target);
+      expect(path.relative(ROOT, resolved).startsWith('..'), `${page}: ${target} leaves the repository`).toBe(
+        false,
+      );
+      expect(existsSync(resolved), `${page}: ${target} does not exist`).toBe(true);
+    }
+  });
+});
+
 describe('--help', () => {
   const commands = [
     'init',

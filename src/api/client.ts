@@ -45,6 +45,13 @@ function retryAfterMs(headers: Headers): number | undefined {
   return undefined;
 }
 
+/** The same response with one header set (a Response's headers cannot be changed in place). */
+function withHeader(response: Response, name: string, value: string): Response {
+  const headers = new Headers(response.headers);
+  headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 /**
  * A fetch that waits for a rate-limit token before each request, waits out 429s (honouring
  * retry-after, pausing every other request of the same class too), and reports each request.
@@ -75,7 +82,9 @@ function pacedFetch(options: ApiClientOptions): typeof fetch {
         request_id: response.headers.get('request-id'),
         ms: now() - start,
       });
-      if (response.status !== 429 || attempt >= MAX_RATE_LIMIT_WAITS) return response;
+      if (response.status !== 429) return response;
+      // This layer owns 429s: once it gives up, the SDK must not retry the same 429 again on top.
+      if (attempt >= MAX_RATE_LIMIT_WAITS) return withHeader(response, 'x-should-retry', 'false');
       const wait = retryAfterMs(response.headers) ?? Math.min(500 * 2 ** attempt, 8000);
       await response.body?.cancel();
       if (bucket) bucket.pause(now() + wait);

@@ -1,11 +1,13 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBaseUrl, isLoopbackHost } from '../../../src/api/base-url.js';
 import { createApiClient } from '../../../src/api/client.js';
 import { parseRateLimit, Refill, TokenBucket } from '../../../src/api/rate-limit.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { EnvsyncError } from '../../../src/errors.js';
-import { silentReporter } from '../../../src/model.js';
+import { type ReporterEvent, silentReporter } from '../../../src/model.js';
 
 /** Counts every HTTP request this process starts through fetch (undici publishes each one). */
 function watchRequests() {
@@ -113,6 +115,34 @@ describe('the SDK adapter', () => {
         request_id: expect.stringMatching(/^req_/),
       }),
     );
+  });
+});
+
+describe('retries: each failure has one owner', () => {
+  it('waits out 429s in the paced fetch (reported as waiting), then gives up once, without the SDK retrying on top', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after-ms': '1' });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const events: ReporterEvent[] = [];
+    try {
+      const api = createApiClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        apiKey: 'k',
+        reporter: { event: (e) => events.push(e) },
+        sleep: async () => {},
+      });
+      await expect(api.retrieve('env_x')).rejects.toMatchObject({ status: 429 });
+      // One request and 20 waits by the paced fetch; the SDK's own 2 retries would make it 63.
+      expect(requests).toBe(21);
+      expect(events.filter((e) => e.type === 'waiting')).toHaveLength(20);
+      expect(events.find((e) => e.type === 'waiting')).toMatchObject({ reason: 'retry_after', ms: 1 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

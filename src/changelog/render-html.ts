@@ -134,14 +134,15 @@ function headline(input: HistoryPageInput, model: PageModel): string {
 <p class="summary" id="totals">${parts.join(' · ')}</p>${sessions}</header>`;
 }
 
-/** What the page's script reads: per name its lanes as [from, to, archived] and its step rows. */
+/** What the page's script reads: per name its lanes as [from, to, archived, column], its rail width, its rows. */
 function pageData(model: PageModel): unknown {
   return {
     total: model.totals.steps,
     envs: model.envs.map((env) => ({
       n: env.name,
       A: env.archived,
-      L: env.lanes.map((l) => [l.from, l.to, l.archived]),
+      L: env.lanes.map((l) => [l.from, l.to, l.archived, l.col]),
+      W: env.lanes.reduce((w, l) => Math.max(w, l.col + 1), 0),
       S: env.steps,
     })),
   };

@@ -30,7 +30,7 @@ code,.mono,time{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberati
 .tag.drift{color:var(--drift);border-color:var(--drift);background:var(--drift-bg)}
 .tag.widen{color:var(--warn);border-color:var(--warn);background:var(--warn-bg)}
 .tag.sessions{color:var(--l0);border-color:var(--l0)}
-.lanes{list-style:none;margin:8px 0;padding:0;display:grid;gap:2px}
+.lanes{list-style:none;margin:8px 0;padding:0;display:grid;gap:2px;max-height:16em;overflow:auto}
 .lane{display:flex;flex-wrap:wrap;gap:2px 10px;align-items:baseline}
 .lane.archived{color:var(--muted)}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;align-self:center}
@@ -93,11 +93,13 @@ export const PAGE_SCRIPT = `
 var STEP_PAGE=200,PRINT_LIMIT=5000;
 var data=JSON.parse(document.getElementById('envsync-data').textContent);
 function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=String(text);return e;}
-function rail(env,row,step){var r=el('span','rail');r.setAttribute('aria-hidden','true');
-for(var j=0;j<env.L.length;j++){var lane=env.L[j],from=lane[0],to=lane[1],archived=lane[2],c='';
-if(row<from||row>to){r.appendChild(el('i',''));continue;}
+function rail(env,row,step){var r=el('span','rail'),cells=[];r.setAttribute('aria-hidden','true');
+for(var k=0;k<env.W;k++)cells.push('');
+for(var j=0;j<env.L.length;j++){var lane=env.L[j],from=lane[0],to=lane[1],archived=lane[2],c;
+if(row<from||row>to)continue;
 if(step.l===j){c=from===to?'dot only':row===from?'start':row===to&&archived?'end':'dot';if(archived&&row===to)c+=' archived';}
-else c='line';r.appendChild(el('i',c+' c'+(j%${LANE_COLOURS})));}
+else c='line';cells[lane[3]]=c+' c'+(j%${LANE_COLOURS});}
+for(var m=0;m<cells.length;m++)r.appendChild(el('i',cells[m]));
 return r;}
 function detail(step){var d=el('div','detail');
 for(var i=0;i<step.n.length;i++)d.appendChild(el('p','note',step.n[i]));

@@ -51,6 +51,8 @@ export interface Lane {
   id: string;
   from: number;
   to: number;
+  /** The rail column it is drawn in: a column is reused once its lane has ended, as git's graph does. */
+  col: number;
   archived: boolean;
   steps: number;
   firstAt: string;
@@ -141,6 +143,7 @@ function lanesOf(history: PageHistory): { lanes: Lane[]; laneOf: Map<string, num
         id: escapeText(id),
         from: row,
         to: row,
+        col: 0,
         archived: false,
         steps: 0,
         firstAt: escapeText(step.entry.at),
@@ -156,6 +159,14 @@ function lanesOf(history: PageHistory): { lanes: Lane[]; laneOf: Map<string, num
   });
   const last = history.steps.length - 1;
   for (const lane of lanes) if (!lane.archived) lane.to = last;
+  // Lanes are in order of their first row: each takes the lowest column whose last lane has ended, so an
+  // environment recreated a hundred times still draws as wide as the most IDs it had alive at once.
+  const columnEnds: number[] = [];
+  for (const lane of lanes) {
+    const free = columnEnds.findIndex((end) => end < lane.from);
+    lane.col = free === -1 ? columnEnds.length : free;
+    columnEnds[lane.col] = lane.to;
+  }
   return { lanes, laneOf };
 }
 

@@ -155,9 +155,9 @@ describe('buildPageModel', () => {
   it('gives each env ID a lane that an archive ends, marks drift, and flags what widens network access', () => {
     const model = buildPageModel([web], { repository: null, sessions: null });
     const env = model.envs[0];
-    expect(env?.lanes.map((l) => [l.id, l.from, l.to, l.archived, l.steps])).toEqual([
-      ['env_1', 0, 4, true, 4],
-      ['env_2', 3, 4, false, 1],
+    expect(env?.lanes.map((l) => [l.id, l.from, l.to, l.archived, l.steps, l.col])).toEqual([
+      ['env_1', 0, 4, true, 4, 0],
+      ['env_2', 3, 4, false, 1, 1],
     ]);
     expect(env?.steps.map((s) => [s.l, s.o, s.m, s.w])).toEqual([
       [0, 'create', '+', []],
@@ -168,6 +168,27 @@ describe('buildPageModel', () => {
     ]);
     expect(env?.steps[1]?.d).toEqual([['+', 'config.networking.allowed_hosts: "b.example.com"']]);
     expect([env?.archived, env?.drifts, env?.widenings, model.totals.envIds]).toEqual([false, 1, 2, 2]);
+  });
+
+  it('reuses the rail column of a lane that has ended, so many recreates stay as narrow as the IDs alive at once', () => {
+    const c = { type: 'cloud' } as const;
+    const h: PageHistory = {
+      name: 'r',
+      env_ids: ['env_1', 'env_2', 'env_3'],
+      steps: [
+        step('create', '2026-10-01T00:00:00Z', 'env_1', c),
+        step('recreate', '2026-10-02T00:00:00Z', 'env_2', c, { replaces: 'env_1' }),
+        step('archive', '2026-10-02T00:00:01Z', 'env_1', c),
+        step('recreate', '2026-10-03T00:00:00Z', 'env_3', c, { replaces: 'env_2' }),
+        step('archive', '2026-10-03T00:00:01Z', 'env_2', c),
+      ],
+    };
+    const lanes = buildPageModel([h], { repository: null, sessions: null }).envs[0]?.lanes;
+    expect(lanes?.map((l) => [l.id, l.from, l.to, l.col])).toEqual([
+      ['env_1', 0, 2, 0],
+      ['env_2', 1, 4, 1],
+      ['env_3', 3, 4, 0],
+    ]);
   });
 
   it('draws an op it does not know as a plain step instead of refusing the history', () => {

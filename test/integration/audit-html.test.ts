@@ -200,11 +200,14 @@ describe.skipIf(!CHROMIUM)(`history --format html in headless Chromium${NO_BROWS
       { drift: true, label: 'drift found', tags: ['drift: changed outside envsync', '0 sessions'] },
       { drift: false, label: 'update', tags: ['0 sessions'] },
     ]);
+    // A step's details are drawn on its toggle event, which fires after the click returns.
     await p.click('#env-0 li.step:nth-child(2) summary');
+    await p.waitForSelector('#env-0 li.step:nth-child(2) .detail');
     expect(
       await p.$$eval('#env-0 li.step:nth-child(2) .widening li', (l) => l.map((x) => x.textContent)),
     ).toEqual(['⚠ widens network access: new allowed host api.example.com']);
     await p.click('#env-2 li.step:nth-child(2) summary');
+    await p.waitForSelector('#env-2 li.step:nth-child(2) .detail');
     const recreate = await p.$$eval('#env-2 li.step:nth-child(2) .changes li', (l) =>
       l.map((x) => [x.className, x.textContent]),
     );
@@ -215,6 +218,8 @@ describe.skipIf(!CHROMIUM)(`history --format html in headless Chromium${NO_BROWS
     expect(await p.textContent('#env-2 li.step:nth-child(2) .note')).toBe(`replaces ${ids.web}`);
     expect(await p.textContent('#sessions-note')).toContain('5 sessions on these environments');
     expect(noise).toEqual([]);
+    // Back to the top, so the sticky filter bar is drawn where it belongs in a full-page screenshot.
+    await p.evaluate('window.scrollTo(0, 0)');
     await p.screenshot({ path: path.join(shots, 'audit-page-expanded.png'), fullPage: true });
   });
 
@@ -275,6 +280,7 @@ describe.skipIf(!CHROMIUM)(`the audit page and hostile names${NO_BROWSER}`, () =
       try {
         const { page: p, noise } = await open(browser, file);
         await p.click('li.step summary');
+        await p.waitForSelector('li.step .detail');
         expect(await p.textContent('.env-name')).toBe(NAME);
         expect(await p.getAttribute('section.env', 'data-name')).toBe(NAME);
         expect(await p.textContent('li.step .who')).toBe(

@@ -41,7 +41,7 @@ details.steps>summary{cursor:pointer;color:var(--muted);margin:4px 0}
 .timeline{list-style:none;margin:0;padding:0}
 .step{display:flex;align-items:stretch;gap:8px;border-top:1px solid var(--line)}
 .step:first-child{border-top:0}
-.rail{display:flex;flex:none}
+.rail{display:flex;flex:none;max-width:35%;overflow:hidden}
 .rail i{position:relative;width:14px;flex:none}
 .rail i.line::before,.rail i.dot::before,.rail i.end::before,.rail i.start::before{content:"";position:absolute;left:6px;width:2px;background:var(--c)}
 .rail i.line::before{top:0;bottom:0}

@@ -47,11 +47,6 @@ async function verifySummary(project: ProjectContext): Promise<VerifySummary | n
 
 /** Every session started since the oldest step shown, through the API (lists cannot filter by environment). */
 async function sessionsSince(ctx: Ctx, project: ProjectContext, since: string): Promise<SessionSummary[]> {
-  if (ctx.global.local) {
-    throw new EnvsyncError('conflicting_flags', '--sessions cannot be used with --local', {
-      hint: 'sessions run on the real API: drop --local (and set the API key), or leave --sessions out',
-    });
-  }
   const { createSessionsClient } = await import('../api/sessions.js');
   const client = createSessionsClient({
     baseUrl: ctx.global.baseUrl ?? ctx.io.env.ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URL,
@@ -71,6 +66,11 @@ async function writePage(
   histories: EnvironmentHistory[],
   opts: HistoryOptions,
 ): Promise<number> {
+  if (opts.sessions && ctx.global.local) {
+    throw new EnvsyncError('conflicting_flags', '--sessions cannot be used with --local', {
+      hint: 'sessions run on the real API: drop --local (and set the API key), or leave --sessions out',
+    });
+  }
   const firstAt = histories
     .map((h) => h.steps[0]?.entry.at)
     .filter((at): at is string => at !== undefined)

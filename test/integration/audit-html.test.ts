@@ -303,3 +303,33 @@ describe.skipIf(!CHROMIUM)(`the audit page and hostile names${NO_BROWSER}`, () =
     }
   }, 60_000);
 });
+
+describe('history --format html flags', () => {
+  it('writes the page to stdout with --out -, and refuses --out or --sessions without --format html', async () => {
+    const ws = await Workspace.start();
+    try {
+      ws.files({ 'a.yaml': 'name: a\n' });
+      expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+      const page = await ws.cli(['history', 'a', '--format', 'html', '--out', '-']);
+      expect([page.code, page.stdout.startsWith('<!doctype html>'), page.stdout]).toEqual([
+        0,
+        true,
+        expect.stringContaining('<h1>envsync history: a</h1>'),
+      ]);
+      for (const flags of [['--out', 'x.html'], ['--sessions']]) {
+        const r = await ws.cli(['history', ...flags]);
+        expect([r.code, r.stderr]).toEqual([
+          1,
+          expect.stringContaining(`error[invalid_flag]: ${flags[0]} applies to --format html`),
+        ]);
+      }
+      const local = await ws.cli(['--local', 'history', '--format', 'html', '--sessions']);
+      expect([local.code, local.stderr]).toEqual([
+        1,
+        expect.stringContaining('error[conflicting_flags]: --sessions cannot be used with --local'),
+      ]);
+    } finally {
+      await ws.close();
+    }
+  });
+});

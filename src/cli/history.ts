@@ -1,16 +1,122 @@
-// `envsync history [NAME]`: every recorded change per environment: when, what, which ID and config, who, which commit.
+// `envsync history [NAME]`: every recorded change per environment: when, what, which ID and config, who, which commit;
+// as text, JSON, or a self-contained HTML page.
 
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_BASE_URL } from '../api/base-url.js';
+import type { SessionSummary } from '../api/sessions.js';
+import { repositoryLinkOf } from '../changelog/html/repository.js';
 import { renderHistory } from '../changelog/render.js';
+import { type HistoryPageInput, renderHistoryHtml, type VerifySummary } from '../changelog/render-html.js';
 import { readChangelog } from '../changelog/store.js';
-import { historyAll, historyOf, recordedNames } from '../changelog/timeline.js';
+import { type EnvironmentHistory, historyAll, historyOf, recordedNames } from '../changelog/timeline.js';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
-import type { ActionFactory, Ctx, Program } from './context.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { ProjectContext } from '../project/context.js';
+import { verifyChangelog } from '../workflow/verify.js';
+import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { projectFor, sayScope } from './shared.js';
 import { warnAboutBadLines } from './verify.js';
 
+const DEFAULT_PAGE = 'envsync-history.html';
+
+/** The web address of the checkout's origin when it is on GitHub or GitLab, for commit links; else null. */
+function repositoryOf(dir: string) {
+  try {
+    const remote = execFileSync('git', ['remote', 'get-url', 'origin'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
+    return repositoryLinkOf(remote.toString());
+  } catch {
+    return null;
+  }
+}
+
+/** verify's answer, narrowed to what the page shows. */
+async function verifySummary(project: ProjectContext): Promise<VerifySummary | null> {
+  if (!existsSync(project.changelogPath)) return null;
+  const report = await verifyChangelog(project.changelogPath, null, project.project);
+  // This changelog is one chain: it cannot fork, so the page says nothing about forks.
+  return { entries: report.entries, problems: report.problems, liveManaged: report.liveManaged, forks: null };
+}
+
+/** Every session started since the oldest step shown, through the API (lists cannot filter by environment). */
+async function sessionsSince(ctx: Ctx, project: ProjectContext, since: string): Promise<SessionSummary[]> {
+  const { createSessionsClient } = await import('../api/sessions.js');
+  const client = createSessionsClient({
+    baseUrl: ctx.global.baseUrl ?? ctx.io.env.ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URL,
+    apiKey: ctx.io.env[project.apiKeyEnv],
+    apiKeyEnv: project.apiKeyEnv,
+    workspaceId: project.workspaceId,
+  });
+  const out: SessionSummary[] = [];
+  for await (const s of client.listSince(since)) out.push(s);
+  return out;
+}
+
+async function writePage(
+  ctx: Ctx,
+  project: ProjectContext,
+  name: string | undefined,
+  histories: EnvironmentHistory[],
+  opts: HistoryOptions,
+): Promise<number> {
+  if (opts.sessions && ctx.global.local) {
+    throw new EnvsyncError('conflicting_flags', '--sessions cannot be used with --local', {
+      hint: 'sessions run on the real API: drop --local (and set the API key), or leave --sessions out',
+    });
+  }
+  const firstAt = histories
+    .map((h) => h.steps[0]?.entry.at)
+    .filter((at): at is string => at !== undefined)
+    .sort()[0];
+  const sessions =
+    opts.sessions && firstAt !== undefined
+      ? { since: firstAt, sessions: await sessionsSince(ctx, project, firstAt) }
+      : opts.sessions
+        ? { since: null, sessions: [] }
+        : null;
+  const input: HistoryPageInput = {
+    histories,
+    verify: await verifySummary(project),
+    project: project.project,
+    workspace: project.workspace?.name ?? null,
+    name: name ?? null,
+    changelog: path.relative(ctx.io.cwd, project.changelogPath) || project.changelogPath,
+    generatedAt: new Date().toISOString(),
+    repository: repositoryOf(project.root),
+    sessions,
+  };
+  const page = renderHistoryHtml(input);
+  if (opts.out === '-') {
+    ctx.io.stdout.write(page);
+    return 0;
+  }
+  const out = path.resolve(ctx.io.cwd, opts.out ?? DEFAULT_PAGE);
+  await writeFileAtomic(out, page);
+  const steps = histories.reduce((n, h) => n + h.steps.length, 0);
+  say(
+    ctx,
+    `Wrote ${path.relative(ctx.io.cwd, out) || out}: ${plural(histories.length, 'environment')}, ${plural(steps, 'step')}.`,
+  );
+  return 0;
+}
+
 async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptions): Promise<number> {
+  if (opts.format !== 'html' && (opts.out !== undefined || opts.sessions)) {
+    throw new EnvsyncError(
+      'invalid_flag',
+      `${opts.sessions ? '--sessions' : '--out'} applies to --format html`,
+      {
+        hint: 'add --format html, or leave it out; text and JSON go to stdout',
+      },
+    );
+  }
   const project = projectFor(ctx, 'files');
   sayScope(ctx, project);
   const file = readChangelog(project.changelogPath);
@@ -27,6 +133,7 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
           : 'nothing has been applied with this changelog yet',
     });
   }
+  if (opts.format === 'html') return writePage(ctx, project, name, histories, opts);
   if (opts.format === 'json') {
     // begin/end entries frame runs and belong to no environment, so they are left out.
     const entries = histories.flatMap((h) =>
@@ -57,7 +164,15 @@ function declareHistory(program: Program) {
       'the recorded changes of one environment (every env ID that served NAME) or of all, from the changelog',
     )
     .argument('[name]', 'environment name; all environments when left out')
-    .addOption(formatOption(['text', 'json'], 'text'));
+    .addOption(formatOption(['text', 'json', 'html'], 'text'))
+    .option(
+      '--out <file>',
+      `with --format html: where to write the page, - for stdout (default: ${DEFAULT_PAGE})`,
+    )
+    .option(
+      '--sessions',
+      'with --format html: count the sessions that ran on each version (needs the API key)',
+    );
 }
 type HistoryOptions = OptsOf<ReturnType<typeof declareHistory>>;
 

@@ -1,4 +1,4 @@
-// One escaper per output kind, for every string that came from a file or the API: plain text and markdown.
+// One escaper per output kind, for every string that came from a file or the API: plain text, markdown, HTML.
 
 /**
  * Characters that must never reach an output raw: C0 controls (newline and tab too, since inside a value
@@ -59,4 +59,33 @@ export function escapeMarkdown(text: string): string {
   return escapeText(text)
     .replace(/[&<>"'\\`*_[\]|~$#:@]/g, (c) => MARKDOWN_SIGNIFICANT[c] ?? c)
     .replace(/www\./gi, (m) => `${m.slice(0, 3)}&#46;`);
+}
+
+const HTML_SIGNIFICANT: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * Untrusted text for an HTML page, as element content or inside a quoted attribute value: unsafe characters
+ * shown as in escapeText first (a bidi override or a zero-width space in a name would otherwise make two
+ * names look alike, or one look like another), then HTML's five significant characters as references.
+ */
+export function escapeHtml(text: string): string {
+  return escapeText(text).replace(/[&<>"']/g, (c) => HTML_SIGNIFICANT[c] ?? c);
+}
+
+/**
+ * A value as JSON that is safe inside an HTML `<script type="application/json">` element: `<` as `\u003c`
+ * (no `</script>` or `<!--` can end or change the element), `>` and `&` for symmetry with old parsers, and
+ * U+2028/U+2029 (legal in JSON, but line breaks to older JavaScript). The result is still valid JSON that
+ * parses back to the same value; strings are expected to have passed through escapeText already.
+ */
+export function jsonForHtmlScript(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => {
+    return `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
+  });
 }

@@ -36,7 +36,7 @@ describe('examples', () => {
         command: m[1] as string,
         flags: [...(m[2] ?? '').matchAll(/(--[a-z-]+)/g)].map((f) => f[1] as string),
       }));
-    expect(calls.map((c) => c.command).sort()).toEqual(['apply', 'plan', 'validate']);
+    expect(calls.map((c) => c.command).sort()).toEqual(['apply', 'history', 'plan', 'validate']);
     const help = (await runCli(['--help'])).stdout;
     for (const call of calls) {
       expect(help).toMatch(new RegExp(`^  ${call.command} `, 'm'));

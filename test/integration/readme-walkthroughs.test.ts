@@ -1,0 +1,77 @@
+// The README's walkthroughs, run as written: the words a new user copies must work.
+
+import { cpSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { Workspace } from '../helpers/workspace.js';
+
+const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+/** The text of one `## ` section of the README. */
+function section(title: string): string {
+  const start = README.indexOf(`## ${title}\n`);
+  expect(start, title).toBeGreaterThanOrEqual(0);
+  const end = README.indexOf('\n## ', start + 1);
+  return README.slice(start, end < 0 ? undefined : end);
+}
+
+/** `npx envsync …` lines of the section's ```sh blocks, as argument lists (comments dropped). */
+function shellCommands(text: string): string[][] {
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  return blocks
+    .flatMap((b) => b.split('\n'))
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter((l) => l.startsWith('npx envsync '))
+    .map((l) => l.slice('npx envsync '.length).split(/\s+/).filter(Boolean));
+}
+
+describe('README walkthroughs, as written', () => {
+  it('Projects and workspaces: the staging/production commands, on examples/workspaces with --local', async () => {
+    const commands = shellCommands(section('Projects and workspaces'));
+    expect(commands.map((c) => c[0])).toEqual(['validate', 'plan', 'apply', 'plan', 'history']);
+    const dir = path.join(tempDir('envsync-readme-'), 'workspaces');
+    cpSync(path.join(ROOT, 'examples/workspaces'), dir, { recursive: true });
+    for (const args of commands) {
+      const r = await runCli(['--local', ...args], { cwd: dir });
+      expect(r.code, `envsync ${args.join(' ')}\n${r.stderr}`).toBe(0);
+      if (args[0] === 'plan' && args.includes('production')) expect(r.stdout).toContain('+ data-analysis');
+      if (args[0] === 'history') expect(r.stdout).toContain('data-analysis');
+    }
+  });
+
+  describe('Adopting existing environments: the numbered steps', () => {
+    let ws: Workspace;
+    beforeEach(async () => {
+      ws = await Workspace.start();
+    });
+    afterEach(() => ws.close());
+
+    it('export, validate, plan --adopt, apply --adopt, plan: the IDs stay, and the last plan is clean', async () => {
+      const steps = [...section('Adopting existing environments').matchAll(/^\d\. `envsync ([^`]+)`/gm)].map(
+        (m) => (m[1] as string).split(/\s+/),
+      );
+      expect(steps.map((s) => s.join(' '))).toEqual([
+        'export --only-unmanaged',
+        'validate',
+        'plan --adopt',
+        'apply --adopt',
+        'plan',
+      ]);
+      const made = await ws
+        .sdk()
+        .beta.environments.create({ name: 'hand-made', description: 'from the console' });
+      let last = '';
+      for (const args of steps) {
+        // apply asks on a terminal; the walkthrough's user answers yes.
+        const r = await ws.cli(args, args[0] === 'apply' ? { tty: true, stdin: 'y\n' } : {});
+        expect(r.code, `envsync ${args.join(' ')}\n${r.stderr}`).toBe(0);
+        last = r.stdout;
+      }
+      expect(last.trim()).toBe('No changes.');
+      expect((await ws.live()).map((e) => [e.id, e.metadata.envsync_managed])).toEqual([
+        [made.id, 'test-project'],
+      ]);
+    });
+  });
+});

@@ -62,7 +62,7 @@ function reportOf(r: CliResult): RunReport {
     expect(done.has(name as string), `${name} reported done twice`).toBe(false);
     done.set(name as string, verb as string);
   }
-  for (const [, name, kind] of r.stderr.matchAll(/^✗ (\S+): (\w+) failed: /gm)) {
+  for (const [, name, kind] of r.stderr.matchAll(/^✗ (\S+): (\w+) failed$/gm)) {
     expect(failed.has(name as string), `${name} reported failed twice`).toBe(false);
     expect(done.has(name as string), `${name} reported both done and failed`).toBe(false);
     failed.set(name as string, kind as string);

@@ -1,6 +1,6 @@
 // The agents of one workspace: enough of the Agents API (create, retrieve, list) to create sessions and deployments.
 
-import { Collection, json, type PageRequest, pageJson, StateError, stamp } from './collection.js';
+import { Collection, json, type PageRequest, pageJson, stamp, withStrings } from './collection.js';
 import { notFound } from './errors.js';
 import type { AgentInput, AgentRef } from './validate-refs.js';
 
@@ -71,18 +71,10 @@ export class AgentStore {
   }
 
   load(state: unknown, where: string): void {
-    this.agents.load(state, where, (value, at) => {
-      const a = value as Partial<Agent> | null;
-      if (typeof a?.id !== 'string' || typeof a.name !== 'string' || typeof a.created_at !== 'string') {
-        throw new StateError(`${at} is not an agent`);
-      }
-      return a as Agent;
-    });
+    this.agents.load(state, where, withStrings<Agent>('an agent', ['id', 'name', 'created_at']));
   }
 
   private find(id: string): Agent {
-    const rec = this.agents.get(id);
-    if (!rec) throw notFound(`agent ${id} not found`);
-    return rec.value;
+    return this.agents.find(id, 'agent').value;
   }
 }

@@ -2,6 +2,7 @@
 
 import { EnvsyncError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { notFound } from './errors.js';
 
 export interface Identified {
   id: string;
@@ -50,6 +51,13 @@ export class Collection<T extends Identified> {
     const rec: Rec<T> = { seq: this.nextSeq++, value, json: undefined };
     this.records.push(rec);
     this.byId.set(value.id, rec);
+    return rec;
+  }
+
+  /** The record of `id`, or the API's 404 naming what was not found (`session sesn_x not found`). */
+  find(id: string, kind: string): Rec<T> {
+    const rec = this.byId.get(id);
+    if (!rec) throw notFound(`${kind} ${id} not found`);
     return rec;
   }
 
@@ -135,6 +143,20 @@ export class Collection<T extends Identified> {
     }
     return lo - 1;
   }
+}
+
+/** A `load` check: the value must be an object whose `fields` are strings; names the kind when not. */
+export function withStrings<T>(
+  kind: string,
+  fields: readonly string[],
+): (value: unknown, where: string) => T {
+  return (value, where) => {
+    const v = value as Record<string, unknown> | null;
+    if (typeof v !== 'object' || v === null || fields.some((f) => typeof v[f] !== 'string')) {
+      throw new StateError(`${where} is not ${kind}`);
+    }
+    return v as T;
+  };
 }
 
 /** A state file that does not hold what it should; the loader adds the file's name and a hint. */

@@ -8,10 +8,10 @@ import {
   type PageRequest,
   pageJson,
   type Rec,
-  StateError,
   stamp,
+  withStrings,
 } from './collection.js';
-import { invalidRequest, notFound } from './errors.js';
+import { invalidRequest } from './errors.js';
 import { patchMetadata } from './store.js';
 import type { DeploymentInput, DeploymentPatch, Schedule } from './validate-refs.js';
 
@@ -150,23 +150,15 @@ export class DeploymentStore {
   }
 
   load(state: unknown, where: string): void {
-    this.deployments.load(state, where, (value, at) => {
-      const d = value as Partial<Deployment> | null;
-      if (
-        typeof d?.id !== 'string' ||
-        typeof d.environment_id !== 'string' ||
-        typeof d.created_at !== 'string'
-      ) {
-        throw new StateError(`${at} is not a deployment`);
-      }
-      return d as Deployment;
-    });
+    this.deployments.load(
+      state,
+      where,
+      withStrings<Deployment>('a deployment', ['id', 'environment_id', 'created_at']),
+    );
   }
 
   private find(id: string): Rec<Deployment> {
-    const rec = this.deployments.get(id);
-    if (!rec) throw notFound(`deployment ${id} not found`);
-    return rec;
+    return this.deployments.find(id, 'deployment');
   }
 
   private active(id: string, verb: string): Rec<Deployment> {

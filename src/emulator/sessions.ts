@@ -8,10 +8,9 @@ import {
   type PageRequest,
   pageJson,
   type Rec,
-  StateError,
   stamp,
+  withStrings,
 } from './collection.js';
-import { notFound } from './errors.js';
 import type { SessionInput } from './validate-refs.js';
 
 export const SESSION_STATUSES = ['rescheduling', 'running', 'idle', 'terminated'] as const;
@@ -130,22 +129,14 @@ export class SessionStore {
   }
 
   load(state: unknown, where: string): void {
-    this.sessions.load(state, where, (value, at) => {
-      const s = value as Partial<Session> | null;
-      if (
-        typeof s?.id !== 'string' ||
-        typeof s.environment_id !== 'string' ||
-        typeof s.created_at !== 'string'
-      ) {
-        throw new StateError(`${at} is not a session`);
-      }
-      return s as Session;
-    });
+    this.sessions.load(
+      state,
+      where,
+      withStrings<Session>('a session', ['id', 'environment_id', 'created_at']),
+    );
   }
 
   private find(id: string): Rec<Session> {
-    const rec = this.sessions.get(id);
-    if (!rec) throw notFound(`session ${id} not found`);
-    return rec;
+    return this.sessions.find(id, 'session');
   }
 }

@@ -12,7 +12,7 @@ import {
   stamp,
 } from './collection.js';
 import { createConfig, updateConfig } from './config.js';
-import { conflict, invalidRequest, notFound } from './errors.js';
+import { conflict, invalidRequest } from './errors.js';
 import { type CreateInput, LIMITS, type UpdateInput } from './validate-body.js';
 
 export type NameScope = 'all' | 'active';
@@ -134,9 +134,7 @@ export class EnvironmentStore {
   }
 
   private find(id: string): Rec<LiveEnvironment> {
-    const rec = this.envs.get(id);
-    if (!rec) throw notFound(`environment ${id} not found`);
-    return rec;
+    return this.envs.find(id, 'environment');
   }
 
   private claimName(name: string, self: Rec<LiveEnvironment> | undefined): void {

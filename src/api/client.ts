@@ -4,10 +4,13 @@ import Anthropic from '@anthropic-ai/sdk';
 import { ApiError, EnvsyncError } from '../errors.js';
 import type {
   CreateBody,
+  DeploymentSummary,
   EnvironmentsApi,
   ListOptions,
   LiveEnvironment,
+  ReferencesApi,
   Reporter,
+  SessionSummary,
   UpdateBody,
 } from '../model.js';
 import { checkBaseUrl } from './base-url.js';
@@ -205,5 +208,63 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
         const r = await environments.delete(id);
         return { id: r.id, type: r.type };
       }),
+    references: referencesOf(client, call, baseURL),
+  };
+}
+
+type Call = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+
+function sessionSummary(s: Anthropic.Beta.Sessions.BetaManagedAgentsSession): SessionSummary {
+  return {
+    id: s.id,
+    environment_id: s.environment_id,
+    created_at: s.created_at,
+    status: s.status ?? null,
+    archived_at: s.archived_at ?? null,
+    deployment_id: (s as { deployment_id?: string | null }).deployment_id ?? null,
+  };
+}
+
+function deploymentSummary(d: Anthropic.Beta.Deployments.BetaManagedAgentsDeployment): DeploymentSummary {
+  return {
+    id: d.id,
+    name: d.name,
+    environment_id: d.environment_id,
+    status: d.status,
+    archived_at: d.archived_at,
+  };
+}
+
+/** Sessions and deployments through the same client: the same key, workspace, pacing and error mapping. */
+function referencesOf(client: Anthropic, call: Call, baseURL: string): ReferencesApi {
+  return {
+    async *sessionsSince(since: string) {
+      // Lists cannot filter by environment (DESIGN §12): page by created_at and let the caller filter.
+      const pages = client.beta.sessions.list({
+        'created_at[gte]': since,
+        include_archived: true,
+        order: 'asc',
+        limit: 1000,
+      });
+      try {
+        for await (const s of pages) yield sessionSummary(s);
+      } catch (e) {
+        throw toApiError(e, 'list sessions', baseURL);
+      }
+    },
+    retrieveSession: (id: string) =>
+      call(`retrieve session ${id}`, async () => sessionSummary(await client.beta.sessions.retrieve(id))),
+    async *listDeployments() {
+      const pages = client.beta.deployments.list({ limit: 1000 });
+      try {
+        for await (const d of pages) yield deploymentSummary(d);
+      } catch (e) {
+        throw toApiError(e, 'list deployments', baseURL);
+      }
+    },
+    repointDeployment: (id: string, environmentId: string) =>
+      call(`repoint deployment ${id}`, async () =>
+        deploymentSummary(await client.beta.deployments.update(id, { environment_id: environmentId })),
+      ),
   };
 }

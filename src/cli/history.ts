@@ -4,8 +4,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_BASE_URL } from '../api/base-url.js';
-import type { SessionSummary } from '../api/sessions.js';
 import { repositoryLinkOf } from '../changelog/html/repository.js';
 import { renderHistory } from '../changelog/render.js';
 import { type HistoryPageInput, renderHistoryHtml, type VerifySummary } from '../changelog/render-html.js';
@@ -14,11 +12,13 @@ import { type EnvironmentHistory, historyAll, historyOf, recordedNames } from '.
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import type { SessionSummary } from '../model.js';
 import type { ProjectContext } from '../project/context.js';
 import { verifyChangelog } from '../workflow/verify.js';
 import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
-import { projectFor, sayScope } from './shared.js';
+import { cliReporter } from './reporter.js';
+import { connectFrom, projectFor, sayScope } from './shared.js';
 import { warnAboutBadLines } from './verify.js';
 
 const DEFAULT_PAGE = 'envsync-history.html';
@@ -47,16 +47,14 @@ async function verifySummary(project: ProjectContext): Promise<VerifySummary | n
 
 /** Every session started since the oldest step shown, through the API (lists cannot filter by environment). */
 async function sessionsSince(ctx: Ctx, project: ProjectContext, since: string): Promise<SessionSummary[]> {
-  const { createSessionsClient } = await import('../api/sessions.js');
-  const client = createSessionsClient({
-    baseUrl: ctx.global.baseUrl ?? ctx.io.env.ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URL,
-    apiKey: ctx.io.env[project.apiKeyEnv],
-    apiKeyEnv: project.apiKeyEnv,
-    workspaceId: project.workspaceId,
-  });
-  const out: SessionSummary[] = [];
-  for await (const s of client.listSince(since)) out.push(s);
-  return out;
+  const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
+  try {
+    const out: SessionSummary[] = [];
+    for await (const s of conn.api.references.sessionsSince(since)) out.push(s);
+    return out;
+  } finally {
+    await conn.close();
+  }
 }
 
 async function writePage(
@@ -66,11 +64,6 @@ async function writePage(
   histories: EnvironmentHistory[],
   opts: HistoryOptions,
 ): Promise<number> {
-  if (opts.sessions && ctx.global.local) {
-    throw new EnvsyncError('conflicting_flags', '--sessions cannot be used with --local', {
-      hint: 'sessions run on the real API: drop --local (and set the API key), or leave --sessions out',
-    });
-  }
   const firstAt = histories
     .map((h) => h.steps[0]?.entry.at)
     .filter((at): at is string => at !== undefined)

@@ -47,6 +47,36 @@ export interface ListOptions {
   limit?: number;
 }
 
+/** What envsync reads of a session: which environment it ran on, and when it started. */
+export interface SessionSummary {
+  id: string;
+  environment_id: string;
+  created_at: string;
+  status: string | null;
+  archived_at: string | null;
+  deployment_id: string | null;
+}
+
+/** What envsync reads of a deployment (scheduled runs): which environment ID it holds, and whether it runs. */
+export interface DeploymentSummary {
+  id: string;
+  name: string;
+  environment_id: string;
+  status: 'active' | 'paused';
+  archived_at: string | null;
+}
+
+/** What references environments: sessions (which config did a session run on) and deployments (never strand one). */
+export interface ReferencesApi {
+  /** Every session created at or after `since` (archived ones included), oldest first; lists cannot filter by environment. */
+  sessionsSince(since: string): AsyncIterable<SessionSummary>;
+  retrieveSession(id: string): Promise<SessionSummary>;
+  /** Every deployment that is not archived. */
+  listDeployments(): AsyncIterable<DeploymentSummary>;
+  /** Points a deployment at another environment ID. */
+  repointDeployment(id: string, environmentId: string): Promise<DeploymentSummary>;
+}
+
 /** The one interface through which envsync talks to an Environments API, real or local. */
 export interface EnvironmentsApi {
   /** The base URL requests go to, for the changelog's `target` and plan fingerprints. */
@@ -57,4 +87,6 @@ export interface EnvironmentsApi {
   update(id: string, body: UpdateBody): Promise<LiveEnvironment>;
   archive(id: string): Promise<LiveEnvironment>;
   delete(id: string): Promise<{ id: string; type: 'environment_deleted' }>;
+  /** Sessions and deployments, which hold environment IDs. */
+  readonly references: ReferencesApi;
 }

@@ -54,7 +54,9 @@ function readPlan(ctx: Ctx, file: string): Plan {
 
 /** Flags that shape a plan cannot change a saved one: say so rather than ignore them. */
 function refuseShapingFlags(command: { getOptionValueSource(key: string): string | undefined }): void {
-  const given = ['adopt', 'maxArchive', 'target'].filter((k) => command.getOptionValueSource(k) === 'cli');
+  const given = ['adopt', 'maxArchive', 'allowReferenced', 'target'].filter(
+    (k) => command.getOptionValueSource(k) === 'cli',
+  );
   if (given.length === 0) return;
   const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
   throw new EnvsyncError('conflicting_flags', `${flags} cannot change a saved plan`, {

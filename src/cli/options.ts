@@ -55,5 +55,9 @@ export function addPlanFlags<A extends unknown[], O extends OptionValues, G exte
 ) {
   return command
     .option('--adopt', 'take over unmanaged environments whose names the files claim')
-    .addOption(intOption('--max-archive <n>', 'refuse to archive more than N environments', 5, 0));
+    .addOption(intOption('--max-archive <n>', 'refuse to archive more than N environments', 5, 0))
+    .option(
+      '--allow-referenced',
+      'archive or recreate environments that active or paused deployments still use (they are stranded)',
+    );
 }

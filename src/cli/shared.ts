@@ -17,6 +17,7 @@ import { cliReporter } from './reporter.js';
 export interface PlanFlags {
   adopt?: true | undefined;
   maxArchive: number;
+  allowReferenced?: true | undefined;
   target?: string[] | undefined;
 }
 
@@ -26,6 +27,7 @@ export function planSettings(opts: PlanFlags, project: ProjectContext): PlanSett
     workspace: project.workspace?.name ?? null,
     adopt: opts.adopt === true,
     maxArchive: opts.maxArchive,
+    allowReferenced: opts.allowReferenced === true,
     targets: opts.target ?? [],
     planId: `plan_${randomUUID()}`,
     now: new Date(),

@@ -154,6 +154,7 @@ function toDesired(env: EnvironmentFile, file: string, line: number, column: num
       on_config_change: env.lifecycle?.on_config_change ?? 'update',
       keep_superseded: env.lifecycle?.keep_superseded ?? false,
       prevent_archive: env.lifecycle?.prevent_archive ?? false,
+      repoint_deployments: env.lifecycle?.repoint_deployments ?? false,
     },
     source: { file, line, column },
   };

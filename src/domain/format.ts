@@ -1,6 +1,6 @@
 // Wording shared by the text and markdown renderers: marks, values, notes, drift, folded defaults, short summaries.
 
-import type { ActionKind, FieldChange, Plan, PlanAction } from '../model.js';
+import type { ActionKind, EnvReferences, FieldChange, Plan, PlanAction } from '../model.js';
 import { compareNatural, groupBy } from '../util/order.js';
 
 /** Terraform's marks. */
@@ -23,20 +23,44 @@ export function actionTitle(action: PlanAction): string {
 }
 
 /** One line on what an action does beyond its field changes, or null when the changes say it all. */
+/** What references an environment a plan retires, in words; null when nothing does or nothing was listed. */
+export function referencesNote(refs: EnvReferences | null): string | null {
+  if (!refs || (refs.deployments.length === 0 && refs.recent_sessions === 0)) return null;
+  const parts: string[] = [];
+  if (refs.deployments.length > 0) {
+    parts.push(
+      `used by ${refs.deployments.map((d) => `deployment ${d.name} (${d.id}, ${d.status})`).join(', ')}`,
+    );
+  }
+  if (refs.recent_sessions > 0)
+    parts.push(`${refs.recent_sessions} session${refs.recent_sessions === 1 ? '' : 's'} in the last 7 days`);
+  return parts.join('; ');
+}
+
 export function actionNote(action: PlanAction): string | null {
   switch (action.kind) {
     case 'recreate': {
       const why = action.reason === 'type_change' ? 'config.type changes' : 'on_config_change is recreate';
       const old = action.adopted ? 'the unmanaged environment' : 'the old environment';
       const fate = action.keep_superseded ? 'is kept' : 'is archived';
-      return `${why}: a new environment replaces it; ${old} moves to ${action.superseded_name} and ${fate}`;
+      const moves =
+        action.repoint.length > 0
+          ? `; ${action.repoint.map((d) => `deployment ${d.name} (${d.id})`).join(', ')} ${action.repoint.length === 1 ? 'moves' : 'move'} to the new ID`
+          : '';
+      const used = referencesNote(action.references);
+      return `${why}: a new environment replaces it; ${old} moves to ${action.superseded_name} and ${fate}${moves}${used ? ` (${used})` : ''}`;
     }
     case 'adopt':
       return 'envsync takes over this environment and tags it as managed';
     case 'update':
       return action.changes.length === 0 ? "only envsync's ownership tags are rewritten" : null;
-    case 'archive':
-      return action.archived_name === action.name ? 'already renamed; archived as is' : null;
+    case 'archive': {
+      const notes = [
+        action.archived_name === action.name ? 'already renamed; archived as is' : null,
+        referencesNote(action.references),
+      ].filter((n) => n !== null);
+      return notes.length > 0 ? notes.join('; ') : null;
+    }
     default:
       return null;
   }

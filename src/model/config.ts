@@ -54,6 +54,8 @@ export interface Lifecycle {
   on_config_change: OnConfigChange;
   keep_superseded: boolean;
   prevent_archive: boolean;
+  /** recreate: move the deployments that use the old ID to the new one. */
+  repoint_deployments: boolean;
 }
 
 /** A rule of a `policies:` block (envsync.yaml), as envsync understands it natively. */
@@ -139,5 +141,6 @@ export interface EnvironmentFile {
     on_config_change?: 'update' | 'recreate';
     keep_superseded?: boolean;
     prevent_archive?: boolean;
+    repoint_deployments?: boolean;
   };
 }

@@ -44,6 +44,26 @@ export interface DriftInfo {
   env_id: string | null;
 }
 
+/** A deployment (scheduled runs) that holds an environment ID. */
+export interface DeploymentRef {
+  id: string;
+  name: string;
+  status: 'active' | 'paused';
+}
+
+/** What references one environment ID: its deployments, and how many sessions started on it lately. */
+export interface EnvReferences {
+  deployments: DeploymentRef[];
+  recent_sessions: number;
+}
+
+/** What the plan was told of references (listed only when it archives or recreates something). */
+export interface ReferenceIndex {
+  /** Sessions are counted from this time (RFC 3339). */
+  sessions_since: string;
+  byEnv: Record<string, EnvReferences>;
+}
+
 interface ActionCommon {
   name: string;
   changes: FieldChange[];
@@ -73,6 +93,10 @@ export interface RecreateAction extends ActionCommon {
   superseded_name: string;
   /** true when the old environment was not envsync's and `--adopt` allowed replacing it. */
   adopted: boolean;
+  /** What references the old ID, when the plan listed references; null when it did not. */
+  references: EnvReferences | null;
+  /** Deployments apply moves to the new ID after the create (lifecycle.repoint_deployments). */
+  repoint: DeploymentRef[];
   desired: DesiredPayload;
 }
 
@@ -82,6 +106,8 @@ export interface ArchiveAction extends ActionCommon {
   from_hash: ConfigHash;
   /** The name it is renamed to before archiving, so the name can be reused. */
   archived_name: string;
+  /** What references it, when the plan listed references; null when it did not. */
+  references: EnvReferences | null;
 }
 
 export interface AdoptAction extends ActionCommon {
@@ -105,7 +131,12 @@ export type PlanAction =
   | AdoptAction
   | NoopAction;
 
-export type BlockedRule = 'unmanaged_conflict' | 'foreign_owner' | 'prevent_archive' | 'max_archive';
+export type BlockedRule =
+  | 'unmanaged_conflict'
+  | 'foreign_owner'
+  | 'prevent_archive'
+  | 'max_archive'
+  | 'referenced';
 
 export interface BlockedItem {
   rule: BlockedRule;
@@ -143,6 +174,10 @@ export interface PlanOptions {
   workspace: string | null;
   adopt: boolean;
   maxArchive: number;
+  /** --allow-referenced: archive or recreate even what an active or paused deployment uses. */
+  allowReferenced: boolean;
+  /** What references environments; null when not listed (a plan without archive or recreate needs none). */
+  references: ReferenceIndex | null;
   /** Empty: every name. */
   targets: string[];
   planId: string;
@@ -157,7 +192,9 @@ export interface Plan {
   target: string;
   project: string;
   workspace: string | null;
-  options: { adopt: boolean; max_archive: number; targets: string[] };
+  options: { adopt: boolean; max_archive: number; allow_referenced: boolean; targets: string[] };
+  /** When the plan's session counts start; null when references were not listed. */
+  references_since: string | null;
   summary: PlanSummary;
   actions: PlanAction[];
   blocked: BlockedItem[];

@@ -19,6 +19,7 @@ import {
   type DesiredEnvironment,
   type DesiredPayload,
   type DriftInfo,
+  type EnvReferences,
   type FieldChange,
   HASH_KEY,
   type LiveEnvironment,
@@ -135,6 +136,38 @@ function planCreate(ctx: PlanContext, d: DesiredEnvironment): void {
   });
 }
 
+/** The deployments an archive would strand: every active or paused one that holds the ID. */
+function referencesOf(ctx: PlanContext, envId: string): EnvReferences | null {
+  return ctx.options.references
+    ? (ctx.options.references.byEnv[envId] ?? { deployments: [], recent_sessions: 0 })
+    : null;
+}
+
+/**
+ * Blocks archiving an ID that deployments use (they would keep the archived ID, where new sessions fail),
+ * unless --allow-referenced. Returns true when it blocked.
+ */
+function blockStranding(
+  ctx: PlanContext,
+  name: string,
+  envId: string,
+  refs: EnvReferences | null,
+  what: string,
+): boolean {
+  if (!refs || refs.deployments.length === 0 || ctx.options.allowReferenced) return false;
+  const list = refs.deployments.map((d) => `${d.name} (${d.id}, ${d.status})`).join(', ');
+  ctx.blocked.push({
+    rule: 'referenced',
+    name,
+    env_id: envId,
+    message: `${what} would strand ${refs.deployments.length === 1 ? 'a deployment' : `${refs.deployments.length} deployments`} that use ${envId}: ${list}`,
+    hint: what.startsWith('recreating')
+      ? 'set lifecycle.repoint_deployments: true to move them to the new environment, point them elsewhere first, or pass --allow-referenced'
+      : 'point those deployments at another environment (or archive them) first, or pass --allow-referenced',
+  });
+  return true;
+}
+
 function planRecreate(
   ctx: PlanContext,
   d: DesiredEnvironment,
@@ -157,6 +190,15 @@ function planRecreate(
     });
     return;
   }
+  // A kept superseded environment still serves its deployments; an archived one strands them.
+  const refs = referencesOf(ctx, env.id);
+  const repoint = !keep_superseded && d.lifecycle.repoint_deployments ? (refs?.deployments ?? []) : [];
+  if (
+    !keep_superseded &&
+    repoint.length === 0 &&
+    blockStranding(ctx, d.name, env.id, refs, `recreating ${d.name}`)
+  )
+    return;
   const observed = liveHash(env);
   ctx.actions.push({
     kind: 'recreate',
@@ -170,6 +212,8 @@ function planRecreate(
     keep_superseded,
     superseded_name: ctx.retire(d.name, observed),
     adopted,
+    references: refs,
+    repoint,
     desired: payloadOf(d),
   });
 }
@@ -311,6 +355,8 @@ export function planUndesired(
       });
       continue;
     }
+    const refs = referencesOf(ctx, env.id);
+    if (blockStranding(ctx, name, env.id, refs, `archiving ${name}`)) continue;
     const observed = liveHash(env);
     const archivedName = base === null ? ctx.retire(name, observed) : name;
     ctx.actions.push({
@@ -322,6 +368,7 @@ export function planUndesired(
       env_id: env.id,
       from_hash: observed,
       archived_name: archivedName,
+      references: refs,
     });
   }
 }

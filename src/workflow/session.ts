@@ -18,9 +18,11 @@ import type {
   LiveEnvironment,
   Plan,
   RecordedEnvironment,
+  ReferenceIndex,
   Reporter,
 } from '../model.js';
 import { planChanges, planHasChanges } from '../plan/planner.js';
+import { listReferences, retiringIds } from './references.js';
 import { staleReasons } from './stale.js';
 
 export interface DesiredState {
@@ -34,6 +36,7 @@ export interface PlanSettings {
   workspace: string | null;
   adopt: boolean;
   maxArchive: number;
+  allowReferenced: boolean;
   targets: string[];
   planId: string;
   now: Date;
@@ -64,18 +67,45 @@ function asEntries(findings: readonly Finding[], at: string): FoldableEntry[] {
   }));
 }
 
-function makePlan(
+/**
+ * Plans; when the plan would archive or recreate something, lists what references those IDs (deployments,
+ * recent sessions) and plans again with them, so a plan without such actions still costs one list.
+ */
+async function makePlan(
+  api: EnvironmentsApi,
+  desired: DesiredState,
+  live: readonly LiveEnvironment[],
+  recorded: readonly RecordedEnvironment[],
+  settings: PlanSettings,
+): Promise<Plan> {
+  const first = planOnce(desired, live, recorded, api.target, settings, null);
+  const ids = retiringIds(first);
+  if (ids.length === 0) return first;
+  return planOnce(
+    desired,
+    live,
+    recorded,
+    api.target,
+    settings,
+    await listReferences(api, ids, settings.now),
+  );
+}
+
+function planOnce(
   desired: DesiredState,
   live: readonly LiveEnvironment[],
   recorded: readonly RecordedEnvironment[],
   target: string,
   settings: PlanSettings,
+  references: ReferenceIndex | null,
 ): Plan {
   const plan = planChanges(desired.environments, live, recorded, {
     project: settings.project,
     workspace: settings.workspace,
     adopt: settings.adopt,
     maxArchive: settings.maxArchive,
+    allowReferenced: settings.allowReferenced,
+    references,
     targets: settings.targets,
     planId: settings.planId,
     createdAt: settings.now.toISOString(),
@@ -121,7 +151,7 @@ export async function planOnly(
       message: `--target ${name} matches no environment file and no live environment`,
     });
   }
-  const plan = makePlan(desired, live, recorded, o.api.target, o.settings);
+  const plan = await makePlan(o.api, desired, live, recorded, o.settings);
   return { plan, live: live.filter((e) => !e.archived_at) };
 }
 
@@ -176,7 +206,7 @@ export async function applyChanges(source: ApplySource, o: ApplyOptions): Promis
       ];
       if (reasons.length > 0) return { status: 'stale', plan, reasons };
     } else {
-      plan = session.plan(source.desired, source.settings);
+      plan = await session.plan(source.desired, source.settings);
     }
     o.host.planned(plan);
     if (plan.blocked.length > 0) return { status: 'blocked', plan };
@@ -298,9 +328,9 @@ class ApplySession {
   }
 
   /** Plans against what this session listed, after recording what the changelog did not know. */
-  plan(desired: DesiredState, settings: PlanSettings): Plan {
+  plan(desired: DesiredState, settings: PlanSettings): Promise<Plan> {
     this.reconcile();
-    return makePlan(desired, this.live, this.recorded, this.o.api.target, settings);
+    return makePlan(this.o.api, desired, this.live, this.recorded, settings);
   }
 
   apply(plan: Plan, parallelism: number): Promise<ApplyResult> {

@@ -27,6 +27,7 @@ describe('applyChanges: blocked → confirm → fresh check → apply, in the li
           project: TEST_PROJECT,
           workspace: null,
           adopt: settings.adopt ?? false,
+          allowReferenced: false,
           maxArchive: 5,
           targets: [],
           planId: `plan_${Math.random().toString(36).slice(2)}`,

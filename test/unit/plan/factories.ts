@@ -35,7 +35,13 @@ export function desiredEnv(name: string, o: DesiredOverrides = {}): DesiredEnvir
     config,
     config_hash: configHash(config),
     scope: o.scope ?? null,
-    lifecycle: { on_config_change: 'update', keep_superseded: false, prevent_archive: false, ...o.lifecycle },
+    lifecycle: {
+      on_config_change: 'update',
+      keep_superseded: false,
+      prevent_archive: false,
+      repoint_deployments: false,
+      ...o.lifecycle,
+    },
     source: { file: `environments/${name}.yaml`, line: o.line ?? 3, column: 7 },
   };
 }
@@ -99,6 +105,8 @@ export function planOptions(o: Partial<PlanOptions> = {}): PlanOptions {
     workspace: null,
     adopt: false,
     maxArchive: 5,
+    allowReferenced: false,
+    references: null,
     targets: [],
     planId: 'plan_test',
     createdAt: '2026-11-27T12:00:00Z',

@@ -79,7 +79,7 @@ describe('planChanges, beyond the table', () => {
       'T',
       'http://x',
     ]);
-    expect(plan.options).toEqual({ adopt: false, max_archive: 5, targets: [] });
+    expect(plan.options).toEqual({ adopt: false, max_archive: 5, allow_referenced: false, targets: [] });
   });
 
   it('refuses two desired environments with one name', () => {

@@ -8,7 +8,99 @@ import type { Scenario } from './scenarios.js';
 
 const recreate = { on_config_change: 'recreate' as const };
 
+const refs = (deployments: Array<[string, 'active' | 'paused']>, recent = 0) => ({
+  sessions_since: '2026-11-20T12:00:00Z',
+  byEnv: {
+    env_1: {
+      deployments: deployments.map(([name, status], i) => ({ id: `depl_${i + 1}`, name, status })),
+      recent_sessions: recent,
+    },
+  },
+});
+
 export const safetyScenarios: Scenario[] = [
+  {
+    name: "another project's environment with a desired name: blocked with the owner named, even with --adopt",
+    desired: [desiredEnv('shared')],
+    live: [liveEnv('shared', 'env_1', { managed: 'team-b' })],
+    options: { adopt: true },
+    actions: {},
+    blocked: [['foreign_owner', 'shared']],
+    check: (plan) => expect(plan.blocked[0]?.message).toContain('belongs to project "team-b"'),
+  },
+  {
+    name: "another project's and unmanaged environments no file asks for are never archived",
+    desired: [],
+    live: [liveEnv('theirs', 'env_1', { managed: 'team-b' }), liveEnv('hand', 'env_2', { managed: false })],
+    actions: {},
+  },
+  {
+    name: 'a legacy "true" tag this changelog records is this project\'s: the tag is rewritten in the plan',
+    desired: [desiredEnv('old')],
+    live: [liveEnv('old', 'env_1', { managed: 'true' })],
+    recorded: [recordedEnv('old', 'env_1')],
+    actions: { old: 'update' },
+    changes: {
+      old: [{ op: 'set', path: 'metadata.envsync_managed', before: 'true', after: 'test-project' }],
+    },
+  },
+  {
+    name: 'a legacy "true" tag this changelog does not record is not this project\'s: blocked by name, never archived',
+    desired: [desiredEnv('old')],
+    live: [liveEnv('old', 'env_1', { managed: 'true' }), liveEnv('gone', 'env_2', { managed: 'true' })],
+    actions: {},
+    blocked: [['foreign_owner', 'old']],
+  },
+  {
+    name: 'archiving an ID an active deployment uses: blocked, the deployment named',
+    desired: [],
+    live: [liveEnv('old', 'env_1')],
+    options: { references: refs([['nightly', 'active']], 3) },
+    actions: {},
+    blocked: [['referenced', 'old']],
+    check: (plan) => expect(plan.blocked[0]?.message).toContain('nightly (depl_1, active)'),
+  },
+  {
+    name: '--allow-referenced: the archive goes ahead and carries what references it',
+    desired: [],
+    live: [liveEnv('old', 'env_1')],
+    options: { references: refs([['nightly', 'paused']], 3), allowReferenced: true },
+    actions: { old: 'archive' },
+    check: (plan) => {
+      const a = plan.actions[0];
+      expect(a?.kind === 'archive' && a.references).toEqual(refs([['nightly', 'paused']], 3).byEnv.env_1);
+      expect(plan.references_since).toBe('2026-11-20T12:00:00Z');
+    },
+  },
+  {
+    name: 'recreating an ID a deployment uses: blocked, unless repoint_deployments moves it to the new ID',
+    desired: [desiredEnv('imm', { config: PANDAS, lifecycle: recreate })],
+    live: [liveEnv('imm', 'env_1', { config: {} })],
+    options: { references: refs([['hourly', 'active']]) },
+    actions: {},
+    blocked: [['referenced', 'imm']],
+    check: (plan) => expect(plan.blocked[0]?.hint).toContain('repoint_deployments'),
+  },
+  {
+    name: 'recreate with repoint_deployments: the plan lists the deployments it moves',
+    desired: [desiredEnv('imm', { config: PANDAS, lifecycle: { ...recreate, repoint_deployments: true } })],
+    live: [liveEnv('imm', 'env_1', { config: {} })],
+    options: { references: refs([['hourly', 'active']]) },
+    actions: { imm: 'recreate' },
+    check: (plan) => {
+      const a = plan.actions[0];
+      expect(a?.kind === 'recreate' && a.repoint).toEqual([
+        { id: 'depl_1', name: 'hourly', status: 'active' },
+      ]);
+    },
+  },
+  {
+    name: 'recreate keeping the superseded environment strands nothing: not blocked',
+    desired: [desiredEnv('imm', { config: PANDAS, lifecycle: { ...recreate, keep_superseded: true } })],
+    live: [liveEnv('imm', 'env_1', { config: {} })],
+    options: { references: refs([['hourly', 'active']]) },
+    actions: { imm: 'recreate' },
+  },
   {
     name: 'unmanaged env with a desired name, no --adopt: blocked, the rest still planned',
     desired: [desiredEnv('hand'), desiredEnv('fresh')],

@@ -20,7 +20,14 @@ const EXAMPLES: Record<string, readonly string[]> = {
   ],
   history: ['envsync history data-analysis', 'envsync history --format json'],
   show: ['envsync show env_01Abc… --at 2026-10-03', 'envsync show sha256:1f2e… > environments/restored.yaml'],
-  resolve: ['envsync resolve data-analysis --at 2026-10-03T14:00:00Z'],
+  resolve: [
+    'envsync resolve data-analysis --at 2026-10-03T14:00:00Z',
+    'envsync resolve --session sesn_01Abc…     # which config did that session run on?',
+  ],
+  sessions: [
+    'envsync sessions data-analysis',
+    'envsync sessions data-analysis --since 2026-10-01 --format json',
+  ],
   verify: ['envsync verify', 'envsync verify --live'],
   export: [
     'envsync export                            # this project’s environments',
@@ -38,7 +45,7 @@ function environmentLines(command: string): string[] {
     'NO_COLOR, FORCE_COLOR, TERM=dumb  colour conventions (colour only on a terminal by default)',
   ];
   if (command === 'emulator') return lines;
-  if (['plan', 'apply', 'status', 'verify', 'export'].includes(command)) {
+  if (['plan', 'apply', 'status', 'verify', 'export', 'sessions', 'resolve'].includes(command)) {
     lines.unshift(
       'ANTHROPIC_API_KEY     the API key (never a flag); a workspace may name another variable (api_key_env)',
       'ANTHROPIC_BASE_URL    the API base URL (default https://api.anthropic.com; --base-url wins)',

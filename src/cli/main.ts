@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   history: async () => (await import('./history.js')).registerHistory,
   show: async () => (await import('./show.js')).registerShow,
   resolve: async () => (await import('./resolve.js')).registerResolve,
+  sessions: async () => (await import('./sessions.js')).registerSessions,
   verify: async () => (await import('./verify.js')).registerVerify,
   export: async () => (await import('./export.js')).registerExport,
   emulator: async () => (await import('./emulator.js')).registerEmulator,

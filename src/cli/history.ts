@@ -1,23 +1,41 @@
 // `envsync history [NAME]`: every recorded change per environment: when, what, which ID and config, who, which commit.
 
+import { entriesForName, loadState, namesKnown, readHistory } from '../changelog/cache.js';
 import { renderHistory } from '../changelog/render.js';
-import { readChangelog } from '../changelog/store.js';
-import { historyAll, historyOf, recordedNames } from '../changelog/timeline.js';
+import { changelogLocation } from '../changelog/store.js';
+import { type EnvironmentHistory, historyAll, historyOf } from '../changelog/timeline.js';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { projectFor, sayScope } from './shared.js';
-import { warnAboutBadLines } from './verify.js';
+import { warnAboutProblems } from './verify.js';
+
+/**
+ * One name reads only its own lines, through the cache's index (so it costs the same with any amount of
+ * history); all names, or an index that no longer matches, read everything.
+ */
+function historiesFor(ctx: Ctx, changelog: string, name: string | undefined): EnvironmentHistory[] {
+  const location = changelogLocation(changelog);
+  if (name !== undefined) {
+    const state = loadState(location);
+    const entries = entriesForName(location, name);
+    if (entries) {
+      warnAboutProblems(ctx, state.problems, state.problemCount);
+      return [historyOf(entries, name)];
+    }
+  }
+  const history = readHistory(location);
+  warnAboutProblems(ctx, history.problems);
+  return name === undefined ? historyAll(history.entries) : [historyOf(history.entries, name)];
+}
 
 async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptions): Promise<number> {
   const project = projectFor(ctx, 'files');
   sayScope(ctx, project);
-  const file = readChangelog(project.changelogPath);
-  warnAboutBadLines(ctx, file);
-  const histories = name === undefined ? historyAll(file.entries) : [historyOf(file.entries, name)];
+  const histories = historiesFor(ctx, project.changelogPath, name);
   if (name !== undefined && histories[0]?.steps.length === 0) {
-    const known = recordedNames(file.entries);
+    const known = namesKnown(changelogLocation(project.changelogPath));
     const near = closest(name, known);
     throw new EnvsyncError('unknown_name', `the changelog has no entries for ${name}`, {
       hint: near

@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { foldRecorded } from '../../src/changelog/state.js';
-import { readChangelog } from '../../src/changelog/store.js';
-import { verifyChain } from '../../src/changelog/verify.js';
+import { verifyHistory } from '../../src/changelog/verify.js';
 import { isMine, liveHash } from '../../src/domain/ownership.js';
 import type { LiveEnvironment } from '../../src/model.js';
 import { BIN, baseEnv } from '../helpers/cli.js';
@@ -17,9 +15,8 @@ async function expectConverged(ws: Workspace, names: string[]) {
   // Every environment envsync ever made is either one of the live ones or archived: none is left behind.
   expect(all.filter((e) => !e.archived_at)).toHaveLength(names.length);
 
-  const log = readChangelog(ws.changelog);
-  expect(verifyChain(log.entries)).toEqual([]);
-  const recorded = new Map(foldRecorded(log.entries).map((r) => [r.env_id, r]));
+  expect(verifyHistory(ws.changelog).problems).toEqual([]);
+  const recorded = new Map(foldRecorded(ws.entries()).map((r) => [r.env_id, r]));
   for (const env of live.filter((e) => isMine(e, { project: TEST_PROJECT, recorded: () => false }))) {
     const rec = recorded.get(env.id);
     expect(rec, `${env.name} ${env.id} is not in the changelog`).toBeDefined();
@@ -61,11 +58,6 @@ describe('apply under faults', () => {
   }, 120_000);
 });
 
-function lineCount(file: string): number {
-  if (!existsSync(file)) return 0;
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
-}
-
 /** Starts `envsync apply` as a process and SIGKILLs it once the changelog has `atLines` lines. */
 function applyAndKill(ws: Workspace, atLines: number): Promise<{ killed: boolean }> {
   return new Promise((resolve, reject) => {
@@ -80,7 +72,7 @@ function applyAndKill(ws: Workspace, atLines: number): Promise<{ killed: boolean
     );
     let killed = false;
     const timer = setInterval(() => {
-      if (!killed && lineCount(ws.changelog) >= atLines) {
+      if (!killed && ws.lineCount() >= atLines) {
         killed = child.kill('SIGKILL');
       }
     }, 2);
@@ -115,7 +107,7 @@ describe('apply killed with SIGKILL', () => {
             [`${n}.yaml`]: pipEnv(n, ['numpy==2.2.0'], 'lifecycle: {on_config_change: recreate}\n'),
           });
         for (const n of names.slice(10)) ws.files({ [`${n}.yaml`]: null });
-        const base = lineCount(ws.changelog);
+        const base = ws.lineCount();
         await applyAndKill(ws, base + atLines);
         const again = await ws.cli(['apply', '--auto-approve']);
         expect(again.code, again.stderr).toBe(0);

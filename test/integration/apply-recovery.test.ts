@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { foldRecorded } from '../../src/changelog/state.js';
-import { verifyChain } from '../../src/changelog/verify.js';
+import { verifyHistory } from '../../src/changelog/verify.js';
 import { configHash } from '../../src/hash/config-hash.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
@@ -29,14 +29,14 @@ describe('nothing that reached the API stays out of the changelog', () => {
     await ws.restart();
     const next = await ws.cli(['apply', '--auto-approve']);
     expect(next.code, next.stderr).toBe(0);
-    expect(next.stderr).toMatch(/recorded 1 change\(s\) the changelog did not know yet: drift a/);
+    expect(next.stderr).toMatch(/recorded 1 change\(s\) the changelog did not know yet: update a/);
     const recorded = foldRecorded(ws.entries()).find((r) => r.env_id === a?.id);
     expect(recorded).toMatchObject({ config_hash: pipHash('x==2'), description: 'second', archived: false });
-    expect(verifyChain(ws.entries())).toEqual([]);
+    expect(verifyHistory(ws.changelog).problems).toEqual([]);
     expect((await ws.cli(['verify', '--live'])).code).toBe(0);
     const history = await ws.cli(['history', 'a', '--format', 'json']);
     const ops = (JSON.parse(history.stdout) as { entries: { op: string }[] }).entries.map((e) => e.op);
-    expect(ops).toEqual(['create', 'drift']);
+    expect(ops).toEqual(['create', 'update']);
   });
 
   it('records an environment deleted behind its back even when there is nothing to change', async () => {
@@ -58,21 +58,22 @@ describe('nothing that reached the API stays out of the changelog', () => {
   it('sets aside a last line torn in the middle of a multi-byte character without touching the line before', async () => {
     ws.files({ 'a.yaml': envFile('a', 'description: café crème\n') });
     await ws.cli(['apply', '--auto-approve']);
-    const before = readFileSync(ws.changelog);
+    const run = ws.runFiles().at(-1) as string;
+    const before = readFileSync(run);
     // A crash cut a line just after the first byte of the "é" (0xC3 0xA9) in the create entry's description.
     const e = before.indexOf(0xc3);
     expect(e).toBeGreaterThan(0);
     const torn = before.subarray(before.lastIndexOf(0x0a, e) + 1, e + 1);
-    appendFileSync(ws.changelog, torn);
+    appendFileSync(run, torn);
 
     ws.files({ 'b.yaml': envFile('b') });
     const r = await ws.cli(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('kept it aside in');
-    const after = readFileSync(ws.changelog);
+    const after = readFileSync(run);
     expect(after.subarray(0, before.length).equals(before)).toBe(true);
-    expect(readFileSync(`${ws.changelog}.torn-1`).equals(torn)).toBe(true);
-    expect(verifyChain(ws.entries())).toEqual([]);
+    expect(readFileSync(`${run}.torn-1`).equals(torn)).toBe(true);
+    expect(verifyHistory(ws.changelog).problems).toEqual([]);
   });
 
   it('keeps guarding an environment with prevent_archive after its file is removed', async () => {

@@ -25,7 +25,7 @@ const STEP_LABEL: Record<StepOp, string> = {
   recreate: 'recreate',
   archive: 'archive',
   adopt: 'adopt',
-  drift: 'drift',
+  drift: 'drift found',
   rename: 'rename',
   repoint: 'repoint',
 };
@@ -81,7 +81,7 @@ export function renderResolution(r: Resolution, paint: Paint): string {
   const s = r.since;
   const commit = s.git_commit ? `, commit ${s.git_commit.slice(0, 7)}` : '';
   const when = r.day ? `the end of ${r.day} (UTC)` : r.at.toISOString();
-  const op = s.op;
+  const op = s.op === 'drift' ? 'drift found' : s.op;
   const lines = [
     `${paint.bold(escapeText(r.name))} at ${escapeText(when)}`,
     `  env ID       ${escapeText(r.env_id)}`,

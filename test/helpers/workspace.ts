@@ -75,13 +75,13 @@ export class Workspace {
     return readHistory(changelogLocation(this.changelog)).entries;
   }
 
-  /** The run files' paths, oldest first (their names start with the time). */
+  /** The run files' paths in history order (two runs in one second have names in no particular order). */
   runFiles(): string[] {
     if (!existsSync(this.changelog)) return [];
-    return readdirSync(this.changelog)
-      .filter((f) => f.endsWith('.jsonl'))
-      .sort()
-      .map((f) => path.join(this.changelog, f));
+    const order = readHistory(changelogLocation(this.changelog)).runs.map((r) => r.file.path);
+    const names = readdirSync(this.changelog).filter((f) => f.endsWith('.jsonl'));
+    const paths = names.map((f) => path.join(this.changelog, f));
+    return paths.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   }
 
   /** How many lines all run files hold. */

@@ -1,6 +1,5 @@
 // The apply safety sequence as one library call: blocked, cancelled, stale after the prompt, applied.
 
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import { type EnvironmentsApi, type Plan, silentReporter } from '../../src/model.js';

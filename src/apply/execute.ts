@@ -30,7 +30,7 @@ export interface ApplyResult {
   /** Actions never started because the changelog stopped taking entries. */
   notStarted: number;
   /** Why the run stopped writing to the API: the changelog's first failure. */
-  stopped: { message: string; hint: string | undefined } | null;
+  stopped: { code: string; message: string; hint: string | undefined } | null;
 }
 
 const PHASES: ReadonlyArray<ReadonlyArray<ActionKind>> = [
@@ -188,7 +188,7 @@ export async function applyPlan(
     }
   }
   const failure = deps.writer.failure;
-  if (failure) result.stopped = { message: failure.message, hint: failure.hint };
+  if (failure) result.stopped = { code: failure.code, message: failure.message, hint: failure.hint };
   return result;
 }
 

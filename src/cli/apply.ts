@@ -80,9 +80,9 @@ function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
     );
   }
   if (result.stopped) {
-    const { message, hint } = result.stopped;
+    const { code, message, hint } = result.stopped;
     ctx.io.stderr.write(
-      `${ctx.err.red('error')}: ${message}; no further change was sent\n${hint ? `  ${ctx.err.cyan('hint')}: ${hint}\n` : ''}`,
+      `${ctx.err.red(`error[${code}]`)}: ${message}; no further change was sent\n${hint ? `  ${ctx.err.cyan('hint')}: ${hint}\n` : ''}`,
     );
   }
   const line = applySummaryLine(result);

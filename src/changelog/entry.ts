@@ -5,11 +5,42 @@ import { normalizeConfig, sha256Hex } from '../hash/config-hash.js';
 import type { ChangelogEntry, FrameOp, Lifecycle, NormalConfig, StepOp } from '../model.js';
 import { STEP_OPS } from '../model.js';
 
-/** The hash of an entry: sha256 over the canonical JSON of every field it carries but `hash`. */
+/** The canonical JSON of a config, computed once per distinct config (the same few repeat all through a history). */
+const canonicalConfigs = new Map<string, string>();
+/** Parsed entries share one normal config object per distinct config: its canonical text is kept on it. */
+const canonicalOf = new WeakMap<object, string>();
+function canonicalConfig(config: unknown): string {
+  if (typeof config === 'object' && config !== null) {
+    const known = canonicalOf.get(config);
+    if (known !== undefined) return known;
+  }
+  const key = JSON.stringify(config);
+  let text = canonicalConfigs.get(key);
+  if (text === undefined) {
+    text = canonicalJson(config);
+    if (canonicalConfigs.size > 10_000) canonicalConfigs.clear();
+    canonicalConfigs.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * The hash of an entry: sha256 over the RFC 8785 canonical JSON of every field it carries but `hash`.
+ * Built member by member (the same bytes canonicalJson writes) so the config's part is reused.
+ */
 export function entryHash(entry: object): string {
-  const rest: Record<string, unknown> = { ...entry };
-  delete rest.hash;
-  return `sha256:${sha256Hex(canonicalJson(rest))}`;
+  const members: string[] = [];
+  for (const [k, v] of Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (k === 'hash' || v === undefined) continue;
+    const text =
+      typeof v === 'string' || typeof v === 'boolean' || v === null
+        ? JSON.stringify(v)
+        : k === 'config'
+          ? canonicalConfig(v)
+          : canonicalJson(v);
+    members.push(`${JSON.stringify(k)}:${text}`);
+  }
+  return `sha256:${sha256Hex(`{${members.join(',')}}`)}`;
 }
 
 type Parsed = { ok: true; entry: ChangelogEntry } | { ok: false; error: string };
@@ -50,19 +81,47 @@ function stringMap(o: Record<string, unknown>, k: string): Record<string, string
   for (const [key, value] of Object.entries(v)) if (typeof value === 'string') out[key] = value;
   return out;
 }
+/**
+ * Configs repeat across a long history (every update of one environment records the same few), so the
+ * normal-form check and the hash are computed once per distinct config: verify of 100,000 entries
+ * would otherwise spend most of its time re-normalizing the same objects.
+ */
+const seen = new Map<string, { normal: NormalConfig; hash: string } | null>();
+
+function checkedConfig(v: unknown): { normal: NormalConfig; hash: string } | null {
+  if (!isObject(v)) return null;
+  const text = canonicalConfig(v);
+  const known = seen.get(text);
+  if (known !== undefined) return known;
+  let result: { normal: NormalConfig; hash: string } | null = null;
+  try {
+    const normal = normalizeConfig(v);
+    const normalText = canonicalJson(normal);
+    if (normalText === text) {
+      result = { normal, hash: `sha256:${sha256Hex(normalText)}` };
+      canonicalOf.set(normal, normalText);
+    }
+  } catch {
+    result = null;
+  }
+  if (seen.size > 10_000) seen.clear();
+  seen.set(text, result);
+  return result;
+}
+
+/** The config hash of a config already in normal form (as every parsed entry's is), computed once per config. */
+export function normalConfigHash(config: NormalConfig): string {
+  return checkedConfig(config)?.hash ?? `sha256:${sha256Hex(canonicalJson(config))}`;
+}
+
 function configOf(o: Record<string, unknown>): NormalConfig | null {
   const v = o.config;
   if (v === null) return null;
   // A config is stored in normal form; anything else would break the diff and `show` downstream.
-  let normal: NormalConfig | undefined;
-  try {
-    normal = isObject(v) ? normalizeConfig(v) : undefined;
-  } catch {
-    normal = undefined;
-  }
-  if (normal === undefined || canonicalJson(normal) !== canonicalJson(v))
+  const checked = checkedConfig(v);
+  if (checked === null)
     throw new FieldError(`field config: expected an environment config in normal form, found ${describe(v)}`);
-  return normal;
+  return checked.normal;
 }
 function lifecycleOf(o: Record<string, unknown>): Lifecycle | null {
   const v = o.lifecycle;

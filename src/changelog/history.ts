@@ -1,8 +1,7 @@
 // The history as a DAG of runs (pure): topological order, heads, forks, open runs, and every integrity problem.
 
-import { configHash } from '../hash/config-hash.js';
 import type { ChangelogEntry } from '../model.js';
-import { entryHash } from './entry.js';
+import { entryHash, normalConfigHash } from './entry.js';
 import type { ChangelogFile } from './store.js';
 
 export interface HistoryProblem {
@@ -104,7 +103,7 @@ export function checkFile(file: ChangelogFile): HistoryProblem[] {
       if (e.seq !== prev.seq + 1) add(i, `seq ${e.seq} follows seq ${prev.seq}`);
     }
     if (e.config !== null && e.config_hash !== null) {
-      const actual = configHash(e.config);
+      const actual = normalConfigHash(e.config);
       if (actual !== e.config_hash)
         add(i, `entry seq ${e.seq} records config hash ${e.config_hash}, but its config hashes to ${actual}`);
     }

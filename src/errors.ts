@@ -45,8 +45,11 @@ export type ErrorCode =
   | 'changelog_unreadable'
   | 'changelog_write_failed'
   | 'corrupt_entry'
+  | 'changelog_behind'
+  | 'changelog_not_writable'
   | 'locked'
   | 'lock_failed'
+  | 'lock_lost'
   // Queries over the changelog
   | 'unknown_name'
   | 'unknown_env_id'

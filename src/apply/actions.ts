@@ -47,6 +47,15 @@ async function findLiveByName(deps: ApplyDeps, name: string): Promise<LiveEnviro
 }
 
 /**
+ * A write whose outcome is unknown: no response (connection error, timeout), a 5xx or a 429 that may have
+ * come after the write landed, or a 409 that may be the SDK's own retry colliding with its first attempt.
+ */
+export function isUncertain(e: unknown): boolean {
+  if (!(e instanceof ApiError)) return false;
+  return e.status === null || e.status === 409 || e.status === 429 || e.status >= 500;
+}
+
+/**
  * Creates an environment without ever making two: when the response is lost (connection error, 5xx, 429,
  * or a 409 that may be the SDK's own retry colliding with its first attempt), it looks the name up and
  * accepts an environment carrying this config's hash tag as the one it made.
@@ -57,9 +66,7 @@ export async function createSafely(deps: ApplyDeps, d: DesiredPayload): Promise<
     try {
       return await deps.api.create(createBody(deps.owner.project, d));
     } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      const uncertain = e.status === null || e.status === 409 || e.status === 429 || e.status >= 500;
-      if (!uncertain) throw e;
+      if (!(e instanceof ApiError) || !isUncertain(e)) throw e;
       lastError = e;
       const found = await findLiveByName(deps, d.name);
       if (found && isMine(found, deps.owner) && taggedHash(found) === d.config_hash) {

@@ -2,15 +2,19 @@
 
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
-import type { ChangelogWriter, NewEntry } from '../changelog/store.js';
+import type { NewEntry, RunWriter } from '../changelog/writer.js';
 import type { Owner } from '../domain/ownership.js';
-import type { ChangelogEntry, EnvironmentsApi, Reporter } from '../model.js';
+import { EnvsyncError } from '../errors.js';
+import type { ChangelogEntryV2, EnvironmentsApi, FrameOp, Reporter, StepOp } from '../model.js';
 
 export interface RunIdentity {
   actor: string;
   git_commit: string | null;
+  /** The environment files differ from the commit (uncommitted edits): what was applied is in no commit. */
+  git_dirty?: boolean | null | undefined;
   target: string;
   plan_id: string;
+  workspace?: string | null | undefined;
 }
 
 /** The dependencies every apply step needs. */
@@ -18,10 +22,52 @@ export interface ApplyDeps {
   api: EnvironmentsApi;
   /** The project this run writes for: its tag goes on every environment, and only its environments are trusted. */
   owner: Owner;
-  writer: ChangelogWriter;
+  writer: RunWriter;
+  /** Only on the run's begin: the heads it continues. */
+  parents: string[];
   reporter: Reporter;
   identity: RunIdentity;
   now: () => Date;
+}
+
+/**
+ * The API as apply may use it: once the changelog stops taking entries, no further write is sent (one
+ * already in flight finishes). Reads stay open: they change nothing.
+ */
+export function gatedApi(api: EnvironmentsApi, writer: Pick<RunWriter, 'failure'>): EnvironmentsApi {
+  const open = () => {
+    if (writer.failure) throw writer.failure;
+  };
+  return {
+    target: api.target,
+    listAll: (options) => api.listAll(options),
+    retrieve: (id) => api.retrieve(id),
+    create: async (body) => {
+      open();
+      return api.create(body);
+    },
+    update: async (id, body) => {
+      open();
+      return api.update(id, body);
+    },
+    archive: async (id) => {
+      open();
+      return api.archive(id);
+    },
+    delete: async (id) => {
+      open();
+      return api.delete(id);
+    },
+    references: {
+      sessionsSince: (since) => api.references.sessionsSince(since),
+      retrieveSession: (id) => api.references.retrieveSession(id),
+      listDeployments: () => api.references.listDeployments(),
+      repointDeployment: async (id, environmentId) => {
+        open();
+        return api.references.repointDeployment(id, environmentId);
+      },
+    },
+  };
 }
 
 /** The HEAD commit of the git checkout holding dir, or null outside git. */
@@ -34,6 +80,20 @@ export function gitCommit(dir: string): string | null {
     })
       .toString()
       .trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the files under `paths` differ from HEAD (`git status --porcelain`); null outside git. */
+export function gitDirty(root: string, paths: readonly string[]): boolean | null {
+  try {
+    const out = execFileSync('git', ['status', '--porcelain', '--', ...paths], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
+    return out.toString().trim() !== '';
   } catch {
     return null;
   }
@@ -56,16 +116,35 @@ function osUser(): string | undefined {
   }
 }
 
-type EntryFields = Pick<NewEntry, 'op'> &
-  Partial<Omit<NewEntry, 'op' | 'actor' | 'target' | 'plan_id' | 'git_commit' | 'at'>>;
+type Common = Partial<
+  Omit<
+    NewEntry,
+    'op' | 'env_id' | 'actor' | 'target' | 'plan_id' | 'git_commit' | 'git_dirty' | 'workspace' | 'parents'
+  >
+>;
+export type EntryFields = (Common & { op: FrameOp }) | (Common & { op: StepOp; env_id: string });
 
-/** Appends an entry stamped with the run's identity and the current time. */
-export function record(deps: ApplyDeps, fields: EntryFields): ChangelogEntry {
-  return deps.writer.append({
-    at: deps.now().toISOString(),
-    op: fields.op,
+/**
+ * An entry the API write behind it happened but the changelog could not take: the apply counts the change
+ * and says it is unrecorded (the next apply finds it through its open run).
+ */
+export class UnrecordedError extends EnvsyncError {
+  constructor(
+    readonly env_id: string,
+    cause: EnvsyncError,
+  ) {
+    super(cause.code, `${cause.message} (the change to ${env_id} happened; the next apply records it)`, {
+      hint: cause.hint,
+      cause,
+    });
+  }
+}
+
+/** Appends an entry stamped with the run's identity and the current time (`at` may be given: drift's is live's). */
+export function record(deps: ApplyDeps, fields: EntryFields): ChangelogEntryV2 {
+  const entry = {
+    at: fields.at ?? deps.now().toISOString(),
     name: fields.name ?? null,
-    env_id: fields.env_id ?? null,
     config_hash: fields.config_hash ?? null,
     config: fields.config ?? null,
     description: fields.description ?? null,
@@ -74,9 +153,19 @@ export function record(deps: ApplyDeps, fields: EntryFields): ChangelogEntry {
     replaces: fields.replaces ?? null,
     source: fields.source ?? null,
     git_commit: deps.identity.git_commit,
+    git_dirty: deps.identity.git_dirty ?? null,
     actor: deps.identity.actor,
     target: deps.identity.target,
+    workspace: deps.identity.workspace ?? null,
     plan_id: deps.identity.plan_id,
     detail: fields.detail ?? null,
-  });
+    parents: fields.op === 'begin' ? deps.parents : null,
+  };
+  if (!('env_id' in fields)) return deps.writer.append({ ...entry, op: fields.op, env_id: null });
+  try {
+    return deps.writer.append({ ...entry, op: fields.op, env_id: fields.env_id });
+  } catch (e) {
+    if (e instanceof EnvsyncError) throw new UnrecordedError(fields.env_id, e);
+    throw e;
+  }
 }

@@ -2,10 +2,11 @@
 
 import pLimit from 'p-limit';
 import { userMetadata } from '../domain/ownership.js';
+import { EnvsyncError } from '../errors.js';
 import { normalizeConfig } from '../hash/config-hash.js';
 import type { ActionKind, LiveEnvironment, LiveFingerprint, Plan, PlanAction } from '../model.js';
-import { runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
-import { type ApplyDeps, record } from './context.js';
+import { isUncertain, runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
+import { type ApplyDeps, record, UnrecordedError } from './context.js';
 
 export interface ApplyFailure {
   name: string;
@@ -22,6 +23,14 @@ export interface ApplyResult {
   archived: number;
   adopted: number;
   failed: ApplyFailure[];
+  /** Changes that happened but the changelog could not take (the next apply records them). */
+  unrecorded: Array<{ name: string; env_id: string }>;
+  /** Env IDs (or, for a create, names) whose write may or may not have landed. */
+  uncertain: string[];
+  /** Actions never started because the changelog stopped taking entries. */
+  notStarted: number;
+  /** Why the run stopped writing to the API: the changelog's first failure. */
+  stopped: { code: string; message: string; hint: string | undefined } | null;
 }
 
 const PHASES: ReadonlyArray<ReadonlyArray<ActionKind>> = [
@@ -50,7 +59,8 @@ function runAction(deps: ApplyDeps, action: PlanAction, seen: Map<string, LiveFi
 function recordDrift(deps: ApplyDeps, plan: Plan, live: ReadonlyMap<string, LiveEnvironment>): void {
   for (const action of plan.actions) {
     const drift = action.drift;
-    if (!drift?.env_id || action.kind === 'noop') continue;
+    // Fields changed outside envsync were recorded with the other findings, dated by live's updated_at.
+    if (!drift?.env_id || action.kind === 'noop' || drift.kind === 'changed_outside') continue;
     if (drift.kind === 'missing') {
       record(deps, {
         op: 'drift',
@@ -85,9 +95,17 @@ function recordDrift(deps: ApplyDeps, plan: Plan, live: ReadonlyMap<string, Live
   }
 }
 
+/** Which entry a failed action leaves uncertain: what the next run may find and must not call another apply's. */
+function uncertainKeys(action: PlanAction): string[] {
+  if (action.kind === 'create') return [action.name];
+  if (action.kind === 'recreate') return [action.name, action.env_id];
+  return action.kind === 'noop' ? [] : [action.env_id];
+}
+
 /**
- * Applies the plan's actions. One failed action does not stop the others; every failure is returned.
- * The changelog gets `begin` first, an entry per change as it lands, and `end` last.
+ * Applies the plan's actions (the caller has written `begin` and what it found). One failed action does
+ * not stop the others, but a changelog that stops taking entries stops every further API write: actions
+ * in flight finish and are counted, the rest never start. `end` closes the run with the counts.
  */
 export async function applyPlan(
   deps: ApplyDeps,
@@ -103,10 +121,13 @@ export async function applyPlan(
     archived: 0,
     adopted: 0,
     failed: [],
+    unrecorded: [],
+    uncertain: [],
+    notStarted: 0,
+    stopped: null,
   };
   const seen = new Map(plan.live.map((l) => [l.id, l]));
   const limit = pLimit(Math.max(1, parallelism));
-  record(deps, { op: 'begin', detail: JSON.stringify(plan.summary) });
   recordDrift(deps, plan, new Map(live.map((e) => [e.id, e])));
 
   for (const phase of PHASES) {
@@ -114,6 +135,10 @@ export async function applyPlan(
     await Promise.all(
       actions.map((action) =>
         limit(async () => {
+          if (deps.writer.failure) {
+            result.notStarted++;
+            return;
+          }
           const started = Date.now();
           deps.reporter.event({ type: 'action_start', kind: action.kind, name: action.name });
           try {
@@ -128,25 +153,42 @@ export async function applyPlan(
             });
           } catch (e) {
             const message = e instanceof Error ? e.message : String(e);
-            const hint = (e as { hint?: string }).hint;
-            result.failed.push({ name: action.name, kind: action.kind, message, hint });
+            const hint = e instanceof EnvsyncError ? e.hint : undefined;
+            if (e instanceof UnrecordedError) {
+              // It happened: count it, and say the changelog does not have it yet.
+              count(result, action.kind);
+              result.unrecorded.push({ name: action.name, env_id: e.env_id });
+            } else {
+              result.failed.push({ name: action.name, kind: action.kind, message, hint });
+              if (isUncertain(e)) result.uncertain.push(...uncertainKeys(action));
+            }
             deps.reporter.event({ type: 'action_failed', kind: action.kind, name: action.name, message });
           }
         }),
       ),
     );
   }
-  record(deps, {
-    op: 'end',
-    detail: JSON.stringify({
-      created: result.created,
-      updated: result.updated,
-      recreated: result.recreated,
-      archived: result.archived,
-      adopted: result.adopted,
-      failed: result.failed.length,
-    }),
-  });
+  const stop = deps.writer.failure;
+  if (!stop) {
+    try {
+      record(deps, {
+        op: 'end',
+        detail: JSON.stringify({
+          created: result.created,
+          updated: result.updated,
+          recreated: result.recreated,
+          archived: result.archived,
+          adopted: result.adopted,
+          failed: result.failed.length,
+          uncertain: [...new Set(result.uncertain)].sort(),
+        }),
+      });
+    } catch {
+      // deps.writer.failure now says why; reported below like any other changelog failure.
+    }
+  }
+  const failure = deps.writer.failure;
+  if (failure) result.stopped = { code: failure.code, message: failure.message, hint: failure.hint };
   return result;
 }
 
@@ -158,8 +200,11 @@ function count(result: ApplyResult, kind: ActionKind): void {
   else if (kind === 'adopt') result.adopted++;
 }
 
-/** `Apply complete: 2 created, 1 updated, 0 recreated, 1 archived, 0 failed.` */
+/** `Apply complete: 2 created, 1 updated, 0 recreated, 1 archived, 0 failed.` — what did happen. */
 export function applySummaryLine(r: ApplyResult): string {
   const adopted = r.adopted > 0 ? `, ${r.adopted} adopted` : '';
-  return `Apply complete: ${r.created} created, ${r.updated} updated, ${r.recreated} recreated, ${r.archived} archived${adopted}, ${r.failed.length} failed.`;
+  const unrecorded = r.unrecorded.length > 0 ? `, ${r.unrecorded.length} not recorded` : '';
+  const notStarted = r.notStarted > 0 ? `, ${r.notStarted} not started` : '';
+  const head = r.stopped ? 'Apply stopped' : 'Apply complete';
+  return `${head}: ${r.created} created, ${r.updated} updated, ${r.recreated} recreated, ${r.archived} archived${adopted}, ${r.failed.length} failed${unrecorded}${notStarted}.`;
 }

@@ -104,13 +104,24 @@ export function findUnrecorded(
   return findings;
 }
 
-/** The changelog fields for a finding. */
+/**
+ * The changelog fields for a finding. Its `at` is when the change happened as far as the API says
+ * (archived_at, else updated_at), not when it was found: history must date a console edit when it was made.
+ * An environment found gone says nothing of when, so it has no `at` of its own.
+ */
 export function findingFields(f: Finding) {
-  if (f.env) return { op: f.op, ...liveRecordFields(f.env), detail: f.detail };
+  if (f.env) {
+    return {
+      op: f.op,
+      at: f.env.archived_at ?? f.env.updated_at,
+      ...liveRecordFields(f.env),
+      detail: f.detail,
+    };
+  }
   return {
     op: f.op,
     name: f.recorded?.name ?? null,
-    env_id: f.recorded?.env_id ?? null,
+    env_id: f.recorded?.env_id ?? '',
     config_hash: f.recorded?.config_hash ?? null,
     config: null,
     detail: f.detail,

@@ -1,5 +1,6 @@
 // A lock file next to the changelog, so two applies never write at once; a dead holder's lock is taken over.
 
+import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -10,12 +11,16 @@ interface LockInfo {
   pid: number;
   host: string;
   started_at: string;
+  /** Tells this apply's lock from a later one of the same process. */
+  token?: string;
 }
 
 export interface Lock {
   path: string;
   /** Set when the lock was taken over from a holder that is gone. */
   tookOverFrom: LockInfo | undefined;
+  /** Throws `lock_lost` when the lock file is no longer this apply's (deleted, or taken by another). */
+  check(): void;
   release(): void;
 }
 
@@ -54,9 +59,9 @@ function youngerThan(file: string, now: Date, ms: number): boolean {
   }
 }
 
-export function acquireLock(changelogPath: string, now: () => Date = () => new Date()): Lock {
-  const file = `${changelogPath}.lock`;
-  const mine: LockInfo = { pid, host: hostname(), started_at: now().toISOString() };
+export function acquireLock(changelogDir: string, now: () => Date = () => new Date()): Lock {
+  const file = `${changelogDir}.lock`;
+  const mine: LockInfo = { pid, host: hostname(), started_at: now().toISOString(), token: randomUUID() };
   let tookOverFrom: LockInfo | undefined;
   mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -66,10 +71,19 @@ export function acquireLock(changelogPath: string, now: () => Date = () => new D
       return {
         path: file,
         tookOverFrom,
+        check() {
+          const holder = readLock(file);
+          if (holder?.token === mine.token) return;
+          throw new EnvsyncError('lock_lost', `this apply no longer holds the lock ${file}`, {
+            hint: holder
+              ? `pid ${holder.pid} on ${holder.host} took it; nothing more is written. Run apply again once it is done`
+              : 'the lock file was deleted while applying; nothing more is written. Run apply again',
+          });
+        },
         release() {
           if (released) return;
           released = true;
-          if (readLock(file)?.pid === mine.pid) unlinkSync(file);
+          if (readLock(file)?.token === mine.token) unlinkSync(file);
         },
       };
     } catch (e) {

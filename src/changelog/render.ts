@@ -2,12 +2,10 @@
 
 import { changeLine } from '../domain/format.js';
 import { shortHash } from '../hash/config-hash.js';
-import type { ChangelogEntry, ChangelogOp, Paint } from '../model.js';
+import type { ChangelogEntry, Paint, StepOp } from '../model.js';
 import { escapeText } from '../text/escape.js';
 import type { Resolution } from './query.js';
 import type { EnvironmentHistory, TimelineStep } from './timeline.js';
-
-type StepOp = Exclude<ChangelogOp, 'begin' | 'end'>;
 
 /** Terraform's marks for what envsync did, and `!` for what it found. */
 const STEP_MARK: Record<StepOp, string> = {
@@ -17,6 +15,8 @@ const STEP_MARK: Record<StepOp, string> = {
   archive: '-',
   adopt: '<=',
   drift: '!',
+  rename: '~',
+  repoint: '->',
 };
 
 const STEP_LABEL: Record<StepOp, string> = {
@@ -26,6 +26,8 @@ const STEP_LABEL: Record<StepOp, string> = {
   archive: 'archive',
   adopt: 'adopt',
   drift: 'drift found',
+  rename: 'rename',
+  repoint: 'repoint',
 };
 
 function colourOf(paint: Paint, op: StepOp): (s: string) => string {
@@ -50,7 +52,7 @@ function stepNotes(e: ChangelogEntry): string[] {
  */
 export function renderStep(step: TimelineStep, paint: Paint, indent = ''): string[] {
   const e = step.entry;
-  const op = e.op as StepOp;
+  const op = e.op;
   const mark = colourOf(paint, op)(`${STEP_MARK[op].padStart(3)} ${STEP_LABEL[op].padEnd(11)}`);
   const hash = e.config_hash ? escapeText(shortHash(e.config_hash)) : '-'.padEnd(8);
   const commit = e.git_commit ? `commit ${escapeText(e.git_commit.slice(0, 7))}` : 'no commit';

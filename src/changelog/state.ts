@@ -1,4 +1,4 @@
-// What the changelog says: the current record of every environment it knows, and the runs left open.
+// What the changelog says: the current record of every environment it knows, and every config hash it ever recorded per ID.
 
 import type { ChangelogEntry, RecordedEnvironment } from '../model.js';
 
@@ -8,11 +8,14 @@ export type FoldableEntry = Pick<
   'op' | 'env_id' | 'name' | 'config_hash' | 'at' | 'config' | 'description' | 'metadata' | 'lifecycle'
 >;
 
-/** Folds entries, oldest first, into one record per env ID. */
-export function foldRecorded(entries: readonly FoldableEntry[]): RecordedEnvironment[] {
-  const byId = new Map<string, RecordedEnvironment>();
+/** Folds entries, oldest first (history order), into one record per env ID, starting from `from` (a snapshot's). */
+export function foldRecorded(
+  entries: readonly FoldableEntry[],
+  from: readonly RecordedEnvironment[] = [],
+): RecordedEnvironment[] {
+  const byId = new Map<string, RecordedEnvironment>(from.map((r) => [r.env_id, r]));
   for (const e of entries) {
-    if (!e.env_id || e.op === 'begin' || e.op === 'end') continue;
+    if (e.env_id === null) continue;
     const prior = byId.get(e.env_id);
     // A drift entry without a config records an environment found gone; it says nothing of its fields.
     const gone = e.op === 'drift' && e.config === null;
@@ -30,12 +33,16 @@ export function foldRecorded(entries: readonly FoldableEntry[]): RecordedEnviron
   return [...byId.values()];
 }
 
-/** The plan ids of `begin` entries with no matching `end`: applies that were interrupted. */
-export function openRuns(entries: readonly ChangelogEntry[]): string[] {
-  const open = new Set<string>();
+/** Every config hash recorded for each env ID, at any time: a live config outside this set is news to it. */
+export type KnownHashes = Record<string, string[]>;
+
+export function knownHashes(entries: readonly ChangelogEntry[]): KnownHashes {
+  const known = new Map<string, Set<string>>();
   for (const e of entries) {
-    if (e.op === 'begin') open.add(e.plan_id);
-    else if (e.op === 'end') open.delete(e.plan_id);
+    if (e.env_id === null || e.config_hash === null) continue;
+    const set = known.get(e.env_id) ?? new Set<string>();
+    set.add(e.config_hash);
+    known.set(e.env_id, set);
   }
-  return [...open];
+  return Object.fromEntries([...known].map(([id, set]) => [id, [...set].sort()]));
 }

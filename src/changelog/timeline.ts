@@ -2,11 +2,11 @@
 
 import { type DiffSide, diffEnvironment } from '../domain/diff.js';
 import { retiredBaseName } from '../domain/naming.js';
-import type { ChangelogEntry, FieldChange } from '../model.js';
+import type { ChangelogEntry, FieldChange, StepEntry } from '../model.js';
 
 /** One recorded change to one environment, with what it changed relative to that environment's previous record. */
 export interface TimelineStep {
-  entry: ChangelogEntry;
+  entry: StepEntry;
   changes: FieldChange[];
 }
 
@@ -19,8 +19,8 @@ export interface EnvironmentHistory {
 }
 
 /** begin and end frame a run; they say nothing about one environment. */
-export function isStep(entry: ChangelogEntry): boolean {
-  return entry.op !== 'begin' && entry.op !== 'end' && entry.env_id !== null;
+export function isStep(entry: ChangelogEntry): entry is StepEntry {
+  return entry.env_id !== null;
 }
 
 /** The name an environment is filed under: superseded and archived ones keep their original name's history. */
@@ -28,7 +28,7 @@ export function baseName(name: string): string {
   return retiredBaseName(name) ?? name;
 }
 
-function sideOf(entry: ChangelogEntry & { config: NonNullable<ChangelogEntry['config']> }): DiffSide {
+function sideOf(entry: StepEntry & { config: NonNullable<ChangelogEntry['config']> }): DiffSide {
   // Scope is not recorded, so it is never compared.
   return {
     description: entry.description,
@@ -49,7 +49,7 @@ export function stepChanges(entries: readonly ChangelogEntry[]): Map<ChangelogEn
   const out = new Map<ChangelogEntry, FieldChange[]>();
   for (const entry of entries) {
     if (!isStep(entry)) continue;
-    const id = entry.env_id as string;
+    const id = entry.env_id;
     const prior = last.get(id) ?? (entry.replaces ? last.get(entry.replaces) : undefined);
     if (entry.config === null) {
       out.set(entry, []);
@@ -71,7 +71,7 @@ export function idsServing(entries: readonly ChangelogEntry[], name: string): Se
   const ids = new Set<string>();
   for (const e of entries) {
     if (!isStep(e) || e.name === null || baseName(e.name) !== name) continue;
-    ids.add(e.env_id as string);
+    ids.add(e.env_id);
     if (e.replaces) ids.add(e.replaces);
   }
   return ids;
@@ -91,13 +91,14 @@ function historyWith(
 ): EnvironmentHistory {
   const ids = idsServing(entries, name);
   const steps = entries
-    .filter((e) => isStep(e) && ids.has(e.env_id as string))
+    .filter(isStep)
+    .filter((e) => ids.has(e.env_id))
     .map((entry) => ({ entry, changes: changes.get(entry) ?? [] }));
-  const envIds = [...new Set(steps.map((s) => s.entry.env_id as string))];
+  const envIds = [...new Set(steps.map((s) => s.entry.env_id))];
   return { name, env_ids: envIds, steps };
 }
 
-/** The timeline of one name, oldest first (file order); empty steps when the changelog never recorded it. */
+/** The timeline of one name, oldest first (history order); empty steps when the changelog never recorded it. */
 export function historyOf(entries: readonly ChangelogEntry[], name: string): EnvironmentHistory {
   return historyWith(entries, name, stepChanges(entries));
 }

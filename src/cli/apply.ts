@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { actorFrom, gitCommit } from '../apply/context.js';
+import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
 import type { Plan } from '../model.js';
@@ -84,11 +84,20 @@ function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
       `${ctx.err.red('error')}: ${f.message}\n${f.hint ? `  ${ctx.err.cyan('hint')}: ${f.hint}\n` : ''}`,
     );
   }
+  if (result.stopped) {
+    const { code, message, hint } = result.stopped;
+    ctx.io.stderr.write(
+      `${ctx.err.red(`error[${code}]`)}: ${message}; no further change was sent\n${hint ? `  ${ctx.err.cyan('hint')}: ${hint}\n` : ''}`,
+    );
+  }
   const line = applySummaryLine(result);
-  ctx.io.stdout.write(`\n${result.failed.length > 0 ? ctx.out.red(line) : ctx.out.green(line)}\n`);
-  if (result.failed.length === 0) return 0;
+  const bad = result.failed.length > 0 || result.stopped !== null || result.unrecorded.length > 0;
+  ctx.io.stdout.write(`\n${bad ? ctx.out.red(line) : ctx.out.green(line)}\n`);
+  if (!bad) return 0;
   ctx.io.stderr.write(
-    'Run `envsync plan` to see what is left; everything that did change is in the changelog.\n',
+    result.stopped || result.unrecorded.length > 0
+      ? 'Run apply again once the changelog is writable: it records what this run could not, then finishes.\n'
+      : 'Run `envsync plan` to see what is left; everything that did change is in the changelog.\n',
   );
   return 1;
 }
@@ -136,7 +145,9 @@ async function runApply(
       identity: {
         actor: actorFrom(ctx.io.env),
         git_commit: gitCommit(project.root),
+        git_dirty: gitDirty(project.root, project.dirs),
         target: conn.api.target,
+        workspace: project.workspace?.name ?? null,
       },
       now: () => new Date(),
       project: project.project,

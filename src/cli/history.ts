@@ -4,11 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { entriesForName, loadState, namesKnown, readHistory } from '../changelog/cache.js';
 import { repositoryLinkOf } from '../changelog/html/repository.js';
 import { renderHistory } from '../changelog/render.js';
 import { type HistoryPageInput, renderHistoryHtml, type VerifySummary } from '../changelog/render-html.js';
-import { readChangelog } from '../changelog/store.js';
-import { type EnvironmentHistory, historyAll, historyOf, recordedNames } from '../changelog/timeline.js';
+import { changelogLocation } from '../changelog/store.js';
+import { type EnvironmentHistory, historyAll, historyOf } from '../changelog/timeline.js';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
@@ -19,7 +20,26 @@ import { type ActionFactory, type Ctx, type Program, plural, say } from './conte
 import { formatOption, type OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor, sayScope } from './shared.js';
-import { warnAboutBadLines } from './verify.js';
+import { warnAboutProblems } from './verify.js';
+
+/**
+ * One name reads only its own lines, through the cache's index (so it costs the same with any amount of
+ * history); all names, or an index that no longer matches, read everything.
+ */
+function historiesFor(ctx: Ctx, changelog: string, name: string | undefined): EnvironmentHistory[] {
+  const location = changelogLocation(changelog);
+  if (name !== undefined) {
+    const state = loadState(location);
+    const entries = entriesForName(location, name);
+    if (entries) {
+      warnAboutProblems(ctx, state.problems, state.problemCount);
+      return [historyOf(entries, name)];
+    }
+  }
+  const history = readHistory(location);
+  warnAboutProblems(ctx, history.problems);
+  return name === undefined ? historyAll(history.entries) : [historyOf(history.entries, name)];
+}
 
 const DEFAULT_PAGE = 'envsync-history.html';
 
@@ -39,10 +59,16 @@ function repositoryOf(dir: string) {
 
 /** verify's answer, narrowed to what the page shows. */
 async function verifySummary(project: ProjectContext): Promise<VerifySummary | null> {
-  if (!existsSync(project.changelogPath)) return null;
+  const location = changelogLocation(project.changelogPath);
+  if (!existsSync(location.dir) && !existsSync(location.legacy)) return null;
   const report = await verifyChangelog(project.changelogPath, null, project.project);
-  // This changelog is one chain: it cannot fork, so the page says nothing about forks.
-  return { entries: report.entries, problems: report.problems, liveManaged: report.liveManaged, forks: null };
+  // Forks are notes, not problems: applies that did not see each other, both recorded.
+  return {
+    entries: report.entries,
+    problems: report.problems,
+    liveManaged: report.liveManaged,
+    forks: report.notes,
+  };
 }
 
 /** Every session started since the oldest step shown, through the API (lists cannot filter by environment). */
@@ -112,11 +138,9 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
   }
   const project = projectFor(ctx, 'files');
   sayScope(ctx, project);
-  const file = readChangelog(project.changelogPath);
-  warnAboutBadLines(ctx, file);
-  const histories = name === undefined ? historyAll(file.entries) : [historyOf(file.entries, name)];
+  const histories = historiesFor(ctx, project.changelogPath, name);
   if (name !== undefined && histories[0]?.steps.length === 0) {
-    const known = recordedNames(file.entries);
+    const known = namesKnown(changelogLocation(project.changelogPath));
     const near = closest(name, known);
     throw new EnvsyncError('unknown_name', `the changelog has no entries for ${name}`, {
       hint: near

@@ -1,17 +1,18 @@
 // `envsync resolve NAME --at TIME`: which env ID and config served a name at a time, from the changelog.
 
+import { readHistory } from '../changelog/cache.js';
 import { parseQueryTime, resolveAt } from '../changelog/query.js';
 import { renderResolution } from '../changelog/render.js';
-import { readChangelog } from '../changelog/store.js';
+import { changelogLocation } from '../changelog/store.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { changelogPath } from './shared.js';
-import { warnAboutBadLines } from './verify.js';
+import { warnAboutProblems } from './verify.js';
 
 async function runResolve(ctx: Ctx, name: string, opts: ResolveOptions): Promise<number> {
   const time = parseQueryTime(opts.at);
-  const file = readChangelog(changelogPath(ctx));
-  warnAboutBadLines(ctx, file);
+  const file = readHistory(changelogLocation(changelogPath(ctx)));
+  warnAboutProblems(ctx, file.problems);
   const r = resolveAt(file.entries, name, time);
   if (opts.format === 'json') {
     const s = r.since;

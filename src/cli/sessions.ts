@@ -1,8 +1,9 @@
 // `envsync sessions NAME [--since TIME]`: an environment's sessions, grouped by the config they ran on.
 
+import { readHistory } from '../changelog/cache.js';
 import { parseQueryTime } from '../changelog/query.js';
 import { groupSessionsByConfig } from '../changelog/sessions.js';
-import { readChangelog } from '../changelog/store.js';
+import { changelogLocation } from '../changelog/store.js';
 import { idsServing, recordedNames } from '../changelog/timeline.js';
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
@@ -13,7 +14,7 @@ import { type ActionFactory, type Ctx, type Program, plural, say } from './conte
 import { formatOption, type OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor, sayScope } from './shared.js';
-import { warnAboutBadLines } from './verify.js';
+import { warnAboutProblems } from './verify.js';
 
 /** How often a long scan says how far it got. */
 const PROGRESS_EVERY = 1000;
@@ -21,18 +22,19 @@ const PROGRESS_EVERY = 1000;
 async function runSessions(ctx: Ctx, name: string, opts: SessionsOptions): Promise<number> {
   const project = projectFor(ctx, 'api');
   sayScope(ctx, project);
-  const file = readChangelog(project.changelogPath);
-  warnAboutBadLines(ctx, file);
-  const ids = idsServing(file.entries, name);
+  const history = readHistory(changelogLocation(project.changelogPath));
+  warnAboutProblems(ctx, history.problems);
+  const entries = history.entries;
+  const ids = idsServing(entries, name);
   if (ids.size === 0) {
-    const near = closest(name, recordedNames(file.entries));
+    const near = closest(name, recordedNames(entries));
     throw new EnvsyncError('unknown_name', `the changelog has no entries for ${name}`, {
       hint: near
         ? `did you mean ${near}?`
         : 'only environments this changelog recorded have sessions it can place',
     });
   }
-  const first = file.entries.find((e) => e.env_id !== null && ids.has(e.env_id));
+  const first = entries.find((e) => e.env_id !== null && ids.has(e.env_id));
   const since = opts.since
     ? parseQueryTime(opts.since).at.toISOString()
     : (first?.at ?? new Date(0).toISOString());
@@ -49,7 +51,7 @@ async function runSessions(ctx: Ctx, name: string, opts: SessionsOptions): Promi
   } finally {
     await conn.close();
   }
-  const { groups, unknown } = groupSessionsByConfig(file.entries, ids, sessions);
+  const { groups, unknown } = groupSessionsByConfig(entries, ids, sessions);
   if (opts.format === 'json') {
     const doc = {
       format_version: 1,

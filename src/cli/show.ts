@@ -1,6 +1,7 @@
 // `envsync show ENV_ID|HASH`: the exact config an env ID or config hash stood for, as an environment file.
 
 import path from 'node:path';
+import { readHistory } from '../changelog/cache.js';
 import {
   checkRecordedHash,
   configOfHash,
@@ -8,18 +9,18 @@ import {
   looksLikeHash,
   parseQueryTime,
 } from '../changelog/query.js';
-import { readChangelog } from '../changelog/store.js';
+import { changelogLocation } from '../changelog/store.js';
 import { baseName } from '../changelog/timeline.js';
 import { EnvsyncError } from '../errors.js';
 import { environmentDocument, environmentFileText, schemaRefFor } from '../export/environment-file.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { changelogPath } from './shared.js';
-import { warnAboutBadLines } from './verify.js';
+import { warnAboutProblems } from './verify.js';
 
 async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number> {
-  const file = readChangelog(changelogPath(ctx));
-  warnAboutBadLines(ctx, file);
+  const file = readHistory(changelogLocation(changelogPath(ctx)));
+  warnAboutProblems(ctx, file.problems);
   const { entries } = file;
   const byHash = looksLikeHash(ref) && !ref.startsWith('env_');
   const at = opts.at === undefined ? undefined : parseQueryTime(opts.at).at;

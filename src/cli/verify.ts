@@ -1,7 +1,7 @@
 // `envsync verify [--live]`: the changelog's hash chain and pairs, and with --live the changelog against the API.
 
 import path from 'node:path';
-import type { ChangelogFile } from '../changelog/store.js';
+import type { HistoryProblem } from '../changelog/history.js';
 import { type AuditProblem, verifyChangelog } from '../workflow/verify.js';
 import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
@@ -13,18 +13,26 @@ function shownPath(ctx: Ctx, file: string): string {
   return path.relative(ctx.io.cwd, file) || file;
 }
 
-/** Read-only commands still say when lines are unreadable: `verify` says why. */
-export function warnAboutBadLines(ctx: Ctx, file: ChangelogFile): void {
-  for (const bad of file.badLines) {
-    ctx.io.stderr.write(
-      `${ctx.err.yellow('warning')}: ${shownPath(ctx, file.path)}:${bad.line}: ${bad.torn ? 'torn last line' : 'unreadable line'} left out (run envsync verify)\n`,
-    );
+/** Read-only commands still say when the history they read does not verify: `verify` says why. */
+export function warnAboutProblems(
+  ctx: Ctx,
+  problems: readonly HistoryProblem[],
+  count = problems.length,
+): void {
+  const shown = problems.slice(0, 3);
+  for (const p of shown) {
+    const where = p.file === null ? '' : `${shownPath(ctx, p.file)}:${p.line === null ? '' : `${p.line}:`} `;
+    ctx.io.stderr.write(`${ctx.err.yellow('warning')}: ${where}${p.message}\n`);
   }
+  if (count > shown.length)
+    ctx.io.stderr.write(`${ctx.err.yellow('warning')}: and ${count - shown.length} more\n`);
+  if (count > 0) ctx.io.stderr.write('  run envsync verify: lines that are not entries are left out\n');
 }
 
-function problemLine(ctx: Ctx, file: string, p: AuditProblem): string {
+function problemLine(ctx: Ctx, p: AuditProblem): string {
   if (p.source === 'live') return `live: ${p.message}`;
-  return `${shownPath(ctx, file)}:${p.line === null ? '' : `${p.line}:`} ${p.message}`;
+  if (p.file === null) return p.message;
+  return `${shownPath(ctx, p.file)}:${p.line === null ? '' : `${p.line}:`} ${p.message}`;
 }
 
 async function runVerify(ctx: Ctx, opts: VerifyOptions): Promise<number> {
@@ -45,12 +53,16 @@ async function runVerify(ctx: Ctx, opts: VerifyOptions): Promise<number> {
       ok: clean,
       entries: report.entries,
       live_managed: report.liveManaged,
-      problems: report.problems,
+      problems: report.problems.map((p) => ({ ...p, file: p.file === null ? null : shownPath(ctx, p.file) })),
+      notes: report.notes,
     };
     ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return clean ? 0 : 1;
   }
-  const lines = report.problems.map((p) => problemLine(ctx, file, p));
+  const lines = [
+    ...report.notes.map((n) => `note: ${n}`),
+    ...report.problems.map((p) => problemLine(ctx, p)),
+  ];
   const live =
     report.liveManaged === null ? '' : `, ${plural(report.liveManaged, 'live managed environment')} compared`;
   const checked = `${report.entries} ${report.entries === 1 ? 'entry' : 'entries'} checked${live}`;
@@ -67,7 +79,7 @@ function declareVerify(program: Program) {
   return program
     .command('verify')
     .description(
-      "check the changelog's hash chain, sequence and begin/end pairs; --live: also against the API",
+      "check the changelog's run files (hash chains, sequence, begin/end) and how they join; --live: also against the API",
     )
     .option('--live', 'also check that live managed environments and the changelog agree (needs the API)')
     .addOption(formatOption(['text', 'json'], 'text'));

@@ -1,6 +1,6 @@
 // Wording shared by the text and markdown renderers: marks, values, notes, drift, folded defaults, short summaries.
 
-import type { ActionKind, EnvReferences, FieldChange, Plan, PlanAction } from '../model.js';
+import type { ActionKind, DriftInfo, EnvReferences, FieldChange, Plan, PlanAction } from '../model.js';
 import { compareNatural, groupBy } from '../util/order.js';
 
 /** Terraform's marks. */
@@ -81,7 +81,7 @@ export function changeLine(change: FieldChange): { mark: '+' | '-' | '~'; text: 
 export interface DriftFinding {
   name: string;
   env_id: string | null;
-  kind: 'config_changed' | 'missing';
+  kind: DriftInfo['kind'];
   detail: string;
 }
 
@@ -94,6 +94,15 @@ export function driftFindings(plan: Pick<Plan, 'actions' | 'drift'>): DriftFindi
   );
   const loose = plan.drift.map((d) => ({ name: d.name, env_id: d.env_id, kind: d.kind, detail: d.detail }));
   return [...fromActions, ...loose].sort((a, b) => compareNatural(a.name, b.name));
+}
+
+/** A drift finding's kind in words, the same in every renderer. */
+export function driftKindText(kind: DriftInfo['kind']): string {
+  return kind === 'missing'
+    ? 'missing'
+    : kind === 'config_changed'
+      ? 'config changed'
+      : 'changed outside envsync';
 }
 
 /** Actions worth listing: everything but noops. */

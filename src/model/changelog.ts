@@ -1,26 +1,29 @@
-// The changelog's entries and what folding them says (DESIGN §8).
+// The changelog's entries (v1 legacy and v2 run-file lines, a union on `op`) and what folding them says (DESIGN §8).
 
 import type { ConfigHash, Lifecycle, NormalConfig } from './config.js';
 
-export const CHANGELOG_OPS = [
-  'begin',
+export const STEP_OPS = [
   'create',
   'update',
   'recreate',
+  'rename',
   'archive',
   'adopt',
   'drift',
-  'end',
+  'repoint',
 ] as const;
-export type ChangelogOp = (typeof CHANGELOG_OPS)[number];
+/** What happened to one environment. */
+export type StepOp = (typeof STEP_OPS)[number];
+/** What frames a run. */
+export type FrameOp = 'begin' | 'end';
+export type ChangelogOp = FrameOp | StepOp;
+export const CHANGELOG_OPS: readonly ChangelogOp[] = ['begin', ...STEP_OPS, 'end'];
 
-export interface ChangelogEntry {
-  v: 1;
+/** The fields every entry has, whatever its version and op. */
+interface EntryFields {
   seq: number;
   at: string;
-  op: ChangelogOp;
   name: string | null;
-  env_id: string | null;
   config_hash: ConfigHash | null;
   config: NormalConfig | null;
   description: string | null;
@@ -40,6 +43,35 @@ export interface ChangelogEntry {
   prev: string | null;
   hash: string;
 }
+
+/** A legacy line of `.envsync/changelog.jsonl` (read, never written). */
+interface V1 {
+  v: 1;
+}
+
+/** A line of a run file: also whether the files differed from the commit, the workspace, and the DAG parents. */
+interface V2 {
+  v: 2;
+  git_dirty: boolean | null;
+  workspace: string | null;
+  /** Only on `begin`: the sorted hashes of the last line of every head run the apply saw. */
+  parents: string[] | null;
+}
+
+interface Frame {
+  op: FrameOp;
+  env_id: null;
+}
+interface Step {
+  op: StepOp;
+  env_id: string;
+}
+
+export type FrameEntry = EntryFields & Frame & (V1 | V2);
+export type StepEntry = EntryFields & Step & (V1 | V2);
+export type ChangelogEntry = FrameEntry | StepEntry;
+/** What the writer puts on disk now. */
+export type ChangelogEntryV2 = ChangelogEntry & V2;
 
 /** What the changelog says is current for one environment ID, folded from its entries. */
 export interface RecordedEnvironment {

@@ -36,8 +36,11 @@ export interface DesiredPayload {
 }
 
 export interface DriftInfo {
-  /** What was found: the live config no longer matches its tag, or a recorded env is gone. */
-  kind: 'config_changed' | 'missing';
+  /**
+   * What was found: the live config no longer matches its tag, a recorded env is gone, or its config,
+   * description or metadata differ from the last record though no envsync run made them so.
+   */
+  kind: 'config_changed' | 'missing' | 'changed_outside';
   detail: string;
   /** The hash the live config really has now (config_changed), or the recorded one (missing). */
   observed_hash: ConfigHash | null;

@@ -4,6 +4,7 @@ import {
   actionNote,
   defaultsNote,
   driftFindings,
+  driftKindText,
   foldDefaults,
   formatValue,
   listedActions,
@@ -95,7 +96,7 @@ function driftPart(plan: Plan): Part {
     head: ['### Drift detected (changed outside envsync)', ''],
     items: driftFindings(plan).map((d) => {
       const where = d.env_id === null ? code(d.name) : `${code(d.name)} (${code(d.env_id)})`;
-      const what = d.kind === 'missing' ? 'missing' : 'config changed';
+      const what = driftKindText(d.kind);
       return `- ${where}, ${what}: ${escapeMarkdown(d.detail)}`;
     }),
     tail: [''],

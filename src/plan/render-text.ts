@@ -7,6 +7,7 @@ import {
   changeSummary,
   defaultsNote,
   driftFindings,
+  driftKindText,
   foldDefaults,
   listedActions,
   MARKS,
@@ -115,7 +116,7 @@ export function renderPlanText(plan: Plan, paint: Paint, options: TextPlanOption
       paint.bold('Drift detected (changed outside envsync):'),
       ...drift.map((d) => {
         const where = d.env_id === null ? d.name : `${d.name} (${d.env_id})`;
-        const what = d.kind === 'missing' ? 'missing' : 'config changed';
+        const what = driftKindText(d.kind);
         return `  ${paint.yellow('!')} ${paint.bold(escapeText(where))} ${paint.dim(`[${what}]`)}: ${escapeText(d.detail)}`;
       }),
     ]);

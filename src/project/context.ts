@@ -29,7 +29,10 @@ export interface ProjectContext {
   dirs: string[];
   /** The project's policies and the workspace's own: every one holds. */
   policies: Policy[];
-  /** This project's (and workspace's) changelog; its lock sits next to it. */
+  /**
+   * This project's (and workspace's) changelog directory of run files; the legacy single file is the same
+   * path plus `.jsonl`, the lock the same path plus `.lock`.
+   */
   changelogPath: string;
   /** The variable the API key is read from. */
   apiKeyEnv: string;
@@ -93,12 +96,13 @@ function localWorkspaceId(ws: WorkspaceSettings | null): string | null {
   return ws.workspace_id ?? `wrkspc_local${createHash('sha256').update(ws.name).digest('hex').slice(0, 24)}`;
 }
 
-/** The changelog's default place: per workspace, and apart for the local API so trying never touches the real one. */
+/**
+ * The changelog directory's default place: per workspace, and apart for the local API so trying never
+ * touches the real one. Earlier versions wrote one file at this path plus `.jsonl`; it is read as the root.
+ */
 export function defaultChangelogPath(root: string, local: boolean, workspace: string | null): string {
-  const base = path.join(root, local ? LOCAL_DIR : '.envsync');
-  return workspace === null
-    ? path.join(base, 'changelog.jsonl')
-    : path.join(base, 'changelog', `${workspace}.jsonl`);
+  const base = path.join(root, local ? LOCAL_DIR : '.envsync', 'changelog');
+  return workspace === null ? base : path.join(base, workspace);
 }
 
 /** Finds and reads the project file from cwd upwards and settles the workspace, dirs, changelog and key. */

@@ -1,16 +1,11 @@
 // The library behind `plan` and `apply`: gather desired, live and recorded state, plan, and the apply sequence.
 
-import { randomUUID } from 'node:crypto';
-import { type ApplyDeps, type RunIdentity, record } from '../apply/context.js';
-import { type ApplyResult, applyPlan } from '../apply/execute.js';
-import { type Finding, findingFields, findUnrecorded } from '../apply/reconcile.js';
-import { acquireLock, type Lock } from '../changelog/lock.js';
-import { type FoldableEntry, foldRecorded, openRuns } from '../changelog/state.js';
-import { ChangelogWriter, readChangelog } from '../changelog/store.js';
+import type { RunIdentity } from '../apply/context.js';
+import type { ApplyResult } from '../apply/execute.js';
+import { changelogLocation } from '../changelog/store.js';
 import { hasErrors, loadDesired } from '../config/load.js';
 import { ValidationError } from '../errors.js';
 import type {
-  ChangelogEntry,
   DesiredEnvironment,
   Diagnostic,
   EnvironmentsApi,
@@ -22,7 +17,9 @@ import type {
   Reporter,
 } from '../model.js';
 import { planChanges, planHasChanges } from '../plan/planner.js';
+import { behindMessage, compareWithLive, markDrift, readState } from './recorded.js';
 import { listReferences, retiringIds } from './references.js';
+import { ApplySession, listLive } from './run.js';
 import { staleReasons } from './stale.js';
 
 export interface DesiredState {
@@ -49,29 +46,13 @@ export function loadDesiredOrThrow(dirs: string | readonly string[], cwd: string
   return result;
 }
 
-/** One paginated list, archived environments included: their names may still be taken (DESIGN §6). */
-export async function listLive(api: EnvironmentsApi): Promise<LiveEnvironment[]> {
-  const out: LiveEnvironment[] = [];
-  for await (const env of api.listAll({ includeArchived: true })) out.push(env);
-  return out;
-}
-
-/** The findings as the entries apply will write for them, so `plan` folds in what `apply` will record. */
-function asEntries(findings: readonly Finding[], at: string): FoldableEntry[] {
-  return findings.map((f) => ({
-    description: null,
-    metadata: null,
-    ...findingFields(f),
-    at,
-    lifecycle: null,
-  }));
-}
+export { listLive };
 
 /**
  * Plans; when the plan would archive or recreate something, lists what references those IDs (deployments,
  * recent sessions) and plans again with them, so a plan without such actions still costs one list.
  */
-async function makePlan(
+export async function makePlan(
   api: EnvironmentsApi,
   desired: DesiredState,
   live: readonly LiveEnvironment[],
@@ -81,14 +62,8 @@ async function makePlan(
   const first = planOnce(desired, live, recorded, api.target, settings, null);
   const ids = retiringIds(first);
   if (ids.length === 0) return first;
-  return planOnce(
-    desired,
-    live,
-    recorded,
-    api.target,
-    settings,
-    await listReferences(api, ids, settings.now),
-  );
+  const references = await listReferences(api, ids, settings.now);
+  return planOnce(desired, live, recorded, api.target, settings, references);
 }
 
 function planOnce(
@@ -121,37 +96,29 @@ export interface PlanOnlyOptions {
   settings: PlanSettings;
 }
 
-/** `envsync plan`: one paginated list, no writes anywhere. */
+/** `envsync plan`: one paginated list, no writes anywhere (but the cache of the folded history). */
 export async function planOnly(
   desired: DesiredState,
   o: PlanOnlyOptions,
 ): Promise<{ plan: Plan; live: LiveEnvironment[] }> {
-  const log = readChangelog(o.changelogPath);
-  for (const bad of log.badLines) {
-    o.reporter.event({
-      type: 'warning',
-      message: `${o.changelogPath}:${bad.line}: ${bad.torn ? 'torn last line (apply will set it aside)' : 'unreadable line'}`,
-    });
-  }
-  const open = openRuns(log.entries);
+  const state = readState(changelogLocation(o.changelogPath), o.reporter);
   const live = await listLive(o.api);
-  let recorded = foldRecorded(log.entries);
-  if (open.length > 0) {
+  const known = compareWithLive(state, o.settings.project, live, 'own');
+  if (known.behind.length > 0) o.reporter.event({ type: 'warning', message: behindMessage(known.behind) });
+  if (known.interrupted) {
     o.reporter.event({
       type: 'warning',
-      message: `an earlier apply was interrupted (plan ${open.join(', ')}); the next apply records what it left behind`,
+      message: `an earlier apply was interrupted (plan ${state.open.join(', ')}); the next apply records what it left behind`,
     });
-    const findings = findUnrecorded(o.settings.project, recorded, live, true);
-    recorded = foldRecorded([...log.entries, ...asEntries(findings, o.settings.now.toISOString())]);
   }
-  const known = new Set([...desired.environments.map((d) => d.name), ...live.map((e) => e.name)]);
-  for (const name of o.settings.targets.filter((t) => !known.has(t))) {
+  const names = new Set([...desired.environments.map((d) => d.name), ...live.map((e) => e.name)]);
+  for (const name of o.settings.targets.filter((t) => !names.has(t))) {
     o.reporter.event({
       type: 'warning',
       message: `--target ${name} matches no environment file and no live environment`,
     });
   }
-  const plan = await makePlan(o.api, desired, live, recorded, o.settings);
+  const plan = markDrift(await makePlan(o.api, desired, live, known.recorded, o.settings), known.findings);
   return { plan, live: live.filter((e) => !e.archived_at) };
 }
 
@@ -197,6 +164,18 @@ export type ApplyOutcome =
 export async function applyChanges(source: ApplySource, o: ApplyOptions): Promise<ApplyOutcome> {
   const session = await ApplySession.open(o);
   try {
+    const outcome = await decide(session, source, o);
+    // What was found is recorded even when nothing is applied; a stale plan means nothing is done at all.
+    if (outcome.status !== 'applied' && outcome.status !== 'stale')
+      session.recordFindings(outcome.plan.plan_id);
+    return outcome;
+  } finally {
+    session.close();
+  }
+}
+
+async function decide(session: ApplySession, source: ApplySource, o: ApplyOptions): Promise<ApplyOutcome> {
+  {
     let plan: Plan;
     if (source.kind === 'saved') {
       plan = source.plan;
@@ -206,7 +185,9 @@ export async function applyChanges(source: ApplySource, o: ApplyOptions): Promis
       ];
       if (reasons.length > 0) return { status: 'stale', plan, reasons };
     } else {
-      plan = await session.plan(source.desired, source.settings);
+      plan = await session.plan((live, recorded) =>
+        makePlan(o.api, source.desired, live, recorded, source.settings),
+      );
     }
     o.host.planned(plan);
     if (plan.blocked.length > 0) return { status: 'blocked', plan };
@@ -218,8 +199,6 @@ export async function applyChanges(source: ApplySource, o: ApplyOptions): Promis
       if (reasons.length > 0) return { status: 'stale', plan, reasons };
     }
     return { status: 'applied', plan, result: await session.apply(plan, o.parallelism) };
-  } finally {
-    session.close();
   }
 }
 
@@ -233,113 +212,4 @@ function scopeReasons(plan: Plan, project: string, workspace: string | null): st
     );
   }
   return reasons;
-}
-
-/**
- * An apply in progress: holds the changelog lock and writer, the live list it saw, and the records
- * (after reconciling any interrupted run). Private to this module: only applyChanges drives it.
- */
-class ApplySession {
-  private recorded: RecordedEnvironment[];
-  private reconciled = false;
-
-  private constructor(
-    private readonly o: ApplyOptions,
-    private readonly lock: Lock,
-    private readonly writer: ChangelogWriter,
-    public live: LiveEnvironment[],
-    private readonly entries: readonly ChangelogEntry[],
-  ) {
-    this.recorded = foldRecorded(entries);
-  }
-
-  static async open(o: ApplyOptions): Promise<ApplySession> {
-    const lock = acquireLock(o.changelogPath);
-    try {
-      if (lock.tookOverFrom) {
-        o.reporter.event({
-          type: 'warning',
-          message: `took over the lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.host}), which is gone`,
-        });
-      }
-      const log = readChangelog(o.changelogPath);
-      const { writer, keptAside } = ChangelogWriter.open(o.changelogPath, log);
-      if (keptAside)
-        o.reporter.event({
-          type: 'warning',
-          message: `the changelog's last line was cut short by a crash; kept it aside in ${keptAside}`,
-        });
-      for (const bad of log.badLines.filter((b) => !b.torn)) {
-        o.reporter.event({
-          type: 'warning',
-          message: `${o.changelogPath}:${bad.line}: unreadable line (left in place; run envsync verify)`,
-        });
-      }
-      const live = await listLive(o.api);
-      return new ApplySession(o, lock, writer, live, log.entries);
-    } catch (e) {
-      lock.release();
-      throw e;
-    }
-  }
-
-  /**
-   * Records every change the changelog does not know yet, before planning: what an interrupted apply
-   * left behind (closing that run with its `end`), a write whose response was lost, an environment
-   * archived or deleted by hand. Nothing that reached the API stays unrecorded past the next apply.
-   */
-  private reconcile(): void {
-    if (this.reconciled) return;
-    this.reconciled = true;
-    const entries = this.entries;
-    const open = openRuns(entries);
-    const findings = findUnrecorded(this.o.project, this.recorded, this.live, open.length > 0);
-    if (open.length === 0 && findings.length === 0) return;
-    // Under the interrupted run when there is one; otherwise under a begin/end pair of their own.
-    const runs = open.length > 0 ? open : [`reconcile_${randomUUID()}`];
-    const deps = this.deps(runs[runs.length - 1] as string);
-    if (open.length === 0) record(deps, { op: 'begin', detail: 'recording changes found live' });
-    const written = findings.map((f) => record(deps, { ...findingFields(f), detail: `found: ${f.detail}` }));
-    for (const id of runs) {
-      record(this.deps(id), {
-        op: 'end',
-        detail: `reconciled ${findings.length} finding(s)${open.length > 0 ? ' after an interrupted apply' : ''}`,
-      });
-    }
-    this.recorded = foldRecorded([...entries, ...written]);
-    if (findings.length > 0) {
-      this.o.reporter.event({
-        type: 'notice',
-        message: `recorded ${findings.length} change(s) the changelog did not know yet: ${findings.map((f) => `${f.op} ${findingFields(f).name}`).join(', ')}`,
-      });
-    }
-  }
-
-  private deps(planId: string): ApplyDeps {
-    const known = new Set(this.recorded.map((r) => r.env_id));
-    return {
-      api: this.o.api,
-      owner: { project: this.o.project, recorded: (id) => known.has(id) },
-      writer: this.writer,
-      reporter: this.o.reporter,
-      identity: { ...this.o.identity, plan_id: planId },
-      now: this.o.now,
-    };
-  }
-
-  /** Plans against what this session listed, after recording what the changelog did not know. */
-  plan(desired: DesiredState, settings: PlanSettings): Promise<Plan> {
-    this.reconcile();
-    return makePlan(this.o.api, desired, this.live, this.recorded, settings);
-  }
-
-  apply(plan: Plan, parallelism: number): Promise<ApplyResult> {
-    this.reconcile();
-    return applyPlan(this.deps(plan.plan_id), plan, this.live, parallelism);
-  }
-
-  close(): void {
-    this.writer.close();
-    this.lock.release();
-  }
 }

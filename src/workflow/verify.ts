@@ -2,53 +2,55 @@
 
 import { existsSync } from 'node:fs';
 import { findUnrecorded } from '../apply/reconcile.js';
+import { readHistory } from '../changelog/cache.js';
+import type { HistoryProblem } from '../changelog/history.js';
 import { foldRecorded } from '../changelog/state.js';
-import { type ChangelogFile, readChangelog } from '../changelog/store.js';
-import { verifyChain } from '../changelog/verify.js';
+import { changelogLocation } from '../changelog/store.js';
 import { isMine, liveHash, type Owner, taggedHash } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
-import { configHash, shortHash } from '../hash/config-hash.js';
-import type { EnvironmentsApi, LiveEnvironment } from '../model.js';
+import { shortHash } from '../hash/config-hash.js';
+import type { EnvironmentsApi, LiveEnvironment, RecordedEnvironment } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
-import { listLive } from './session.js';
+import { listLive } from './run.js';
 
 export interface AuditProblem {
   /** Where the problem is: a line of the changelog, or the live environments. */
   source: 'changelog' | 'live';
+  /** The changelog file (a path), or null for the live environments and the history as a whole. */
+  file: string | null;
   /** The changelog line (1-based), or null. */
   line: number | null;
   env_id: string | null;
   message: string;
 }
 
-/**
- * The hash chain, seq, begin/end pairs and unreadable or torn lines (verifyChain), plus one check the
- * chain cannot make: each recorded config hashes to the config_hash recorded with it, which `show` relies on.
- */
-export function auditChangelog(file: ChangelogFile): AuditProblem[] {
-  const problems: AuditProblem[] = verifyChain(file.entries, file.badLines, file.lines).map((p) => ({
-    source: 'changelog',
-    line: p.line,
-    env_id: null,
-    message: p.message,
-  }));
-  file.entries.forEach((e, i) => {
-    if (e.config === null || e.config_hash === null) return;
-    const actual = configHash(e.config);
-    if (actual !== e.config_hash) {
-      problems.push({
-        source: 'changelog',
-        line: file.lines[i] ?? null,
-        env_id: e.env_id,
-        message: `entry seq ${e.seq} records config hash ${e.config_hash}, but its config hashes to ${actual}`,
-      });
-    }
-  });
-  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+/** Integrity problems as verify reports them, in file then line order. */
+export function auditProblems(problems: readonly HistoryProblem[]): AuditProblem[] {
+  return problems
+    .map((p) => ({
+      source: 'changelog' as const,
+      file: p.file,
+      line: p.line,
+      env_id: null,
+      message: p.message,
+    }))
+    .sort((a, b) =>
+      (a.file ?? '') < (b.file ?? '')
+        ? -1
+        : (a.file ?? '') > (b.file ?? '')
+          ? 1
+          : (a.line ?? 0) - (b.line ?? 0),
+    );
 }
 
 function live(env: LiveEnvironment, message: string): AuditProblem {
-  return { source: 'live', line: null, env_id: env.id, message: `${env.id} (${env.name}): ${message}` };
+  return {
+    source: 'live',
+    file: null,
+    line: null,
+    env_id: env.id,
+    message: `${env.id} (${env.name}): ${message}`,
+  };
 }
 
 /**
@@ -57,11 +59,10 @@ function live(env: LiveEnvironment, message: string): AuditProblem {
  * still exists and is not archived. Unmanaged environments are none of the changelog's business.
  */
 export function auditLive(
-  file: ChangelogFile,
+  recorded: readonly RecordedEnvironment[],
   liveEnvs: readonly LiveEnvironment[],
   project: string,
 ): AuditProblem[] {
-  const recorded = foldRecorded(file.entries);
   const byId = new Map(recorded.map((r) => [r.env_id, r]));
   const owner: Owner = { project, recorded: (id) => byId.has(id) };
   const problems: AuditProblem[] = [];
@@ -74,6 +75,7 @@ export function auditLive(
       const r = f.recorded;
       problems.push({
         source: 'live',
+        file: null,
         line: null,
         env_id: r.env_id,
         message: `${r.env_id} (${r.name}): recorded as current (${shortHash(r.config_hash)}) but missing from the API`,
@@ -103,30 +105,35 @@ export function auditLive(
 export interface VerifyReport {
   entries: number;
   problems: AuditProblem[];
+  /** Not problems: forks (applies that did not see each other), shown so nobody is surprised. */
+  notes: string[];
   /** How many live managed environments were compared; null without the live check. */
   liveManaged: number | null;
 }
 
-/** `envsync verify [--live]`: reads the changelog, checks it, and with an API also checks it against live. */
+/** `envsync verify [--live]`: reads the whole history, checks it, and with an API also checks it against live. */
 export async function verifyChangelog(
   changelogPath: string,
   api: EnvironmentsApi | null,
   project: string,
 ): Promise<VerifyReport> {
-  if (!existsSync(changelogPath)) {
-    throw new EnvsyncError('no_changelog', `no changelog at ${changelogPath}`, {
-      hint: 'pass --changelog PATH (with --local the changelog is .envsync/local/changelog.jsonl)',
+  const location = changelogLocation(changelogPath);
+  if (!existsSync(location.dir) && !existsSync(location.legacy)) {
+    throw new EnvsyncError('no_changelog', `no changelog at ${location.dir}`, {
+      hint: 'pass --changelog DIR (with --local the changelog is .envsync/local/changelog)',
     });
   }
-  const file = readChangelog(changelogPath);
-  const problems = auditChangelog(file);
-  if (api === null) return { entries: file.entries.length, problems, liveManaged: null };
+  const history = readHistory(location);
+  const problems = auditProblems(history.problems);
+  const report = { entries: history.entries.length, problems, notes: history.notes, liveManaged: null };
+  if (api === null) return report;
   const envs = await listLive(api);
-  const known = new Set(foldRecorded(file.entries).map((r) => r.env_id));
+  const recorded = foldRecorded(history.entries);
+  const known = new Set(recorded.map((r) => r.env_id));
   const owner: Owner = { project, recorded: (id) => known.has(id) };
   return {
-    entries: file.entries.length,
-    problems: [...problems, ...auditLive(file, envs, project)],
+    ...report,
+    problems: [...problems, ...auditLive(recorded, envs, project)],
     liveManaged: envs.filter((e) => isMine(e, owner) && !e.archived_at).length,
   };
 }

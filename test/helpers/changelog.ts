@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ChangelogEntry } from '../../src/model.js';
 
 /** The changelog, relative to the project root: the one line to change when it moves. */
-export const CHANGELOG = '.envsync/changelog.jsonl';
+export const CHANGELOG = '.envsync/changelog';
 
 /** The changelog's files in order: the file itself, or (a directory of run files) its `.jsonl` files by name. */
 function changelogFiles(root: string): string[] {

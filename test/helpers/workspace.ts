@@ -1,8 +1,10 @@
 // A temporary project (environment files + changelog) and an emulator to plan and apply it against.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
+import { readHistory } from '../../src/changelog/cache.js';
+import { changelogLocation } from '../../src/changelog/store.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import type { ChangelogEntry } from '../../src/model.js';
 import { baseEnv, type CliResult, type RunOptions, runCli, spawnCli, tempDir } from './cli.js';
@@ -13,6 +15,7 @@ export const TEST_PROJECT = 'test-project';
 
 export class Workspace {
   readonly envDir: string;
+  /** The changelog directory: one run file per apply. */
   readonly changelog: string;
   readonly statePath: string;
 
@@ -21,7 +24,7 @@ export class Workspace {
     public emu: RunningEmulator,
   ) {
     this.envDir = path.join(dir, 'environments');
-    this.changelog = path.join(dir, '.envsync/changelog.jsonl');
+    this.changelog = path.join(dir, '.envsync/changelog');
     this.statePath = statePathIn(dir);
     mkdirSync(this.envDir);
     writeFileSync(path.join(dir, 'envsync.yaml'), `project: ${TEST_PROJECT}\n`);
@@ -67,17 +70,26 @@ export class Workspace {
     return spawnCli(['--base-url', this.emu.url, ...args], { cwd: this.dir, env: this.env() });
   }
 
+  /** Every entry of every run, in history order. */
   entries(): ChangelogEntry[] {
-    let text = '';
-    try {
-      text = readFileSync(this.changelog, 'utf8');
-    } catch {
-      return [];
-    }
-    return text
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as ChangelogEntry);
+    return readHistory(changelogLocation(this.changelog)).entries;
+  }
+
+  /** The run files' paths in history order (two runs in one second have names in no particular order). */
+  runFiles(): string[] {
+    if (!existsSync(this.changelog)) return [];
+    const order = readHistory(changelogLocation(this.changelog)).runs.map((r) => r.file.path);
+    const names = readdirSync(this.changelog).filter((f) => f.endsWith('.jsonl'));
+    const paths = names.map((f) => path.join(this.changelog, f));
+    return paths.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  }
+
+  /** How many lines all run files hold. */
+  lineCount(): number {
+    return this.runFiles().reduce(
+      (n, f) => n + readFileSync(f, 'utf8').split('\n').filter(Boolean).length,
+      0,
+    );
   }
 
   async live(includeArchived = false) {

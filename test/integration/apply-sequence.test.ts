@@ -1,9 +1,7 @@
 // The apply safety sequence as one library call: blocked, cancelled, stale after the prompt, applied.
 
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
-import { readChangelog } from '../../src/changelog/store.js';
 import { type EnvironmentsApi, type Plan, silentReporter } from '../../src/model.js';
 import { type ApplyHost, applyChanges, loadDesiredOrThrow } from '../../src/workflow/session.js';
 import { envFile, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
@@ -36,7 +34,7 @@ describe('applyChanges: blocked → confirm → fresh check → apply, in the li
       },
       {
         api,
-        changelogPath: path.join(ws.dir, '.envsync/changelog.jsonl'),
+        changelogPath: ws.changelog,
         reporter: silentReporter,
         identity: { actor: 'tester', git_commit: null, target: api.target },
         now: () => new Date(),
@@ -75,7 +73,7 @@ describe('applyChanges: blocked → confirm → fresh check → apply, in the li
   it('lists again after the answer: a change made while the prompt waited makes the plan stale, nothing written', async () => {
     ws.files({ 'a.yaml': envFile('a') });
     expect((await run({ planned: () => {}, confirm: 'auto' })).status).toBe('applied');
-    const before = readChangelog(path.join(ws.dir, '.envsync/changelog.jsonl')).entries.length;
+    const before = ws.entries().length;
     ws.files({ 'a.yaml': envFile('a', 'description: new\n') });
     const outcome = await run({
       planned: () => {},
@@ -88,7 +86,7 @@ describe('applyChanges: blocked → confirm → fresh check → apply, in the li
     expect(outcome.status).toBe('stale');
     expect(outcome.status === 'stale' && outcome.reasons.join()).toContain('changed at');
     expect((await ws.live())[0]?.description).toBe('console edit');
-    expect(readChangelog(path.join(ws.dir, '.envsync/changelog.jsonl')).entries.length).toBe(before);
+    expect(ws.entries().length).toBe(before);
   });
 
   it('applies after a yes, and says unchanged when there is nothing to do', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyChain } from '../../src/changelog/verify.js';
+import { verifyHistory } from '../../src/changelog/verify.js';
 import { configHash } from '../../src/hash/config-hash.js';
 import type { Plan } from '../../src/model.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
@@ -39,7 +39,7 @@ describe('envsync apply against the emulator', () => {
     ]);
     const [, createA] = e1;
     expect(createA).toMatchObject({
-      v: 1,
+      v: 2,
       seq: 2,
       env_id: live1.get('a')?.id,
       config_hash: pipHash('pandas==2.2.0'),
@@ -89,7 +89,7 @@ describe('envsync apply against the emulator', () => {
     ]);
     expect(e2[2]).toMatchObject({ replaces: live1.get('r')?.id, config_hash: pipHash('numpy==2.2.0') });
     expect(e2[1]).toMatchObject({ config_hash: pipHash('pandas==2.2.1') });
-    expect(verifyChain(ws.entries())).toEqual([]);
+    expect(verifyHistory(ws.changelog).problems).toEqual([]);
 
     const third = await ws.cli(['plan']);
     expect(third.stdout.trim()).toBe('No changes.');
@@ -193,7 +193,7 @@ describe('envsync apply against the emulator', () => {
       }
     };
     walk(ws.dir);
-    expect(files.some((f) => f.endsWith('changelog.jsonl'))).toBe(true);
+    expect(files.some((f) => f.includes(`${path.sep}.envsync${path.sep}changelog${path.sep}`))).toBe(true);
     for (const f of files) expect(readFileSync(f, 'utf8'), f).not.toContain(TEST_KEY);
   });
 

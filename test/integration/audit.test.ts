@@ -119,7 +119,7 @@ describe('history, show and resolve over real applies', () => {
     expect(doc.entries).toHaveLength(steps.length);
     for (const e of doc.entries) {
       const { environment, changes, ...entry } = e;
-      expect(entry).toEqual(log.find((l) => l.seq === e.seq));
+      expect(entry).toEqual(log.find((l) => l.hash === e.hash));
       expect([environment, Array.isArray(changes)]).toEqual([e.name?.replace(/~.*/, ''), true]);
     }
     const recreate = doc.entries.find((e) => e.op === 'recreate');

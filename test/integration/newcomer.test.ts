@@ -27,7 +27,7 @@ describe('examples', () => {
     const workflow = parse(text) as {
       jobs: Record<string, { steps: { run?: string }[]; concurrency?: unknown }>;
     };
-    expect(Object.keys(workflow.jobs).sort()).toEqual(['apply', 'plan']);
+    expect(Object.keys(workflow.jobs).sort()).toEqual(['apply', 'drift', 'plan']);
     expect(workflow.jobs.apply?.concurrency).toBeDefined();
     const runs = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
     const calls = runs
@@ -36,7 +36,14 @@ describe('examples', () => {
         command: m[1] as string,
         flags: [...(m[2] ?? '').matchAll(/(--[a-z-]+)/g)].map((f) => f[1] as string),
       }));
-    expect(calls.map((c) => c.command).sort()).toEqual(['apply', 'history', 'plan', 'validate']);
+    expect(calls.map((c) => c.command).sort()).toEqual([
+      'apply',
+      'history',
+      'plan',
+      'plan',
+      'validate',
+      'verify',
+    ]);
     const help = (await runCli(['--help'])).stdout;
     for (const call of calls) {
       expect(help).toMatch(new RegExp(`^  ${call.command} `, 'm'));

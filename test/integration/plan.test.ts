@@ -183,11 +183,14 @@ describe('envsync plan against the emulator', () => {
     expect(ws.emu.stats().requests).toBe(0);
     const missingParent = await ws.cli(['plan', '--out', 'no/such/dir/plan.json']);
     expect(missingParent.stderr).toContain('is in a directory that does not exist');
-    const changelogDir = await ws.cli(['plan', '--changelog', 'environments']);
+    // --changelog names the directory of run files: a file there is refused.
+    writeFileSync(path.join(ws.dir, 'notadir'), 'x');
+    const changelogDir = await ws.cli(['plan', '--changelog', 'notadir']);
     expect(changelogDir.code).toBe(1);
     expect(changelogDir.stderr).toMatch(
-      /error\[changelog_unreadable\]: cannot read the changelog .*environments/,
+      /error\[changelog_unreadable\]: cannot read the changelog: .*notadir is not a directory/,
     );
+    expect(ws.emu.stats().requests).toBe(0);
     expect(changelogDir.stderr).not.toContain('internal error');
   });
 

@@ -1,6 +1,6 @@
 // Projects in one organization: ownership by project, legacy tags, sub-folders, and the project file's edges.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/model.js';
@@ -63,7 +63,9 @@ describe('two projects in one organization', () => {
       'b-two': 'team-b',
     });
     // team-b removing every file archives only its own: a-two (prevent_archive) and a-one survive.
+    // (A checkout of team-b's repository: it has team-b's changelog, or it would be behind.)
     const emptied = otherProject(ws, 'team-b');
+    cpSync(path.join(b.dir, '.envsync'), path.join(emptied.dir, '.envsync'), { recursive: true });
     emptied.files({ 'keep.yaml': envFile('b-keep') });
     const r = await emptied.cli(['apply', '--auto-approve', '--max-archive', '10']);
     expect(r.code).toBe(0);

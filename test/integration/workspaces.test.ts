@@ -70,8 +70,8 @@ describe('workspaces', () => {
     expect(await namesIn(PRODUCTION)).toEqual([]);
     // Nothing went to the key's own (default) workspace.
     expect((await ws.live()).map((e) => e.name)).toEqual([]);
-    expect(existsSync(path.join(ws.dir, '.envsync/changelog/staging.jsonl'))).toBe(true);
-    expect(existsSync(path.join(ws.dir, '.envsync/changelog/production.jsonl'))).toBe(false);
+    expect(existsSync(path.join(ws.dir, '.envsync/changelog/staging'))).toBe(true);
+    expect(existsSync(path.join(ws.dir, '.envsync/changelog/production'))).toBe(false);
 
     const prod = await cli(['plan', '--workspace', 'production', '--format', 'json']);
     const plan = JSON.parse(prod.stdout);
@@ -123,6 +123,6 @@ describe('workspaces', () => {
     expect(JSON.parse(prod.stdout).summary.create).toBe(2);
     const stagingAgain = await local(['plan', '--workspace', 'staging', '--detailed-exitcode']);
     expect(stagingAgain.code).toBe(0);
-    expect(existsSync(path.join(ws.dir, '.envsync/local/changelog/staging.jsonl'))).toBe(true);
+    expect(existsSync(path.join(ws.dir, '.envsync/local/changelog/staging'))).toBe(true);
   });
 });

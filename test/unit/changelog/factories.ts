@@ -1,6 +1,7 @@
 // Builds real, hash-chained changelog entries for the audit query tests.
 
-import { entryHash } from '../../../src/changelog/store.js';
+import { parseEntry } from '../../../src/changelog/entry.js';
+import { entryHash, parseChangelogText } from '../../../src/changelog/store.js';
 import { configHash, normalizeConfig } from '../../../src/hash/config-hash.js';
 import type { ChangelogEntry, ChangelogOp, Lifecycle, LooseConfig } from '../../../src/model.js';
 
@@ -21,12 +22,19 @@ export interface EntrySpec {
   plan_id?: string;
 }
 
-/** Entries as the writer would append them: seq from 1, each chained to the one before. */
+/** A body checked the way the reader checks it, so a factory never builds what the reader would refuse. */
+function typed(body: Record<string, unknown>): ChangelogEntry {
+  const parsed = parseEntry({ ...body, hash: entryHash(body) });
+  if (!parsed.ok) throw new Error(`factory built a bad entry: ${parsed.error}`);
+  return parsed.entry;
+}
+
+/** Entries as the legacy writer appended them (v1): seq from 1, each chained to the one before. */
 export function chain(specs: readonly EntrySpec[]): ChangelogEntry[] {
   const out: ChangelogEntry[] = [];
   specs.forEach((s, i) => {
     const config = s.config === undefined || s.config === null ? null : normalizeConfig(s.config);
-    const body: Omit<ChangelogEntry, 'hash'> = {
+    const body = {
       v: 1,
       seq: i + 1,
       at: s.at,
@@ -47,9 +55,41 @@ export function chain(specs: readonly EntrySpec[]): ChangelogEntry[] {
       detail: s.detail ?? null,
       prev: out[i - 1]?.hash ?? null,
     };
-    out.push({ ...body, hash: entryHash(body) });
+    out.push(typed(body));
   });
   return out;
+}
+
+/** One run file (v2): begin with `parents`, the specs, end; every entry of plan `planId`. */
+export function runEntries(
+  planId: string,
+  parents: string[],
+  specs: readonly EntrySpec[],
+  at = '2026-10-01T00:00:00.000Z',
+): ChangelogEntry[] {
+  const all: EntrySpec[] = [{ op: 'begin', at }, ...specs, { op: 'end', at: specs.at(-1)?.at ?? at }];
+  const out: ChangelogEntry[] = [];
+  all.forEach((s, i) => {
+    const v1 = chain([{ ...s, plan_id: planId }])[0] as ChangelogEntry;
+    const { hash: _h, ...rest } = v1;
+    out.push(
+      typed({
+        ...rest,
+        v: 2,
+        seq: i + 1,
+        git_dirty: false,
+        workspace: null,
+        parents: s.op === 'begin' ? [...parents].sort() : null,
+        prev: out[i - 1]?.hash ?? null,
+      }),
+    );
+  });
+  return out;
+}
+
+/** A run file as the reader returns it. */
+export function runFile(name: string, entries: readonly ChangelogEntry[], legacy = false) {
+  return parseChangelogText(name, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), legacy);
 }
 
 export const pip = (...packages: string[]): LooseConfig => ({ type: 'cloud', packages: { pip: packages } });

@@ -1,0 +1,235 @@
+// A snapshot of the folded history, kept beside the changelog and rebuilt when its run files change, so cost does not grow with history.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChangelogEntry, RecordedEnvironment } from '../model.js';
+import { parseEntry } from './entry.js';
+import {
+  buildHistory,
+  type History,
+  type HistoryProblem,
+  openHeads,
+  openPlanIds,
+  parentsFor,
+} from './history.js';
+import { foldRecorded, type KnownHashes, knownHashes } from './state.js';
+import { type ChangelogLocation, listRunFiles, readChangelogFiles, readRange } from './store.js';
+import { baseName, isStep } from './timeline.js';
+
+const FORMAT = 1;
+/** How many problems a snapshot keeps to show; the count is always exact. */
+const PROBLEMS_KEPT = 20;
+
+/** A file that needs mending before the next run is written: a torn tail to set aside, or a lost newline. */
+export interface Repair {
+  file: string;
+  torn: boolean;
+  missingNewline: boolean;
+}
+
+/** What plan, status and apply need of the history, without reading it. */
+export interface ChangelogState {
+  entries: number;
+  recorded: RecordedEnvironment[];
+  known: KnownHashes;
+  /** The next run's `begin.parents`. */
+  parents: string[];
+  /** Plan ids of interrupted runs that are still heads. */
+  open: string[];
+  /** Env IDs and names whose write a head run recorded as uncertain. */
+  uncertain: string[];
+  problems: HistoryProblem[];
+  problemCount: number;
+  repairs: Repair[];
+}
+
+interface Snapshot extends ChangelogState {
+  format: number;
+  key: string;
+}
+
+/** Kept apart from the snapshot: only `history NAME` reads it, and it grows with history. */
+interface NameIndex {
+  format: number;
+  key: string;
+  /** Run file paths, so the index can point into them. */
+  files: string[];
+  /** Per name: [file index, byte offset, byte length] of every step of every env ID that served it, in order. */
+  index: Record<string, Array<[number, number, number]>>;
+}
+
+/** `.cache/` beside the changelog directory, ignored by git through its own `.gitignore`. */
+export function cacheFileFor(location: ChangelogLocation): string {
+  return path.join(path.dirname(location.dir), '.cache', `${path.basename(location.dir)}.json`);
+}
+
+/** The key: every run file's name, size and mtime (and the legacy file's). A new or changed file changes it. */
+export function cacheKey(location: ChangelogLocation): string {
+  const listed = listRunFiles(location);
+  const h = createHash('sha256').update(`${FORMAT}\n${path.resolve(location.dir)}\n`);
+  for (const r of [
+    listed.legacy,
+    ...listed.runs,
+    ...listed.aside.map((name) => ({ name, size: 0, mtimeMs: 0 })),
+  ]) {
+    if (r) h.update(`${r.name}\t${r.size}\t${r.mtimeMs}\n`);
+  }
+  return h.digest('hex');
+}
+
+export function stateOf(
+  history: History,
+  files: { legacy: boolean; missingNewline: boolean; badLines: { torn: boolean }[]; path: string }[],
+): ChangelogState {
+  const heads = history.heads;
+  return {
+    entries: history.entries.length,
+    recorded: foldRecorded(history.entries),
+    known: knownHashes(history.entries),
+    parents: parentsFor(history),
+    open: openHeads(history).flatMap((h) =>
+      h.file.legacy ? openPlanIds(h.file.entries) : [h.file.entries[0]?.plan_id ?? h.file.name],
+    ),
+    uncertain: [...new Set(heads.flatMap((h) => h.uncertain))].sort(),
+    problems: history.problems.slice(0, PROBLEMS_KEPT),
+    problemCount: history.problems.length,
+    repairs: files
+      .map((f) => ({ file: f.path, torn: f.badLines.some((b) => b.torn), missingNewline: f.missingNewline }))
+      .filter((r) => r.torn || r.missingNewline),
+  };
+}
+
+function indexOf(history: History, files: string[]): NameIndex['index'] {
+  const fileIdx = new Map(files.map((f, i) => [f, i]));
+  const byId = new Map<string, Array<[number, number, number]>>();
+  const namesOf = new Map<string, Set<string>>();
+  for (const run of history.runs) {
+    const fi = fileIdx.get(run.file.path) ?? -1;
+    run.file.entries.forEach((e, i) => {
+      if (!isStep(e)) return;
+      const span = run.file.spans[i] ?? [0, 0];
+      const list = byId.get(e.env_id) ?? [];
+      list.push([fi, span[0], span[1]]);
+      byId.set(e.env_id, list);
+      if (e.name === null) return;
+      // The same rule as timeline.idsServing: recorded under the name, or replaced by one that was.
+      const name = baseName(e.name);
+      const ids = namesOf.get(name) ?? new Set<string>();
+      ids.add(e.env_id);
+      if (e.replaces) ids.add(e.replaces);
+      namesOf.set(name, ids);
+    });
+  }
+  const rank = new Map<string, number>();
+  for (const [i, r] of history.runs.entries()) rank.set(r.file.path, i);
+  const runRank = files.map((f) => rank.get(f) ?? 0);
+  const index: NameIndex['index'] = {};
+  for (const [name, ids] of namesOf) {
+    const all = [...ids].flatMap((id) => byId.get(id) ?? []);
+    all.sort((a, b) => (runRank[a[0]] ?? 0) - (runRank[b[0]] ?? 0) || a[1] - b[1]);
+    index[name] = all;
+  }
+  return index;
+}
+
+function load<T extends { format: number; key: string }>(file: string, key: string): T | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (!('format' in value) || value.format !== FORMAT || !('key' in value) || value.key !== key)
+      return undefined;
+    // Our own file, written whole by save(); the format and the key say it is this history's.
+    return value as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written atomically; a cache that cannot be written (a full or read-only disk) is simply not kept. */
+function save(file: string, snapshot: object): void {
+  const temp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(path.join(path.dirname(file), '.gitignore'), '*\n');
+    writeFileSync(temp, JSON.stringify(snapshot));
+    renameSync(temp, file);
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Nothing was written.
+    }
+  }
+}
+
+/** Reads every file and builds the full history (what verify, history, show and resolve use). */
+export function readHistory(location: ChangelogLocation): History & { state: ChangelogState } {
+  const files = readChangelogFiles(location);
+  const history = buildHistory(files.legacy, files.runs, files.aside);
+  const all = [...(files.legacy ? [files.legacy] : []), ...files.runs];
+  return { ...history, state: stateOf(history, all) };
+}
+
+const indexFileFor = (location: ChangelogLocation) =>
+  cacheFileFor(location).replace(/\.json$/, '.index.json');
+
+/** Reads everything once and saves both the snapshot and the name index. */
+function rebuild(location: ChangelogLocation, key: string): { snapshot: Snapshot; index: NameIndex } {
+  const files = readChangelogFiles(location);
+  const history = buildHistory(files.legacy, files.runs, files.aside);
+  const all = [...(files.legacy ? [files.legacy] : []), ...files.runs];
+  const paths = all.map((f) => f.path);
+  const built = {
+    snapshot: { format: FORMAT, key, ...stateOf(history, all) },
+    index: { format: FORMAT, key, files: paths, index: indexOf(history, paths) },
+  };
+  if (paths.length > 0) {
+    save(cacheFileFor(location), built.snapshot);
+    save(indexFileFor(location), built.index);
+  }
+  return built;
+}
+
+/** The folded state, from the cache when the run files have not changed since it was built. */
+export function loadState(location: ChangelogLocation): ChangelogState {
+  const key = cacheKey(location);
+  const {
+    format: _f,
+    key: _k,
+    ...state
+  } = load<Snapshot>(cacheFileFor(location), key) ?? rebuild(location, key).snapshot;
+  return state;
+}
+
+function nameIndex(location: ChangelogLocation): NameIndex {
+  const key = cacheKey(location);
+  return load<NameIndex>(indexFileFor(location), key) ?? rebuild(location, key).index;
+}
+
+/**
+ * The step entries of every env ID that served `name`, in history order, read straight from the lines the
+ * index points at; null when a line no longer reads as the entry it was (then the caller reads it all).
+ */
+export function entriesForName(location: ChangelogLocation, name: string): ChangelogEntry[] | null {
+  const snap = nameIndex(location);
+  const out: ChangelogEntry[] = [];
+  for (const [fi, offset, length] of snap.index[name] ?? []) {
+    const file = snap.files[fi];
+    if (file === undefined) return null;
+    let parsed: ReturnType<typeof parseEntry>;
+    try {
+      parsed = parseEntry(JSON.parse(readRange(file, offset, length)));
+    } catch {
+      return null;
+    }
+    if (!parsed.ok) return null;
+    out.push(parsed.entry);
+  }
+  return out;
+}
+
+/** Every name the snapshot knows (for "did you mean"). */
+export function namesKnown(location: ChangelogLocation): string[] {
+  return Object.keys(nameIndex(location).index).sort();
+}

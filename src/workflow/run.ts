@@ -1,0 +1,145 @@
+// An apply in progress: the lock, the mended files, what the changelog knows, and the one run file it writes.
+
+import { type ApplyDeps, gatedApi, record } from '../apply/context.js';
+import { type ApplyResult, applyPlan } from '../apply/execute.js';
+import { findingFields } from '../apply/reconcile.js';
+import type { ChangelogState } from '../changelog/cache.js';
+import { acquireLock, type Lock } from '../changelog/lock.js';
+import { repairFile } from '../changelog/repair.js';
+import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
+import { RunWriter, runFileName } from '../changelog/writer.js';
+import type { EnvironmentsApi, LiveEnvironment, Plan, RecordedEnvironment } from '../model.js';
+import { behindError, compareWithLive, type Known, readState } from './recorded.js';
+import type { ApplyOptions } from './session.js';
+
+/** One paginated list, archived environments included: their names may still be taken (DESIGN §6). */
+export async function listLive(api: EnvironmentsApi): Promise<LiveEnvironment[]> {
+  const out: LiveEnvironment[] = [];
+  for await (const env of api.listAll({ includeArchived: true })) out.push(env);
+  return out;
+}
+
+/** Sets aside torn tails and restores lost newlines, under the lock, before the run reads the state. */
+function mend(state: ChangelogState, o: ApplyOptions): boolean {
+  for (const r of state.repairs) {
+    const done = repairFile(r);
+    o.reporter.event({
+      type: 'warning',
+      message: done.keptAside
+        ? `the changelog's last line was cut short by a crash; kept it aside in ${done.keptAside}`
+        : `${r.file} lacked its final newline; added it (the entry is kept)`,
+    });
+  }
+  return state.repairs.length > 0;
+}
+
+/**
+ * Holds the changelog lock and the live list it saw. Private to the workflow: only applyChanges drives
+ * it. Refuses to open when the changelog is behind the live environments: another apply did what it
+ * never recorded, and planning from it would undo that.
+ */
+export class ApplySession {
+  private writer: RunWriter | undefined;
+  private recordedFindings = false;
+
+  private constructor(
+    private readonly o: ApplyOptions,
+    private readonly location: ChangelogLocation,
+    private readonly lock: Lock,
+    public live: LiveEnvironment[],
+    private readonly known: Known,
+    private readonly mended: boolean,
+  ) {}
+
+  static async open(o: ApplyOptions): Promise<ApplySession> {
+    const location = changelogLocation(o.changelogPath);
+    const lock = acquireLock(location.dir);
+    try {
+      if (lock.tookOverFrom) {
+        o.reporter.event({
+          type: 'warning',
+          message: `took over the lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.host}), which is gone`,
+        });
+      }
+      let state = readState(location, o.reporter);
+      const mended = mend(state, o);
+      if (mended) state = readState(location, { event() {} });
+      const live = await listLive(o.api);
+      const known = compareWithLive(state, o.project, live, 'all');
+      if (known.behind.length > 0) throw behindError(known.behind);
+      if (o.identity.git_dirty) {
+        o.reporter.event({
+          type: 'warning',
+          message: `the environment files differ from commit ${o.identity.git_commit?.slice(0, 7) ?? '(none)'}: what this apply records is in no commit; commit first`,
+        });
+      }
+      return new ApplySession(o, location, lock, live, known, mended);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private deps(planId: string): ApplyDeps {
+    const known = new Set(this.known.recorded.map((r) => r.env_id));
+    this.writer ??= new RunWriter(this.location.dir, runFileName(this.o.now(), planId), () =>
+      this.lock.check(),
+    );
+    return {
+      api: gatedApi(this.o.api, this.writer),
+      owner: { project: this.o.project, recorded: (id) => known.has(id) },
+      writer: this.writer,
+      reporter: this.o.reporter,
+      identity: { ...this.o.identity, plan_id: planId },
+      parents: this.known.state.parents,
+      now: this.o.now,
+    };
+  }
+
+  /** `begin`, then what live showed that the changelog did not know, each dated when it happened. */
+  private begin(deps: ApplyDeps, detail: string): void {
+    if (this.recordedFindings) return;
+    this.recordedFindings = true;
+    record(deps, { op: 'begin', detail });
+    const found = `found ${this.o.now().toISOString()} by ${this.o.identity.actor}`;
+    const why = this.known.interrupted ? 'after an interrupted apply' : 'not made by envsync';
+    for (const f of this.known.findings)
+      record(deps, { ...findingFields(f), detail: `${found} (${why}): ${f.detail}` });
+    if (this.known.findings.length > 0) {
+      this.o.reporter.event({
+        type: 'notice',
+        message: `recorded ${this.known.findings.length} change(s) the changelog did not know yet: ${this.known.findings.map((f) => `${f.op} ${findingFields(f).name}`).join(', ')}`,
+      });
+    }
+  }
+
+  /** Plans against what this session listed and the records with its findings folded in. */
+  plan(make: (live: LiveEnvironment[], recorded: RecordedEnvironment[]) => Promise<Plan>): Promise<Plan> {
+    return make(this.live, this.known.recorded);
+  }
+
+  /**
+   * A run that changes nothing still records what it found, closes an interrupted run, or follows a
+   * mended file; with none of these it writes no file at all.
+   */
+  recordFindings(planId: string): void {
+    if (this.known.findings.length === 0 && !this.known.interrupted && !this.mended) return;
+    const deps = this.deps(planId);
+    this.begin(deps, JSON.stringify({ recorded: this.known.findings.length }));
+    record(deps, {
+      op: 'end',
+      detail: JSON.stringify({ reconciled: this.known.findings.length, uncertain: [] }),
+    });
+  }
+
+  apply(plan: Plan, parallelism: number): Promise<ApplyResult> {
+    const deps = this.deps(plan.plan_id);
+    this.begin(deps, JSON.stringify(plan.summary));
+    return applyPlan(deps, plan, this.live, parallelism);
+  }
+
+  close(): void {
+    this.writer?.close();
+    this.lock.release();
+  }
+}

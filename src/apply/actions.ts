@@ -213,6 +213,17 @@ export async function runRecreate(
     throw e;
   }
   record(deps, { op: 'recreate', env_id: created.id, replaces: old.id, ...recordConfigOf(action.desired) });
+  // Before the old one is archived: a deployment must never point at an archived environment.
+  for (const deployment of action.repoint) {
+    await deps.api.references.repointDeployment(deployment.id, created.id);
+    record(deps, {
+      op: 'repoint',
+      env_id: created.id,
+      replaces: old.id,
+      ...recordConfigOf(action.desired),
+      detail: `deployment ${deployment.name} (${deployment.id}) moved from ${old.id} to ${created.id}`,
+    });
+  }
   const oldRecord = { ...liveRecordFields(old), name: renamed.name };
   if (action.keep_superseded) {
     record(deps, {

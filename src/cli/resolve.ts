@@ -1,15 +1,78 @@
-// `envsync resolve NAME --at TIME`: which env ID and config served a name at a time, from the changelog.
+// `envsync resolve NAME --at TIME` / `resolve --session ID`: which env ID and config served a name at a time, or a session.
 
 import { readHistory } from '../changelog/cache.js';
 import { parseQueryTime, resolveAt } from '../changelog/query.js';
 import { renderResolution } from '../changelog/render.js';
+import { resolveSession } from '../changelog/sessions.js';
 import { changelogLocation } from '../changelog/store.js';
+import { EnvsyncError } from '../errors.js';
+import type { SessionSummary } from '../model.js';
+import { escapeText } from '../text/escape.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
-import { changelogPath } from './shared.js';
+import { cliReporter } from './reporter.js';
+import { changelogPath, connectFrom, projectFor } from './shared.js';
 import { warnAboutProblems } from './verify.js';
 
-async function runResolve(ctx: Ctx, name: string, opts: ResolveOptions): Promise<number> {
+/** `--session`: the session's env ID and start time, from the API; what that ID held then, from the changelog. */
+async function resolveSessionCommand(ctx: Ctx, id: string, opts: ResolveOptions): Promise<number> {
+  const project = projectFor(ctx, 'api');
+  const history = readHistory(changelogLocation(project.changelogPath));
+  warnAboutProblems(ctx, history.problems);
+  const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
+  let session: SessionSummary;
+  try {
+    session = await conn.api.references.retrieveSession(id);
+  } finally {
+    await conn.close();
+  }
+  const r = resolveSession(history.entries, session);
+  if (opts.format === 'json') {
+    const doc = {
+      format_version: 1,
+      session_id: session.id,
+      created_at: session.created_at,
+      env_id: r.env_id,
+      name: r.name,
+      config_hash: r.config_hash,
+      config: r.config,
+      source: r.source,
+      git_commit: r.git_commit,
+      changed_since: r.changed_since,
+      since: { at: r.since.at, op: r.since.op, actor: r.since.actor, plan_id: r.since.plan_id },
+    };
+    ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return 0;
+  }
+  const p = ctx.out;
+  const lines = [
+    `${p.bold(escapeText(session.id))} started ${session.created_at} on ${escapeText(r.name)} (${r.env_id})`,
+    `  config   ${r.config_hash}`,
+    `  since    ${r.since.at} (${r.since.op} by ${escapeText(r.since.actor)}${r.git_commit ? `, commit ${r.git_commit.slice(0, 12)}` : ''})`,
+    ...(r.source ? [`  file     ${escapeText(r.source)}`] : []),
+    r.changed_since
+      ? p.yellow(`  ${r.env_id} has changed since: a session started now would not get this config`)
+      : `  ${r.env_id} still serves this config`,
+    `  see it:  envsync show ${r.config_hash}`,
+  ];
+  ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function runResolve(ctx: Ctx, name: string | undefined, opts: ResolveOptions): Promise<number> {
+  if (opts.session !== undefined) {
+    if (name !== undefined || opts.at !== undefined) {
+      throw new EnvsyncError('conflicting_flags', '--session takes no NAME or --at: the session says both', {
+        hint: 'envsync resolve --session SESSION_ID, or envsync resolve NAME --at TIME',
+      });
+    }
+    return resolveSessionCommand(ctx, opts.session, opts);
+  }
+  if (name === undefined || opts.at === undefined) {
+    throw new EnvsyncError('usage', 'resolve needs NAME and --at TIME, or --session SESSION_ID', {
+      hint: 'envsync resolve data-analysis --at 2026-10-03, or envsync resolve --session sesn_…',
+    });
+  }
   const time = parseQueryTime(opts.at);
   const file = readHistory(changelogLocation(changelogPath(ctx)));
   warnAboutProblems(ctx, file.problems);
@@ -36,11 +99,17 @@ async function runResolve(ctx: Ctx, name: string, opts: ResolveOptions): Promise
 function declareResolve(program: Program) {
   return program
     .command('resolve')
-    .description('which env ID and config hash served NAME at a time, from the changelog')
-    .argument('<name>', 'environment name')
-    .requiredOption(
+    .description(
+      'which env ID and config hash served NAME at a time, or which config a session ran on, from the changelog',
+    )
+    .argument('[name]', 'environment name (with --at)')
+    .option(
       '--at <time>',
       'RFC 3339 time with a zone, or YYYY-MM-DD: the state at the end of that day (UTC), plus that day’s changes',
+    )
+    .option(
+      '--session <id>',
+      'a session ID (sesn_…): the config it ran on, its file and commit (needs the API)',
     )
     .addOption(formatOption(['text', 'json'], 'text'));
 }

@@ -27,8 +27,12 @@ export interface ApplyResult {
   unrecorded: Array<{ name: string; env_id: string }>;
   /** Env IDs (or, for a create, names) whose write may or may not have landed. */
   uncertain: string[];
-  /** Actions never started because the changelog stopped taking entries. */
+  /** Actions never started: the changelog stopped taking entries, or the run was interrupted. */
   notStarted: number;
+  /** Their names, so an operator knows what the next plan will still show. */
+  notStartedNames: string[];
+  /** The run was interrupted (Ctrl-C): in-flight actions finished and were recorded, no new one started. */
+  interrupted: boolean;
   /** Why the run stopped writing to the API: the changelog's first failure. */
   stopped: { code: string; message: string; hint: string | undefined } | null;
 }
@@ -112,6 +116,8 @@ export async function applyPlan(
   plan: Plan,
   live: readonly LiveEnvironment[],
   parallelism: number,
+  /** Aborted by the first Ctrl-C: start nothing new, let what runs finish and be recorded. */
+  interrupt?: AbortSignal,
 ): Promise<ApplyResult> {
   const result: ApplyResult = {
     plan_id: plan.plan_id,
@@ -124,6 +130,8 @@ export async function applyPlan(
     unrecorded: [],
     uncertain: [],
     notStarted: 0,
+    notStartedNames: [],
+    interrupted: false,
     stopped: null,
   };
   const seen = new Map(plan.live.map((l) => [l.id, l]));
@@ -135,8 +143,10 @@ export async function applyPlan(
     await Promise.all(
       actions.map((action) =>
         limit(async () => {
-          if (deps.writer.failure) {
+          if (deps.writer.failure || interrupt?.aborted) {
             result.notStarted++;
+            result.notStartedNames.push(action.name);
+            result.interrupted ||= interrupt?.aborted === true;
             return;
           }
           const started = Date.now();
@@ -205,6 +215,12 @@ export function applySummaryLine(r: ApplyResult): string {
   const adopted = r.adopted > 0 ? `, ${r.adopted} adopted` : '';
   const unrecorded = r.unrecorded.length > 0 ? `, ${r.unrecorded.length} not recorded` : '';
   const notStarted = r.notStarted > 0 ? `, ${r.notStarted} not started` : '';
-  const head = r.stopped ? 'Apply stopped' : 'Apply complete';
+  const head = r.interrupted
+    ? 'Apply interrupted'
+    : r.stopped
+      ? 'Apply stopped'
+      : r.failed.length > 0
+        ? 'Apply failed'
+        : 'Apply complete';
   return `${head}: ${r.created} created, ${r.updated} updated, ${r.recreated} recreated, ${r.archived} archived${adopted}, ${r.failed.length} failed${unrecorded}${notStarted}.`;
 }

@@ -10,6 +10,7 @@ import type { Plan } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
+import { escapeText } from '../text/escape.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/session.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
@@ -91,9 +92,17 @@ function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
     );
   }
   const line = applySummaryLine(result);
-  const bad = result.failed.length > 0 || result.stopped !== null || result.unrecorded.length > 0;
+  const bad =
+    result.failed.length > 0 || result.stopped !== null || result.unrecorded.length > 0 || result.interrupted;
   ctx.io.stdout.write(`\n${bad ? ctx.out.red(line) : ctx.out.green(line)}\n`);
   if (!bad) return 0;
+  if (result.interrupted) {
+    const names = result.notStartedNames;
+    ctx.io.stderr.write(
+      `Interrupted: what was running finished and is recorded; not started: ${names.length > 0 ? names.map(escapeText).join(', ') : 'nothing'}.\nRun \`envsync plan\` to see what is left.\n`,
+    );
+    return 130;
+  }
   ctx.io.stderr.write(
     result.stopped || result.unrecorded.length > 0
       ? 'Run apply again once the changelog is writable: it records what this run could not, then finishes.\n'
@@ -132,10 +141,22 @@ async function runApply(
     }
     const n = changeCount(plan);
     const yes = await confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `);
-    if (yes) reporter.start(n);
+    if (yes) beginApplying(n);
     return yes;
   };
   const reporter = cliReporter(ctx);
+  // From the moment changes start: the first Ctrl-C lets what runs finish and be recorded, then stops.
+  const interrupt = new AbortController();
+  let stopListening: (() => void) | undefined;
+  const beginApplying = (total: number) => {
+    reporter.start(total);
+    stopListening = ctx.io.onInterrupt?.(() => {
+      ctx.io.stderr.write(
+        '\nInterrupted: finishing the changes in flight and recording them (Ctrl-C again stops at once; the next apply recovers).\n',
+      );
+      interrupt.abort();
+    });
+  };
   const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
   try {
     const outcome = await applyChanges(source, {
@@ -152,6 +173,7 @@ async function runApply(
       now: () => new Date(),
       project: project.project,
       parallelism: opts.parallelism,
+      interrupt: interrupt.signal,
       host: {
         planned: (plan) => {
           // --quiet: the one-line summary stands for the plan (errors and the question still show).
@@ -160,7 +182,7 @@ async function runApply(
             : renderPlanText(scopedPlan(ctx, plan), ctx.out, { compact: opts.compact === true });
           ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
           // A saved plan or --auto-approve runs at once: progress counts from here.
-          if (opts.autoApprove || opts.plan) reporter.start(changeCount(plan));
+          if (opts.autoApprove || opts.plan) beginApplying(changeCount(plan));
         },
         confirm: opts.autoApprove ? 'auto' : confirmation,
       },
@@ -168,6 +190,7 @@ async function runApply(
     reporter.stop();
     return outcomeCode(ctx, outcome);
   } finally {
+    stopListening?.();
     reporter.stop();
     await conn.close();
   }

@@ -19,6 +19,11 @@ export interface CliIo {
   stdinIsTTY: boolean;
   /** The terminal's width in columns when stderr is one (it can change while a run goes on). */
   stderrColumns?: () => number | undefined;
+  /**
+   * While registered, the first SIGINT/SIGTERM calls `handler` instead of ending the process, and a second
+   * one exits at once (130). Returns the function that unregisters it.
+   */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 /**
@@ -50,6 +55,20 @@ export function processIo(): CliIo {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stderrColumns: () => process.stderr.columns,
+    onInterrupt(handler) {
+      let signals = 0;
+      const listener = () => {
+        signals++;
+        if (signals === 1) handler();
+        else process.exit(130);
+      };
+      process.on('SIGINT', listener);
+      process.on('SIGTERM', listener);
+      return () => {
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
+      };
+    },
   };
 }
 

@@ -132,10 +132,10 @@ export class ApplySession {
     });
   }
 
-  apply(plan: Plan, parallelism: number): Promise<ApplyResult> {
+  apply(plan: Plan, parallelism: number, interrupt?: AbortSignal): Promise<ApplyResult> {
     const deps = this.deps(plan.plan_id);
     this.begin(deps, JSON.stringify(plan.summary));
-    return applyPlan(deps, plan, this.live, parallelism);
+    return applyPlan(deps, plan, this.live, parallelism, interrupt);
   }
 
   close(): void {

@@ -146,6 +146,8 @@ export interface ApplyOptions {
   now: () => Date;
   project: string;
   parallelism: number;
+  /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
+  interrupt?: AbortSignal;
   host: ApplyHost;
 }
 
@@ -198,7 +200,7 @@ async function decide(session: ApplySession, source: ApplySource, o: ApplyOption
       const reasons = staleReasons(plan, await listLive(o.api), o.api.target);
       if (reasons.length > 0) return { status: 'stale', plan, reasons };
     }
-    return { status: 'applied', plan, result: await session.apply(plan, o.parallelism) };
+    return { status: 'applied', plan, result: await session.apply(plan, o.parallelism, o.interrupt) };
   }
 }
 

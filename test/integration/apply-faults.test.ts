@@ -35,7 +35,7 @@ async function expectConverged(ws: Workspace, names: string[]) {
 }
 
 const SUMMARY =
-  /Apply complete: (\d+) created, (\d+) updated, (\d+) recreated, (\d+) archived(?:, (\d+) adopted)?, (\d+) failed\./;
+  /Apply (?:complete|failed): (\d+) created, (\d+) updated, (\d+) recreated, (\d+) archived(?:, (\d+) adopted)?, (\d+) failed\./;
 const PLANNED = /Plan: (\d+) to create, (\d+) to update, (\d+) to recreate, (\d+) to archive/;
 
 interface RunReport {
@@ -212,7 +212,7 @@ describe('apply with failed actions', () => {
         e: 'archived',
         [madeCreate]: 'created',
       });
-      expect(r.stdout).toContain('Apply complete: 1 created, 2 updated, 0 recreated, 1 archived, 3 failed.');
+      expect(r.stdout).toContain('Apply failed: 1 created, 2 updated, 0 recreated, 1 archived, 3 failed.');
       expect(r.stderr.match(/injected by the test proxy/g)?.length).toBeGreaterThanOrEqual(3);
 
       // What is left is exactly what failed, and nothing was changed for it.

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, baseEnv, runCli } from '../helpers/cli.js';
 import { envFile, pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
@@ -107,6 +109,55 @@ function screenLines(output: string): string[] {
   const plain = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
   return plain.split(/\r\n|\r|\n/);
 }
+
+describe('Ctrl-C during apply', () => {
+  let ws: Workspace;
+  beforeEach(async () => {
+    ws = await Workspace.start({ latencyMs: 150 });
+    for (let i = 1; i <= 24; i++) ws.files({ [`e${i}.yaml`]: envFile(`slow-${i}`) });
+  });
+  afterEach(() => ws.close());
+
+  it('finishes and records what runs, starts nothing new, closes the run, frees the lock, exits 130', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, '--base-url', ws.emu.url, 'apply', '--auto-approve', '--parallelism', '2'],
+      {
+        cwd: ws.dir,
+        env: baseEnv({ ANTHROPIC_API_KEY: TEST_KEY }) as NodeJS.ProcessEnv,
+      },
+    );
+    let out = '';
+    let err = '';
+    let sent = false;
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      // Once a few creates are done: mid-run, with more queued.
+      if (!sent && (err.match(/✓/g) ?? []).length >= 3) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    expect(sent).toBe(true);
+    expect(code, err).toBe(130);
+    expect(err).toContain('Interrupted: finishing the changes in flight');
+    const summary = /Apply interrupted: (\d+) created, .*, (\d+) not started\./.exec(out);
+    expect(summary, out).not.toBeNull();
+    const [created, notStarted] = [Number(summary?.[1]), Number(summary?.[2])];
+    expect(created + notStarted).toBe(24);
+    expect(notStarted).toBeGreaterThan(0);
+    expect(existsSync(path.join(ws.dir, '.envsync/changelog.lock'))).toBe(false);
+    expect((await ws.live()).length).toBe(created);
+    const verify = await ws.cli(['verify', '--live']);
+    expect(verify.code, verify.stdout).toBe(0);
+    const plan = JSON.parse((await ws.cli(['plan', '--format', 'json'])).stdout) as {
+      summary: { create: number };
+    };
+    expect(plan.summary.create).toBe(notStarted);
+  });
+});
 
 describe('a closed pipe', () => {
   let ws: Workspace;

@@ -1,7 +1,16 @@
 // A lock file next to the changelog, so two applies never write at once; a dead holder's lock is taken over.
 
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { kill, pid } from 'node:process';
@@ -95,6 +104,8 @@ export function acquireLock(changelogDir: string, now: () => Date = () => new Da
       }
     }
     const holder = readLock(file);
+    // Gone between our create and our read (another taker moved it aside): just try to create again.
+    if (holder === undefined && !existsSync(file)) continue;
     if (holder ? holder.host !== mine.host || alive(holder.pid) : youngerThan(file, now(), 10_000)) {
       throw lockedBy(holder, file);
     }
@@ -109,7 +120,10 @@ export function acquireLock(changelogDir: string, now: () => Date = () => new Da
       throw new EnvsyncError('lock_failed', `could not take over the lock file ${file}`, { cause: e });
     }
     const moved = readLock(aside);
-    if (moved?.pid !== holder?.pid || moved?.started_at !== holder?.started_at) {
+    // An unreadable lock we moved may be one being written this instant (a winner's, just created):
+    // only an old one counts as the abandoned lock we judged.
+    const movedFresh = moved === undefined && youngerThan(aside, now(), 10_000);
+    if (movedFresh || moved?.pid !== holder?.pid || moved?.started_at !== holder?.started_at) {
       try {
         linkSync(aside, file);
       } catch {

@@ -172,13 +172,24 @@ export async function runUpdate(
 ): Promise<string> {
   const current = await checkUnchanged(deps, action.env_id, seen);
   const d = action.desired;
+  const renamedFrom = action.kind === 'update' ? action.renamed_from : null;
   const body: UpdateBody = {
+    // A rename (lifecycle.previous_names) goes in the same write: same ID, new name.
+    ...(current.name !== d.name ? { name: d.name } : {}),
     description: d.description,
     metadata: metadataPatch(deps.owner.project, current.metadata, d),
     ...(liveHash(current) !== d.config_hash ? { config: d.config } : {}),
     ...(d.scope ? { scope: d.scope } : {}),
   };
   const updated = await deps.api.update(current.id, body);
+  if (renamedFrom !== null) {
+    record(deps, {
+      op: 'rename',
+      env_id: updated.id,
+      ...recordConfigOf(d),
+      detail: `renamed from ${renamedFrom} (lifecycle.previous_names)`,
+    });
+  }
   record(deps, { op: action.kind, env_id: updated.id, ...recordConfigOf(d) });
   return updated.id;
 }

@@ -37,11 +37,30 @@ export interface ApplyResult {
   stopped: { code: string; message: string; hint: string | undefined } | null;
 }
 
-const PHASES: ReadonlyArray<ReadonlyArray<ActionKind>> = [
-  ['create', 'update', 'adopt'],
-  ['recreate'],
-  ['archive'],
+const isRename = (a: PlanAction) => a.kind === 'update' && a.renamed_from !== null;
+
+/** Renames first (they free names a create may take), then creates and updates, recreates, archives. */
+const PHASES: ReadonlyArray<(a: PlanAction) => boolean> = [
+  isRename,
+  (a) => (a.kind === 'create' || a.kind === 'update' || a.kind === 'adopt') && !isRename(a),
+  (a) => a.kind === 'recreate',
+  (a) => a.kind === 'archive',
 ];
+
+/**
+ * Swaps (a → b while b → a): every rename whose target is another rename's current name first moves to a
+ * temporary name, one at a time, so no two environments ever hold one name. Their fingerprints follow.
+ */
+async function parkSwaps(deps: ApplyDeps, plan: Plan, seen: Map<string, LiveFingerprint>): Promise<void> {
+  const renames = plan.actions.filter((a) => a.kind === 'update' && a.renamed_from !== null);
+  const sources = new Set(renames.map((a) => (a.kind === 'update' ? a.renamed_from : null)));
+  for (const a of renames) {
+    if (a.kind !== 'update' || !sources.has(a.name)) continue;
+    const fp = seen.get(a.env_id);
+    const parked = await deps.api.update(a.env_id, { name: `${a.name}~renaming-${a.env_id.slice(-8)}` });
+    if (fp) seen.set(a.env_id, { ...fp, updated_at: parked.updated_at, name: parked.name });
+  }
+}
 
 function runAction(deps: ApplyDeps, action: PlanAction, seen: Map<string, LiveFingerprint>): Promise<string> {
   switch (action.kind) {
@@ -138,8 +157,9 @@ export async function applyPlan(
   const limit = pLimit(Math.max(1, parallelism));
   recordDrift(deps, plan, new Map(live.map((e) => [e.id, e])));
 
+  await parkSwaps(deps, plan, seen);
   for (const phase of PHASES) {
-    const actions = plan.actions.filter((a) => phase.includes(a.kind));
+    const actions = plan.actions.filter(phase);
     await Promise.all(
       actions.map((action) =>
         limit(async () => {

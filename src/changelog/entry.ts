@@ -139,6 +139,9 @@ function lifecycleOf(o: Record<string, unknown>): Lifecycle | null {
     prevent_archive: v.prevent_archive === true,
     // Entries written before repoint_deployments existed carry no such field: it was off.
     repoint_deployments: v.repoint_deployments === true,
+    previous_names: Array.isArray(v.previous_names)
+      ? v.previous_names.filter((n): n is string => typeof n === 'string')
+      : [],
   };
 }
 function parentsOf(o: Record<string, unknown>): string[] | null {

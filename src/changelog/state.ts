@@ -6,7 +6,8 @@ import type { ChangelogEntry, RecordedEnvironment } from '../model.js';
 export type FoldableEntry = Pick<
   ChangelogEntry,
   'op' | 'env_id' | 'name' | 'config_hash' | 'at' | 'config' | 'description' | 'metadata' | 'lifecycle'
->;
+> &
+  Partial<Pick<ChangelogEntry, 'source'>>;
 
 /** Folds entries, oldest first (history order), into one record per env ID, starting from `from` (a snapshot's). */
 export function foldRecorded(
@@ -28,6 +29,7 @@ export function foldRecorded(
       description: gone ? (prior?.description ?? null) : e.description,
       metadata: gone ? (prior?.metadata ?? null) : e.metadata,
       prevent_archive: e.lifecycle ? e.lifecycle.prevent_archive : (prior?.prevent_archive ?? false),
+      source: e.source ?? prior?.source ?? null,
     });
   }
   return [...byId.values()];

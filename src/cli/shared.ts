@@ -111,7 +111,9 @@ const MAX_WARNINGS_SHOWN = 10;
 
 /** The project's files, checked against its policies; any error stops here, before any API call. */
 export function loadProjectFiles(ctx: Ctx, project: ProjectContext): DesiredState {
-  const result = loadDesired(project.dirs, { cwd: ctx.io.cwd, strict: false, policies: project.policies });
+  // Paths relative to the project root, wherever the command runs: they are recorded as each change's
+  // source, and which file applied which ID must read the same from every folder.
+  const result = loadDesired(project.dirs, { cwd: project.root, strict: false, policies: project.policies });
   if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
   return result;
 }

@@ -28,6 +28,7 @@ import { capPerFile } from './limits.js';
 import { duplicateNames, type NamedPlace } from './names.js';
 import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
 import { checkEnvironmentCount, checkPolicies } from './policies.js';
+import { checkPreviousNames, type PreviousNameClaim } from './previous-names.js';
 import { checkRules } from './rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -155,6 +156,7 @@ function toDesired(env: EnvironmentFile, file: string, line: number, column: num
       keep_superseded: env.lifecycle?.keep_superseded ?? false,
       prevent_archive: env.lifecycle?.prevent_archive ?? false,
       repoint_deployments: env.lifecycle?.repoint_deployments ?? false,
+      previous_names: [...(env.lifecycle?.previous_names ?? [])],
     },
     source: { file, line, column },
   };
@@ -179,6 +181,7 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
   const environments: DesiredEnvironment[] = [];
   const files: FileFingerprint[] = [];
   const names: NamedPlace[] = [];
+  const claims: PreviousNameClaim[] = [];
   if (found.length === 0) {
     throw new EnvsyncError('no_files', `no .yaml or .yml files under ${shown}`, {
       hint: 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
@@ -251,11 +254,19 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
       const env = doc.value as EnvironmentFile;
       diagnostics.push(...checkRules(file, doc, env));
       diagnostics.push(...checkPolicies(file, doc, env, options.policies ?? []));
+      (env.lifecycle?.previous_names ?? []).forEach((old, i) => {
+        claims.push({
+          old,
+          by: env.name,
+          source: { file, ...doc.locate(['lifecycle', 'previous_names', i], 'value') },
+        });
+      });
       environments.push(toDesired(env, file, named.line, named.column));
     }
   }
 
   diagnostics.push(...duplicateNames(names));
+  diagnostics.push(...checkPreviousNames(claims, environments));
   diagnostics.push(...checkEnvironmentCount(environments, options.policies ?? []));
   const final = capPerFile(diagnostics);
   return { environments, diagnostics: options.strict ? final.map(strictly) : final, files };

@@ -86,4 +86,6 @@ export interface RecordedEnvironment {
   metadata: Record<string, string> | null;
   /** The last recorded file said prevent_archive: it keeps guarding after the file is gone. */
   prevent_archive: boolean;
+  /** The file (`environments/x.yaml:3`) that last applied it, or null: which file owns which ID. */
+  source: string | null;
 }

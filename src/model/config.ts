@@ -56,6 +56,8 @@ export interface Lifecycle {
   prevent_archive: boolean;
   /** recreate: move the deployments that use the old ID to the new one. */
   repoint_deployments: boolean;
+  /** Names it had before: a live environment under one of them is renamed in place. */
+  previous_names: string[];
 }
 
 /** A rule of a `policies:` block (envsync.yaml), as envsync understands it natively. */
@@ -142,5 +144,6 @@ export interface EnvironmentFile {
     keep_superseded?: boolean;
     prevent_archive?: boolean;
     repoint_deployments?: boolean;
+    previous_names?: string[];
   };
 }

@@ -83,6 +83,8 @@ export interface UpdateAction extends ActionCommon {
   kind: 'update';
   env_id: string;
   from_hash: ConfigHash;
+  /** The live name it is renamed from (lifecycle.previous_names): same ID, history continues; null when not. */
+  renamed_from: string | null;
   desired: DesiredPayload;
 }
 
@@ -139,7 +141,8 @@ export type BlockedRule =
   | 'foreign_owner'
   | 'prevent_archive'
   | 'max_archive'
-  | 'referenced';
+  | 'referenced'
+  | 'rename_ambiguous';
 
 export interface BlockedItem {
   rule: BlockedRule;

@@ -234,7 +234,11 @@ function identical(env: LiveEnvironment, d: DesiredEnvironment, observed: Config
 
 function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
   const observed = liveHash(env);
-  const lifecycle = [...lifecycleChange(ctx, d, env), ...ownerTagChange(ctx, env)];
+  // A rename (lifecycle.previous_names): the live environment has an old name; same ID, renamed in place.
+  const renamedFrom = env.name === d.name ? null : env.name;
+  const rename: FieldChange[] =
+    renamedFrom === null ? [] : [{ op: 'set', path: 'name', before: renamedFrom, after: d.name }];
+  const lifecycle = [...rename, ...lifecycleChange(ctx, d, env), ...ownerTagChange(ctx, env)];
   if (lifecycle.length === 0 && identical(env, d, observed)) {
     ctx.actions.push({
       kind: 'noop',
@@ -265,7 +269,7 @@ function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironme
     ctx.actions.push({ kind: 'noop', ...common });
     return;
   }
-  ctx.actions.push({ kind: 'update', ...common, desired: payloadOf(d) });
+  ctx.actions.push({ kind: 'update', ...common, renamed_from: renamedFrom, desired: payloadOf(d) });
 }
 
 function planAdopt(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {

@@ -18,6 +18,7 @@ import type {
 } from '../model.js';
 import { compareNatural as compare, compareCodeUnits as compareIds, groupBy } from '../util/order.js';
 import { type PlanContext, planDesired, planUndesired } from './decide.js';
+import { planRenames } from './renames.js';
 import { summarize } from './summary.js';
 
 export { planExitCode, planHasChanges, summaryLine } from './summary.js';
@@ -78,8 +79,14 @@ function fingerprints(actions: readonly PlanAction[], live: readonly LiveEnviron
 /** Every name apply expects to be free: the names it creates and the names it renames environments to. */
 function absentNames(actions: readonly PlanAction[]): string[] {
   const names = new Set<string>();
+  // A rename's target is expected free unless another rename in this plan frees it (a swap).
+  const renamedAway = new Set(
+    actions.flatMap((a) => (a.kind === 'update' && a.renamed_from !== null ? [a.renamed_from] : [])),
+  );
   for (const action of actions) {
     if (action.kind === 'create') names.add(action.name);
+    if (action.kind === 'update' && action.renamed_from !== null && !renamedAway.has(action.name))
+      names.add(action.name);
     if (action.kind === 'recreate') names.add(action.superseded_name);
     if (action.kind === 'archive' && action.archived_name !== action.name) names.add(action.archived_name);
   }
@@ -125,11 +132,21 @@ export function planChanges(
     recordedOf: (envId) => recordedById.get(envId),
   };
 
+  const renames = planRenames(
+    [...desiredByName.values()].filter((d) => wanted(d.name)),
+    liveByName,
+    ctx.owner,
+    (envId) => recordedById.get(envId)?.source ?? null,
+  );
+  ctx.blocked.push(...renames.blocked);
   const names = [...new Set([...desiredByName.keys(), ...liveByName.keys()])].sort(compare);
   for (const name of names) {
     if (!wanted(name)) continue;
     const d = desiredByName.get(name);
-    const envs = [...(liveByName.get(name) ?? [])].sort((a, b) => compareIds(a.id, b.id));
+    // What moves away from a name is not under it any more; what is renamed to a name is.
+    const staying = (liveByName.get(name) ?? []).filter((e) => !renames.moving.has(e.id));
+    const arriving = renames.byTarget.get(name);
+    const envs = [...staying, ...(arriving ? [arriving] : [])].sort((a, b) => compareIds(a.id, b.id));
     if (d !== undefined) planDesired(ctx, d, envs);
     else planUndesired(ctx, name, envs, desiredByName);
   }

@@ -40,6 +40,7 @@ export function desiredEnv(name: string, o: DesiredOverrides = {}): DesiredEnvir
       keep_superseded: false,
       prevent_archive: false,
       repoint_deployments: false,
+      previous_names: [],
       ...o.lifecycle,
     },
     source: { file: `environments/${name}.yaml`, line: o.line ?? 3, column: 7 },
@@ -96,6 +97,7 @@ export function recordedEnv(
     description: null,
     metadata: {},
     prevent_archive: o.preventArchive ?? false,
+    source: null,
   };
 }
 

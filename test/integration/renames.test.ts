@@ -1,0 +1,112 @@
+// Renames through lifecycle.previous_names: same ID, history continues, swaps, ambiguity.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/model.js';
+import { makeAgent } from '../helpers/emulator-refs.js';
+import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
+
+const renamed = (name: string, old: string[], extra = '') =>
+  envFile(name, `${extra}lifecycle:\n  previous_names: [${old.join(', ')}]\n`);
+
+describe('renames (lifecycle.previous_names)', () => {
+  let ws: Workspace;
+  beforeEach(async () => {
+    ws = await Workspace.start();
+  });
+  afterEach(() => ws.close());
+
+  it('renames in place: same ID, the sessions before it still resolve, history continues and old points to new', async () => {
+    ws.files({ 'etl.yaml': envFile('etl-old') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const [before] = await ws.live();
+    const agent = await makeAgent(ws.sdk());
+    const session = await ws
+      .sdk()
+      .beta.sessions.create({ agent: agent.id, environment_id: before?.id as string });
+
+    ws.files({ 'etl.yaml': renamed('etl', ['etl-old']) });
+    const plan = JSON.parse((await ws.cli(['plan', '--format', 'json'])).stdout) as Plan;
+    expect(plan.actions.map((a) => [a.kind, a.name, 'env_id' in a ? a.env_id : null])).toEqual([
+      ['update', 'etl', before?.id],
+    ]);
+    expect(plan.actions[0]?.changes).toEqual([{ op: 'set', path: 'name', before: 'etl-old', after: 'etl' }]);
+    expect((await ws.cli(['plan'])).stdout).toContain('~ name: "etl-old" → "etl"');
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+
+    const after = await ws.live();
+    expect(after.map((e) => [e.id, e.name])).toEqual([[before?.id, 'etl']]);
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+    const resolved = JSON.parse(
+      (await ws.cli(['resolve', '--session', session.id, '--format', 'json'])).stdout,
+    );
+    expect(resolved).toMatchObject({ env_id: before?.id, name: 'etl-old', changed_since: false });
+    const history = JSON.parse((await ws.cli(['history', 'etl', '--format', 'json'])).stdout) as {
+      entries: { op: string }[];
+    };
+    expect(history.entries.map((e) => e.op)).toEqual(['create', 'rename', 'update']);
+    expect((await ws.cli(['history', 'etl-old'])).stdout).toContain('etl');
+    const old = await ws.cli([
+      'resolve',
+      'etl-old',
+      '--at',
+      new Date(Date.parse(resolved.created_at)).toISOString(),
+    ]);
+    expect(old.code, old.stderr).toBe(0);
+    expect(old.stdout).toContain(before?.id as string);
+    expect((await ws.cli(['verify', '--live'])).code).toBe(0);
+  });
+
+  it('a rename with a config change: one update, same ID', async () => {
+    ws.files({ 'a.yaml': pipEnv('a', ['pandas==2.2.0']) });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const [a] = await ws.live();
+    ws.files({ 'a.yaml': pipEnv('b', ['pandas==2.2.1'], 'lifecycle: {previous_names: [a]}\n') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const [b] = await ws.live();
+    expect([b?.id, b?.name, b?.config.type === 'cloud' && b.config.packages.pip]).toEqual([
+      a?.id,
+      'b',
+      ['pandas==2.2.1'],
+    ]);
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('swaps two names in one plan, through a temporary name, keeping both IDs', async () => {
+    ws.files({
+      'x.yaml': envFile('left', 'description: L\n'),
+      'y.yaml': envFile('right', 'description: R\n'),
+    });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+    ws.files({
+      'x.yaml': renamed('right', ['left'], 'description: L\n'),
+      'y.yaml': renamed('left', ['right'], 'description: R\n'),
+    });
+    const r = await ws.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    const now = Object.fromEntries((await ws.live()).map((e) => [e.name, [e.id, e.description]]));
+    expect(now).toEqual({ right: [ids.left, 'L'], left: [ids.right, 'R'] });
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('an old name claimed by two files, or still a current name, is a validation error with both places', async () => {
+    ws.files({
+      'a.yaml': renamed('new-a', ['old']),
+      'b.yaml': renamed('new-b', ['old']),
+      'c.yaml': renamed('c', ['kept']),
+      'd.yaml': envFile('kept'),
+    });
+    const r = await ws.cli(['validate', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const rows = (
+      JSON.parse(r.stdout) as {
+        diagnostics: { file: string; line: number; column: number; message: string }[];
+      }
+    ).diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`);
+    expect(rows).toEqual([
+      'environments/a.yaml:3:20 previous name "old" is claimed by "new-a" and by "new-b" at environments/b.yaml:3:20',
+      'environments/b.yaml:3:20 previous name "old" is claimed by "new-b" and by "new-a" at environments/a.yaml:3:20',
+      'environments/c.yaml:3:20 previous name "kept" is still the name of the environment at environments/d.yaml:1:7',
+    ]);
+  });
+});

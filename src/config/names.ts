@@ -1,6 +1,7 @@
 // Duplicate names across every file: names that are equal, or only look equal, reported once per group.
 
 import type { Diagnostic, SourceLocation } from '../model.js';
+import { errorAt } from './diagnostic.js';
 import { lookalikeKey, quote } from './text.js';
 
 /** A document's name and where it is written. */
@@ -44,17 +45,16 @@ export function duplicateNames(environments: readonly NamedPlace[]): Diagnostic[
       : others.length === 1
         ? `name ${quote(first.name)} looks identical to ${list}`
         : `name ${quote(first.name)} is declared ${group.length} times in forms that look identical: also ${list}`;
-    out.push({
-      severity: 'error',
-      file: first.source.file,
-      line: first.source.line,
-      column: first.source.column,
-      path: 'name',
-      message,
-      hint: same
-        ? 'names are unique within an organization: rename or remove all but one'
-        : 'names that look the same are unique to the API but not to a reviewer: rename all but one',
-    });
+    out.push(
+      errorAt(
+        first.source,
+        'name',
+        message,
+        same
+          ? 'names are unique within an organization: rename or remove all but one'
+          : 'names that look the same are unique to the API but not to a reviewer: rename all but one',
+      ),
+    );
   }
   return out;
 }

@@ -9,6 +9,7 @@ import {
   type PolicyRule,
   type SourceLocation,
 } from '../model.js';
+import { errorAt } from './diagnostic.js';
 import { isPinned, packageName, pinHint } from './packages.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { dottedPath } from './schema-check.js';
@@ -170,15 +171,14 @@ export function checkEnvironmentCount(
     if (policy.rule !== 'max_environments' || names.length <= policy.value) continue;
     const first = names[policy.value];
     if (!first) continue;
-    out.push({
-      severity: 'error',
-      file: first.source.file,
-      line: first.source.line,
-      column: first.source.column,
-      path: 'name',
-      message: `violates policy "${ruleLabel(policy)}" (set at ${where(policy)}): ${names.length} environments, ${names.length - policy.value} over the limit; this is the first past it`,
-      hint: 'remove environments, or raise max_environments in envsync.yaml',
-    });
+    out.push(
+      errorAt(
+        first.source,
+        'name',
+        `violates policy "${ruleLabel(policy)}" (set at ${where(policy)}): ${names.length} environments, ${names.length - policy.value} over the limit; this is the first past it`,
+        'remove environments, or raise max_environments in envsync.yaml',
+      ),
+    );
   }
   return out;
 }

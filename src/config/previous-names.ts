@@ -2,6 +2,7 @@
 
 import type { Diagnostic, SourceLocation } from '../model.js';
 import { compareCodeUnits, groupBy } from '../util/order.js';
+import { errorAt } from './diagnostic.js';
 import { quote } from './text.js';
 
 export interface PreviousNameClaim {
@@ -26,13 +27,8 @@ export function checkPreviousNames(
   const byName = new Map(
     current.filter((c) => c.lifecycle.previous_names.length === 0).map((c) => [c.name, c.source]),
   );
-  const error = (c: PreviousNameClaim, message: string, hint: string): Diagnostic => ({
-    severity: 'error',
-    ...c.source,
-    path: 'lifecycle.previous_names',
-    message,
-    hint,
-  });
+  const error = (c: PreviousNameClaim, message: string, hint: string): Diagnostic =>
+    errorAt(c.source, 'lifecycle.previous_names', message, hint);
   for (const [old, group] of groupBy(claims, (c) => c.old)) {
     const sorted = [...group].sort((a, b) => compareCodeUnits(place(a.source), place(b.source)));
     if (sorted.length > 1) {

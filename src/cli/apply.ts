@@ -124,7 +124,7 @@ async function runApply(
     const plan = readPlan(ctx, opts.plan);
     source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
   } else {
-    const desired = loadProjectFiles(ctx, project);
+    const desired = loadProjectFiles(project);
     warnAboutWarnings(ctx, desired);
     source = { kind: 'files', desired, settings: planSettings(opts, project) };
   }

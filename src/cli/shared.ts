@@ -110,7 +110,7 @@ export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
 const MAX_WARNINGS_SHOWN = 10;
 
 /** The project's files, checked against its policies; any error stops here, before any API call. */
-export function loadProjectFiles(ctx: Ctx, project: ProjectContext): DesiredState {
+export function loadProjectFiles(project: ProjectContext): DesiredState {
   // Paths relative to the project root, wherever the command runs: they are recorded as each change's
   // source, and which file applied which ID must read the same from every folder.
   const result = loadDesired(project.dirs, { cwd: project.root, strict: false, policies: project.policies });
@@ -125,7 +125,7 @@ export async function planFiles(
   flags: PlanFlags,
 ): Promise<{ plan: Plan; desired: DesiredState }> {
   const project = projectFor(ctx, 'api', dir);
-  const desired = loadProjectFiles(ctx, project);
+  const desired = loadProjectFiles(project);
   warnAboutWarnings(ctx, desired);
   sayScope(ctx, project);
   const settings = planSettings(flags, project);

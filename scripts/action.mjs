@@ -141,8 +141,21 @@ function commitChangelog() {
   fail('could not push the changelog after 5 tries; its commit is in this job, run `git log -p -1`');
 }
 
+function runApply() {
+  const r = envsync(['apply', '--auto-approve', ...extraArgs()]);
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  return r;
+}
+
 function apply() {
-  const r = envsync(['apply', '--auto-approve', ...extraArgs()], { stdio: 'inherit' });
+  let r = runApply();
+  // Another apply pushed run files since this checkout: pull them, and apply once more on top.
+  if (r.code === 1 && r.stderr.includes('changelog_behind')) {
+    const pulled = git(['pull', '--rebase']);
+    if (pulled.code !== 0) fail(`could not pull the newer changelog: ${pulled.out}`);
+    r = runApply();
+  }
   // Whatever did change is recorded: commit it even after a partial failure.
   commitChangelog();
   output('exitcode', r.code);

@@ -19,7 +19,7 @@ import { verifyChangelog } from '../workflow/verify.js';
 import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
-import { connectFrom, projectFor, sayScope } from './shared.js';
+import { connectFrom, localChangelogHint, projectFor, sayScope } from './shared.js';
 import { warnAboutProblems } from './verify.js';
 
 /**
@@ -147,7 +147,7 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
         ? `did you mean ${near}?`
         : known.length > 0
           ? `it knows: ${known.join(', ')}`
-          : 'nothing has been applied with this changelog yet',
+          : (localChangelogHint(ctx) ?? 'nothing has been applied with this changelog yet'),
     });
   }
   if (opts.format === 'html') return writePage(ctx, project, name, histories, opts);
@@ -168,6 +168,8 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
   }
   if (histories.length === 0) {
     ctx.io.stdout.write('No changes recorded.\n');
+    const hint = localChangelogHint(ctx);
+    if (hint) say(ctx, `hint: ${hint}`);
     return 0;
   }
   ctx.io.stdout.write(`${histories.map((h) => renderHistory(h, ctx.out)).join('\n\n')}\n`);

@@ -7,7 +7,7 @@ import type { RateLimit } from '../api/rate-limit.js';
 import { hasErrors, loadDesired } from '../config/load.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
 import type { Plan, Reporter } from '../model.js';
-import { type ProjectContext, resolveProject } from '../project/context.js';
+import { defaultChangelogPath, type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
 import { type DesiredState, type PlanSettings, planOnly } from '../workflow/session.js';
 import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
@@ -73,6 +73,18 @@ export function changelogPath(ctx: Ctx): string {
 /** The plan as shown to this user: its hints carry the --local and --workspace this run used. */
 export function scopedPlan(ctx: Ctx, plan: Plan): Plan {
   return { ...plan, blocked: plan.blocked.map((b) => ({ ...b, hint: scopeHint(ctx, b.hint) })) };
+}
+
+/**
+ * When a read-only command finds nothing in the real changelog but a `--local` walkthrough left one, say
+ * where the answer is; null otherwise.
+ */
+export function localChangelogHint(ctx: Ctx): string | null {
+  if (ctx.global.local || ctx.global.changelog) return null;
+  const project = projectFor(ctx, 'files');
+  const local = defaultChangelogPath(project.root, true, project.workspace?.name ?? null);
+  if (!existsSync(local) && !existsSync(`${local}.jsonl`)) return null;
+  return `runs with --local keep their own changelog (${path.relative(ctx.io.cwd, local) || local}): add --local`;
 }
 
 /** Which project and workspace a command describes, for people (stderr); nothing without a project file. */

@@ -15,7 +15,7 @@ import { EnvsyncError } from '../errors.js';
 import { environmentDocument, environmentFileText, schemaRefFor } from '../export/environment-file.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
-import { changelogPath } from './shared.js';
+import { changelogPath, localChangelogHint } from './shared.js';
 import { warnAboutProblems } from './verify.js';
 
 async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number> {
@@ -29,7 +29,16 @@ async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number
       hint: 'a hash names one config whenever it was recorded; drop --at',
     });
   }
-  const entry = byHash ? configOfHash(entries, ref) : configOfId(entries, ref, at);
+  let entry: ReturnType<typeof configOfId>;
+  try {
+    entry = byHash ? configOfHash(entries, ref) : configOfId(entries, ref, at);
+  } catch (e) {
+    const local = localChangelogHint(ctx);
+    if (local && e instanceof EnvsyncError && (e.code === 'unknown_env_id' || e.code === 'unknown_hash')) {
+      throw new EnvsyncError(e.code, e.message, { hint: local, cause: e });
+    }
+    throw e;
+  }
   checkRecordedHash(entry);
   // A retired `<name>~<hash8>` name is not a valid file name; the file restores the config under its name.
   const doc = environmentDocument({

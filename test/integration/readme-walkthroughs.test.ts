@@ -40,6 +40,21 @@ describe('README walkthroughs, as written', () => {
     }
   });
 
+  it('after a --local walkthrough, history and show without --local point at it', async () => {
+    const dir = tempDir('envsync-local-');
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['--local', 'apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const history = await runCli(['history'], { cwd: dir });
+    expect([history.code, history.stdout]).toEqual([0, 'No changes recorded.\n']);
+    expect(history.stderr).toContain(
+      'runs with --local keep their own changelog (.envsync/local/changelog): add --local',
+    );
+    const show = await runCli(['show', 'env_0123456789'], { cwd: dir });
+    expect(show.code).toBe(1);
+    expect(show.stderr).toContain('add --local');
+    expect((await runCli(['--local', 'history'], { cwd: dir })).stdout).toContain('example-python');
+  });
+
   describe('Adopting existing environments: the numbered steps', () => {
     let ws: Workspace;
     beforeEach(async () => {

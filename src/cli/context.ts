@@ -10,6 +10,7 @@ import {
   wrapFsError,
 } from '../errors.js';
 import type { Diagnostic } from '../model.js';
+import { escapeText } from '../text/escape.js';
 import { compareNatural } from '../util/order.js';
 import { type CliIo, colorEnabled, type Paint, paint } from './io.js';
 import type { OptsOf } from './options.js';
@@ -138,10 +139,11 @@ export function renderError(ctx: Ctx | undefined, io: CliIo, raw: unknown, verbo
   if (e instanceof ValidationError) {
     for (const d of e.diagnostics) lines.push(diagnosticAsError(d, p), '');
   }
-  if (e instanceof StalePlanError) for (const reason of e.reasons) lines.push(`  - ${reason}`);
-  lines.push(errorHeadline(p, e.code, e.message));
-  if (e.location) lines.push(`  --> ${e.location.file}:${e.location.line}:${e.location.column}`);
-  if (e.hint) lines.push(`  ${p.cyan('hint')}: ${ctx ? scopeHint(ctx, e.hint) : e.hint}`);
+  // Messages carry names from files and the API: escaped, so no control character reaches the terminal.
+  if (e instanceof StalePlanError) for (const reason of e.reasons) lines.push(`  - ${escapeText(reason)}`);
+  lines.push(errorHeadline(p, e.code, escapeText(e.message)));
+  if (e.location) lines.push(`  --> ${escapeText(e.location.file)}:${e.location.line}:${e.location.column}`);
+  if (e.hint) lines.push(`  ${p.cyan('hint')}: ${escapeText(ctx ? scopeHint(ctx, e.hint) : e.hint)}`);
   // Only envsync's own bugs ask for a report: "a bug" must never be said of bad input or a full disk.
   if (e.source === 'envsync') lines.push(`  ${p.cyan('hint')}: ${BUG_HINT}`);
   if (verbose && raw instanceof Error && raw.stack) lines.push(p.dim(raw.stack));

@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadDesired } from '../config/load.js';
 import { EnvsyncError } from '../errors.js';
+import { escapeText } from '../text/escape.js';
 import { exportEnvironments } from '../workflow/export.js';
 import { type ActionFactory, type Ctx, type Program, plural, say, scopedCommand } from './context.js';
 import type { OptsOf } from './options.js';
@@ -67,10 +68,14 @@ async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
     ctx.io.stderr.write(`${err.yellow('warning')}: --name ${name} matches no live environment\n`);
   }
   for (const s of result.skipped) {
-    ctx.io.stderr.write(`${err.yellow('warning')}: skipped ${s.name} (${s.env_id}): ${s.reason}\n`);
+    ctx.io.stderr.write(
+      `${err.yellow('warning')}: skipped ${escapeText(s.name)} (${s.env_id}): ${escapeText(s.reason)}\n`,
+    );
   }
   for (const f of result.files) {
-    ctx.io.stdout.write(`${f.shown}  ${f.name} (${f.env_id}${f.managed ? '' : ', unmanaged'})\n`);
+    ctx.io.stdout.write(
+      `${escapeText(f.shown)}  ${escapeText(f.name)} (${f.env_id}${f.managed ? '' : ', unmanaged'})\n`,
+    );
   }
   const skipped = result.skipped.length > 0 ? `; skipped ${result.skipped.length}` : '';
   ctx.io.stdout.write(`Exported ${plural(result.files.length, 'environment')} to ${out}${skipped}.\n`);

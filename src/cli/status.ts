@@ -2,6 +2,7 @@
 
 import { shortHash } from '../hash/config-hash.js';
 import type { Plan } from '../model.js';
+import { escapeText } from '../text/escape.js';
 import { compareNatural } from '../util/order.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
@@ -64,7 +65,8 @@ async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions)
     return 0;
   }
   const p = ctx.out;
-  const width = Math.max(4, ...rows.map((r) => r.name.length));
+  // Names come from files and the API: shown escaped, and measured as shown.
+  const width = Math.max(4, ...rows.map((r) => escapeText(r.name).length));
   const colour = (s: StatusState) => (s === 'in_sync' ? p.green : s === 'pending' ? p.yellow : p.red);
   ctx.io.stdout.write(
     `${p.bold(`${'NAME'.padEnd(width)}  ${'ENV ID'.padEnd(28)}  ${'HASH'.padEnd(8)}  STATE`)}\n`,
@@ -72,7 +74,7 @@ async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions)
   for (const r of rows) {
     const hash = r.config_hash ? shortHash(r.config_hash) : '-';
     ctx.io.stdout.write(
-      `${r.name.padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(LABEL[r.state])}\n`,
+      `${escapeText(r.name).padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(LABEL[r.state])}\n`,
     );
   }
   return 0;

@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 import type { HistoryProblem } from '../changelog/history.js';
+import { escapeText } from '../text/escape.js';
 import { type AuditProblem, verifyChangelog } from '../workflow/verify.js';
 import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
@@ -22,7 +23,7 @@ export function warnAboutProblems(
   const shown = problems.slice(0, 3);
   for (const p of shown) {
     const where = p.file === null ? '' : `${shownPath(ctx, p.file)}:${p.line === null ? '' : `${p.line}:`} `;
-    ctx.io.stderr.write(`${ctx.err.yellow('warning')}: ${where}${p.message}\n`);
+    ctx.io.stderr.write(`${ctx.err.yellow('warning')}: ${where}${escapeText(p.message)}\n`);
   }
   if (count > shown.length)
     ctx.io.stderr.write(`${ctx.err.yellow('warning')}: and ${count - shown.length} more\n`);
@@ -30,9 +31,9 @@ export function warnAboutProblems(
 }
 
 function problemLine(ctx: Ctx, p: AuditProblem): string {
-  if (p.source === 'live') return `live: ${p.message}`;
-  if (p.file === null) return p.message;
-  return `${shownPath(ctx, p.file)}:${p.line === null ? '' : `${p.line}:`} ${p.message}`;
+  if (p.source === 'live') return `live: ${escapeText(p.message)}`;
+  if (p.file === null) return escapeText(p.message);
+  return `${shownPath(ctx, p.file)}:${p.line === null ? '' : `${p.line}:`} ${escapeText(p.message)}`;
 }
 
 async function runVerify(ctx: Ctx, opts: VerifyOptions): Promise<number> {

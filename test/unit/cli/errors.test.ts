@@ -5,6 +5,7 @@ import { errorDocument, renderError } from '../../../src/cli/context.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { ApiError, EnvsyncError, wrapFsError } from '../../../src/errors.js';
 import { tempDir } from '../../helpers/cli.js';
+import { unsafeIn } from '../text/hostile.js';
 
 function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: simulated`), { code });
@@ -111,5 +112,18 @@ describe('errorDocument', () => {
         api: { status: 429, type: 'rate_limit_error', error_code: null, request_id: 'req_1' },
       },
     });
+  });
+});
+
+describe('errors that carry names from files or the API', () => {
+  it('reach the terminal escaped: no raw control or bidi character in the message, hint or reasons', () => {
+    const hostile = 'evil\u001b]0;owned\u0007\u001b[2J\u202ename';
+    const { stderr } = rendered(
+      new EnvsyncError('changed_since_plan', `${hostile} (env_1) changed since the plan was made`, {
+        hint: `run \`envsync plan\` again for ${hostile}`,
+      }),
+    );
+    expect(unsafeIn(stderr)).toEqual([]);
+    expect(stderr).toContain('evil\\x1B]0;owned\\x07');
   });
 });

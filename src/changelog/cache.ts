@@ -166,11 +166,19 @@ function save(file: string, snapshot: object): void {
 
 /** Reads every file and builds the full history (what verify, history, show and resolve use). */
 export function readHistory(location: ChangelogLocation): History & { state: ChangelogState } {
+  // One command may ask twice (the audit page reads the history, then verifies it): while the files are
+  // the same (same names, sizes, mtimes), the answer is too.
+  const key = cacheKey(location);
+  if (lastRead?.key === key) return lastRead.value;
   const files = readChangelogFiles(location);
   const history = buildHistory(files.legacy, files.runs, files.aside);
   const all = [...(files.legacy ? [files.legacy] : []), ...files.runs];
-  return { ...history, state: stateOf(history, all) };
+  const value = { ...history, state: stateOf(history, all) };
+  lastRead = { key, value };
+  return value;
 }
+
+let lastRead: { key: string; value: History & { state: ChangelogState } } | undefined;
 
 const indexFileFor = (location: ChangelogLocation) =>
   cacheFileFor(location).replace(/\.json$/, '.index.json');

@@ -3,6 +3,7 @@
 import { type DiffSide, diffEnvironment } from '../domain/diff.js';
 import { retiredBaseName } from '../domain/naming.js';
 import type { ChangelogEntry, FieldChange, StepEntry } from '../model.js';
+import { compareNatural } from '../util/order.js';
 
 /** One recorded change to one environment, with what it changed relative to that environment's previous record. */
 export interface TimelineStep {
@@ -45,7 +46,7 @@ function sideOf(entry: StepEntry & { config: NonNullable<ChangelogEntry['config'
  * found gone) change nothing and leave the previous record in place for the next comparison.
  */
 export function stepChanges(entries: readonly ChangelogEntry[]): Map<ChangelogEntry, FieldChange[]> {
-  const last = new Map<string, { name: string | null; side: DiffSide }>();
+  const last = new Map<string, { name: string | null; side: DiffSide; hash: string | null }>();
   const out = new Map<ChangelogEntry, FieldChange[]>();
   for (const entry of entries) {
     if (!isStep(entry)) continue;
@@ -56,14 +57,25 @@ export function stepChanges(entries: readonly ChangelogEntry[]): Map<ChangelogEn
       continue;
     }
     const side = sideOf({ ...entry, config: entry.config });
-    const changes = diffEnvironment(prior?.side ?? null, side);
+    // Most steps of a long history re-record what was there: the same config hash, description and
+    // metadata diff to nothing, and need no deep comparison.
+    const changes =
+      prior && prior.hash === entry.config_hash && sameFields(prior.side, side)
+        ? []
+        : diffEnvironment(prior?.side ?? null, side);
     if (prior && entry.name !== null && prior.name !== null && prior.name !== entry.name) {
       changes.unshift({ op: 'set', path: 'name', before: prior.name, after: entry.name });
     }
     out.set(entry, changes);
-    last.set(id, { name: entry.name ?? prior?.name ?? null, side });
+    last.set(id, { name: entry.name ?? prior?.name ?? null, side, hash: entry.config_hash });
   }
   return out;
+}
+
+function sameFields(a: DiffSide, b: DiffSide): boolean {
+  if (a.description !== b.description) return false;
+  const ka = Object.keys(a.metadata);
+  return ka.length === Object.keys(b.metadata).length && ka.every((k) => a.metadata[k] === b.metadata[k]);
 }
 
 /** Every env ID that ever served name: recorded under it or its retired form, or replaced by one that was. */
@@ -81,7 +93,7 @@ export function idsServing(entries: readonly ChangelogEntry[], name: string): Se
 export function recordedNames(entries: readonly ChangelogEntry[]): string[] {
   const names = new Set<string>();
   for (const e of entries) if (isStep(e) && e.name !== null) names.add(baseName(e.name));
-  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...names].sort(compareNatural);
 }
 
 function historyWith(
@@ -103,8 +115,33 @@ export function historyOf(entries: readonly ChangelogEntry[], name: string): Env
   return historyWith(entries, name, stepChanges(entries));
 }
 
-/** The timeline of every name the changelog knows, in name order. */
+/**
+ * The timeline of every name the changelog knows, in name order. One pass groups the steps by env ID and
+ * the env IDs by name, so the cost grows with the entries, not with entries × names.
+ */
 export function historyAll(entries: readonly ChangelogEntry[]): EnvironmentHistory[] {
   const changes = stepChanges(entries);
-  return recordedNames(entries).map((name) => historyWith(entries, name, changes));
+  const stepsById = new Map<string, number[]>();
+  const idsByName = new Map<string, Set<string>>();
+  entries.forEach((e, i) => {
+    if (!isStep(e)) return;
+    const list = stepsById.get(e.env_id);
+    if (list) list.push(i);
+    else stepsById.set(e.env_id, [i]);
+    if (e.name === null) return;
+    const name = baseName(e.name);
+    const ids = idsByName.get(name) ?? new Set<string>();
+    ids.add(e.env_id);
+    if (e.replaces) ids.add(e.replaces);
+    idsByName.set(name, ids);
+  });
+  return [...idsByName.keys()].sort(compareNatural).map((name) => {
+    const ids = idsByName.get(name) ?? new Set<string>();
+    const order = [...ids].flatMap((id) => stepsById.get(id) ?? []).sort((a, b) => a - b);
+    const steps = order.map((i) => {
+      const entry = entries[i] as StepEntry;
+      return { entry, changes: changes.get(entry) ?? [] };
+    });
+    return { name, env_ids: [...new Set(steps.map((st) => st.entry.env_id))], steps };
+  });
 }

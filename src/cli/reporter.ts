@@ -32,6 +32,8 @@ export interface CliReporter extends Reporter {
 
 /** In CI (no terminal): a progress line at most every this many ms, or at every tenth of the run. */
 const CI_EVERY_MS = 5_000;
+/** Runs shorter than this get no progress lines in CI. */
+const CI_MIN_TOTAL = 10;
 
 export function cliReporter(
   ctx: Ctx,
@@ -63,7 +65,8 @@ export function cliReporter(
   };
   /** Without a terminal: a plain progress line every few seconds or every tenth, never a redraw. */
   const ciProgress = () => {
-    if (tty || !progress || ctx.global.quiet || progress.total === 0) return;
+    // A short run's own ✓ lines say enough; progress lines are for runs long enough to wait on.
+    if (tty || !progress || ctx.global.quiet || progress.total < CI_MIN_TOTAL) return;
     const finished = progress.done + progress.failed;
     const tenth = Math.floor((finished / progress.total) * 10);
     if (now() - lastCiLine < CI_EVERY_MS && tenth === lastCiTenth) return;

@@ -98,7 +98,7 @@ export async function createSafely(deps: ApplyDeps, d: DesiredPayload): Promise<
 }
 
 /** Compare-and-swap as far as the API allows: refuse if the environment changed since the plan saw it. */
-async function checkUnchanged(
+export async function checkUnchanged(
   deps: ApplyDeps,
   id: string,
   seen: LiveFingerprint | undefined,

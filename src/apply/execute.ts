@@ -1,11 +1,19 @@
 // Runs a plan: creates and updates, then recreates, then archives, in parallel within each phase.
 
 import pLimit from 'p-limit';
+import { parkedName } from '../domain/naming.js';
 import { userMetadata } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import { normalizeConfig } from '../hash/config-hash.js';
-import type { ActionKind, LiveEnvironment, LiveFingerprint, Plan, PlanAction } from '../model.js';
-import { isUncertain, runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
+import type {
+  ActionKind,
+  LiveEnvironment,
+  LiveFingerprint,
+  Plan,
+  PlanAction,
+  UpdateAction,
+} from '../model.js';
+import { checkUnchanged, isUncertain, runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
 import { type ApplyDeps, record, UnrecordedError } from './context.js';
 
 export interface ApplyFailure {
@@ -37,28 +45,48 @@ export interface ApplyResult {
   stopped: { code: string; message: string; hint: string | undefined } | null;
 }
 
-const isRename = (a: PlanAction) => a.kind === 'update' && a.renamed_from !== null;
+const isRename = (a: PlanAction): a is UpdateAction => a.kind === 'update' && a.renamed_from !== null;
 
-/** Renames first (they free names a create may take), then creates and updates, recreates, archives. */
+/** After the renames (which free names a create may take): creates and updates, recreates, archives. */
 const PHASES: ReadonlyArray<(a: PlanAction) => boolean> = [
-  isRename,
   (a) => (a.kind === 'create' || a.kind === 'update' || a.kind === 'adopt') && !isRename(a),
   (a) => a.kind === 'recreate',
   (a) => a.kind === 'archive',
 ];
 
 /**
- * Swaps (a → b while b → a): every rename whose target is another rename's current name first moves to a
- * temporary name, one at a time, so no two environments ever hold one name. Their fingerprints follow.
+ * Renames, one at a time, in an order that never asks for a name still in use: a rename goes once no
+ * other pending rename holds its target (a chain a → b, b → c does b → c first); a cycle (a swap) parks
+ * one member under a temporary name to break it. The planner takes a parked environment back if a run
+ * stops halfway.
  */
-async function parkSwaps(deps: ApplyDeps, plan: Plan, seen: Map<string, LiveFingerprint>): Promise<void> {
-  const renames = plan.actions.filter((a) => a.kind === 'update' && a.renamed_from !== null);
-  const sources = new Set(renames.map((a) => (a.kind === 'update' ? a.renamed_from : null)));
-  for (const a of renames) {
-    if (a.kind !== 'update' || !sources.has(a.name)) continue;
-    const fp = seen.get(a.env_id);
-    const parked = await deps.api.update(a.env_id, { name: `${a.name}~renaming-${a.env_id.slice(-8)}` });
-    if (fp) seen.set(a.env_id, { ...fp, updated_at: parked.updated_at, name: parked.name });
+async function runRenames(
+  deps: ApplyDeps,
+  renames: UpdateAction[],
+  seen: Map<string, LiveFingerprint>,
+  run: (action: PlanAction) => Promise<boolean>,
+  stopped: () => boolean,
+): Promise<void> {
+  const pending = [...renames];
+  while (pending.length > 0) {
+    if (stopped()) {
+      for (const a of pending) await run(a); // Counted as not started.
+      return;
+    }
+    const held = new Set(pending.map((a) => a.renamed_from));
+    const ready = pending.findIndex((a) => !held.has(a.name));
+    if (ready >= 0) {
+      const [action] = pending.splice(ready, 1);
+      if (action) await run(action);
+      continue;
+    }
+    // Every pending target is held by another pending rename: a cycle. Park its first member.
+    const first = pending[0] as UpdateAction;
+    await checkUnchanged(deps, first.env_id, seen.get(first.env_id));
+    const parked = await deps.api.update(first.env_id, { name: parkedName(first.name, first.env_id) });
+    const fp = seen.get(first.env_id);
+    if (fp) seen.set(first.env_id, { ...fp, name: parked.name, updated_at: parked.updated_at });
+    pending[0] = { ...first, renamed_from: parked.name };
   }
 }
 
@@ -157,46 +185,53 @@ export async function applyPlan(
   const limit = pLimit(Math.max(1, parallelism));
   recordDrift(deps, plan, new Map(live.map((e) => [e.id, e])));
 
-  await parkSwaps(deps, plan, seen);
+  const stopped = () => Boolean(deps.writer.failure) || interrupt?.aborted === true;
+  /** Runs one action and counts what happened; false when it was not started (interrupted, or the changelog stopped). */
+  const runOne = async (action: PlanAction): Promise<boolean> => {
+    if (deps.writer.failure || interrupt?.aborted) {
+      result.notStarted++;
+      result.notStartedNames.push(action.name);
+      result.interrupted ||= interrupt?.aborted === true;
+      return false;
+    }
+    const started = Date.now();
+    deps.reporter.event({ type: 'action_start', kind: action.kind, name: action.name });
+    try {
+      const envId = await runAction(deps, action, seen);
+      count(result, action.kind);
+      deps.reporter.event({
+        type: 'action_done',
+        kind: action.kind,
+        name: action.name,
+        env_id: envId,
+        ms: Date.now() - started,
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const hint = e instanceof EnvsyncError ? e.hint : undefined;
+      if (e instanceof UnrecordedError) {
+        // It happened: count it, and say the changelog does not have it yet.
+        count(result, action.kind);
+        result.unrecorded.push({ name: action.name, env_id: e.env_id });
+      } else {
+        result.failed.push({ name: action.name, kind: action.kind, message, hint });
+        if (isUncertain(e)) result.uncertain.push(...uncertainKeys(action));
+      }
+      deps.reporter.event({ type: 'action_failed', kind: action.kind, name: action.name, message });
+    }
+    return true;
+  };
+
+  try {
+    await runRenames(deps, plan.actions.filter(isRename), seen, runOne, stopped);
+  } catch (e) {
+    // A park that failed: report it as the failure of the renames still waiting; the next plan resumes.
+    const message = e instanceof Error ? e.message : String(e);
+    result.failed.push({ name: 'renames', kind: 'update', message, hint: 'run `envsync plan` again' });
+  }
   for (const phase of PHASES) {
     const actions = plan.actions.filter(phase);
-    await Promise.all(
-      actions.map((action) =>
-        limit(async () => {
-          if (deps.writer.failure || interrupt?.aborted) {
-            result.notStarted++;
-            result.notStartedNames.push(action.name);
-            result.interrupted ||= interrupt?.aborted === true;
-            return;
-          }
-          const started = Date.now();
-          deps.reporter.event({ type: 'action_start', kind: action.kind, name: action.name });
-          try {
-            const envId = await runAction(deps, action, seen);
-            count(result, action.kind);
-            deps.reporter.event({
-              type: 'action_done',
-              kind: action.kind,
-              name: action.name,
-              env_id: envId,
-              ms: Date.now() - started,
-            });
-          } catch (e) {
-            const message = e instanceof Error ? e.message : String(e);
-            const hint = e instanceof EnvsyncError ? e.hint : undefined;
-            if (e instanceof UnrecordedError) {
-              // It happened: count it, and say the changelog does not have it yet.
-              count(result, action.kind);
-              result.unrecorded.push({ name: action.name, env_id: e.env_id });
-            } else {
-              result.failed.push({ name: action.name, kind: action.kind, message, hint });
-              if (isUncertain(e)) result.uncertain.push(...uncertainKeys(action));
-            }
-            deps.reporter.event({ type: 'action_failed', kind: action.kind, name: action.name, message });
-          }
-        }),
-      ),
-    );
+    await Promise.all(actions.map((action) => limit(() => runOne(action))));
   }
   const stop = deps.writer.failure;
   if (!stop) {

@@ -17,8 +17,8 @@ import { foldRecorded, type KnownHashes, knownHashes } from './state.js';
 import { type ChangelogLocation, listRunFiles, readChangelogFiles, readRange } from './store.js';
 import { baseName, isStep } from './timeline.js';
 
-// 2: records carry the file that last applied them (source).
-const FORMAT = 2;
+// 3: records carry the file that last applied them (source) and its previous names.
+const FORMAT = 3;
 /** How many problems a snapshot keeps to show; the count is always exact. */
 const PROBLEMS_KEPT = 20;
 

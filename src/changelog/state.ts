@@ -30,6 +30,7 @@ export function foldRecorded(
       metadata: gone ? (prior?.metadata ?? null) : e.metadata,
       prevent_archive: e.lifecycle ? e.lifecycle.prevent_archive : (prior?.prevent_archive ?? false),
       source: e.source ?? prior?.source ?? null,
+      previous_names: e.lifecycle ? e.lifecycle.previous_names : (prior?.previous_names ?? []),
     });
   }
   return [...byId.values()];

@@ -37,3 +37,18 @@ export function retirer(taken: Set<string>): (name: string, hash: ConfigHash) =>
     return candidate;
   };
 }
+
+const PARKED = '~renaming-';
+
+/** A temporary name for an environment in a cycle of renames (a swap); within the API's 256 characters. */
+export function parkedName(name: string, envId: string): string {
+  return withSuffix(name, `${PARKED}${envId.slice(-8)}`);
+}
+
+/** Whether `candidate` is `name` parked by a run of renames that stopped halfway. */
+export function isParkedFor(candidate: string, name: string): boolean {
+  const at = candidate.lastIndexOf(PARKED);
+  if (at < 0) return false;
+  const tail = candidate.slice(at + PARKED.length);
+  return /^[0-9A-Za-z]{1,8}$/.test(tail) && candidate === withSuffix(name, `${PARKED}${tail}`);
+}

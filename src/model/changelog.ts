@@ -86,6 +86,8 @@ export interface RecordedEnvironment {
   metadata: Record<string, string> | null;
   /** The last recorded file said prevent_archive: it keeps guarding after the file is gone. */
   prevent_archive: boolean;
-  /** The file (`environments/x.yaml:3`) that last applied it, or null: which file owns which ID. */
+  /** The file (`environments/x.yaml:3`) that last applied it, or null. */
   source: string | null;
+  /** The previous names the file that last applied it declared: a rename to its name is done. */
+  previous_names: string[];
 }

@@ -133,10 +133,11 @@ export function planChanges(
   };
 
   const renames = planRenames(
-    [...desiredByName.values()].filter((d) => wanted(d.name)),
+    // Over every file, not only the targeted ones: what a rename takes over must never be archived.
+    [...desiredByName.values()],
     liveByName,
     ctx.owner,
-    (envId) => recordedById.get(envId)?.source ?? null,
+    (envId) => recordedById.get(envId)?.previous_names ?? [],
   );
   ctx.blocked.push(...renames.blocked);
   const names = [...new Set([...desiredByName.keys(), ...liveByName.keys()])].sort(compare);

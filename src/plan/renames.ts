@@ -1,5 +1,6 @@
 // Renames (lifecycle.previous_names): which live environment each renamed file takes over, in place.
 
+import { isParkedFor } from '../domain/naming.js';
 import { isMine, type Owner } from '../domain/ownership.js';
 import type { BlockedItem, DesiredEnvironment, LiveEnvironment } from '../model.js';
 
@@ -20,20 +21,24 @@ export function planRenames(
   desired: readonly DesiredEnvironment[],
   liveByName: ReadonlyMap<string, readonly LiveEnvironment[]>,
   owner: Owner,
-  /** The file (`x.yaml:3`) that last applied an ID, from the changelog: which file owns which ID. */
-  sourceOf: (envId: string) => string | null,
+  /** The previous names recorded with an ID's last apply, from the changelog. */
+  recordedPreviousNames: (envId: string) => readonly string[],
 ): RenamePlan {
-  const fileOf = (source: string | null) => source?.replace(/:\d+$/, '') ?? null;
   const candidates = new Map<string, LiveEnvironment>();
   const blocked: BlockedItem[] = [];
   for (const d of desired) {
-    // Already done: the environment under this name was last applied from this very file (after a swap,
-    // both names are held again, and only the changelog tells a done swap from one still to do).
+    // Already done: the environment under this name was last applied with these previous names (after a
+    // swap both names are held again, and only the changelog tells a done swap from one still to do —
+    // by what was applied, not by where the file lies).
     const holders = liveByName.get(d.name) ?? [];
-    if (holders.some((h) => fileOf(sourceOf(h.id)) === d.source.file)) continue;
-    const found = d.lifecycle.previous_names.flatMap((old) =>
-      (liveByName.get(old) ?? []).filter((e) => isMine(e, owner)),
-    );
+    const claimed = new Set(d.lifecycle.previous_names);
+    if (holders.some((h) => recordedPreviousNames(h.id).some((n) => claimed.has(n)))) continue;
+    // A previous name, or this name parked by a run of renames that stopped halfway.
+    const olds = [
+      ...d.lifecycle.previous_names,
+      ...[...liveByName.keys()].filter((n) => isParkedFor(n, d.name)),
+    ];
+    const found = olds.flatMap((old) => (liveByName.get(old) ?? []).filter((e) => isMine(e, owner)));
     if (found.length > 1) {
       blocked.push({
         rule: 'rename_ambiguous',

@@ -39,3 +39,29 @@ export async function listReferences(
   }
   return { sessions_since: since, byEnv };
 }
+
+/**
+ * Deployments that took up an ID the plan retires after the plan listed its references (a saved plan, or
+ * one that waited at the prompt): the plan never weighed them, so it is stale. Nothing with
+ * --allow-referenced, and nothing when the plan retires nothing (no extra list then).
+ */
+export async function newReferences(api: EnvironmentsApi, plan: Plan, now: Date): Promise<string[]> {
+  const ids = retiringIds(plan);
+  if (ids.length === 0 || plan.options.allow_referenced) return [];
+  const index = await listReferences(api, ids, now);
+  const reasons: string[] = [];
+  for (const a of plan.actions) {
+    if (a.kind !== 'archive' && !(a.kind === 'recreate' && !a.keep_superseded)) continue;
+    const weighed = new Set([
+      ...(a.references?.deployments ?? []).map((d) => d.id),
+      ...(a.kind === 'recreate' ? a.repoint.map((d) => d.id) : []),
+    ]);
+    for (const d of index.byEnv[a.env_id]?.deployments ?? []) {
+      if (!weighed.has(d.id))
+        reasons.push(
+          `deployment ${d.name} (${d.id}) now uses ${a.env_id}, which the plan would leave archived`,
+        );
+    }
+  }
+  return reasons;
+}

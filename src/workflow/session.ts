@@ -18,7 +18,7 @@ import type {
 } from '../model.js';
 import { planChanges, planHasChanges } from '../plan/planner.js';
 import { behindMessage, compareWithLive, markDrift, readState } from './recorded.js';
-import { listReferences, retiringIds } from './references.js';
+import { listReferences, newReferences, retiringIds } from './references.js';
 import { ApplySession, listLive } from './run.js';
 import { staleReasons } from './stale.js';
 
@@ -185,6 +185,7 @@ async function decide(session: ApplySession, source: ApplySource, o: ApplyOption
         ...scopeReasons(plan, source.project, source.workspace),
         ...staleReasons(plan, session.live, o.api.target),
       ];
+      reasons.push(...(await newReferences(o.api, plan, new Date())));
       if (reasons.length > 0) return { status: 'stale', plan, reasons };
     } else {
       plan = await session.plan((live, recorded) =>
@@ -197,7 +198,10 @@ async function decide(session: ApplySession, source: ApplySource, o: ApplyOption
     if (source.kind === 'files' && o.host.confirm !== 'auto') {
       if (!(await o.host.confirm(plan))) return { status: 'cancelled', plan };
       // The answer may come minutes later: what the plan relied on must still hold.
-      const reasons = staleReasons(plan, await listLive(o.api), o.api.target);
+      const reasons = [
+        ...staleReasons(plan, await listLive(o.api), o.api.target),
+        ...(await newReferences(o.api, plan, new Date())),
+      ];
       if (reasons.length > 0) return { status: 'stale', plan, reasons };
     }
     return { status: 'applied', plan, result: await session.apply(plan, o.parallelism, o.interrupt) };

@@ -89,6 +89,47 @@ describe('renames (lifecycle.previous_names)', () => {
     expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 
+  it('runs a chain of renames (a → b, b → c) in the order that frees each name', async () => {
+    ws.files({ 'a.yaml': envFile('a', 'description: A\n'), 'b.yaml': envFile('b', 'description: B\n') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+    ws.files({
+      'a.yaml': renamed('b', ['a'], 'description: A\n'),
+      'b.yaml': renamed('c', ['b'], 'description: B\n'),
+    });
+    const r = await ws.cli(['apply', '--auto-approve', '--parallelism', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]))).toEqual({ b: ids.a, c: ids.b });
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('a done swap stays done when the files move, and a swap inside one file works', async () => {
+    ws.files({ 'both.yaml': `${envFile('p', 'description: P\n')}---\n${envFile('q', 'description: Q\n')}` });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+    ws.files({
+      'both.yaml': `${renamed('q', ['p'], 'description: P\n')}---\n${renamed('p', ['q'], 'description: Q\n')}`,
+    });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const swapped = Object.fromEntries((await ws.live()).map((e) => [e.name, [e.id, e.description]]));
+    expect(swapped).toEqual({ q: [ids.p, 'P'], p: [ids.q, 'Q'] });
+    // The same documents in another file: nothing to do.
+    ws.files({
+      'both.yaml': null,
+      'moved.yaml': `${renamed('q', ['p'], 'description: P\n')}---\n${renamed('p', ['q'], 'description: Q\n')}`,
+    });
+    const again = await ws.cli(['plan', '--detailed-exitcode']);
+    expect([again.code, again.stdout.trim()]).toEqual([0, 'No changes.']);
+  });
+
+  it('--target with the old name never archives what a rename takes over', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    ws.files({ 'a.yaml': renamed('a2', ['a']) });
+    const plan = JSON.parse((await ws.cli(['plan', '--target', 'a', '--format', 'json'])).stdout) as Plan;
+    expect(plan.actions.filter((x) => x.kind === 'archive')).toEqual([]);
+  });
+
   it('an old name claimed by two files, or still a current name, is a validation error with both places', async () => {
     ws.files({
       'a.yaml': renamed('new-a', ['old']),

@@ -117,6 +117,18 @@ describe('reference-aware plans', () => {
     expect((await ws.live()).map((e) => e.name)).toEqual(['keep']);
   });
 
+  it('a saved plan is stale when a deployment took up the ID it archives after it was made', async () => {
+    ws.files({ 'old.yaml': null });
+    expect((await ws.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const old = (await ws.live()).find((e) => e.name === 'old');
+    const agent = await makeAgent(ws.sdk());
+    const deployment = await makeDeployment(ws.sdk(), agent.id, old?.id as string, { name: 'late' });
+    const r = await ws.cli(['apply', '--plan', 'plan.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`deployment late (${deployment.id}) now uses ${old?.id}`);
+    expect((await ws.live()).map((e) => e.name).sort()).toEqual(['keep', 'old']);
+  });
+
   it('a plan without archive or recreate lists nothing more than the environments', async () => {
     ws.files({ 'keep.yaml': envFile('keep', 'description: changed\n') });
     ws.emu.resetStats();

@@ -98,6 +98,7 @@ export function recordedEnv(
     metadata: {},
     prevent_archive: o.preventArchive ?? false,
     source: null,
+    previous_names: [],
   };
 }
 

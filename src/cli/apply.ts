@@ -129,6 +129,19 @@ async function runApply(
     source = { kind: 'files', desired, settings: planSettings(opts, project) };
   }
   sayScope(ctx, project);
+  const reporter = cliReporter(ctx);
+  // From the moment changes start: the first Ctrl-C lets what runs finish and be recorded, then stops.
+  const interrupt = new AbortController();
+  let stopListening: (() => void) | undefined;
+  const beginApplying = (total: number) => {
+    reporter.start(total);
+    stopListening = ctx.io.onInterrupt?.(() => {
+      ctx.io.stderr.write(
+        '\nInterrupted: finishing the changes in flight and recording them (Ctrl-C again stops at once; the next apply recovers).\n',
+      );
+      interrupt.abort();
+    });
+  };
   const confirmation = async (plan: Plan): Promise<boolean> => {
     if (!ctx.io.stdinIsTTY) {
       throw new EnvsyncError(
@@ -143,19 +156,6 @@ async function runApply(
     const yes = await confirm(ctx, `\nApply these ${n} change${n === 1 ? '' : 's'}? [y/N] `);
     if (yes) beginApplying(n);
     return yes;
-  };
-  const reporter = cliReporter(ctx);
-  // From the moment changes start: the first Ctrl-C lets what runs finish and be recorded, then stops.
-  const interrupt = new AbortController();
-  let stopListening: (() => void) | undefined;
-  const beginApplying = (total: number) => {
-    reporter.start(total);
-    stopListening = ctx.io.onInterrupt?.(() => {
-      ctx.io.stderr.write(
-        '\nInterrupted: finishing the changes in flight and recording them (Ctrl-C again stops at once; the next apply recovers).\n',
-      );
-      interrupt.abort();
-    });
   };
   const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
   try {

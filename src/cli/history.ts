@@ -147,7 +147,7 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
         ? `did you mean ${near}?`
         : known.length > 0
           ? `it knows: ${known.join(', ')}`
-          : (localChangelogHint(ctx) ?? 'nothing has been applied with this changelog yet'),
+          : (localChangelogHint(ctx, project) ?? 'nothing has been applied with this changelog yet'),
     });
   }
   if (opts.format === 'html') return writePage(ctx, project, name, histories, opts);
@@ -168,7 +168,7 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
   }
   if (histories.length === 0) {
     ctx.io.stdout.write('No changes recorded.\n');
-    const hint = localChangelogHint(ctx);
+    const hint = localChangelogHint(ctx, project);
     if (hint) say(ctx, `hint: ${hint}`);
     return 0;
   }

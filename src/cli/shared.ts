@@ -4,12 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RateLimit } from '../api/rate-limit.js';
-import { hasErrors, loadDesired } from '../config/load.js';
-import { EnvsyncError, ValidationError } from '../errors.js';
+import { EnvsyncError } from '../errors.js';
 import type { Plan, Reporter } from '../model.js';
 import { defaultChangelogPath, type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
-import { type DesiredState, type PlanSettings, planOnly } from '../workflow/session.js';
+import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/session.js';
 import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
 import { cliReporter } from './reporter.js';
 
@@ -79,9 +78,8 @@ export function scopedPlan(ctx: Ctx, plan: Plan): Plan {
  * When a read-only command finds nothing in the real changelog but a `--local` walkthrough left one, say
  * where the answer is; null otherwise.
  */
-export function localChangelogHint(ctx: Ctx): string | null {
+export function localChangelogHint(ctx: Ctx, project: ProjectContext): string | null {
   if (ctx.global.local || ctx.global.changelog) return null;
-  const project = projectFor(ctx, 'files');
   const local = defaultChangelogPath(project.root, true, project.workspace?.name ?? null);
   if (!existsSync(local) && !existsSync(`${local}.jsonl`)) return null;
   return `runs with --local keep their own changelog (${path.relative(ctx.io.cwd, local) || local}): add --local`;
@@ -125,9 +123,7 @@ const MAX_WARNINGS_SHOWN = 10;
 export function loadProjectFiles(project: ProjectContext): DesiredState {
   // Paths relative to the project root, wherever the command runs: they are recorded as each change's
   // source, and which file applied which ID must read the same from every folder.
-  const result = loadDesired(project.dirs, { cwd: project.root, strict: false, policies: project.policies });
-  if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
-  return result;
+  return loadDesiredOrThrow(project.dirs, project.root, project.policies);
 }
 
 /** What plan and status share: load the files (bad input stops here), list once, plan; nothing written. */

@@ -15,11 +15,12 @@ import { EnvsyncError } from '../errors.js';
 import { environmentDocument, environmentFileText, schemaRefFor } from '../export/environment-file.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
-import { changelogPath, localChangelogHint } from './shared.js';
+import { localChangelogHint, projectFor } from './shared.js';
 import { warnAboutProblems } from './verify.js';
 
 async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number> {
-  const file = readHistory(changelogLocation(changelogPath(ctx)));
+  const project = projectFor(ctx, 'files');
+  const file = readHistory(changelogLocation(project.changelogPath));
   warnAboutProblems(ctx, file.problems);
   const { entries } = file;
   const byHash = looksLikeHash(ref) && !ref.startsWith('env_');
@@ -33,7 +34,7 @@ async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number
   try {
     entry = byHash ? configOfHash(entries, ref) : configOfId(entries, ref, at);
   } catch (e) {
-    const local = localChangelogHint(ctx);
+    const local = localChangelogHint(ctx, project);
     if (local && e instanceof EnvsyncError && (e.code === 'unknown_env_id' || e.code === 'unknown_hash')) {
       throw new EnvsyncError(e.code, e.message, { hint: local, cause: e });
     }

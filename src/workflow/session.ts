@@ -12,6 +12,7 @@ import type {
   FileFingerprint,
   LiveEnvironment,
   Plan,
+  Policy,
   RecordedEnvironment,
   ReferenceIndex,
   Reporter,
@@ -40,8 +41,12 @@ export interface PlanSettings {
 }
 
 /** Loads the files; any error stops here, before any API call. */
-export function loadDesiredOrThrow(dirs: string | readonly string[], cwd: string): DesiredState {
-  const result = loadDesired(dirs, { cwd, strict: false });
+export function loadDesiredOrThrow(
+  dirs: string | readonly string[],
+  cwd: string,
+  policies: readonly Policy[],
+): DesiredState {
+  const result = loadDesired(dirs, { cwd, strict: false, policies });
   if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
   return result;
 }
@@ -177,35 +182,33 @@ export async function applyChanges(source: ApplySource, o: ApplyOptions): Promis
 }
 
 async function decide(session: ApplySession, source: ApplySource, o: ApplyOptions): Promise<ApplyOutcome> {
-  {
-    let plan: Plan;
-    if (source.kind === 'saved') {
-      plan = source.plan;
-      const reasons = [
-        ...scopeReasons(plan, source.project, source.workspace),
-        ...staleReasons(plan, session.live, o.api.target),
-      ];
-      reasons.push(...(await newReferences(o.api, plan, new Date())));
-      if (reasons.length > 0) return { status: 'stale', plan, reasons };
-    } else {
-      plan = await session.plan((live, recorded) =>
-        makePlan(o.api, source.desired, live, recorded, source.settings),
-      );
-    }
-    o.host.planned(plan);
-    if (plan.blocked.length > 0) return { status: 'blocked', plan };
-    if (!planHasChanges(plan)) return { status: 'unchanged', plan };
-    if (source.kind === 'files' && o.host.confirm !== 'auto') {
-      if (!(await o.host.confirm(plan))) return { status: 'cancelled', plan };
-      // The answer may come minutes later: what the plan relied on must still hold.
-      const reasons = [
-        ...staleReasons(plan, await listLive(o.api), o.api.target),
-        ...(await newReferences(o.api, plan, new Date())),
-      ];
-      if (reasons.length > 0) return { status: 'stale', plan, reasons };
-    }
-    return { status: 'applied', plan, result: await session.apply(plan, o.parallelism, o.interrupt) };
+  let plan: Plan;
+  if (source.kind === 'saved') {
+    plan = source.plan;
+    const reasons = [
+      ...scopeReasons(plan, source.project, source.workspace),
+      ...staleReasons(plan, session.live, o.api.target),
+    ];
+    reasons.push(...(await newReferences(o.api, plan, new Date())));
+    if (reasons.length > 0) return { status: 'stale', plan, reasons };
+  } else {
+    plan = await session.plan((live, recorded) =>
+      makePlan(o.api, source.desired, live, recorded, source.settings),
+    );
   }
+  o.host.planned(plan);
+  if (plan.blocked.length > 0) return { status: 'blocked', plan };
+  if (!planHasChanges(plan)) return { status: 'unchanged', plan };
+  if (source.kind === 'files' && o.host.confirm !== 'auto') {
+    if (!(await o.host.confirm(plan))) return { status: 'cancelled', plan };
+    // The answer may come minutes later: what the plan relied on must still hold.
+    const reasons = [
+      ...staleReasons(plan, await listLive(o.api), o.api.target),
+      ...(await newReferences(o.api, plan, new Date())),
+    ];
+    if (reasons.length > 0) return { status: 'stale', plan, reasons };
+  }
+  return { status: 'applied', plan, result: await session.apply(plan, o.parallelism, o.interrupt) };
 }
 
 /** A saved plan belongs to one project and workspace: applying it elsewhere is refused like a stale one. */

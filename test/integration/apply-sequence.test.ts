@@ -16,7 +16,7 @@ describe('applyChanges: blocked → confirm → fresh check → apply, in the li
   afterEach(() => ws.close());
 
   function run(host: ApplyHost, settings: Partial<{ adopt: boolean }> = {}) {
-    const desired = loadDesiredOrThrow(ws.envDir, ws.dir);
+    const desired = loadDesiredOrThrow(ws.envDir, ws.dir, []);
     return applyChanges(
       {
         kind: 'files',

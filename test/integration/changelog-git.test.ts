@@ -82,7 +82,7 @@ describe('two clones of one repository', () => {
     const outcome = await applyChanges(
       {
         kind: 'files',
-        desired: loadDesiredOrThrow(path.join(one, 'environments'), one),
+        desired: loadDesiredOrThrow(path.join(one, 'environments'), one, []),
         settings: {
           project: TEST_PROJECT,
           workspace: null,

@@ -144,7 +144,7 @@ const storeHeap = process.memoryUsage().heapUsed - beforeStore;
 // 6. The server alone: the built CLI in a child process, loaded with N over HTTP, RSS read from /proc (Linux).
 const child = spawn(
   process.execPath,
-  [path.resolve(import.meta.dirname, '../dist/src/cli/bin.js'), 'emulator', '--port', '0'],
+  [path.resolve(import.meta.dirname, '../dist/cli/bin.js'), 'emulator', '--port', '0'],
   {
     stdio: ['ignore', 'pipe', 'ignore'],
   },

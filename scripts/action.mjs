@@ -17,7 +17,7 @@ function envsyncCommand() {
   if (existsSync(local)) return [local];
   const own =
     process.env.ENVSYNC_ACTION_PATH ?? path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-  const bin = path.join(own, 'dist/src/cli/bin.js');
+  const bin = path.join(own, 'dist/cli/bin.js');
   if (!existsSync(bin)) {
     const built = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: own, stdio: 'inherit' });
     if (built.status !== 0) fail(`could not install envsync in ${own}`);

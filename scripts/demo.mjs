@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'dist/src/cli/bin.js');
+const bin = path.join(root, 'dist/cli/bin.js');
 rmSync(path.join(root, '.envsync/local'), { recursive: true, force: true });
 
 const steps = [

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'dist/src/cli/bin.js');
+export const BIN = path.join(ROOT, 'dist/cli/bin.js');
 const PRELOAD = path.join(ROOT, 'bench/lib/report-rss.mjs');
 
 /** Writes n realistic environment files (one per file) into a new temp dir and returns it. */

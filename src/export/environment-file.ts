@@ -62,12 +62,20 @@ export function environmentDocument(f: FileFields): EnvironmentFile {
 
 /** The schema this envsync ships: in a checkout or an installed package, wherever it is. */
 export function schemaPath(kind: 'environment' | 'project' = 'environment'): string {
-  // src/export → ../../schema in a checkout; dist/src/export → ../../../schema once built.
+  // The package root is the nearest folder above this module holding package.json and schema/: the same from
+  // src/export (a checkout), dist/src/export (compiled) and dist/cli/chunks (the bundle that ships).
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const found = [path.resolve(here, '../../schema'), path.resolve(here, '../../../schema')].find((dir) =>
-    existsSync(path.join(dir, 'environment.schema.json')),
-  );
-  return path.join(found ?? path.resolve(here, '../../schema'), `${kind}.schema.json`);
+  let root = path.resolve(here, '../..');
+  for (let d = here; path.dirname(d) !== d; d = path.dirname(d)) {
+    if (
+      existsSync(path.join(d, 'package.json')) &&
+      existsSync(path.join(d, 'schema/environment.schema.json'))
+    ) {
+      root = d;
+      break;
+    }
+  }
+  return path.join(root, 'schema', `${kind}.schema.json`);
 }
 
 /** Where the schemas say they are published (their `$id`): the reference when no local copy is inside the project. */

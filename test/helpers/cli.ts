@@ -10,7 +10,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'dist/src/cli/bin.js');
+export const BIN = path.join(ROOT, 'dist/cli/bin.js');
 
 export interface CliResult {
   code: number;

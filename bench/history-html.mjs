@@ -20,7 +20,9 @@ function writeChangelog(file) {
   let prev = null;
   let seq = 0;
   const t0 = Date.parse('2026-01-01T00:00:00Z');
-  const ids = Array.from({ length: NAMES }, (_, i) => `env_bench${String(i).padStart(6, '0')}a`);
+  // IDs of one length, as the API's are (a recreate's new ID does not grow with each recreate).
+  const idOf = (i, round) => `env_bench${String(i).padStart(6, '0')}r${String(round).padStart(4, '0')}`;
+  const ids = Array.from({ length: NAMES }, (_, i) => idOf(i, 0));
   const push = (fields) => {
     const body = {
       v: 1,
@@ -76,7 +78,7 @@ function writeChangelog(file) {
       // Every 10th round recreates one name in 20 (and archives the old ID, as apply does): a new lane for it.
       if (round > 0 && round % 10 === 0 && i % 20 === 0) {
         const old = ids[i];
-        ids[i] = `${old}r${round}`;
+        ids[i] = idOf(i, round);
         push({ ...common, op: 'recreate', env_id: ids[i], replaces: old });
         push({ ...common, op: 'archive', env_id: old, name: `${name}~0000000${round % 10}`, source: null });
       } else if (round > 0 && round % 7 === 0 && i % 13 === 0) {

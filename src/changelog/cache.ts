@@ -173,7 +173,15 @@ export function readHistory(location: ChangelogLocation): History & { state: Cha
   const files = readChangelogFiles(location);
   const history = buildHistory(files.legacy, files.runs, files.aside);
   const all = [...(files.legacy ? [files.legacy] : []), ...files.runs];
-  const value = { ...history, state: stateOf(history, all) };
+  // The folded state only when asked for: history and the audit page never need it.
+  let state: ChangelogState | undefined;
+  const value = Object.defineProperty({ ...history }, 'state', {
+    get: () => {
+      state ??= stateOf(history, all);
+      return state;
+    },
+    enumerable: true,
+  }) as History & { state: ChangelogState };
   lastRead = { key, value };
   return value;
 }

@@ -4,11 +4,14 @@ import { createHash } from 'node:crypto';
 import { escapeHtml, jsonForHtmlScript } from '../text/escape.js';
 import { LANE_COLOURS, PAGE_CSS, PAGE_SCRIPT } from './html/assets.js';
 import {
-  buildPageModel,
+  addTotals,
   type EnvView,
+  envView,
   type Lane,
+  noTotals,
   type PageHistory,
   type PageModel,
+  pageContext,
   type SessionsSeen,
 } from './html/model.js';
 import type { RepositoryLink } from './html/repository.js';
@@ -114,11 +117,14 @@ function envSection(env: EnvView, index: number, open: boolean): string {
 </section>`;
 }
 
-function headline(input: HistoryPageInput, model: PageModel): string {
+/** What the headline counts. */
+type Summary = Pick<PageModel, 'totals' | 'sessionsBefore' | 'sessionsTotal'> & { envs: number };
+
+function headline(input: HistoryPageInput, model: Summary): string {
   const scope = `${e(input.project)}${input.workspace === null ? '' : `, workspace ${e(input.workspace)}`}`;
   const t = model.totals;
   const parts = [
-    plural(model.envs.length, 'environment'),
+    plural(model.envs, 'environment'),
     plural(t.envIds, 'env ID'),
     plural(t.steps, 'step'),
     plural(t.drifts, 'drift'),
@@ -134,17 +140,14 @@ function headline(input: HistoryPageInput, model: PageModel): string {
 <p class="summary" id="totals">${parts.join(' · ')}</p>${sessions}</header>`;
 }
 
-/** What the page's script reads: per name its lanes as [from, to, archived, column], its rail width, its rows. */
-function pageData(model: PageModel): unknown {
+/** What the page's script reads of one name: its lanes as [from, to, archived, column], its rail width, its rows. */
+function envData(env: EnvView): unknown {
   return {
-    total: model.totals.steps,
-    envs: model.envs.map((env) => ({
-      n: env.name,
-      A: env.archived,
-      L: env.lanes.map((l) => [l.from, l.to, l.archived, l.col]),
-      W: env.lanes.reduce((w, l) => Math.max(w, l.col + 1), 0),
-      S: env.steps,
-    })),
+    n: env.name,
+    A: env.archived,
+    L: env.lanes.map((l) => [l.from, l.to, l.archived, l.col]),
+    W: env.lanes.reduce((w, l) => Math.max(w, l.col + 1), 0),
+    S: env.steps,
   };
 }
 
@@ -154,11 +157,25 @@ function pageData(model: PageModel): unknown {
  * are drawn with textContent. A CSP allows only this page's own style and script, by hash.
  */
 export function renderHistoryHtml(input: HistoryPageInput): string {
-  const model = buildPageModel(input.histories, {
-    repository: input.repository,
-    sessions: input.sessions,
+  // One name at a time: its rows become JSON text at once and are dropped, so a history of 100,000 steps
+  // never holds every row object alive together (that is what made the page's garbage collection slow).
+  const context = pageContext(input.histories, { repository: input.repository, sessions: input.sessions });
+  const open = input.histories.reduce((n, h) => n + h.steps.length, 0) <= OPEN_LIMIT;
+  const totals = noTotals();
+  const sections: string[] = [];
+  const data: string[] = [];
+  input.histories.forEach((history, i) => {
+    const env = envView(history, context);
+    addTotals(totals, env);
+    sections.push(envSection(env, i, open));
+    data.push(jsonForHtmlScript(envData(env)));
   });
-  const open = model.totals.steps <= OPEN_LIMIT;
+  const summary: Summary = {
+    envs: input.histories.length,
+    totals,
+    sessionsBefore: context.match ? context.match.before : null,
+    sessionsTotal: context.match ? context.match.total : null,
+  };
   const csp = [
     "default-src 'none'",
     `style-src ${cspHash(PAGE_CSS)}`,
@@ -167,10 +184,6 @@ export function renderHistoryHtml(input: HistoryPageInput): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const sections =
-    model.envs.length === 0
-      ? '<p id="empty">No changes recorded.</p>'
-      : model.envs.map((env, i) => envSection(env, i, open)).join('\n');
   const title = `envsync history${input.name === null ? '' : `: ${e(input.name)}`} (${e(input.project)})`;
   return `<!doctype html>
 <html lang="en">
@@ -185,13 +198,13 @@ export function renderHistoryHtml(input: HistoryPageInput): string {
 </head>
 <body>
 <main>
-${headline(input, model)}
+${headline(input, summary)}
 ${verifyBlock(input.verify)}
 <div class="tools" role="search"><input id="filter" type="search" placeholder="Filter by name" aria-label="Filter environments by name" autocomplete="off"><label><input type="checkbox" id="show-archived" checked> show archived</label><span id="filter-count" class="muted"></span></div>
 <noscript><p>Steps are drawn by this page's own script; allow scripts for this file, or run <code>envsync history</code> for text.</p></noscript>
-${sections}
+${sections.length === 0 ? '<p id="empty">No changes recorded.</p>' : sections.join('\n')}
 </main>
-<script type="application/json" id="envsync-data">${jsonForHtmlScript(pageData(model))}</script>
+<script type="application/json" id="envsync-data">{"total":${totals.steps},"envs":[${data.join(',')}]}</script>
 <script>${PAGE_SCRIPT}</script>
 </body>
 </html>

@@ -29,14 +29,9 @@ export function baseName(name: string): string {
   return retiredBaseName(name) ?? name;
 }
 
-function sideOf(entry: StepEntry & { config: NonNullable<ChangelogEntry['config']> }): DiffSide {
+function sideOf(entry: StepEntry, config: NonNullable<ChangelogEntry['config']>): DiffSide {
   // Scope is not recorded, so it is never compared.
-  return {
-    description: entry.description,
-    metadata: entry.metadata ?? {},
-    scope: null,
-    config: entry.config,
-  };
+  return { description: entry.description, metadata: entry.metadata ?? {}, scope: null, config };
 }
 
 /**
@@ -56,7 +51,7 @@ export function stepChanges(entries: readonly ChangelogEntry[]): Map<ChangelogEn
       out.set(entry, []);
       continue;
     }
-    const side = sideOf({ ...entry, config: entry.config });
+    const side = sideOf(entry, entry.config);
     // Most steps of a long history re-record what was there: the same config hash, description and
     // metadata diff to nothing, and need no deep comparison.
     const changes =

@@ -1,10 +1,8 @@
 // Field-level diffs between two environments (sets by member, scalars by value) and the changes that widen network access.
 
-import deepDiff from 'deep-diff';
 import type { FieldChange, NormalConfig, Scope, Widening } from '../model.js';
 import { isReservedKey } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
-import { userMetadata } from './ownership.js';
 
 /** The fields of an environment that a plan compares; name is matched, never diffed here. */
 export interface DiffSide {
@@ -15,101 +13,158 @@ export interface DiffSide {
   config: NormalConfig;
 }
 
-type Path = readonly (string | number)[];
 type Leaf = string | number | boolean | null;
 
-/** A set becomes an object keyed by member, so deep-diff reports members added and removed, not indexes. */
-function asSet(items: readonly string[]): Record<string, true> {
-  return Object.fromEntries([...items].sort().map((item) => [item, true]));
+/** A package list or allow-list: compared by member, so a change reads "added x, removed y", never by index. */
+class MemberSet {
+  /** Sorted (code units), each member once. */
+  readonly members: string[];
+  constructor(items: readonly string[]) {
+    // A normal config's lists are sorted and unique already (hash/config-hash.ts): then no copy is needed.
+    this.members = ascending(items) ? (items as string[]) : [...new Set(items)].sort();
+  }
 }
 
-function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareCodeUnits(a, b)));
+/** What is compared: objects of scalars, objects and member sets; keys in a fixed order. */
+type View = { [key: string]: View | MemberSet | Leaf };
+
+/** Strictly ascending in code units: sorted, each once. */
+function ascending(items: readonly string[]): boolean {
+  for (let i = 1; i < items.length; i++) if ((items[i - 1] as string) >= (items[i] as string)) return false;
+  return true;
 }
 
-function configView(config: NormalConfig): Record<string, unknown> {
+/** The record's entries that `keep`, mapped, in key order (code units). */
+function sortedRecord<T, U>(
+  record: Record<string, T>,
+  map: (value: T) => U,
+  keep: (key: string, value: T) => boolean = () => true,
+): Record<string, U> {
+  const keys = Object.keys(record).filter((key) => keep(key, record[key] as T));
+  if (!ascending(keys)) keys.sort(compareCodeUnits);
+  const out: Record<string, U> = {};
+  for (const key of keys) out[key] = map(record[key] as T);
+  return out;
+}
+
+function configView(config: NormalConfig): View {
   if (config.type === 'self_hosted') return { type: 'self_hosted' };
-  const packages = sortedRecord(
-    Object.fromEntries(Object.entries(config.packages).map(([manager, list]) => [manager, asSet(list)])),
-  );
+  const packages = sortedRecord(config.packages, (list) => new MemberSet(list));
   const net = config.networking;
-  const networking =
+  const networking: View =
     net.type === 'unrestricted'
       ? { type: 'unrestricted' }
       : {
           type: 'limited',
-          allowed_hosts: asSet(net.allowed_hosts),
+          allowed_hosts: new MemberSet(net.allowed_hosts),
           allow_mcp_servers: net.allow_mcp_servers,
           allow_package_managers: net.allow_package_managers,
         };
   return { type: 'cloud', packages, networking };
 }
 
-function view(side: DiffSide, withScope: boolean): Record<string, unknown> {
-  return {
+/**
+ * Views already made, per side object: a timeline compares each record with the one before it and then the
+ * one after, so each side is viewed once rather than twice. Sides are values; nobody changes one after making it.
+ */
+const views = [new WeakMap<DiffSide, View>(), new WeakMap<DiffSide, View>()];
+
+function view(side: DiffSide, withScope: boolean): View {
+  const cache = views[withScope ? 1 : 0] as WeakMap<DiffSide, View>;
+  const known = cache.get(side);
+  if (known) return known;
+  const made: View = {
     description: side.description,
     // The API deletes a key set to "" on update, so an empty value can never be kept: it means no key.
+    // Reserved keys stay out of every diff, whatever the caller passed in.
     metadata: sortedRecord(
-      Object.fromEntries(Object.entries(userMetadata(side.metadata)).filter(([, value]) => value !== '')),
+      side.metadata,
+      (value) => value,
+      (key, value) => value !== '' && !isReservedKey(key),
     ),
     ...(withScope ? { scope: side.scope } : {}),
     config: configView(side.config),
   };
+  cache.set(side, made);
+  return made;
 }
 
-/** `config.packages.<manager>` and `config.networking.allowed_hosts` hold sets. */
-function isSetPath(path: Path): boolean {
-  if (path[0] !== 'config') return false;
-  if (path[1] === 'packages') return path.length === 3;
-  return path[1] === 'networking' && path[2] === 'allowed_hosts' && path.length === 3;
-}
+const isView = (value: View[string] | undefined): value is View =>
+  typeof value === 'object' && value !== null && !(value instanceof MemberSet);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
+const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 
 /** Every change that a value appearing (side 'after') or disappearing (side 'before') at path amounts to. */
-function expand(path: Path, value: unknown, side: 'before' | 'after'): FieldChange[] {
-  const parent = path.slice(0, -1);
-  if (isSetPath(parent)) {
-    // One member of a set, reported on its own.
-    return [{ op: side === 'after' ? 'add' : 'remove', path: parent.join('.'), value: String(path.at(-1)) }];
-  }
-  const dotted = path.join('.');
-  if (isSetPath(path) && isObject(value)) {
+function expand(
+  path: string,
+  value: View[string] | undefined,
+  side: 'before' | 'after',
+  out: FieldChange[],
+): void {
+  if (value instanceof MemberSet) {
     const op = side === 'after' ? 'add' : 'remove';
-    return Object.keys(value).map((member) => ({ op, path: dotted, value: member }));
-  }
-  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => expand([...path, k], v, side));
-  const leaf = (value ?? null) as Leaf;
-  if (leaf === null) return [];
-  return [
-    side === 'after'
-      ? { op: 'set', path: dotted, before: null, after: leaf }
-      : { op: 'set', path: dotted, before: leaf, after: null },
-  ];
-}
-
-function fromDeepDiff(d: deepDiff.Diff<unknown, unknown>): FieldChange[] {
-  const path: Path = d.path ?? [];
-  switch (d.kind) {
-    case 'N':
-      return expand(path, d.rhs, 'after');
-    case 'D':
-      return expand(path, d.lhs, 'before');
-    case 'E':
-      if (isObject(d.lhs) || isObject(d.rhs))
-        return [...expand(path, d.lhs, 'before'), ...expand(path, d.rhs, 'after')];
-      return [{ op: 'set', path: path.join('.'), before: d.lhs ?? null, after: d.rhs ?? null }];
-    case 'A':
-      // Views hold no arrays (sets became objects), so deep-diff never reports array edits.
-      return [];
+    for (const member of value.members) out.push({ op, path, value: member });
+  } else if (isView(value)) {
+    for (const key of Object.keys(value)) expand(join(path, key), value[key], side, out);
+  } else if (value !== null && value !== undefined) {
+    out.push(
+      side === 'after'
+        ? { op: 'set', path, before: null, after: value }
+        : { op: 'set', path, before: value, after: null },
+    );
   }
 }
 
-/** Reserved metadata keys stay out of every diff, whatever the caller passed in. */
-const skipReserved = (path: unknown[], key: unknown): boolean =>
-  path.length === 1 && path[0] === 'metadata' && typeof key === 'string' && isReservedKey(key);
+/** Two sorted member lists: first what left (in order), then what came. */
+function compareMembers(
+  path: string,
+  lhs: readonly string[],
+  rhs: readonly string[],
+  out: FieldChange[],
+): void {
+  const added: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < lhs.length || j < rhs.length) {
+    const a = lhs[i];
+    const b = rhs[j];
+    if (b === undefined || (a !== undefined && a < b)) {
+      out.push({ op: 'remove', path, value: a as string });
+      i++;
+    } else if (a === undefined || b < a) {
+      added.push(b);
+      j++;
+    } else {
+      i++;
+      j++;
+    }
+  }
+  for (const member of added) out.push({ op: 'add', path, value: member });
+}
+
+/** A value present on both sides: views key by key, member sets by member, anything else by value. */
+function compare(path: string, lhs: View[string], rhs: View[string], out: FieldChange[]): void {
+  if (isView(lhs) && isView(rhs)) walk(path, lhs, rhs, out);
+  else if (lhs instanceof MemberSet && rhs instanceof MemberSet)
+    compareMembers(path, lhs.members, rhs.members, out);
+  else if (lhs === rhs) return;
+  else if (isView(lhs) || isView(rhs) || lhs instanceof MemberSet || rhs instanceof MemberSet) {
+    // A value became a different kind of value (a config type change): what went, then what came.
+    expand(path, lhs, 'before', out);
+    expand(path, rhs, 'after', out);
+  } else out.push({ op: 'set', path, before: lhs, after: rhs });
+}
+
+/** First each key of the before side in its order (changed or gone), then the keys only the after side has. */
+function walk(path: string, lhs: View, rhs: View, out: FieldChange[]): void {
+  for (const key of Object.keys(lhs)) {
+    if (Object.hasOwn(rhs, key))
+      compare(join(path, key), lhs[key] as View[string], rhs[key] as View[string], out);
+    else expand(join(path, key), lhs[key], 'before', out);
+  }
+  for (const key of Object.keys(rhs))
+    if (!Object.hasOwn(lhs, key)) expand(join(path, key), rhs[key], 'after', out);
+}
 
 /**
  * The field-level changes that turn `before` into `after` (before null: nothing exists yet, as for a create).
@@ -118,10 +173,9 @@ const skipReserved = (path: unknown[], key: unknown): boolean =>
  */
 export function diffEnvironment(before: DiffSide | null, after: DiffSide): FieldChange[] {
   const withScope = after.scope !== null;
-  const lhs = before === null ? {} : view(before, withScope);
-  const rhs = view(after, withScope);
-  const diffs = deepDiff.diff<unknown, unknown>(lhs, rhs, skipReserved) ?? [];
-  return diffs.flatMap(fromDeepDiff).filter((c) => c.op !== 'set' || c.before !== c.after);
+  const out: FieldChange[] = [];
+  walk('', before === null ? {} : view(before, withScope), view(after, withScope), out);
+  return out;
 }
 
 /** The changes between two configs alone, with paths under `config.`. */

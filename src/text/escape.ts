@@ -8,6 +8,9 @@
  */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
 
+/** Printable ASCII (most of what a changelog holds) has nothing to escape: tested first, it is cheap. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function visible(char: string): string {
   const cp = char.codePointAt(0) ?? 0;
   const hex = cp.toString(16).toUpperCase();
@@ -21,7 +24,7 @@ function visible(char: string): string {
  * active gets through, and benign paths and values print unchanged.
  */
 export function escapeText(text: string): string {
-  return text.replace(UNSAFE, visible);
+  return PRINTABLE_ASCII.test(text) ? text : text.replace(UNSAFE, visible);
 }
 
 /**

@@ -6,7 +6,7 @@ import { shortHash } from '../../hash/config-hash.js';
 import type { FieldChange, NormalConfig } from '../../model.js';
 import { escapeText } from '../../text/escape.js';
 import { commitUrl, type RepositoryLink } from './repository.js';
-import { matchSessions, type SessionRef } from './sessions.js';
+import { matchSessions, type SessionMatch, type SessionRef } from './sessions.js';
 
 /**
  * What the page needs of a changelog entry: fields `history --format json` prints. `op` is a string, not the
@@ -202,71 +202,107 @@ export interface PageModel {
   sessionsTotal: number | null;
 }
 
-/** The page's data from the timelines: one view per name, lanes per env ID, rows per step. */
-export function buildPageModel(histories: readonly PageHistory[], options: PageModelOptions): PageModel {
-  const match = options.sessions
-    ? matchSessions(
-        histories.flatMap((h) => h.steps),
-        options.sessions.sessions,
-      )
-    : null;
-  const envs = histories.map((history): EnvView => {
-    const { lanes, laneOf } = lanesOf(history);
-    const widen = wideningsOf(history);
-    const steps = history.steps.map((step): StepRow => {
-      const e = step.entry;
-      const op = opOf(e.op);
-      const lane = laneOf.get(e.env_id ?? '') ?? 0;
-      const sessions = match ? (match.perStep.get(step) ?? 0) : null;
-      const laneView = lanes[lane] as Lane;
-      if (sessions !== null) laneView.sessions = (laneView.sessions ?? 0) + sessions;
-      return {
-        l: lane,
-        t: escapeText(e.at),
-        o: op.cls,
-        m: op.mark,
-        k: op.label,
-        i: escapeText(e.env_id ?? '-'),
-        h: e.config_hash ? escapeText(shortHash(e.config_hash)) : '-',
-        H: e.config_hash ? escapeText(e.config_hash) : '-',
-        a: escapeText(e.actor),
-        c: e.git_commit ? escapeText(e.git_commit.slice(0, 7)) : '',
-        C: e.git_commit ? escapeText(e.git_commit) : '',
-        u: commitUrl(options.repository, e.git_commit),
-        n: notesOf(e),
-        d: step.changes.map((c) => {
-          const line = changeLine(c);
-          return [line.mark, escapeText(line.text)];
-        }),
-        w: widen.get(step) ?? [],
-        s: sessions,
-        p: escapeText(e.plan_id),
-        q: e.seq,
-      };
-    });
-    const sessions = match ? steps.reduce((n, s) => n + (s.s ?? 0), 0) : null;
+/** Everything the rows of one name need that is worked out over all names once (the sessions). */
+export interface PageContext {
+  repository: RepositoryLink | null;
+  match: SessionMatch<PageStep> | null;
+}
+
+export function pageContext(histories: readonly PageHistory[], options: PageModelOptions): PageContext {
+  return {
+    repository: options.repository,
+    match: options.sessions
+      ? matchSessions(
+          histories.flatMap((h) => h.steps),
+          options.sessions.sessions,
+        )
+      : null,
+  };
+}
+
+/** One name's view: its lanes and a display-ready row per step. */
+export function envView(history: PageHistory, context: PageContext): EnvView {
+  const { match, repository } = context;
+  const { lanes, laneOf } = lanesOf(history);
+  const widen = wideningsOf(history);
+  const steps = history.steps.map((step): StepRow => {
+    const e = step.entry;
+    const op = opOf(e.op);
+    const lane = laneOf.get(e.env_id ?? '') ?? 0;
+    const sessions = match ? (match.perStep.get(step) ?? 0) : null;
+    const laneView = lanes[lane] as Lane;
+    if (sessions !== null) laneView.sessions = (laneView.sessions ?? 0) + sessions;
     return {
-      name: escapeText(history.name),
-      archived: lanes.length > 0 && lanes.every((l) => l.archived),
-      lanes,
-      steps,
-      drifts: steps.filter((s) => s.o === 'drift').length,
-      widenings: steps.filter((s) => s.w.length > 0).length,
-      sessions,
-      lastAt: steps.at(-1)?.t ?? null,
+      l: lane,
+      t: escapeText(e.at),
+      o: op.cls,
+      m: op.mark,
+      k: op.label,
+      i: escapeText(e.env_id ?? '-'),
+      h: e.config_hash ? escapeText(shortHash(e.config_hash)) : '-',
+      H: e.config_hash ? escapeText(e.config_hash) : '-',
+      a: escapeText(e.actor),
+      c: e.git_commit ? escapeText(e.git_commit.slice(0, 7)) : '',
+      C: e.git_commit ? escapeText(e.git_commit) : '',
+      u: commitUrl(repository, e.git_commit),
+      n: notesOf(e),
+      d: step.changes.map((c) => {
+        const line = changeLine(c);
+        return [line.mark, escapeText(line.text)];
+      }),
+      w: widen.get(step) ?? [],
+      s: sessions,
+      p: escapeText(e.plan_id),
+      q: e.seq,
     };
   });
-  const sum = (f: (e: EnvView) => number) => envs.reduce((n, e) => n + f(e), 0);
+  let drifts = 0;
+  let widenings = 0;
+  let sessions = match ? 0 : null;
+  for (const row of steps) {
+    if (row.o === 'drift') drifts++;
+    if (row.w.length > 0) widenings++;
+    if (sessions !== null) sessions += row.s ?? 0;
+  }
+  return {
+    name: escapeText(history.name),
+    archived: lanes.length > 0 && lanes.every((l) => l.archived),
+    lanes,
+    steps,
+    drifts,
+    widenings,
+    sessions,
+    lastAt: steps.at(-1)?.t ?? null,
+  };
+}
+
+/** What the totals line counts, added up one name at a time. */
+export function addTotals(totals: PageModel['totals'], env: EnvView): void {
+  totals.steps += env.steps.length;
+  totals.envIds += env.lanes.length;
+  totals.drifts += env.drifts;
+  totals.widenings += env.widenings;
+  if (env.archived) totals.archived++;
+}
+
+export const noTotals = (): PageModel['totals'] => ({
+  steps: 0,
+  envIds: 0,
+  drifts: 0,
+  widenings: 0,
+  archived: 0,
+});
+
+/** The page's data from the timelines: one view per name, lanes per env ID, rows per step. */
+export function buildPageModel(histories: readonly PageHistory[], options: PageModelOptions): PageModel {
+  const context = pageContext(histories, options);
+  const envs = histories.map((history) => envView(history, context));
+  const totals = noTotals();
+  for (const env of envs) addTotals(totals, env);
   return {
     envs,
-    totals: {
-      steps: sum((e) => e.steps.length),
-      envIds: sum((e) => e.lanes.length),
-      drifts: sum((e) => e.drifts),
-      widenings: sum((e) => e.widenings),
-      archived: envs.filter((e) => e.archived).length,
-    },
-    sessionsBefore: match ? match.before : null,
-    sessionsTotal: match ? match.total : null,
+    totals,
+    sessionsBefore: context.match ? context.match.before : null,
+    sessionsTotal: context.match ? context.match.total : null,
   };
 }

@@ -1,6 +1,6 @@
 // Benchmark: `envsync history --format html` over a 100,000-entry changelog (BENCH_N entries, BENCH_NAMES
 // environments; default 2,000 names × 50 rounds of changes, each round one apply run with begin/end), the
-// whole CLI process timed (median of 3; target < 5 s), then the page opened in headless Chromium when one
+// whole CLI process timed (median of 5; target < 5 s), then the page opened in headless Chromium when one
 // is installed (load, expand the longest name's steps, expand one step). Run after `npm run build`.
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { median, timeCli } from './lib/common.mjs';
 const TARGET = Number(process.env.BENCH_N ?? 100_000);
 const NAMES = Number(process.env.BENCH_NAMES ?? 2000);
 const ROUNDS = Math.max(1, Math.round(TARGET / (NAMES + 2)));
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** A chained changelog as apply writes it: per round one run, every name changed once. */
 function writeChangelog(file) {

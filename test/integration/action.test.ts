@@ -1,13 +1,13 @@
 // The GitHub Action's script, run locally as the runner would: a fake GitHub API on 127.0.0.1, the emulator, real git.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, tempDir } from '../helpers/cli.js';
+import { baseEnv, ROOT, spawnCli, tempDir } from '../helpers/cli.js';
 import { envFile, TEST_KEY, Workspace } from '../helpers/workspace.js';
 
 interface Call {
@@ -120,26 +120,34 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
     expect(gh.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 
-  it('apply mode applies and pushes the changelog to the origin', async () => {
+  /** ws.dir as a git clone of a new bare origin, holding the workspace's files; returns the origin. */
+  function originFor(): { origin: string; git: (cwd: string, ...args: string[]) => string } {
     const origin = path.join(tempDir('envsync-origin-'), 'origin.git');
     execFileSync('git', ['init', '--quiet', '--bare', '-b', 'main', origin]);
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.dir, encoding: 'utf8' });
-    ws.files({ 'a.yaml': envFile('a') });
-    git('init', '--quiet', '-b', 'main');
-    git('config', 'user.email', 'dev@example.com');
-    git('config', 'user.name', 'dev');
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
+    git(ws.dir, 'init', '--quiet', '-b', 'main');
+    git(ws.dir, 'config', 'user.email', 'dev@example.com');
+    git(ws.dir, 'config', 'user.name', 'dev');
     writeFileSync(path.join(ws.dir, '.gitignore'), 'emulator-state.json*\n.envsync/local/\n');
-    git('add', '.');
-    git('commit', '--quiet', '-m', 'environments');
-    git('remote', 'add', 'origin', origin);
-    git('push', '--quiet', '-u', 'origin', 'main');
+    git(ws.dir, 'add', '.');
+    git(ws.dir, 'commit', '--quiet', '-m', 'environments');
+    git(ws.dir, 'remote', 'add', 'origin', origin);
+    git(ws.dir, 'push', '--quiet', '-u', 'origin', 'main');
+    return { origin, git };
+  }
 
-    const r = await runAction(ws.dir, {
-      INPUT_MODE: 'apply',
-      INPUT_ARGS: `--base-url ${ws.emu.url}`,
-      INPUT_COMMIT_MESSAGE: 'envsync: changelog',
-      ANTHROPIC_API_KEY: TEST_KEY,
-    });
+  const applyInputs = () => ({
+    INPUT_MODE: 'apply',
+    INPUT_ARGS: `--base-url ${ws.emu.url}`,
+    INPUT_COMMIT_MESSAGE: 'envsync: changelog',
+    ANTHROPIC_API_KEY: TEST_KEY,
+  });
+
+  it('apply mode applies and pushes the changelog to the origin', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    const { origin } = originFor();
+
+    const r = await runAction(ws.dir, applyInputs());
     expect(r.code, r.out).toBe(0);
     expect((await ws.live()).map((e) => e.name)).toEqual(['a']);
     const log = execFileSync('git', ['log', '--format=%s', '--name-only', '-1', 'main'], {
@@ -148,5 +156,49 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
     });
     expect(log).toContain('envsync: changelog');
     expect(log).toMatch(/\.envsync\//);
+  });
+
+  it('apply mode on a checkout that is behind: refused, pulls the other run, applies on top, pushes both', async () => {
+    const { origin, git } = originFor();
+    // Two merges close together. B's lands first and its job starts; A's lands while B's job is applying.
+    const other = path.join(tempDir('envsync-other-'), 'clone');
+    execFileSync('git', ['clone', '--quiet', origin, other]);
+    git(other, 'config', 'user.email', 'ci@example.com');
+    git(other, 'config', 'user.name', 'ci');
+    mkdirSync(path.join(other, 'environments'), { recursive: true });
+    writeFileSync(path.join(other, 'environments/b.yaml'), envFile('b'));
+    git(other, 'add', '.');
+    git(other, 'commit', '--quiet', '-m', 'b');
+    git(other, 'push', '--quiet');
+    git(ws.dir, 'pull', '--quiet');
+    ws.files({ 'a.yaml': envFile('a') });
+    git(ws.dir, 'add', '.');
+    git(ws.dir, 'commit', '--quiet', '-m', 'a');
+    git(ws.dir, 'push', '--quiet');
+    // B's job applies b and pushes its run file; A's job checked out before that push.
+    const applied = await spawnCli(['--base-url', ws.emu.url, 'apply', '--auto-approve'], {
+      cwd: other,
+      env: baseEnv({ ANTHROPIC_API_KEY: TEST_KEY }),
+    });
+    expect(applied.code, applied.stderr).toBe(0);
+    git(other, 'add', '.');
+    git(other, 'commit', '--quiet', '-m', 'b applied');
+    git(other, 'pull', '--quiet', '--rebase');
+    git(other, 'push', '--quiet');
+
+    const r = await runAction(ws.dir, applyInputs());
+    expect(r.code, r.out).toBe(0);
+    // Refused first (nothing changed), then applied on top of the pulled run: a is created, b left alone.
+    expect(r.out).toContain('error[changelog_behind]');
+    expect(r.out).toMatch(/Apply complete: 1 created, 0 updated/);
+    expect((await ws.live()).map((e) => e.name).sort()).toEqual(['a', 'b']);
+    const runs = git(origin, 'ls-tree', '-r', '--name-only', 'main', '.envsync/changelog').trim().split('\n');
+    expect(runs).toHaveLength(2);
+    expect(git(origin, 'log', '--format=%s', '-1', 'main').trim()).toBe('envsync: changelog');
+    // The two runs are one chain (the second's parent is the first), with nothing for verify to report.
+    git(ws.dir, 'pull', '--quiet');
+    const verify = await spawnCli(['verify'], { cwd: ws.dir, env: baseEnv() });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout + verify.stderr).not.toMatch(/fork/i);
   });
 });

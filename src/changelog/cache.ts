@@ -18,7 +18,8 @@ import { type ChangelogLocation, listRunFiles, readChangelogFiles, readRange } f
 import { baseName, isStep } from './timeline.js';
 
 // 3: records carry the file that last applied them (source) and its previous names.
-const FORMAT = 3;
+// 4: the name index keeps each name's positions packed in one string, read only for the name asked.
+const FORMAT = 4;
 /** How many problems a snapshot keeps to show; the count is always exact. */
 const PROBLEMS_KEPT = 20;
 
@@ -56,8 +57,12 @@ interface NameIndex {
   key: string;
   /** Run file paths, so the index can point into them. */
   files: string[];
-  /** Per name: [file index, byte offset, byte length] of every step of every env ID that served it, in order. */
-  index: Record<string, Array<[number, number, number]>>;
+  /**
+   * Per name: every step of every env ID that served it, in order, as `file,offset,length` triples (file
+   * index, byte offset and length of the line) joined by `;`. Packed so that loading the index parses a
+   * few strings rather than an array per step; only the name asked for is unpacked.
+   */
+  index: Record<string, string>;
 }
 
 /** `.cache/` beside the changelog directory, ignored by git through its own `.gitignore`. */
@@ -129,7 +134,7 @@ function indexOf(history: History, files: string[]): NameIndex['index'] {
   for (const [name, ids] of namesOf) {
     const all = [...ids].flatMap((id) => byId.get(id) ?? []);
     all.sort((a, b) => (runRank[a[0]] ?? 0) - (runRank[b[0]] ?? 0) || a[1] - b[1]);
-    index[name] = all;
+    index[name] = all.map((t) => t.join(',')).join(';');
   }
   return index;
 }
@@ -208,9 +213,11 @@ function rebuild(location: ChangelogLocation, key: string): { snapshot: Snapshot
   return built;
 }
 
-/** The folded state, from the cache when the run files have not changed since it was built. */
-export function loadState(location: ChangelogLocation): ChangelogState {
-  const key = cacheKey(location);
+/**
+ * The folded state, from the cache when the run files have not changed since it was built. A caller that
+ * also reads the name index passes the key it already worked out (a `stat` of every run file).
+ */
+export function loadState(location: ChangelogLocation, key = cacheKey(location)): ChangelogState {
   const {
     format: _f,
     key: _k,
@@ -219,8 +226,7 @@ export function loadState(location: ChangelogLocation): ChangelogState {
   return state;
 }
 
-function nameIndex(location: ChangelogLocation): NameIndex {
-  const key = cacheKey(location);
+function nameIndex(location: ChangelogLocation, key: string): NameIndex {
   return load<NameIndex>(indexFileFor(location), key) ?? rebuild(location, key).index;
 }
 
@@ -228,12 +234,18 @@ function nameIndex(location: ChangelogLocation): NameIndex {
  * The step entries of every env ID that served `name`, in history order, read straight from the lines the
  * index points at; null when a line no longer reads as the entry it was (then the caller reads it all).
  */
-export function entriesForName(location: ChangelogLocation, name: string): ChangelogEntry[] | null {
-  const snap = nameIndex(location);
+export function entriesForName(
+  location: ChangelogLocation,
+  name: string,
+  key = cacheKey(location),
+): ChangelogEntry[] | null {
+  const snap = nameIndex(location, key);
   const out: ChangelogEntry[] = [];
-  for (const [fi, offset, length] of snap.index[name] ?? []) {
+  const packed = snap.index[name];
+  for (const triple of packed ? packed.split(';') : []) {
+    const [fi, offset, length] = triple.split(',').map(Number) as [number, number, number];
     const file = snap.files[fi];
-    if (file === undefined) return null;
+    if (file === undefined || !Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) return null;
     let parsed: ReturnType<typeof parseEntry>;
     try {
       parsed = parseEntry(JSON.parse(readRange(file, offset, length)));
@@ -248,5 +260,5 @@ export function entriesForName(location: ChangelogLocation, name: string): Chang
 
 /** Every name the snapshot knows (for "did you mean"). */
 export function namesKnown(location: ChangelogLocation): string[] {
-  return Object.keys(nameIndex(location).index).sort();
+  return Object.keys(nameIndex(location, cacheKey(location)).index).sort();
 }

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { entriesForName, loadState, namesKnown, readHistory } from '../changelog/cache.js';
+import { cacheKey, entriesForName, loadState, namesKnown, readHistory } from '../changelog/cache.js';
 import { repositoryLinkOf } from '../changelog/html/repository.js';
 import { renderHistory } from '../changelog/render.js';
 import { type HistoryPageInput, renderHistoryHtml, type VerifySummary } from '../changelog/render-html.js';
@@ -29,8 +29,9 @@ import { warnAboutProblems } from './verify.js';
 function historiesFor(ctx: Ctx, changelog: string, name: string | undefined): EnvironmentHistory[] {
   const location = changelogLocation(changelog);
   if (name !== undefined) {
-    const state = loadState(location);
-    const entries = entriesForName(location, name);
+    const key = cacheKey(location);
+    const state = loadState(location, key);
+    const entries = entriesForName(location, name, key);
     if (entries) {
       warnAboutProblems(ctx, state.problems, state.problemCount);
       return [historyOf(entries, name)];

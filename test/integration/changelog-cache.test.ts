@@ -1,0 +1,89 @@
+// The snapshot cache beside the changelog: `history NAME` reads one name's lines through the name index,
+// and whatever the index says, the answer is the one a full read gives; an index it cannot trust is not used.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cacheFileFor,
+  cacheKey,
+  entriesForName,
+  namesKnown,
+  readHistory,
+} from '../../src/changelog/cache.js';
+import { changelogLocation } from '../../src/changelog/store.js';
+import { historyOf } from '../../src/changelog/timeline.js';
+import { pipEnv, Workspace } from '../helpers/workspace.js';
+
+describe('the name index', () => {
+  let ws: Workspace;
+  const location = () => changelogLocation(ws.changelog);
+  const indexFile = () => cacheFileFor(location()).replace(/\.json$/, '.index.json');
+  const fullRead = (name: string) =>
+    historyOf(readHistory(location()).entries, name).steps.map((s) => s.entry);
+
+  beforeAll(async () => {
+    ws = await Workspace.start();
+    const apply = async () => expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    ws.files({
+      'a.yaml': pipEnv('a', ['pandas==2.2.0']),
+      'r.yaml': pipEnv('r', ['numpy==2.1.3'], 'lifecycle: {on_config_change: recreate}\n'),
+    });
+    await apply();
+    ws.files({
+      'a.yaml': pipEnv('a', ['pandas==2.2.1']),
+      'r.yaml': pipEnv('r', ['numpy==2.1.4'], 'lifecycle: {on_config_change: recreate}\n'),
+    });
+    await apply();
+  });
+  afterAll(async () => ws.close());
+
+  it("gives each name's steps (a recreate's two IDs included) exactly as a full read does", () => {
+    for (const name of ['a', 'r']) {
+      const fromIndex = entriesForName(location(), name);
+      expect(fromIndex?.length, name).toBeGreaterThan(1);
+      expect(fromIndex).toEqual(fullRead(name));
+    }
+    expect(new Set(entriesForName(location(), 'r')?.map((e) => e.env_id)).size).toBe(2);
+    expect(entriesForName(location(), 'never-applied')).toEqual([]);
+    expect(namesKnown(location())).toEqual(['a', 'r']);
+  });
+
+  it('is rebuilt when a run file is added (the key is every run file’s name, size and time)', async () => {
+    const before = cacheKey(location());
+    ws.files({ 'b.yaml': pipEnv('b', ['rich==13.7.1']) });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    expect(cacheKey(location())).not.toBe(before);
+    expect(namesKnown(location())).toEqual(['a', 'b', 'r']);
+    expect(entriesForName(location(), 'b')).toEqual(fullRead('b'));
+  });
+
+  it('answers null (the caller reads everything) when its positions do not land on entries', () => {
+    const key = cacheKey(location());
+    entriesForName(location(), 'a', key); // builds the index for this key
+    const saved = readFileSync(indexFile(), 'utf8');
+    const index = JSON.parse(saved) as { index: Record<string, string> };
+    try {
+      for (const packed of ['0,3,40', 'x,y,z', '99,0,10', `${index.index.a};0,1,5`]) {
+        writeFileSync(indexFile(), JSON.stringify({ ...index, index: { ...index.index, a: packed } }));
+        expect(entriesForName(location(), 'a', key), packed).toBeNull();
+      }
+    } finally {
+      writeFileSync(indexFile(), saved);
+    }
+    expect(entriesForName(location(), 'a', key)).toEqual(fullRead('a'));
+  });
+
+  it('`history NAME` gives the same answer with the index and after it is thrown away', async () => {
+    const cached = await ws.cli(['history', 'r', '--format', 'json']);
+    writeFileSync(indexFile(), '{"format": 0}');
+    const rebuilt = await ws.cli(['history', 'r', '--format', 'json']);
+    expect(cached.code).toBe(0);
+    expect(rebuilt.stdout).toBe(cached.stdout);
+    const doc = JSON.parse(cached.stdout) as { entries: { environment: string; op: string }[] };
+    expect(doc.entries.map((e) => [e.environment, e.op])).toEqual([
+      ['r', 'create'],
+      ['r', 'recreate'],
+      ['r', 'archive'],
+    ]);
+  });
+});

@@ -10,7 +10,7 @@ import {
   type Lane,
   noTotals,
   type PageHistory,
-  type PageModel,
+  type PageTotals,
   pageContext,
   type SessionsSeen,
 } from './html/model.js';
@@ -118,7 +118,13 @@ function envSection(env: EnvView, index: number, open: boolean): string {
 }
 
 /** What the headline counts. */
-type Summary = Pick<PageModel, 'totals' | 'sessionsBefore' | 'sessionsTotal'> & { envs: number };
+interface Summary {
+  envs: number;
+  totals: PageTotals;
+  /** Sessions on shown env IDs created before any recorded step of theirs; null without sessions. */
+  sessionsBefore: number | null;
+  sessionsTotal: number | null;
+}
 
 function headline(input: HistoryPageInput, model: Summary): string {
   const scope = `${e(input.project)}${input.workspace === null ? '' : `, workspace ${e(input.workspace)}`}`;

@@ -189,17 +189,18 @@ function wideningsOf(history: PageHistory): Map<PageStep, string[]> {
   return out;
 }
 
-export interface PageModelOptions {
+export interface PageOptions {
   repository: RepositoryLink | null;
   sessions: SessionsSeen | null;
 }
 
-export interface PageModel {
-  envs: EnvView[];
-  totals: { steps: number; envIds: number; drifts: number; widenings: number; archived: number };
-  /** Sessions on shown env IDs created before any recorded step of theirs; null without sessions. */
-  sessionsBefore: number | null;
-  sessionsTotal: number | null;
+/** What the page's totals line counts. */
+export interface PageTotals {
+  steps: number;
+  envIds: number;
+  drifts: number;
+  widenings: number;
+  archived: number;
 }
 
 /** Everything the rows of one name need that is worked out over all names once (the sessions). */
@@ -208,7 +209,7 @@ export interface PageContext {
   match: SessionMatch<PageStep> | null;
 }
 
-export function pageContext(histories: readonly PageHistory[], options: PageModelOptions): PageContext {
+export function pageContext(histories: readonly PageHistory[], options: PageOptions): PageContext {
   return {
     repository: options.repository,
     match: options.sessions
@@ -277,7 +278,7 @@ export function envView(history: PageHistory, context: PageContext): EnvView {
 }
 
 /** What the totals line counts, added up one name at a time. */
-export function addTotals(totals: PageModel['totals'], env: EnvView): void {
+export function addTotals(totals: PageTotals, env: EnvView): void {
   totals.steps += env.steps.length;
   totals.envIds += env.lanes.length;
   totals.drifts += env.drifts;
@@ -285,24 +286,10 @@ export function addTotals(totals: PageModel['totals'], env: EnvView): void {
   if (env.archived) totals.archived++;
 }
 
-export const noTotals = (): PageModel['totals'] => ({
+export const noTotals = (): PageTotals => ({
   steps: 0,
   envIds: 0,
   drifts: 0,
   widenings: 0,
   archived: 0,
 });
-
-/** The page's data from the timelines: one view per name, lanes per env ID, rows per step. */
-export function buildPageModel(histories: readonly PageHistory[], options: PageModelOptions): PageModel {
-  const context = pageContext(histories, options);
-  const envs = histories.map((history) => envView(history, context));
-  const totals = noTotals();
-  for (const env of envs) addTotals(totals, env);
-  return {
-    envs,
-    totals,
-    sessionsBefore: context.match ? context.match.before : null,
-    sessionsTotal: context.match ? context.match.total : null,
-  };
-}

@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildPageModel, type PageEntry, type PageHistory } from '../../../src/changelog/html/model.js';
+import { envView, type PageEntry, type PageHistory, pageContext } from '../../../src/changelog/html/model.js';
 import { commitUrl, repositoryLinkOf } from '../../../src/changelog/html/repository.js';
 import { matchSessions } from '../../../src/changelog/html/sessions.js';
 import { type HistoryPageInput, renderHistoryHtml } from '../../../src/changelog/render-html.js';
@@ -151,23 +151,25 @@ describe('matchSessions', () => {
   });
 });
 
-describe('buildPageModel', () => {
+/** One name's view, as the page builds it. */
+const viewOf = (h: PageHistory) => envView(h, pageContext([h], { repository: null, sessions: null }));
+
+describe('envView', () => {
   it('gives each env ID a lane that an archive ends, marks drift, and flags what widens network access', () => {
-    const model = buildPageModel([web], { repository: null, sessions: null });
-    const env = model.envs[0];
-    expect(env?.lanes.map((l) => [l.id, l.from, l.to, l.archived, l.steps, l.col])).toEqual([
+    const env = viewOf(web);
+    expect(env.lanes.map((l) => [l.id, l.from, l.to, l.archived, l.steps, l.col])).toEqual([
       ['env_1', 0, 4, true, 4, 0],
       ['env_2', 3, 4, false, 1, 1],
     ]);
-    expect(env?.steps.map((s) => [s.l, s.o, s.m, s.w])).toEqual([
+    expect(env.steps.map((s) => [s.l, s.o, s.m, s.w])).toEqual([
       [0, 'create', '+', []],
       [0, 'update', '~', ['new allowed host b.example.com']],
       [0, 'drift', '!', ['networking becomes unrestricted']],
       [1, 'recreate', '-/+', []],
       [0, 'archive', '-', []],
     ]);
-    expect(env?.steps[1]?.d).toEqual([['+', 'config.networking.allowed_hosts: "b.example.com"']]);
-    expect([env?.archived, env?.drifts, env?.widenings, model.totals.envIds]).toEqual([false, 1, 2, 2]);
+    expect(env.steps[1]?.d).toEqual([['+', 'config.networking.allowed_hosts: "b.example.com"']]);
+    expect([env.archived, env.drifts, env.widenings, env.lanes.length]).toEqual([false, 1, 2, 2]);
   });
 
   it('reuses the rail column of a lane that has ended, so many recreates stay as narrow as the IDs alive at once', () => {
@@ -183,8 +185,8 @@ describe('buildPageModel', () => {
         step('archive', '2026-10-03T00:00:01Z', 'env_2', c),
       ],
     };
-    const lanes = buildPageModel([h], { repository: null, sessions: null }).envs[0]?.lanes;
-    expect(lanes?.map((l) => [l.id, l.from, l.to, l.col])).toEqual([
+    const lanes = viewOf(h).lanes;
+    expect(lanes.map((l) => [l.id, l.from, l.to, l.col])).toEqual([
       ['env_1', 0, 2, 0],
       ['env_2', 1, 4, 1],
       ['env_3', 3, 4, 0],
@@ -193,7 +195,7 @@ describe('buildPageModel', () => {
 
   it('draws an op it does not know as a plain step instead of refusing the history', () => {
     const h: PageHistory = { ...web, steps: [step('repoint', '2026-10-01T00:00:00Z', 'env_1', null)] };
-    expect(buildPageModel([h], { repository: null, sessions: null }).envs[0]?.steps[0]).toMatchObject({
+    expect(viewOf(h).steps[0]).toMatchObject({
       o: 'other',
       m: '·',
       k: 'repoint',

@@ -2,7 +2,7 @@
 // bundle's metafile to check that each command's static imports reach only what it needs (the start-up
 // budget of issue 15 rests on it), and run the bundle to check it works from an installed layout.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, baseEnv, ROOT, spawnCli, tempDir } from '../helpers/cli.js';
@@ -64,7 +64,7 @@ describe('the bundle loads only what a command needs', () => {
       expect(matching(inputs, part), part).toEqual([]);
   });
 
-  it('plan loads the SDK only when it talks to the API (a lazy import), so plan --local starts the same way', () => {
+  it('plan loads the SDK only when it connects (workflow/connect.ts imports the client lazily)', () => {
     expect(matching(loadedBy('plan'), 'node_modules/@anthropic-ai/sdk/')).toEqual([]);
     expect(
       matching(staticInputs([outputFor('dist/src/api/client.js')]), 'node_modules/@anthropic-ai/sdk/').length,
@@ -80,8 +80,7 @@ describe('the bundle runs', () => {
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
 
     const dir = tempDir();
-    const bad = path.join(dir, 'bad.yaml');
-    await import('node:fs/promises').then((fs) => fs.writeFile(bad, 'name: x\nconfig:\n  type: clod\n'));
+    writeFileSync(path.join(dir, 'bad.yaml'), 'name: x\nconfig:\n  type: clod\n');
     const result = await spawnCli(['validate', dir], { env: baseEnv() });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('bad.yaml:3:9');

@@ -22,7 +22,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  // The CommonJS dependencies (yaml, commander, deep-diff) call require() for Node's own modules.
+  // The CommonJS dependencies (yaml, commander) call require() for Node's own modules.
   banner: {
     js: "import { createRequire as __envsyncRequire } from 'node:module';\nconst require = __envsyncRequire(import.meta.url);",
   },
@@ -31,6 +31,6 @@ const result = await build({
   metafile: true,
 });
 chmodSync(path.join(outdir, 'bin.js'), 0o755);
-// What each output holds and imports, outside dist/cli so it does not ship: test/integration/startup.test.ts
+// What each output holds and imports, outside dist/cli so it does not ship: test/integration/bundle.test.ts
 // reads it to check that a command's static imports never reach modules it does not need.
 writeFileSync(path.join(root, 'dist/cli-meta.json'), JSON.stringify(result.metafile));

@@ -146,12 +146,12 @@ function headline(input: HistoryPageInput, model: Summary): string {
 <p class="summary" id="totals">${parts.join(' · ')}</p>${sessions}</header>`;
 }
 
-/** What the page's script reads of one name: its lanes as [from, to, archived, column], its rail width, its rows. */
+/** What the page's script reads of one name: its lanes as [from, to, archived, column, env ID], its rail width, its rows. */
 function envData(env: EnvView): unknown {
   return {
     n: env.name,
     A: env.archived,
-    L: env.lanes.map((l) => [l.from, l.to, l.archived, l.col]),
+    L: env.lanes.map((l) => [l.from, l.to, l.archived, l.col, l.id]),
     W: env.lanes.reduce((w, l) => Math.max(w, l.col + 1), 0),
     S: env.steps,
   };

@@ -216,6 +216,21 @@ describe.skipIf(!CHROMIUM)(`history --format html in headless Chromium${NO_BROWS
       ['add', '+ config.packages.npm: "typescript@5.7.2"'],
     ]);
     expect(await p.textContent('#env-2 li.step:nth-child(2) .note')).toBe(`replaces ${ids.web}`);
+    // Each row names its lane's env ID, the config hash's first 8 digits and the commit's first 7; the
+    // details give them whole.
+    const summaries = await p.$$eval('#env-2 li.step summary', (rows) =>
+      rows.map((r) => [r.querySelector('code.id')?.textContent, r.querySelector('code.hash')?.textContent]),
+    );
+    expect(summaries.map(([id]) => id)).toEqual([ids.web, ids.web2, ids.web]);
+    const facts = await p.$$eval('#env-2 li.step:nth-child(2) .facts dd', (dd) =>
+      dd.map((d) => d.textContent),
+    );
+    expect(facts[0]).toBe(ids.web2);
+    expect(facts[1]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(summaries[1]?.[1]).toBe(facts[1]?.slice('sha256:'.length, 'sha256:'.length + 8));
+    expect(await p.$$eval('#env-0 .commit', (c) => c.map((x) => x.textContent).at(-1))).toBe(
+      lastCommit.slice(0, 7),
+    );
     expect(await p.textContent('#sessions-note')).toContain('5 sessions on these environments');
     expect(noise).toEqual([]);
     // Back to the top, so the sticky filter bar is drawn where it belongs in a full-page screenshot.

@@ -92,6 +92,7 @@ export const PAGE_SCRIPT = `
 (function(){'use strict';
 var STEP_PAGE=200,PRINT_LIMIT=5000;
 var data=JSON.parse(document.getElementById('envsync-data').textContent);
+function short(h){return h==='-'?h:h.replace(/^sha256:/,'').slice(0,8);}
 function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=String(text);return e;}
 function rail(env,row,step){var r=el('span','rail'),cells=[];r.setAttribute('aria-hidden','true');
 for(var k=0;k<env.W;k++)cells.push('');
@@ -101,28 +102,28 @@ if(step.l===j){c=from===to?'dot only':row===from?'start':row===to&&archived?'end
 else c='line';cells[lane[3]]=c+' c'+(j%${LANE_COLOURS});}
 for(var m=0;m<cells.length;m++)r.appendChild(el('i',cells[m]));
 return r;}
-function detail(step){var d=el('div','detail');
+function detail(env,step){var d=el('div','detail');
 for(var i=0;i<step.n.length;i++)d.appendChild(el('p','note',step.n[i]));
 if(step.w.length){var w=el('ul','widening');for(var k=0;k<step.w.length;k++)w.appendChild(el('li','','\\u26a0 widens network access: '+step.w[k]));d.appendChild(w);}
 if(step.d.length){var ul=el('ul','changes');for(var j=0;j<step.d.length;j++){var ch=step.d[j];
 var li=el('li',ch[0]==='+'?'add':ch[0]==='-'?'remove':'set');li.appendChild(el('span','mark',ch[0]));li.appendChild(document.createTextNode(' '+ch[1]));ul.appendChild(li);}d.appendChild(ul);}
 else d.appendChild(el('p','muted','no field changes'));
 var f=el('dl','facts');function fact(k,v){if(v==null||v==='')return null;f.appendChild(el('dt','',k));var dd=el('dd','mono');if(typeof v==='string')dd.textContent=v;else dd.appendChild(v);f.appendChild(dd);return dd;}
-fact('env ID',step.i);fact('config hash',step.H);fact('by',step.a);
+fact('env ID',env.L[step.l][4]);fact('config hash',step.H);fact('by',step.a);
 if(step.C){if(step.u){var a=el('a','',step.C);a.href=step.u;a.rel='noopener noreferrer';fact('commit',a);}else fact('commit',step.C);}
 fact('plan',step.p);fact('seq',String(step.q));if(step.s!==null)fact('sessions',String(step.s));
 d.appendChild(f);return d;}
-function openStep(body){if(!body.filled){body.filled=true;body.appendChild(detail(body.step));}body.open=true;}
+function openStep(body){if(!body.filled){body.filled=true;body.appendChild(detail(body.env,body.step));}body.open=true;}
 function row(env,i){var step=env.S[i],li=el('li','step op-'+step.o+(step.o==='drift'?' drift':'')+(step.w.length?' widen':''));
 li.appendChild(rail(env,i,step));var body=el('details','step-body'),sum=el('summary');
 sum.appendChild(el('time','',step.t));sum.appendChild(el('span','mark',step.m));sum.appendChild(el('span','label',step.k));
-sum.appendChild(el('code','id',step.i));sum.appendChild(el('code','hash',step.h));sum.appendChild(el('span','who','by '+step.a));
-if(step.c){if(step.u){var a=el('a','commit mono',step.c);a.href=step.u;a.rel='noopener noreferrer';sum.appendChild(a);}else sum.appendChild(el('span','commit mono',step.c));}
+sum.appendChild(el('code','id',env.L[step.l][4]));sum.appendChild(el('code','hash',short(step.H)));sum.appendChild(el('span','who','by '+step.a));
+if(step.C){var c=step.C.slice(0,7);if(step.u){var a=el('a','commit mono',c);a.href=step.u;a.rel='noopener noreferrer';sum.appendChild(a);}else sum.appendChild(el('span','commit mono',c));}
 else sum.appendChild(el('span','commit muted','no commit'));
 if(step.o==='drift')sum.appendChild(el('span','tag drift','drift: changed outside envsync'));
 if(step.w.length)sum.appendChild(el('span','tag widen','\\u26a0 widens network'));
 if(step.s!==null)sum.appendChild(el('span','tag sessions',step.s+(step.s===1?' session':' sessions')));
-body.appendChild(sum);body.step=step;body.addEventListener('toggle',function(){if(body.open)openStep(body);});
+body.appendChild(sum);body.step=step;body.env=env;body.addEventListener('toggle',function(){if(body.open)openStep(body);});
 li.appendChild(body);return li;}
 function more(env,list,box){var start=list.children.length,end=Math.min(env.S.length,start+STEP_PAGE);
 for(var i=start;i<end;i++)list.appendChild(row(env,i));

@@ -2,7 +2,6 @@
 
 import { wideningOf } from '../../domain/diff.js';
 import { changeLine } from '../../domain/format.js';
-import { shortHash } from '../../hash/config-hash.js';
 import type { FieldChange, NormalConfig } from '../../model.js';
 import { escapeText } from '../../text/escape.js';
 import { commitUrl, type RepositoryLink } from './repository.js';
@@ -72,15 +71,11 @@ export interface StepRow {
   m: string;
   /** label */
   k: string;
-  /** env ID */
-  i: string;
-  /** short and full config hash */
-  h: string;
+  /** config hash (the page shows its first 8 hex digits; the env ID comes from the lane) */
   H: string;
   /** actor */
   a: string;
-  /** commit: short, full, and its web page or null */
-  c: string;
+  /** commit (the page shortens it), and its web page or null */
   C: string;
   u: string | null;
   /** notes: what it replaced, why, from which file */
@@ -239,11 +234,8 @@ export function envView(history: PageHistory, context: PageContext): EnvView {
       o: op.cls,
       m: op.mark,
       k: op.label,
-      i: escapeText(e.env_id ?? '-'),
-      h: e.config_hash ? escapeText(shortHash(e.config_hash)) : '-',
       H: e.config_hash ? escapeText(e.config_hash) : '-',
       a: escapeText(e.actor),
-      c: e.git_commit ? escapeText(e.git_commit.slice(0, 7)) : '',
       C: e.git_commit ? escapeText(e.git_commit) : '',
       u: commitUrl(repository, e.git_commit),
       n: notesOf(e),

@@ -2,7 +2,7 @@
 
 import { canonicalJson } from '../hash/canonical-json.js';
 import { normalizeConfig, sha256Hex } from '../hash/config-hash.js';
-import type { ChangelogEntry, Lifecycle, NormalConfig, StepOp } from '../model.js';
+import type { ChangelogEntry, FrameOp, Lifecycle, NormalConfig, StepOp } from '../model.js';
 import { STEP_OPS } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
 
@@ -209,10 +209,7 @@ function build(o: Record<string, unknown>): ChangelogEntry {
   const missing = (v === 1 ? V1_KEYS : V2_KEYS).filter((k) => !(k in o));
   if (missing.length > 0)
     throw new FieldError(`missing field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
-  // One object, built once (a hundred thousand are read for the audit page), its fields in the order they
-  // have always had: v, the common fields, op and env_id, then v2's.
-  const entry: Record<string, unknown> = {
-    v,
+  const common = {
     seq: intOf(o, 'seq'),
     at: str(o, 'at'),
     name: strOrNull(o, 'name'),
@@ -231,29 +228,34 @@ function build(o: Record<string, unknown>): ChangelogEntry {
     prev: strOrNull(o, 'prev'),
     hash: str(o, 'hash'),
   };
-  if (Number.isNaN(Date.parse(entry.at as string)))
-    throw new FieldError(`field at: not a time: ${JSON.stringify(entry.at)}`);
+  if (Number.isNaN(Date.parse(common.at)))
+    throw new FieldError(`field at: not a time: ${JSON.stringify(common.at)}`);
   const op = str(o, 'op');
   const envId = strOrNull(o, 'env_id');
+  let shape: { op: FrameOp; env_id: null } | { op: StepOp; env_id: string };
   if (op === 'begin' || op === 'end') {
     if (envId !== null)
       throw new FieldError(`field env_id: a ${op} entry has none, found ${JSON.stringify(envId)}`);
-  } else if (!isStepOp(op)) {
+    shape = { op, env_id: null };
+  } else if (isStepOp(op)) {
+    if (envId === null) throw new FieldError(`field env_id: a ${op} entry needs one, found null`);
+    shape = { op, env_id: envId };
+  } else {
     throw new FieldError(`field op: unknown op ${JSON.stringify(op)}`);
-  } else if (envId === null) throw new FieldError(`field env_id: a ${op} entry needs one, found null`);
-  entry.op = op;
-  entry.env_id = envId;
-  if (v === 2) {
-    const dirty = o.git_dirty;
-    entry.git_dirty =
+  }
+  if (v === 1) return { v: 1, ...common, ...shape };
+  const dirty = o.git_dirty;
+  return {
+    v: 2,
+    ...common,
+    ...shape,
+    git_dirty:
       dirty === null
         ? null
-        : need(typeof dirty === 'boolean', 'git_dirty', 'true, false or null', dirty, dirty === true);
-    entry.workspace = strOrNull(o, 'workspace');
-    entry.parents = parentsOf(o);
-  }
-  // Every field was read with its type above, and op and env_id were checked as a pair: one of the union's shapes.
-  return entry as unknown as ChangelogEntry;
+        : need(typeof dirty === 'boolean', 'git_dirty', 'true, false or null', dirty, dirty === true),
+    workspace: strOrNull(o, 'workspace'),
+    parents: parentsOf(o),
+  };
 }
 
 /**

@@ -212,6 +212,7 @@ export async function runRecreate(
     try {
       await deps.api.update(old.id, { name: old.name });
     } catch (restoreError) {
+      recordParked(deps, old, renamed, 'make way for its replacement');
       throw new EnvsyncError(
         'recreate_failed',
         `${old.name}: the create failed and ${old.id} could not get its name back (it is now ${renamed.name})`,
@@ -243,10 +244,43 @@ export async function runRecreate(
       detail: `superseded by ${created.id}; kept as ${renamed.name}`,
     });
   } else {
-    await archiveQuietly(deps, old.id);
+    await afterParking(deps, old, renamed, `be archived (superseded by ${created.id})`, () =>
+      archiveQuietly(deps, old.id),
+    );
     record(deps, { op: 'archive', ...oldRecord, detail: `superseded by ${created.id}` });
   }
   return created.id;
+}
+
+/**
+ * Runs the step that follows parking `env` under a new name (an archive, a recreate's create). When that
+ * step fails, the rename has still happened: it is recorded before the error goes on, so the changelog
+ * holds the name the environment really has (and `verify --live` finds nothing unrecorded).
+ */
+async function afterParking<T>(
+  deps: ApplyDeps,
+  env: LiveEnvironment,
+  parked: LiveEnvironment,
+  why: string,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    recordParked(deps, env, parked, why);
+    throw e;
+  }
+}
+
+/** The rename of a parking step whose next step failed: the environment keeps the parked name. */
+function recordParked(deps: ApplyDeps, env: LiveEnvironment, parked: LiveEnvironment, why: string): void {
+  if (parked.name === env.name) return;
+  record(deps, {
+    op: 'rename',
+    ...liveRecordFields(env),
+    name: parked.name,
+    detail: `renamed from ${env.name} to ${why}; that step failed`,
+  });
 }
 
 /** Archives; an environment that is already archived counts as done. */
@@ -267,7 +301,7 @@ export async function runArchive(
   const current = await checkUnchanged(deps, action.env_id, seen);
   // Rename first: an archived environment cannot be updated, and the name should be free for reuse.
   const renamed = await renameTo(deps, current, action.archived_name);
-  await archiveQuietly(deps, current.id);
+  await afterParking(deps, current, renamed, 'be archived', () => archiveQuietly(deps, current.id));
   record(deps, {
     op: 'archive',
     ...liveRecordFields(current),

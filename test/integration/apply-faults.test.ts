@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { retiredBaseName } from '../../src/domain/naming.js';
 import type { Plan } from '../../src/model.js';
 import { changelogLineCount } from '../helpers/changelog.js';
 import { BIN, baseEnv, type CliResult } from '../helpers/cli.js';
@@ -99,7 +100,11 @@ async function expectLeftIsWhatFailed(ws: Workspace, report: RunReport) {
   expect([0, 2]).toContain(r.code);
   const plan = JSON.parse(r.stdout) as Plan;
   expect(plan.blocked).toEqual([]);
-  const left = plan.actions.filter((a) => a.kind !== 'noop');
+  // An archive renames first (`<name>~<hash8>`): when the rename landed and the archive did not, the
+  // plan archives the environment under the name it now has. It is still the failed archive of <name>.
+  const left = plan.actions
+    .filter((a) => a.kind !== 'noop')
+    .map((a) => ({ ...a, name: a.kind === 'archive' ? (retiredBaseName(a.name) ?? a.name) : a.name }));
   for (const a of left) {
     expect(report.failed.has(a.name), `${a.kind} ${a.name} is planned again but did not fail`).toBe(true);
     expect(report.done.has(a.name)).toBe(false);
@@ -234,6 +239,97 @@ describe('apply with failed actions', () => {
 
       expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
       await expectConverged(ws, ['a', 'b', 'c', 'g', 'h']);
+    } finally {
+      await ws.close();
+    }
+  });
+});
+
+describe('an archive whose rename landed and whose archive did not', () => {
+  it('is reported as the failed archive of its name, and the next plan archives it under the name it now has', async () => {
+    const ws = await Workspace.start();
+    try {
+      ws.files({ 'a.yaml': envFile('a'), 'd.yaml': envFile('d') });
+      expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+      const d = (await ws.live()).find((e) => e.name === 'd')?.id as string;
+      ws.files({ 'd.yaml': null });
+      const proxy = await startFaultProxy(ws.emu.url, (method, p) =>
+        method === 'POST' && p === `/v1/environments/${d}/archive` ? 400 : undefined,
+      );
+      let r: CliResult;
+      try {
+        r = await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
+      } finally {
+        await proxy.close();
+      }
+      expect(r.code, r.stderr).toBe(1);
+      expect(Object.fromEntries(reportOf(r).failed)).toEqual({ d: 'archive' });
+      const parked = (await ws.live()).find((e) => e.id === d)?.name as string;
+      expect(retiredBaseName(parked)).toBe('d');
+      const plan = JSON.parse((await ws.cli(['plan', '--format', 'json'])).stdout) as Plan;
+      expect(plan.actions.filter((a) => a.kind !== 'noop').map((a) => [a.kind, a.name])).toEqual([
+        ['archive', parked],
+      ]);
+      expect((await verifyLive(ws)).doc.problems).toEqual([]);
+      expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+      await expectConverged(ws, ['a']);
+    } finally {
+      await ws.close();
+    }
+  });
+});
+
+describe('a recreate whose later step fails after the old environment was parked', () => {
+  const RECREATE = 'lifecycle: {on_config_change: recreate}\n';
+
+  /** `r` applied once, then changed so the next apply recreates it, through a proxy that fails `fail`. */
+  async function recreateThrough(fail: (method: string, path: string, id: string) => number | undefined) {
+    const ws = await Workspace.start();
+    ws.files({ 'r.yaml': pipEnv('r', ['numpy==2.1.3'], RECREATE) });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const old = (await ws.live()).find((e) => e.name === 'r')?.id as string;
+    ws.files({ 'r.yaml': pipEnv('r', ['numpy==2.1.4'], RECREATE) });
+    const proxy = await startFaultProxy(ws.emu.url, (method, p) => fail(method, p, old));
+    try {
+      return { ws, old, r: await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]) };
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  it('the new one is made but the old one cannot be archived: its parked name is recorded', async () => {
+    const { ws, old, r } = await recreateThrough((method, p, id) =>
+      method === 'POST' && p === `/v1/environments/${id}/archive` ? 400 : undefined,
+    );
+    try {
+      expect(r.code, r.stderr).toBe(1);
+      const parked = (await ws.live(true)).find((e) => e.id === old);
+      expect(parked?.archived_at).toBeNull();
+      expect(retiredBaseName(parked?.name ?? '')).toBe('r');
+      expect((await verifyLive(ws)).doc.problems).toEqual([]);
+      expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+      await expectConverged(ws, ['r']);
+    } finally {
+      await ws.close();
+    }
+  });
+
+  it('the create fails and the old one cannot get its name back: the parked name is recorded', async () => {
+    let updates = 0;
+    const { ws, old, r } = await recreateThrough((method, p, id) => {
+      if (method === 'POST' && p === '/v1/environments') return 400;
+      // The first update parks the old environment; the second would give it its name back.
+      if (method === 'POST' && p === `/v1/environments/${id}`) return ++updates === 2 ? 400 : undefined;
+      return undefined;
+    });
+    try {
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain('could not get its name back');
+      const parked = (await ws.live()).find((e) => e.id === old);
+      expect(retiredBaseName(parked?.name ?? '')).toBe('r');
+      expect((await verifyLive(ws)).doc.problems).toEqual([]);
+      expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+      await expectConverged(ws, ['r']);
     } finally {
       await ws.close();
     }

@@ -146,6 +146,30 @@ async function renameTo(deps: ApplyDeps, env: LiveEnvironment, name: string): Pr
   }
 }
 
+/**
+ * Moves an environment out of the way of a rename before its own action runs (a swap's member, the old
+ * environment of a recreate), records the move, and returns the fingerprint its action now expects.
+ */
+export async function park(
+  deps: ApplyDeps,
+  id: string,
+  seen: LiveFingerprint | undefined,
+  name: string,
+  why: string,
+): Promise<LiveFingerprint> {
+  const current = await checkUnchanged(deps, id, seen);
+  const parked = await renameTo(deps, current, name);
+  record(deps, {
+    op: 'rename',
+    ...liveRecordFields(current),
+    name: parked.name,
+    detail: `renamed from ${current.name} ${why}`,
+  });
+  // A rename changes the name and the time, not the config: the action's own check still holds.
+  const { config_hash } = liveRecordFields(parked);
+  return { id, name: parked.name, updated_at: parked.updated_at, config_hash };
+}
+
 function recordConfigOf(d: DesiredPayload) {
   return {
     name: d.name,

@@ -11,9 +11,10 @@ import type {
   LiveFingerprint,
   Plan,
   PlanAction,
+  RecreateAction,
   UpdateAction,
 } from '../model.js';
-import { checkUnchanged, isUncertain, runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
+import { isUncertain, park, runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
 import { type ApplyDeps, record, UnrecordedError } from './context.js';
 
 export interface ApplyFailure {
@@ -57,17 +58,28 @@ const PHASES: ReadonlyArray<(a: PlanAction) => boolean> = [
 /**
  * Renames, one at a time, in an order that never asks for a name still in use: a rename goes once no
  * other pending rename holds its target (a chain a → b, b → c does b → c first); a cycle (a swap) parks
- * one member under a temporary name to break it. The planner takes a parked environment back if a run
- * stops halfway.
+ * one member under a temporary name to break it. A recreate's old environment that holds a rename's
+ * target is parked first, under the name its recreate gives it anyway. Every park is recorded; the
+ * planner takes a parked environment back if a run stops halfway.
  */
 async function runRenames(
   deps: ApplyDeps,
   renames: UpdateAction[],
+  recreates: RecreateAction[],
   seen: Map<string, LiveFingerprint>,
   run: (action: PlanAction) => Promise<boolean>,
   stopped: () => boolean,
 ): Promise<void> {
   const pending = [...renames];
+  const targets = new Set(pending.map((a) => a.name));
+  for (const r of recreates) {
+    const fp = seen.get(r.env_id);
+    if (stopped() || fp === undefined || !targets.has(fp.name)) continue;
+    seen.set(
+      r.env_id,
+      await park(deps, r.env_id, fp, r.superseded_name, 'to free it for a rename; its recreate follows'),
+    );
+  }
   while (pending.length > 0) {
     if (stopped()) {
       for (const a of pending) await run(a); // Counted as not started.
@@ -82,11 +94,15 @@ async function runRenames(
     }
     // Every pending target is held by another pending rename: a cycle. Park its first member.
     const first = pending[0] as UpdateAction;
-    await checkUnchanged(deps, first.env_id, seen.get(first.env_id));
-    const parked = await deps.api.update(first.env_id, { name: parkedName(first.name, first.env_id) });
-    const fp = seen.get(first.env_id);
-    if (fp) seen.set(first.env_id, { ...fp, name: parked.name, updated_at: parked.updated_at });
-    pending[0] = { ...first, renamed_from: parked.name };
+    const fp = await park(
+      deps,
+      first.env_id,
+      seen.get(first.env_id),
+      parkedName(first.name, first.env_id),
+      'to break a cycle of renames',
+    );
+    seen.set(first.env_id, fp);
+    pending[0] = { ...first, renamed_from: fp.name };
   }
 }
 
@@ -223,7 +239,8 @@ export async function applyPlan(
   };
 
   try {
-    await runRenames(deps, plan.actions.filter(isRename), seen, runOne, stopped);
+    const recreates = plan.actions.filter((a): a is RecreateAction => a.kind === 'recreate');
+    await runRenames(deps, plan.actions.filter(isRename), recreates, seen, runOne, stopped);
   } catch (e) {
     // A park that failed: report it as the failure of the renames still waiting; the next plan resumes.
     const message = e instanceof Error ? e.message : String(e);

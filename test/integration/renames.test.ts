@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/model.js';
 import { makeAgent } from '../helpers/emulator-refs.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
 const renamed = (name: string, old: string[], extra = '') =>
@@ -120,6 +121,66 @@ describe('renames (lifecycle.previous_names)', () => {
     });
     const again = await ws.cli(['plan', '--detailed-exitcode']);
     expect([again.code, again.stdout.trim()]).toEqual([0, 'No changes.']);
+  });
+
+  it('a swap where one side is also recreated: its old environment is parked first, then the rename, then the recreate', async () => {
+    const RECREATE = 'lifecycle:\n  on_config_change: recreate\n';
+    const swapped = (name: string, pkg: string, old: string) =>
+      pipEnv(name, [pkg], `lifecycle:\n  on_config_change: recreate\n  previous_names: [${old}]\n`);
+    ws.files({ 'x.yaml': pipEnv('left', ['a==1'], RECREATE), 'y.yaml': pipEnv('right', ['b==1'], RECREATE) });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+    // x.yaml's environment takes the name right with a new config (a recreate); y.yaml's takes left.
+    ws.files({ 'x.yaml': swapped('right', 'a==2', 'left'), 'y.yaml': swapped('left', 'b==1', 'right') });
+    const r = await ws.cli(['apply', '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Apply complete: 0 created, 1 updated, 1 recreated, 0 archived, 0 failed.');
+    const live = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+    expect(live.left).toBe(ids.right);
+    expect([ids.left, ids.right]).not.toContain(live.right);
+    expect((await ws.live(true)).find((e) => e.id === ids.left)?.archived_at).not.toBeNull();
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+    expect((await ws.cli(['verify', '--live'])).code).toBe(0);
+    const history = JSON.parse((await ws.cli(['history', 'right', '--format', 'json'])).stdout) as {
+      entries: { op: string; env_id: string }[];
+    };
+    expect(history.entries.filter((e) => e.env_id === ids.left).map((e) => e.op)).toEqual([
+      'create',
+      'rename',
+      'archive',
+    ]);
+  });
+
+  it('a swap that stops after its park: the parked name is recorded, and the next apply finishes the swap', async () => {
+    ws.files({
+      'x.yaml': envFile('left', 'description: L\n'),
+      'y.yaml': envFile('right', 'description: R\n'),
+    });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+    ws.files({
+      'x.yaml': renamed('right', ['left'], 'description: L\n'),
+      'y.yaml': renamed('left', ['right'], 'description: R\n'),
+    });
+    // The first update parks one member; the second, the other member's rename, is refused.
+    let updates = 0;
+    const proxy = await startFaultProxy(ws.emu.url, (method, p) =>
+      method === 'POST' && /^\/v1\/environments\/env_[^/]+$/.test(p) && ++updates === 2 ? 400 : undefined,
+    );
+    try {
+      const r = await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
+      expect(r.code, r.stderr).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+    expect((await ws.live()).some((e) => e.name.includes('~'))).toBe(true);
+    const verify = await ws.cli(['verify', '--live']);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const now = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+    expect(now).toEqual({ right: ids.left, left: ids.right });
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+    expect((await ws.cli(['verify', '--live'])).code).toBe(0);
   });
 
   it('--target with the old name never archives what a rename takes over', async () => {

@@ -8,6 +8,7 @@ import { changelogLocation } from '../../src/changelog/store.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import type { ChangelogEntry } from '../../src/model.js';
 import { baseEnv, type CliResult, type RunOptions, runCli, spawnCli, tempDir } from './cli.js';
+import { startFaultProxy } from './fault-proxy.js';
 
 export const TEST_KEY = 'sk-ant-test-4f7c2b9e1d';
 /** The project every test folder is, unless a test writes its own envsync.yaml. */
@@ -63,6 +64,19 @@ export class Workspace {
   /** Runs envsync in-process against this workspace's emulator. */
   cli(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<CliResult> {
     return runCli(['--base-url', this.emu.url, ...args], { cwd: this.dir, env: this.env(), ...options });
+  }
+
+  /**
+   * `apply --auto-approve` through a fault proxy in front of this emulator: the requests `fail` answers
+   * with a status get that error; everything else goes through.
+   */
+  async applyThrough(fail: (method: string, path: string) => number | undefined): Promise<CliResult> {
+    const proxy = await startFaultProxy(this.emu.url, fail);
+    try {
+      return await this.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
+    } finally {
+      await proxy.close();
+    }
   }
 
   /** Runs the built binary as a child process. */

@@ -5,7 +5,6 @@ import type { Plan } from '../../src/model.js';
 import { changelogLineCount } from '../helpers/changelog.js';
 import { BIN, baseEnv, type CliResult } from '../helpers/cli.js';
 import { steppingClock } from '../helpers/emulator-harness.js';
-import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { envFile, pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
 
 interface VerifyDoc {
@@ -186,7 +185,7 @@ describe('apply with failed actions', () => {
       for (const n of ['a', 'b', 'c']) ws.files({ [`${n}.yaml`]: envFile(n, 'description: second\n') });
       ws.files({ 'd.yaml': null, 'e.yaml': null, 'g.yaml': envFile('g'), 'h.yaml': envFile('h') });
       let creates = 0;
-      const proxy = await startFaultProxy(ws.emu.url, (method, p) => {
+      const r = await ws.applyThrough((method, p) => {
         if (method === 'POST' && p === '/v1/environments') return ++creates === 1 ? 400 : undefined;
         if (
           method === 'POST' &&
@@ -195,12 +194,6 @@ describe('apply with failed actions', () => {
           return 400;
         return undefined;
       });
-      let r: CliResult;
-      try {
-        r = await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
-      } finally {
-        await proxy.close();
-      }
       expect(r.code, r.stderr).toBe(1);
       const report = reportOf(r);
       const failedCreate = [...report.failed].find(([, kind]) => kind === 'create')?.[0] as string;
@@ -253,15 +246,9 @@ describe('an archive whose rename landed and whose archive did not', () => {
       expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
       const d = (await ws.live()).find((e) => e.name === 'd')?.id as string;
       ws.files({ 'd.yaml': null });
-      const proxy = await startFaultProxy(ws.emu.url, (method, p) =>
+      const r = await ws.applyThrough((method, p) =>
         method === 'POST' && p === `/v1/environments/${d}/archive` ? 400 : undefined,
       );
-      let r: CliResult;
-      try {
-        r = await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
-      } finally {
-        await proxy.close();
-      }
       expect(r.code, r.stderr).toBe(1);
       expect(Object.fromEntries(reportOf(r).failed)).toEqual({ d: 'archive' });
       const parked = (await ws.live()).find((e) => e.id === d)?.name as string;
@@ -289,12 +276,16 @@ describe('a recreate whose later step fails after the old environment was parked
     expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
     const old = (await ws.live()).find((e) => e.name === 'r')?.id as string;
     ws.files({ 'r.yaml': pipEnv('r', ['numpy==2.1.4'], RECREATE) });
-    const proxy = await startFaultProxy(ws.emu.url, (method, p) => fail(method, p, old));
-    try {
-      return { ws, old, r: await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]) };
-    } finally {
-      await proxy.close();
-    }
+    return { ws, old, r: await ws.applyThrough((method, p) => fail(method, p, old)) };
+  }
+
+  /** The old environment still serves, under its parked name, and the changelog says so; the next apply converges. */
+  async function expectParkedThenConverged(ws: Workspace, old: string) {
+    const parked = (await ws.live()).find((e) => e.id === old);
+    expect(retiredBaseName(parked?.name ?? '')).toBe('r');
+    expect((await verifyLive(ws)).doc.problems).toEqual([]);
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    await expectConverged(ws, ['r']);
   }
 
   it('the new one is made but the old one cannot be archived: its parked name is recorded', async () => {
@@ -303,12 +294,7 @@ describe('a recreate whose later step fails after the old environment was parked
     );
     try {
       expect(r.code, r.stderr).toBe(1);
-      const parked = (await ws.live(true)).find((e) => e.id === old);
-      expect(parked?.archived_at).toBeNull();
-      expect(retiredBaseName(parked?.name ?? '')).toBe('r');
-      expect((await verifyLive(ws)).doc.problems).toEqual([]);
-      expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
-      await expectConverged(ws, ['r']);
+      await expectParkedThenConverged(ws, old);
     } finally {
       await ws.close();
     }
@@ -325,11 +311,7 @@ describe('a recreate whose later step fails after the old environment was parked
     try {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toContain('could not get its name back');
-      const parked = (await ws.live()).find((e) => e.id === old);
-      expect(retiredBaseName(parked?.name ?? '')).toBe('r');
-      expect((await verifyLive(ws)).doc.problems).toEqual([]);
-      expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
-      await expectConverged(ws, ['r']);
+      await expectParkedThenConverged(ws, old);
     } finally {
       await ws.close();
     }

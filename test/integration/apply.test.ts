@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyHistory } from '../../src/changelog/verify.js';
 import { configHash } from '../../src/hash/config-hash.js';
 import type { Plan } from '../../src/model.js';
-import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { envFile, pipEnv, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 const pipHash = (...packages: string[]) => configHash({ type: 'cloud', packages: { pip: packages } });
@@ -156,18 +155,13 @@ describe('envsync apply against the emulator', () => {
     ws.files({ 'r.yaml': pipEnv('r', ['numpy==2.1.3'], 'lifecycle: {on_config_change: recreate}\n') });
     await ws.cli(['apply', '--auto-approve']);
     const [old] = await ws.live();
-    const proxy = await startFaultProxy(ws.emu.url, (method, p) =>
+    ws.files({ 'r.yaml': pipEnv('r', ['numpy==2.2.0'], 'lifecycle: {on_config_change: recreate}\n') });
+    const r = await ws.applyThrough((method, p) =>
       method === 'POST' && p === '/v1/environments' ? 400 : undefined,
     );
-    try {
-      ws.files({ 'r.yaml': pipEnv('r', ['numpy==2.2.0'], 'lifecycle: {on_config_change: recreate}\n') });
-      const r = await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
-      expect(r.code).toBe(1);
-      expect(r.stdout).toContain('0 recreated, 0 archived, 1 failed.');
-      expect(r.stderr).toContain('injected by the test proxy');
-    } finally {
-      await proxy.close();
-    }
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('0 recreated, 0 archived, 1 failed.');
+    expect(r.stderr).toContain('injected by the test proxy');
     const live = await ws.live(true);
     expect(live).toHaveLength(1);
     expect(live[0]).toMatchObject({ id: old?.id, name: 'r', archived_at: null });

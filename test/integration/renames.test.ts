@@ -3,11 +3,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/model.js';
 import { makeAgent } from '../helpers/emulator-refs.js';
-import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
 const renamed = (name: string, old: string[], extra = '') =>
   envFile(name, `${extra}lifecycle:\n  previous_names: [${old.join(', ')}]\n`);
+
+/** left and right applied, then each file renamed to the other's name: returns the IDs by old name. */
+async function swapLeftAndRight(ws: Workspace): Promise<Record<string, string>> {
+  ws.files({ 'x.yaml': envFile('left', 'description: L\n'), 'y.yaml': envFile('right', 'description: R\n') });
+  expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+  const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
+  ws.files({
+    'x.yaml': renamed('right', ['left'], 'description: L\n'),
+    'y.yaml': renamed('left', ['right'], 'description: R\n'),
+  });
+  return ids;
+}
 
 describe('renames (lifecycle.previous_names)', () => {
   let ws: Workspace;
@@ -73,16 +84,7 @@ describe('renames (lifecycle.previous_names)', () => {
   });
 
   it('swaps two names in one plan, through a temporary name, keeping both IDs', async () => {
-    ws.files({
-      'x.yaml': envFile('left', 'description: L\n'),
-      'y.yaml': envFile('right', 'description: R\n'),
-    });
-    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
-    const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
-    ws.files({
-      'x.yaml': renamed('right', ['left'], 'description: L\n'),
-      'y.yaml': renamed('left', ['right'], 'description: R\n'),
-    });
+    const ids = await swapLeftAndRight(ws);
     const r = await ws.cli(['apply', '--auto-approve']);
     expect(r.code, r.stderr).toBe(0);
     const now = Object.fromEntries((await ws.live()).map((e) => [e.name, [e.id, e.description]]));
@@ -152,27 +154,13 @@ describe('renames (lifecycle.previous_names)', () => {
   });
 
   it('a swap that stops after its park: the parked name is recorded, and the next apply finishes the swap', async () => {
-    ws.files({
-      'x.yaml': envFile('left', 'description: L\n'),
-      'y.yaml': envFile('right', 'description: R\n'),
-    });
-    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
-    const ids = Object.fromEntries((await ws.live()).map((e) => [e.name, e.id]));
-    ws.files({
-      'x.yaml': renamed('right', ['left'], 'description: L\n'),
-      'y.yaml': renamed('left', ['right'], 'description: R\n'),
-    });
+    const ids = await swapLeftAndRight(ws);
     // The first update parks one member; the second, the other member's rename, is refused.
     let updates = 0;
-    const proxy = await startFaultProxy(ws.emu.url, (method, p) =>
+    const r = await ws.applyThrough((method, p) =>
       method === 'POST' && /^\/v1\/environments\/env_[^/]+$/.test(p) && ++updates === 2 ? 400 : undefined,
     );
-    try {
-      const r = await ws.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
-      expect(r.code, r.stderr).toBe(1);
-    } finally {
-      await proxy.close();
-    }
+    expect(r.code, r.stderr).toBe(1);
     expect((await ws.live()).some((e) => e.name.includes('~'))).toBe(true);
     const verify = await ws.cli(['verify', '--live']);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);

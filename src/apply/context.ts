@@ -31,13 +31,11 @@ export interface ApplyDeps {
 }
 
 /**
- * The API as apply may use it: once the changelog stops taking entries, no further write is sent (one
- * already in flight finishes). Reads stay open: they change nothing.
+ * The API as apply may use it: once the changelog stops taking entries, or the lock is no longer this
+ * apply's, no further write is sent (one already in flight finishes). Reads stay open: they change nothing.
  */
-export function gatedApi(api: EnvironmentsApi, writer: Pick<RunWriter, 'failure'>): EnvironmentsApi {
-  const open = () => {
-    if (writer.failure) throw writer.failure;
-  };
+export function gatedApi(api: EnvironmentsApi, writer: Pick<RunWriter, 'ready'>): EnvironmentsApi {
+  const open = () => writer.ready();
   return {
     target: api.target,
     listAll: (options) => api.listAll(options),

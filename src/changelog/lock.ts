@@ -1,4 +1,6 @@
 // A lock file next to the changelog, so two applies never write at once; a dead holder's lock is taken over.
+// The apply asks `check()` before every API write and every changelog line (RunWriter.ready), so a holder
+// whose lock went away (deleted, or moved aside by a racing takeover) stops before its next write.
 
 import { randomUUID } from 'node:crypto';
 import {

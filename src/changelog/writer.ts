@@ -69,9 +69,26 @@ export class RunWriter {
     return this.last?.seq ?? 0;
   }
 
-  append(entry: NewEntry): ChangelogEntryV2 {
+  /**
+   * Throws unless another entry may be written: no earlier failure, and the lock is still this apply's.
+   * A lost lock is a failure like a failed write: from then on nothing more is written, to the changelog
+   * or (through the apply's gate, which asks this before every write) to the API.
+   */
+  ready(): void {
     if (this.failure) throw this.failure;
-    this.beforeAppend();
+    try {
+      this.beforeAppend();
+    } catch (e) {
+      this.failure =
+        e instanceof EnvsyncError
+          ? e
+          : new EnvsyncError('lock_lost', `could not check the lock of ${this.path}`, { cause: e });
+      throw this.failure;
+    }
+  }
+
+  append(entry: NewEntry): ChangelogEntryV2 {
+    this.ready();
     const body: Omit<ChangelogEntryV2, 'hash'> = {
       v: 2,
       seq: (this.last?.seq ?? 0) + 1,

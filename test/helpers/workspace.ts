@@ -67,13 +67,16 @@ export class Workspace {
   }
 
   /**
-   * `apply --auto-approve` through a fault proxy in front of this emulator: the requests `fail` answers
-   * with a status get that error; everything else goes through.
+   * `apply --auto-approve [args]` through a fault proxy in front of this emulator: the requests `fail`
+   * answers with a status get that error; everything else goes through.
    */
-  async applyThrough(fail: (method: string, path: string) => number | undefined): Promise<CliResult> {
+  async applyThrough(
+    fail: (method: string, path: string) => number | undefined,
+    args: string[] = [],
+  ): Promise<CliResult> {
     const proxy = await startFaultProxy(this.emu.url, fail);
     try {
-      return await this.cli(['apply', '--auto-approve', '--base-url', proxy.url]);
+      return await this.cli(['apply', '--auto-approve', '--base-url', proxy.url, ...args]);
     } finally {
       await proxy.close();
     }

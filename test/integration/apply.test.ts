@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,6 +141,31 @@ describe('envsync apply against the emulator', () => {
     const again = await ws.cli(['apply', '--auto-approve']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/took over the lock of pid \d+/);
+  });
+
+  it('stops writing to the API as soon as its lock is gone, and the next apply records and finishes the rest', async () => {
+    ws.files(Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((n) => [`${n}.yaml`, envFile(n)])));
+    // Someone deletes the lock while the second create is on its way (it lands, but cannot be recorded).
+    let creates = 0;
+    const r = await ws.applyThrough(
+      (method, p) => {
+        if (method === 'POST' && p === '/v1/environments' && ++creates === 2) rmSync(`${ws.changelog}.lock`);
+        return undefined;
+      },
+      ['--parallelism', '1'],
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('the lock file was deleted while applying');
+    // Two creates reached the API; none after the lock was found gone.
+    expect(creates).toBe(2);
+    expect(await ws.live()).toHaveLength(2);
+    expect(ws.entries().filter((e) => e.op === 'create')).toHaveLength(1);
+
+    const next = await ws.cli(['apply', '--auto-approve']);
+    expect(next.code, next.stderr).toBe(0);
+    expect((await ws.live()).map((e) => e.name).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect((await ws.cli(['verify', '--live'])).code).toBe(0);
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 
   it('refuses to apply without --auto-approve when stdin is not a terminal', async () => {

@@ -299,12 +299,17 @@ async function afterParking<T>(
 /** The rename of a parking step whose next step failed: the environment keeps the parked name. */
 function recordParked(deps: ApplyDeps, env: LiveEnvironment, parked: LiveEnvironment, why: string): void {
   if (parked.name === env.name) return;
-  record(deps, {
-    op: 'rename',
-    ...liveRecordFields(env),
-    name: parked.name,
-    detail: `renamed from ${env.name} to ${why}; that step failed`,
-  });
+  try {
+    record(deps, {
+      op: 'rename',
+      ...liveRecordFields(env),
+      name: parked.name,
+      detail: `renamed from ${env.name} to ${why}; that step failed`,
+    });
+  } catch {
+    // The changelog stopped taking entries (deps.writer.failure says why, and ends the run); the step's
+    // own error is the one to report, and the next run finds the name and records it.
+  }
 }
 
 /** Archives; an environment that is already archived counts as done. */

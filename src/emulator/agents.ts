@@ -1,6 +1,6 @@
 // The agents of one workspace: enough of the Agents API (create, retrieve, list) to create sessions and deployments.
 
-import { Collection, json, type PageRequest, pageJson, stamp, withStrings } from './collection.js';
+import { CollectionStore, json, type PageRequest, pageJson, stamp, withStrings } from './collection.js';
 import { notFound } from './errors.js';
 import type { AgentInput, AgentRef } from './validate-refs.js';
 
@@ -19,18 +19,18 @@ export interface AgentListQuery extends PageRequest {
   createdAt: (createdAt: string) => boolean;
 }
 
-export class AgentStore {
-  private readonly agents = new Collection<Agent>();
-
+export class AgentStore extends CollectionStore<Agent> {
   constructor(
     private readonly newId: () => string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    super('agent', withStrings<Agent>('an agent', ['id', 'name', 'created_at']));
+  }
 
   create(input: AgentInput): string {
     const at = stamp(this.now());
     const agent: Agent = {
-      id: this.agents.freshId(this.newId),
+      id: this.items.freshId(this.newId),
       type: 'agent',
       ...input,
       version: 1,
@@ -38,11 +38,11 @@ export class AgentStore {
       updated_at: at,
       archived_at: null,
     };
-    return json(this.agents.insert(agent));
+    return json(this.items.insert(agent));
   }
 
   retrieve(id: string, version: string | null): string {
-    const agent = this.find(id);
+    const agent = this.find(id).value;
     if (version !== null && version !== String(agent.version)) {
       throw notFound(`agent ${id} has no version ${version}`);
     }
@@ -50,7 +50,7 @@ export class AgentStore {
   }
 
   list(query: AgentListQuery): string {
-    const page = this.agents.page(
+    const page = this.items.page(
       query,
       (a) => (query.includeArchived || a.archived_at === null) && query.createdAt(a.created_at),
     );
@@ -59,22 +59,10 @@ export class AgentStore {
 
   /** The agent a session or deployment names, at the version it asks for (default: the latest). */
   resolve(ref: AgentRef): Agent {
-    const agent = this.find(ref.id);
+    const agent = this.find(ref.id).value;
     if (ref.version !== undefined && ref.version !== agent.version) {
       throw notFound(`agent ${ref.id} has no version ${ref.version} (latest: ${agent.version})`);
     }
     return agent;
-  }
-
-  toState(): string {
-    return this.agents.toState();
-  }
-
-  load(state: unknown, where: string): void {
-    this.agents.load(state, where, withStrings<Agent>('an agent', ['id', 'name', 'created_at']));
-  }
-
-  private find(id: string): Agent {
-    return this.agents.find(id, 'agent').value;
   }
 }

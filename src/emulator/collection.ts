@@ -145,6 +145,32 @@ export class Collection<T extends Identified> {
   }
 }
 
+/**
+ * What every resource store of a workspace shares: its collection, saved and loaded whole, and the API's
+ * 404 naming the kind of what was not found.
+ */
+export abstract class CollectionStore<T extends Identified> {
+  protected readonly items = new Collection<T>();
+
+  constructor(
+    private readonly kind: string,
+    private readonly check: (value: unknown, where: string) => T,
+  ) {}
+
+  toState(): string {
+    return this.items.toState();
+  }
+
+  /** Refills this (empty) store from a state file. */
+  load(state: unknown, where: string): void {
+    this.items.load(state, where, this.check);
+  }
+
+  protected find(id: string): Rec<T> {
+    return this.items.find(id, this.kind);
+  }
+}
+
 /** A `load` check: the value must be an object whose `fields` are strings; names the kind when not. */
 export function withStrings<T>(
   kind: string,

@@ -3,7 +3,7 @@
 import type { Agent } from './agents.js';
 import {
   archiveRec,
-  Collection,
+  CollectionStore,
   json,
   type PageRequest,
   pageJson,
@@ -55,19 +55,19 @@ function withBudget(d: Deployment, budget: Record<string, unknown> | null): Depl
   return budget === null ? rest : { ...rest, budget };
 }
 
-export class DeploymentStore {
-  private readonly deployments = new Collection<Deployment>();
-
+export class DeploymentStore extends CollectionStore<Deployment> {
   constructor(
     private readonly newId: () => string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    super('deployment', withStrings<Deployment>('a deployment', ['id', 'environment_id', 'created_at']));
+  }
 
   /** Callers have resolved the agent and checked the environment (Workspace.createDeployment). */
   create(input: DeploymentInput, agent: Agent): string {
     const at = stamp(this.now());
     const deployment: Deployment = {
-      id: this.deployments.freshId(this.newId),
+      id: this.items.freshId(this.newId),
       type: 'deployment',
       agent: { id: agent.id, type: 'agent', version: agent.version },
       name: input.name,
@@ -84,7 +84,7 @@ export class DeploymentStore {
       updated_at: at,
       archived_at: null,
     };
-    return json(this.deployments.insert(withBudget(deployment, input.budget)));
+    return json(this.items.insert(withBudget(deployment, input.budget)));
   }
 
   retrieve(id: string): string {
@@ -92,7 +92,7 @@ export class DeploymentStore {
   }
 
   list(query: DeploymentListQuery): string {
-    const page = this.deployments.page(query, (d) => {
+    const page = this.items.page(query, (d) => {
       if (!query.includeArchived && d.archived_at !== null) return false;
       if (query.agentId !== undefined && d.agent.id !== query.agentId) return false;
       if (query.status !== undefined && d.status !== query.status) return false;
@@ -118,7 +118,7 @@ export class DeploymentStore {
       updated_at: stamp(this.now(), d.updated_at),
     };
     if (patch.budget !== undefined) next = withBudget(next, patch.budget);
-    this.deployments.replace(rec, next);
+    this.items.replace(rec, next);
     return json(rec);
   }
 
@@ -126,7 +126,7 @@ export class DeploymentStore {
   setStatus(id: string, status: DeploymentStatus): { json: string; changed: boolean } {
     const rec = this.active(id, status === 'paused' ? 'paused' : 'unpaused');
     if (rec.value.status === status) return { json: json(rec), changed: false };
-    this.deployments.replace(rec, {
+    this.items.replace(rec, {
       ...rec.value,
       status,
       paused_reason: status === 'paused' ? { type: 'manual' } : null,
@@ -137,28 +137,12 @@ export class DeploymentStore {
 
   /** Idempotent. An archived deployment reports `active` with `archived_at` set, as the SDK documents. */
   archive(id: string): { json: string; changed: boolean } {
-    return archiveRec(this.deployments, this.find(id), this.now(), { status: 'active', paused_reason: null });
+    return archiveRec(this.items, this.find(id), this.now(), { status: 'active', paused_reason: null });
   }
 
   /** The deployment, for a manual run: paused ones may run, archived ones may not. */
   runnable(id: string): Deployment {
     return this.active(id, 'run').value;
-  }
-
-  toState(): string {
-    return this.deployments.toState();
-  }
-
-  load(state: unknown, where: string): void {
-    this.deployments.load(
-      state,
-      where,
-      withStrings<Deployment>('a deployment', ['id', 'environment_id', 'created_at']),
-    );
-  }
-
-  private find(id: string): Rec<Deployment> {
-    return this.deployments.find(id, 'deployment');
   }
 
   private active(id: string, verb: string): Rec<Deployment> {

@@ -3,11 +3,10 @@
 import type { Agent } from './agents.js';
 import {
   archiveRec,
-  Collection,
+  CollectionStore,
   json,
   type PageRequest,
   pageJson,
-  type Rec,
   stamp,
   withStrings,
 } from './collection.js';
@@ -55,20 +54,20 @@ export interface SessionListQuery extends PageRequest {
   statuses: SessionStatus[] | undefined;
 }
 
-export class SessionStore {
-  private readonly sessions = new Collection<Session>();
-
+export class SessionStore extends CollectionStore<Session> {
   constructor(
     private readonly newId: () => string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    super('session', withStrings<Session>('a session', ['id', 'environment_id', 'created_at']));
+  }
 
   /** Callers have resolved the agent and checked the environment (Workspace.createSession). */
   create(input: SessionInput, agent: Agent, deploymentId: string | null): string {
     const at = stamp(this.now());
     const { created_at: _c, updated_at: _u, archived_at: _a, metadata: _m, ...snapshot } = agent;
     const session: Session = {
-      id: this.sessions.freshId(this.newId),
+      id: this.items.freshId(this.newId),
       type: 'session',
       agent: snapshot,
       environment_id: input.environment_id,
@@ -86,7 +85,7 @@ export class SessionStore {
       updated_at: at,
       archived_at: null,
     };
-    return json(this.sessions.insert(session));
+    return json(this.items.insert(session));
   }
 
   retrieve(id: string): string {
@@ -94,7 +93,7 @@ export class SessionStore {
   }
 
   list(query: SessionListQuery): string {
-    const page = this.sessions.page(query, (s) => {
+    const page = this.items.page(query, (s) => {
       if (!query.includeArchived && s.archived_at !== null) return false;
       if (query.agentId !== undefined && s.agent.id !== query.agentId) return false;
       if (query.agentVersion !== undefined && s.agent.version !== query.agentVersion) return false;
@@ -109,34 +108,18 @@ export class SessionStore {
 
   /** Idempotent, like environment archive. */
   archive(id: string): { json: string; changed: boolean } {
-    return archiveRec(this.sessions, this.find(id), this.now());
+    return archiveRec(this.items, this.find(id), this.now());
   }
 
   delete(id: string): string {
-    this.sessions.remove(this.find(id));
+    this.items.remove(this.find(id));
     return JSON.stringify({ id, type: 'session_deleted' });
   }
 
   /** How many sessions, archived ones included, still carry this environment ID. */
   countFor(environmentId: string): number {
     let n = 0;
-    for (const s of this.sessions.values()) if (s.environment_id === environmentId) n++;
+    for (const s of this.items.values()) if (s.environment_id === environmentId) n++;
     return n;
-  }
-
-  toState(): string {
-    return this.sessions.toState();
-  }
-
-  load(state: unknown, where: string): void {
-    this.sessions.load(
-      state,
-      where,
-      withStrings<Session>('a session', ['id', 'environment_id', 'created_at']),
-    );
-  }
-
-  private find(id: string): Rec<Session> {
-    return this.sessions.find(id, 'session');
   }
 }

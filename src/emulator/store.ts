@@ -3,7 +3,7 @@
 import type { LiveEnvironment } from '../model.js';
 import {
   archiveRec,
-  Collection,
+  CollectionStore,
   json,
   type PageRequest,
   pageJson,
@@ -27,17 +27,18 @@ export interface ListQuery extends Omit<PageRequest, 'order'> {
   includeArchived: boolean;
 }
 
-export class EnvironmentStore {
-  private readonly envs = new Collection<LiveEnvironment>();
+export class EnvironmentStore extends CollectionStore<LiveEnvironment> {
   /** The records that hold their name: all of them, or only the unarchived ones with nameScope 'active'. */
   private readonly byName = new Map<string, Rec<LiveEnvironment>>();
 
-  constructor(private readonly options: StoreOptions) {}
+  constructor(private readonly options: StoreOptions) {
+    super('environment', checkEnvironment);
+  }
 
   create(input: CreateInput): string {
     const config = createConfig(input.config);
     this.claimName(input.name, undefined);
-    const id = this.envs.freshId(this.options.newId);
+    const id = this.items.freshId(this.options.newId);
     const at = stamp(this.options.now());
     const env: LiveEnvironment = {
       id,
@@ -51,7 +52,7 @@ export class EnvironmentStore {
       updated_at: at,
       archived_at: null,
     };
-    const rec = this.envs.insert(env);
+    const rec = this.items.insert(env);
     this.byName.set(env.name, rec);
     return JSON.stringify(env);
   }
@@ -62,7 +63,7 @@ export class EnvironmentStore {
 
   /** The environment, for other resources that reference it; undefined when this workspace has none. */
   get(id: string): LiveEnvironment | undefined {
-    return this.envs.get(id)?.value;
+    return this.items.get(id)?.value;
   }
 
   update(id: string, input: UpdateInput): string {
@@ -89,14 +90,14 @@ export class EnvironmentStore {
       if (this.byName.get(current.name) === rec) this.byName.delete(current.name);
       this.byName.set(name, rec);
     }
-    this.envs.replace(rec, env);
+    this.items.replace(rec, env);
     return JSON.stringify(env);
   }
 
   /** Idempotent: archiving an archived environment changes nothing and needs no write. */
   archive(id: string): { json: string; changed: boolean } {
     const rec = this.find(id);
-    const result = archiveRec(this.envs, rec, this.options.now());
+    const result = archiveRec(this.items, rec, this.options.now());
     if (this.options.nameScope === 'active' && this.byName.get(rec.value.name) === rec) {
       this.byName.delete(rec.value.name);
     }
@@ -106,35 +107,27 @@ export class EnvironmentStore {
   /** Callers check references first (Workspace.deleteEnvironment): this only forgets the environment. */
   delete(id: string): string {
     const rec = this.find(id);
-    this.envs.remove(rec);
+    this.items.remove(rec);
     if (this.byName.get(rec.value.name) === rec) this.byName.delete(rec.value.name);
     return JSON.stringify({ id, type: 'environment_deleted' });
   }
 
   /** Newest first, `limit` at a time; the cursor says "below sequence N". */
   list(query: ListQuery): string {
-    const page = this.envs.page(
+    const page = this.items.page(
       { ...query, order: 'desc' },
       (env) => query.includeArchived || env.archived_at === null,
     );
     return pageJson(page);
   }
 
-  toState(): string {
-    return this.envs.toState();
-  }
-
   /** Loads environments from a state file into this (empty) store. */
-  load(state: unknown, where: string): void {
-    this.envs.load(state, where, checkEnvironment);
-    for (const env of this.envs.values()) {
-      const rec = this.envs.get(env.id) as Rec<LiveEnvironment>;
+  override load(state: unknown, where: string): void {
+    super.load(state, where);
+    for (const env of this.items.values()) {
+      const rec = this.items.get(env.id) as Rec<LiveEnvironment>;
       if (this.options.nameScope === 'all' || env.archived_at === null) this.byName.set(env.name, rec);
     }
-  }
-
-  private find(id: string): Rec<LiveEnvironment> {
-    return this.envs.find(id, 'environment');
   }
 
   private claimName(name: string, self: Rec<LiveEnvironment> | undefined): void {

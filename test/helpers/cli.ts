@@ -25,6 +25,25 @@ export interface RunOptions {
   tty?: boolean;
 }
 
+/** Edges for calling CLI code in-process with no terminal and nothing read: stderr goes to `onStderr`. */
+export function quietIo(onStderr: (s: string) => void = () => undefined): CliIo {
+  return {
+    stdout: { write: () => true },
+    stderr: {
+      write: (s: string) => {
+        onStderr(s);
+        return true;
+      },
+    },
+    stdin: process.stdin,
+    env: {},
+    cwd: '/',
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: false,
+  };
+}
+
 /** The environment tests start from: no real key, no CI markers that change output. */
 export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return { PATH: process.env.PATH, HOME: process.env.HOME, USER: 'tester', ...extra };

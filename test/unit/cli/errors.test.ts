@@ -2,9 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorDocument, renderError } from '../../../src/cli/context.js';
-import type { CliIo } from '../../../src/cli/io.js';
 import { ApiError, EnvsyncError, wrapFsError } from '../../../src/errors.js';
-import { tempDir } from '../../helpers/cli.js';
+import { quietIo, tempDir } from '../../helpers/cli.js';
 import { unsafeIn } from '../text/hostile.js';
 
 function errno(code: string): NodeJS.ErrnoException {
@@ -23,17 +22,15 @@ function thrownBy(f: () => unknown): unknown {
 
 function rendered(e: unknown, verbose = false): { code: number; stderr: string } {
   let stderr = '';
-  const io: CliIo = {
-    stdout: { write: () => true },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdin: process.stdin,
-    env: {},
-    cwd: '/',
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    stdinIsTTY: false,
-  };
-  return { code: renderError(undefined, io, e, verbose), stderr };
+  const code = renderError(
+    undefined,
+    quietIo((s) => {
+      stderr += s;
+    }),
+    e,
+    verbose,
+  );
+  return { code, stderr };
 }
 
 describe('wrapFsError', () => {

@@ -4,20 +4,11 @@
 import { Command } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { type ActionFactory, declareGlobals, globalOptions, makeCtx } from '../../../src/cli/context.js';
-import type { CliIo } from '../../../src/cli/io.js';
 import { formatOption, type OptsOf, targetOption } from '../../../src/cli/options.js';
 import type { PlanOptions } from '../../../src/cli/plan.js';
+import { quietIo } from '../../helpers/cli.js';
 
-const io: CliIo = {
-  stdout: { write: () => true },
-  stderr: { write: () => true },
-  stdin: process.stdin,
-  env: {},
-  cwd: '/',
-  stdoutIsTTY: false,
-  stderrIsTTY: false,
-  stdinIsTTY: false,
-};
+const io = quietIo();
 
 function program() {
   const out = { stderr: '' };

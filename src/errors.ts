@@ -32,6 +32,11 @@ export type ErrorCode =
   | 'blocked'
   // The API and connecting to it
   | 'api_error'
+  | 'api_untrusted'
+  | 'api_unreadable'
+  | 'api_timeout'
+  | 'api_too_large'
+  | 'list_incomplete'
   | 'no_api_key'
   | 'invalid_base_url'
   | 'insecure_base_url'
@@ -155,6 +160,23 @@ export class ApiError extends EnvsyncError {
     this.type = fields.type;
     this.errorCode = fields.errorCode;
     this.requestId = fields.requestId;
+  }
+}
+
+/**
+ * An answer envsync could not believe: a list that loops or contradicts itself, an item that does not parse,
+ * a write answered with something other than what was asked, an answer too large or too slow. Nothing is
+ * acted on or recorded from it; `requestId` is what to quote when reporting it.
+ */
+export class UntrustedAnswerError extends EnvsyncError {
+  constructor(
+    code: 'api_untrusted' | 'api_unreadable' | 'api_timeout' | 'api_too_large' | 'list_incomplete',
+    message: string,
+    readonly requestId: string | null,
+    hint: string,
+    cause?: unknown,
+  ) {
+    super(code, message, { hint, cause });
   }
 }
 

@@ -1,7 +1,8 @@
-// The one adapter that owns HTTP: wraps the official SDK, paces requests, and maps its errors to ApiError.
+// The one adapter that owns HTTP: the official SDK behind the transport middleware, every answer parsed into
+// typed shapes at the edge, every list checked, and the SDK's errors mapped to envsync's.
 
 import Anthropic from '@anthropic-ai/sdk';
-import { ApiError, EnvsyncError } from '../errors.js';
+import { EnvsyncError, UntrustedAnswerError } from '../errors.js';
 import type {
   CreateBody,
   DeploymentSummary,
@@ -13,8 +14,15 @@ import type {
   SessionSummary,
   UpdateBody,
 } from '../model.js';
+import { Redactor } from '../text/redact.js';
+import { toApiError } from './api-error.js';
 import { checkBaseUrl } from './base-url.js';
-import { type RateLimit, realSleep, type Sleep, TokenBucket, type WaitReason } from './rate-limit.js';
+import { MAX_LIST_ITEMS, type RawPage, readAllPages } from './pager.js';
+import { type Parsed, parseDeployment, parseEnvironment, parseSession } from './parse.js';
+import type { RateLimit, Sleep } from './rate-limit.js';
+import { DEFAULT_TIMEOUT_MS, patience, transport, withBudget } from './transport.js';
+
+export { toApiError };
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -29,130 +37,48 @@ export interface ApiClientOptions {
   /** Absent: no pacing (the server's 429s still slow the run down). */
   rateLimit?: RateLimit | undefined;
   reporter: Reporter;
-  /** Per request; the default suits a real API. */
-  timeoutMs?: number;
+  /** The longest envsync waits on the API for one answer or one whole list (`--timeout`); default 90 s. */
+  timeoutMs?: number | undefined;
   /** Connection errors and 5xx on idempotent calls are retried this many times by the SDK. */
   maxRetries?: number;
+  /** Where the key is registered, so nothing the server echoes can print it; a fresh one by default. */
+  redactor?: Redactor;
   now?: () => number;
   sleep?: Sleep;
 }
 
-/** How many 429s one request may wait out before its caller sees the error. */
-const MAX_RATE_LIMIT_WAITS = 20;
+/** Environments are listed 1,000 to a page (the API's maximum): a plan costs ⌈N/1000⌉ requests. */
+const PAGE_SIZE = 1000;
 
-function retryAfterMs(headers: Headers): number | undefined {
-  const ms = Number(headers.get('retry-after-ms'));
-  if (ms > 0) return ms;
-  const seconds = Number(headers.get('retry-after'));
-  if (seconds > 0) return seconds * 1000;
-  return undefined;
-}
+type AsResponse = { asResponse(): Promise<Response> };
 
-/** The same response with one header set (a Response's headers cannot be changed in place). */
-function withHeader(response: Response, name: string, value: string): Response {
-  const headers = new Headers(response.headers);
-  headers.set(name, value);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-}
-
-/**
- * A fetch that waits for a rate-limit token before each request, waits out 429s (honouring
- * retry-after, pausing every other request of the same class too), and reports each request.
- */
-function pacedFetch(options: ApiClientOptions): typeof fetch {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? realSleep;
-  const onWait = (ms: number, reason: WaitReason) => options.reporter.event({ type: 'waiting', reason, ms });
-  const buckets = options.rateLimit
-    ? {
-        write: new TokenBucket(options.rateLimit.writesPerMinute, now, sleep, onWait),
-        read: new TokenBucket(options.rateLimit.readsPerMinute, now, sleep, onWait),
-      }
-    : undefined;
-  return async (input, init) => {
-    const method = (init?.method ?? 'GET').toUpperCase();
-    const bucket = buckets ? (method === 'GET' ? buckets.read : buckets.write) : undefined;
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    for (let attempt = 0; ; attempt++) {
-      await bucket?.take();
-      const start = now();
-      const response = await fetch(input, init);
-      options.reporter.event({
-        type: 'request',
-        method,
-        path: url.pathname + url.search,
-        status: response.status,
-        request_id: response.headers.get('request-id'),
-        ms: now() - start,
-      });
-      if (response.status !== 429) return response;
-      // This layer owns 429s: once it gives up, the SDK must not retry the same 429 again on top.
-      if (attempt >= MAX_RATE_LIMIT_WAITS) return withHeader(response, 'x-should-retry', 'false');
-      const wait = retryAfterMs(response.headers) ?? Math.min(500 * 2 ** attempt, 8000);
-      await response.body?.cancel();
-      if (bucket) bucket.pause(now() + wait);
-      else {
-        onWait(wait, 'retry_after');
-        await sleep(wait);
-      }
-    }
-  };
-}
-
-/** The innermost cause of a connection failure, in words: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1`. */
-function rootCause(e: unknown): string {
-  let deepest: unknown = e;
-  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 10; c = c.cause, depth++) deepest = c;
-  if (!(deepest instanceof Error)) return String(deepest);
-  const code = (deepest as { code?: unknown }).code;
-  return typeof code === 'string' && !deepest.message.includes(code)
-    ? `${code}: ${deepest.message}`
-    : deepest.message;
-}
-
-/**
- * Turns whatever the SDK threw into an ApiError; connection-level failures get status null (ambiguous) and
- * name the URL and the cause, so "connection failed" is never all an operator sees.
- */
-export function toApiError(e: unknown, what: string, baseURL = 'the API'): EnvsyncError {
-  if (e instanceof EnvsyncError) return e;
-  if (e instanceof Anthropic.APIError) {
-    if (e.status === undefined) {
-      const timeout = e instanceof Anthropic.APIConnectionTimeoutError;
-      return new ApiError(
-        `${what}: ${timeout ? `${baseURL} did not answer in time` : `cannot reach ${baseURL}`} (${rootCause(e)})`,
-        { status: null, type: null, errorCode: null, requestId: null },
-        {
-          hint: 'check the network and the base URL; envsync will reconcile anything half-done on the next run',
-          cause: e,
-        },
-      );
-    }
-    const message = e.apiMessage ?? e.message;
-    return new ApiError(
-      `${what}: ${e.status} ${e.type ?? 'error'}${e.errorCode ? ` (${e.errorCode})` : ''}: ${message}`,
-      { status: e.status, type: e.type, errorCode: e.errorCode, requestId: e.requestID ?? null },
-      { hint: hintFor(e.status), cause: e },
+/** The JSON of an answer the transport already read whole, with its request id. */
+async function jsonOf(promise: AsResponse, what: string): Promise<RawPage> {
+  const response = await promise.asResponse();
+  const requestId = response.headers.get('request-id');
+  const text = await response.text();
+  try {
+    return { body: JSON.parse(text) as unknown, requestId };
+  } catch {
+    throw new UntrustedAnswerError(
+      'api_unreadable',
+      `${what}: the answer is not JSON`,
+      requestId,
+      'check that the base URL points at the Environments API',
     );
   }
-  const message = e instanceof Error ? e.message : String(e);
-  return new ApiError(
-    `${what}: ${message}`,
-    { status: null, type: null, errorCode: null, requestId: null },
-    { cause: e },
+}
+
+/** One answer that must be exactly one item: parsed, or refused as unreadable with the field named. */
+function expectOne<T>(raw: RawPage, parse: (v: unknown) => Parsed<T>, what: string): T {
+  const parsed = parse(raw.body);
+  if (parsed.ok) return parsed.value;
+  throw new UntrustedAnswerError(
+    'api_unreadable',
+    `${what}: the answer does not read as expected (${parsed.field}: ${parsed.problem})`,
+    raw.requestId,
+    'envsync acts on nothing it cannot read; if the API has changed, upgrade envsync',
   );
-}
-
-function hintFor(status: number): string | undefined {
-  if (status === 401) return 'check ANTHROPIC_API_KEY';
-  if (status === 403) return 'the API key lacks permission for Managed Agents environments';
-  if (status === 429) return 'the API kept rate-limiting; lower --parallelism or --rate-limit';
-  if (status >= 500) return 'the API had a problem; run the command again';
-  return undefined;
-}
-
-function toLive(env: Anthropic.Beta.Environments.BetaEnvironment): LiveEnvironment {
-  return env as LiveEnvironment;
 }
 
 export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
@@ -164,107 +90,159 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
       hint: `export ${variable}, or try envsync against the embedded local API with --local`,
     });
   }
+  const redactor = options.redactor ?? new Redactor();
+  redactor.add(options.apiKey);
+  const now = options.now ?? Date.now;
+  const limits = patience(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const client = new Anthropic({
     apiKey: options.apiKey,
     authToken: null,
     baseURL,
     maxRetries: options.maxRetries ?? 2,
-    timeout: options.timeoutMs ?? 90_000,
-    fetch: pacedFetch(options),
+    // The transport's own deadline (which covers the body) ends an attempt first; this is the SDK's backstop.
+    timeout: limits.attemptMs + 1000,
+    middleware: [
+      transport({
+        reporter: options.reporter,
+        rateLimit: options.rateLimit,
+        patience: limits,
+        now,
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      }),
+    ],
     // The SDK has no workspace option: the header is how the API selects a workspace.
     ...(options.workspaceId ? { defaultHeaders: { 'anthropic-workspace-id': options.workspaceId } } : {}),
   });
   const environments = client.beta.environments;
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await withBudget(what, limits.callMs, now, fn);
     } catch (e) {
-      throw toApiError(e, what, baseURL);
+      throw toApiError(e, what, baseURL, redactor);
     }
   };
+  const environment = (what: string, request: () => AsResponse) =>
+    call(what, async () => expectOne(await jsonOf(request(), what), parseEnvironment, what));
 
   return {
     target,
-    async *listAll(list: ListOptions = {}) {
-      const pages = environments.list({
-        limit: list.limit ?? 1000,
-        include_archived: list.includeArchived ?? false,
-      });
-      try {
-        for await (const env of pages) yield toLive(env);
-      } catch (e) {
-        throw toApiError(e, 'list environments', baseURL);
-      }
-    },
+    list: (list: ListOptions = {}) =>
+      call('list environments', async () => {
+        const limit = list.limit ?? PAGE_SIZE;
+        const result = await readAllPages(
+          'list environments',
+          (cursor) =>
+            jsonOf(
+              environments.list({
+                limit,
+                include_archived: list.includeArchived ?? false,
+                ...(cursor === null ? {} : { page: cursor }),
+              }),
+              'list environments',
+            ),
+          parseEnvironment,
+          (env) => env.id,
+          { limit, maxItems: MAX_LIST_ITEMS },
+        );
+        return { envs: result.items, unreadable: result.unreadable };
+      }),
     // A create is never retried blindly: a lost response may have created it (DESIGN §7); apply decides.
     create: (body: CreateBody) =>
-      call(`create ${body.name}`, async () => toLive(await environments.create(body, { maxRetries: 0 }))),
-    retrieve: (id: string) => call(`retrieve ${id}`, async () => toLive(await environments.retrieve(id))),
+      environment(`create ${body.name}`, () => environments.create(body, { maxRetries: 0 })),
+    retrieve: (id: string) => environment(`retrieve ${id}`, () => environments.retrieve(id)),
     update: (id: string, body: UpdateBody) =>
-      call(`update ${id}`, async () => toLive(await environments.update(id, body))),
-    archive: (id: string) => call(`archive ${id}`, async () => toLive(await environments.archive(id))),
+      environment(`update ${id}`, () => environments.update(id, body)),
+    archive: (id: string) => environment(`archive ${id}`, () => environments.archive(id)),
     delete: (id: string) =>
       call(`delete ${id}`, async () => {
-        const r = await environments.delete(id);
-        return { id: r.id, type: r.type };
+        const raw = await jsonOf(environments.delete(id), `delete ${id}`);
+        const body = raw.body as { id?: unknown; type?: unknown } | null;
+        if (body?.id !== id || body.type !== 'environment_deleted')
+          throw new UntrustedAnswerError(
+            'api_untrusted',
+            `delete ${id}: the answer is not the deletion of ${id}`,
+            raw.requestId,
+            'look the environment up before relying on its deletion',
+          );
+        return { id, type: 'environment_deleted' as const };
       }),
-    references: referencesOf(client, call, baseURL),
+    references: referencesOf(client, call),
   };
 }
 
 type Call = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
-function sessionSummary(s: Anthropic.Beta.Sessions.BetaManagedAgentsSession): SessionSummary {
-  return {
-    id: s.id,
-    environment_id: s.environment_id,
-    created_at: s.created_at,
-    status: s.status ?? null,
-    archived_at: s.archived_at ?? null,
-    deployment_id: (s as { deployment_id?: string | null }).deployment_id ?? null,
-  };
+/** Every item of a list of references, checked like the environments' list; an unreadable one is refused. */
+async function referenceList<T extends { id: string }>(
+  what: string,
+  fetchPage: (cursor: string | null) => Promise<RawPage>,
+  parse: (v: unknown) => Parsed<T>,
+): Promise<T[]> {
+  const result = await readAllPages(what, fetchPage, parse, (item) => item.id, {
+    limit: PAGE_SIZE,
+    maxItems: MAX_LIST_ITEMS,
+  });
+  const bad = result.unreadable[0];
+  if (bad)
+    throw new UntrustedAnswerError(
+      'api_unreadable',
+      `${what}: ${bad.id ?? 'an item'} does not read as expected (${bad.field}: ${bad.problem})`,
+      bad.request_id,
+      'envsync decides nothing from references it cannot read; if the API has changed, upgrade envsync',
+    );
+  return result.items;
 }
 
-function deploymentSummary(d: Anthropic.Beta.Deployments.BetaManagedAgentsDeployment): DeploymentSummary {
+/** Sessions and deployments through the same client: the same key, workspace, pacing and checks. */
+function referencesOf(client: Anthropic, call: Call): ReferencesApi {
+  const cursor = (c: string | null) => (c === null ? {} : { page: c });
   return {
-    id: d.id,
-    name: d.name,
-    environment_id: d.environment_id,
-    status: d.status,
-    archived_at: d.archived_at,
-  };
-}
-
-/** Sessions and deployments through the same client: the same key, workspace, pacing and error mapping. */
-function referencesOf(client: Anthropic, call: Call, baseURL: string): ReferencesApi {
-  return {
-    async *sessionsSince(since: string) {
-      // Lists cannot filter by environment (DESIGN §12): page by created_at and let the caller filter.
-      const pages = client.beta.sessions.list({
-        'created_at[gte]': since,
-        include_archived: true,
-        order: 'asc',
-        limit: 1000,
-      });
-      try {
-        for await (const s of pages) yield sessionSummary(s);
-      } catch (e) {
-        throw toApiError(e, 'list sessions', baseURL);
-      }
-    },
+    // Lists cannot filter by environment (DESIGN §12): page by created_at and let the caller filter.
+    sessionsSince: (since: string) =>
+      call('list sessions', () =>
+        referenceList<SessionSummary>(
+          'list sessions',
+          (c) =>
+            jsonOf(
+              client.beta.sessions.list({
+                'created_at[gte]': since,
+                include_archived: true,
+                order: 'asc',
+                limit: PAGE_SIZE,
+                ...cursor(c),
+              }),
+              'list sessions',
+            ),
+          parseSession,
+        ),
+      ),
     retrieveSession: (id: string) =>
-      call(`retrieve session ${id}`, async () => sessionSummary(await client.beta.sessions.retrieve(id))),
-    async *listDeployments() {
-      const pages = client.beta.deployments.list({ limit: 1000 });
-      try {
-        for await (const d of pages) yield deploymentSummary(d);
-      } catch (e) {
-        throw toApiError(e, 'list deployments', baseURL);
-      }
-    },
+      call(`retrieve session ${id}`, async () =>
+        expectOne(
+          await jsonOf(client.beta.sessions.retrieve(id), `retrieve session ${id}`),
+          parseSession,
+          `retrieve session ${id}`,
+        ),
+      ),
+    listDeployments: () =>
+      call('list deployments', () =>
+        referenceList<DeploymentSummary>(
+          'list deployments',
+          (c) =>
+            jsonOf(client.beta.deployments.list({ limit: PAGE_SIZE, ...cursor(c) }), 'list deployments'),
+          parseDeployment,
+        ),
+      ),
     repointDeployment: (id: string, environmentId: string) =>
       call(`repoint deployment ${id}`, async () =>
-        deploymentSummary(await client.beta.deployments.update(id, { environment_id: environmentId })),
+        expectOne(
+          await jsonOf(
+            client.beta.deployments.update(id, { environment_id: environmentId }),
+            `repoint deployment ${id}`,
+          ),
+          parseDeployment,
+          `repoint deployment ${id}`,
+        ),
       ),
   };
 }

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { NewEntry, RunWriter } from '../changelog/writer.js';
+import type { Halt } from './answers.js';
 import type { Owner } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import type { ChangelogEntryV2, EnvironmentsApi, FrameOp, Reporter, StepOp } from '../model.js';
@@ -23,6 +24,10 @@ export interface ApplyDeps {
   /** The project this run writes for: its tag goes on every environment, and only its environments are trusted. */
   owner: Owner;
   writer: RunWriter;
+  /** Set once an answer could not be believed: no further API write is sent. */
+  halt: Halt;
+  /** Every env ID this run knew before it wrote (listed or recorded): a create's answer cannot be one of them. */
+  knownIds: ReadonlySet<string>;
   /** Only on the run's begin: the heads it continues. */
   parents: string[];
   reporter: Reporter;
@@ -31,14 +36,18 @@ export interface ApplyDeps {
 }
 
 /**
- * The API as apply may use it: once the changelog stops taking entries, or the lock is no longer this
- * apply's, no further write is sent (one already in flight finishes). Reads stay open: they change nothing.
+ * The API as apply may use it: once the changelog stops taking entries, the lock is no longer this apply's,
+ * or an answer could not be believed, no further write is sent (one already in flight finishes). Reads stay
+ * open: they change nothing.
  */
-export function gatedApi(api: EnvironmentsApi, writer: Pick<RunWriter, 'ready'>): EnvironmentsApi {
-  const open = () => writer.ready();
+export function gatedApi(api: EnvironmentsApi, writer: Pick<RunWriter, 'ready'>, halt: Halt): EnvironmentsApi {
+  const open = () => {
+    writer.ready();
+    halt.check();
+  };
   return {
     target: api.target,
-    listAll: (options) => api.listAll(options),
+    list: (options) => api.list(options),
     retrieve: (id) => api.retrieve(id),
     create: async (body) => {
       open();

@@ -1,12 +1,13 @@
 // Runs a plan: creates and updates, then recreates, then archives, in parallel within each phase.
 
 import pLimit from 'p-limit';
-import { parkedName } from '../domain/naming.js';
+import { nameKey, parkedName } from '../domain/naming.js';
 import { userMetadata } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import { normalizeConfig } from '../hash/config-hash.js';
 import type {
   ActionKind,
+  ArchiveAction,
   LiveEnvironment,
   LiveFingerprint,
   Plan,
@@ -14,7 +15,7 @@ import type {
   RecreateAction,
   UpdateAction,
 } from '../model.js';
-import { isUncertain, park, runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
+import { type Done, isUncertain, park, runArchive, runCreate, runRecreate, runUpdate } from './actions.js';
 import { type ApplyDeps, record, UnrecordedError } from './context.js';
 
 export interface ApplyFailure {
@@ -31,6 +32,8 @@ export interface ApplyResult {
   recreated: number;
   archived: number;
   adopted: number;
+  /** Actions another apply (from the same files) had already done: recorded as found, nothing sent. */
+  already: Array<{ name: string; env_id: string }>;
   failed: ApplyFailure[];
   /** Changes that happened but the changelog could not take (the next apply records them). */
   unrecorded: Array<{ name: string; env_id: string }>;
@@ -42,7 +45,7 @@ export interface ApplyResult {
   notStartedNames: string[];
   /** The run was interrupted (Ctrl-C): in-flight actions finished and were recorded, no new one started. */
   interrupted: boolean;
-  /** Why the run stopped writing to the API: the changelog's first failure. */
+  /** Why the run stopped writing to the API: the changelog's first failure, or an answer it could not believe. */
   stopped: { code: string; message: string; hint: string | undefined } | null;
 }
 
@@ -58,35 +61,42 @@ const PHASES: ReadonlyArray<(a: PlanAction) => boolean> = [
 /**
  * Renames, one at a time, in an order that never asks for a name still in use: a rename goes once no
  * other pending rename holds its target (a chain a → b, b → c does b → c first); a cycle (a swap) parks
- * one member under a temporary name to break it. A recreate's old environment that holds a rename's
- * target is parked first, under the name its recreate gives it anyway. Every park is recorded; the
- * planner takes a parked environment back if a run stops halfway.
+ * one member under a temporary name to break it. An environment this plan archives or replaces that holds
+ * a rename's target is parked first, under the name its own action gives it anyway. Names are compared as
+ * the API may compare them (case, Unicode form, invisible characters). Every park is recorded; the planner
+ * takes a parked environment back by its recorded ID if a run stops halfway.
  */
 async function runRenames(
   deps: ApplyDeps,
   renames: UpdateAction[],
-  recreates: RecreateAction[],
+  retiring: Array<RecreateAction | ArchiveAction>,
   seen: Map<string, LiveFingerprint>,
   run: (action: PlanAction) => Promise<boolean>,
   stopped: () => boolean,
 ): Promise<void> {
   const pending = [...renames];
-  const targets = new Set(pending.map((a) => a.name));
-  for (const r of recreates) {
+  const targets = new Set(pending.map((a) => nameKey(a.name)));
+  for (const r of retiring) {
     const fp = seen.get(r.env_id);
-    if (stopped() || fp === undefined || !targets.has(fp.name)) continue;
-    seen.set(
-      r.env_id,
-      await park(deps, r.env_id, fp, r.superseded_name, 'to free it for a rename; its recreate follows'),
-    );
+    if (stopped() || fp === undefined || !targets.has(nameKey(fp.name))) continue;
+    const to = r.kind === 'recreate' ? r.superseded_name : r.archived_name;
+    const then = r.kind === 'recreate' ? 'its recreate follows' : 'its archive follows';
+    seen.set(r.env_id, await park(deps, r.env_id, fp, to, `to free it for a rename; ${then}`));
   }
   while (pending.length > 0) {
     if (stopped()) {
       for (const a of pending) await run(a); // Counted as not started.
       return;
     }
-    const held = new Set(pending.map((a) => a.renamed_from));
-    const ready = pending.findIndex((a) => !held.has(a.name));
+    const held = new Map<string, number>();
+    for (const a of pending) {
+      const key = nameKey(a.renamed_from ?? '');
+      held.set(key, (held.get(key) ?? 0) + 1);
+    }
+    // Free when no other pending rename still holds the target (its own old name may fold to it).
+    const ready = pending.findIndex(
+      (a) => (held.get(nameKey(a.name)) ?? 0) - (nameKey(a.renamed_from ?? '') === nameKey(a.name) ? 1 : 0) === 0,
+    );
     if (ready >= 0) {
       const [action] = pending.splice(ready, 1);
       if (action) await run(action);
@@ -106,7 +116,7 @@ async function runRenames(
   }
 }
 
-function runAction(deps: ApplyDeps, action: PlanAction, seen: Map<string, LiveFingerprint>): Promise<string> {
+function runAction(deps: ApplyDeps, action: PlanAction, seen: Map<string, LiveFingerprint>): Promise<Done> {
   switch (action.kind) {
     case 'create':
       return runCreate(deps, action);
@@ -118,7 +128,7 @@ function runAction(deps: ApplyDeps, action: PlanAction, seen: Map<string, LiveFi
     case 'archive':
       return runArchive(deps, action, seen.get(action.env_id));
     case 'noop':
-      return Promise.resolve(action.env_id);
+      return Promise.resolve({ env_id: action.env_id, already: false });
   }
 }
 
@@ -137,16 +147,19 @@ function recordDrift(deps: ApplyDeps, plan: Plan, live: ReadonlyMap<string, Live
         detail: drift.detail,
       });
     } else {
+      // Dated when the change happened (live's updated_at), as findings are; when and by whom it was found
+      // goes in the detail, so `resolve NAME --at` answers the drifted config for the window it was live.
       const env = live.get(drift.env_id);
       record(deps, {
         op: 'drift',
-        name: action.name,
+        ...(env ? { at: env.updated_at } : {}),
+        name: env?.name ?? action.name,
         env_id: drift.env_id,
         config_hash: drift.observed_hash,
         config: env ? normalizeConfig(env.config) : null,
         description: env?.description ?? null,
         metadata: env ? userMetadata(env.metadata) : null,
-        detail: drift.detail,
+        detail: `${drift.detail} (found ${deps.now().toISOString()} by ${deps.identity.actor})`,
       });
     }
   }
@@ -189,6 +202,7 @@ export async function applyPlan(
     recreated: 0,
     archived: 0,
     adopted: 0,
+    already: [],
     failed: [],
     unrecorded: [],
     uncertain: [],
@@ -201,26 +215,31 @@ export async function applyPlan(
   const limit = pLimit(Math.max(1, parallelism));
   recordDrift(deps, plan, new Map(live.map((e) => [e.id, e])));
 
-  const stopped = () => Boolean(deps.writer.failure) || interrupt?.aborted === true;
-  /** Runs one action and counts what happened; false when it was not started (interrupted, or the changelog stopped). */
+  const stopped = () =>
+    Boolean(deps.writer.failure) || deps.halt.reason !== undefined || interrupt?.aborted === true;
+  /**
+   * Runs one action and counts what happened; false when it was not started (interrupted, the changelog
+   * stopped, or an answer could not be believed).
+   */
   const runOne = async (action: PlanAction): Promise<boolean> => {
-    if (deps.writer.failure || interrupt?.aborted) {
+    if (stopped()) {
       result.notStarted++;
       result.notStartedNames.push(action.name);
       result.interrupted ||= interrupt?.aborted === true;
       return false;
     }
-    const started = Date.now();
+    const started = deps.now().getTime();
     deps.reporter.event({ type: 'action_start', kind: action.kind, name: action.name });
     try {
-      const envId = await runAction(deps, action, seen);
-      count(result, action.kind);
+      const done = await runAction(deps, action, seen);
+      if (done.already) result.already.push({ name: action.name, env_id: done.env_id });
+      else count(result, action.kind);
       deps.reporter.event({
         type: 'action_done',
-        kind: action.kind,
+        kind: done.already ? 'noop' : action.kind,
         name: action.name,
-        env_id: envId,
-        ms: Date.now() - started,
+        env_id: done.env_id,
+        ms: deps.now().getTime() - started,
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -239,8 +258,10 @@ export async function applyPlan(
   };
 
   try {
-    const recreates = plan.actions.filter((a): a is RecreateAction => a.kind === 'recreate');
-    await runRenames(deps, plan.actions.filter(isRename), recreates, seen, runOne, stopped);
+    const retiring = plan.actions.filter(
+      (a): a is RecreateAction | ArchiveAction => a.kind === 'recreate' || a.kind === 'archive',
+    );
+    await runRenames(deps, plan.actions.filter(isRename), retiring, seen, runOne, stopped);
   } catch (e) {
     // A park that failed: report it as the failure of the renames still waiting; the next plan resumes.
     const message = e instanceof Error ? e.message : String(e);
@@ -261,6 +282,7 @@ export async function applyPlan(
           recreated: result.recreated,
           archived: result.archived,
           adopted: result.adopted,
+          already: result.already.length,
           failed: result.failed.length,
           uncertain: [...new Set(result.uncertain)].sort(),
         }),
@@ -269,7 +291,7 @@ export async function applyPlan(
       // deps.writer.failure now says why; reported below like any other changelog failure.
     }
   }
-  const failure = deps.writer.failure;
+  const failure = deps.writer.failure ?? deps.halt.reason;
   if (failure) result.stopped = { code: failure.code, message: failure.message, hint: failure.hint };
   return result;
 }
@@ -285,6 +307,7 @@ function count(result: ApplyResult, kind: ActionKind): void {
 /** `Apply complete: 2 created, 1 updated, 0 recreated, 1 archived, 0 failed.` — what did happen. */
 export function applySummaryLine(r: ApplyResult): string {
   const adopted = r.adopted > 0 ? `, ${r.adopted} adopted` : '';
+  const already = r.already.length > 0 ? `, ${r.already.length} already done by another apply` : '';
   const unrecorded = r.unrecorded.length > 0 ? `, ${r.unrecorded.length} not recorded` : '';
   const notStarted = r.notStarted > 0 ? `, ${r.notStarted} not started` : '';
   const head = r.interrupted
@@ -294,5 +317,5 @@ export function applySummaryLine(r: ApplyResult): string {
       : r.failed.length > 0
         ? 'Apply failed'
         : 'Apply complete';
-  return `${head}: ${r.created} created, ${r.updated} updated, ${r.recreated} recreated, ${r.archived} archived${adopted}, ${r.failed.length} failed${unrecorded}${notStarted}.`;
+  return `${head}: ${r.created} created, ${r.updated} updated, ${r.recreated} recreated, ${r.archived} archived${adopted}${already}, ${r.failed.length} failed${unrecorded}${notStarted}.`;
 }

@@ -2,7 +2,7 @@
 
 import { isMine, liveHash, type Owner, taggedHash, userMetadata } from '../domain/ownership.js';
 import { normalizeConfig, shortHash } from '../hash/config-hash.js';
-import type { ChangelogOp, LiveEnvironment, RecordedEnvironment } from '../model.js';
+import type { ChangelogOp, LiveEnvironment, LiveView, RecordedEnvironment } from '../model.js';
 
 /** One thing the changelog does not know yet, as the entry that records it. */
 export interface Finding {
@@ -53,15 +53,16 @@ function differences(env: LiveEnvironment, rec: RecordedEnvironment): string[] {
 export function findUnrecorded(
   project: string,
   recorded: readonly RecordedEnvironment[],
-  live: readonly LiveEnvironment[],
+  live: Pick<LiveView, 'envs' | 'gone'>,
   interrupted = false,
 ): Finding[] {
   const byId = new Map(recorded.map((r) => [r.env_id, r]));
   // Only this project's: another project's environments never enter this changelog.
   const owner: Owner = { project, recorded: (id) => byId.has(id) };
-  const liveIds = new Set(live.map((e) => e.id));
+  // Gone only when a lookup by ID said so: a list that left an environment out proves nothing.
+  const gone = new Set(live.gone);
   const findings: Finding[] = [];
-  for (const env of live) {
+  for (const env of live.envs) {
     if (!isMine(env, owner)) continue;
     const rec = byId.get(env.id) ?? null;
     const matchesTag = taggedHash(env) === liveHash(env);
@@ -92,12 +93,12 @@ export function findUnrecorded(
     }
   }
   for (const rec of recorded) {
-    if (!rec.archived && !liveIds.has(rec.env_id)) {
+    if (!rec.archived && gone.has(rec.env_id)) {
       findings.push({
         op: 'drift',
         env: null,
         recorded: rec,
-        detail: `recorded ${rec.env_id} (${rec.name}) no longer exists`,
+        detail: `recorded ${rec.env_id} (${rec.name}) no longer exists (looked up by ID: 404)`,
       });
     }
   }

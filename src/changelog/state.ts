@@ -18,6 +18,7 @@ export function foldRecorded(
   for (const e of entries) {
     if (e.env_id === null) continue;
     const prior = byId.get(e.env_id);
+    const names = prior?.names ?? [];
     // A drift entry without a config records an environment found gone; it says nothing of its fields.
     const gone = e.op === 'drift' && e.config === null;
     byId.set(e.env_id, {
@@ -31,6 +32,7 @@ export function foldRecorded(
       prevent_archive: e.lifecycle ? e.lifecycle.prevent_archive : (prior?.prevent_archive ?? false),
       source: e.source ?? prior?.source ?? null,
       previous_names: e.lifecycle ? e.lifecycle.previous_names : (prior?.previous_names ?? []),
+      names: e.name === null || names.includes(e.name) ? names : [...names, e.name],
     });
   }
   return [...byId.values()];

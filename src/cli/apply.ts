@@ -11,7 +11,7 @@ import { parsePlanFile } from '../plan/plan-file.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
-import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/session.js';
+import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/apply.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
 import { cliReporter } from './reporter.js';

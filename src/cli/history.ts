@@ -77,7 +77,7 @@ async function sessionsSince(ctx: Ctx, project: ProjectContext, since: string): 
   const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
   try {
     const out: SessionSummary[] = [];
-    for await (const s of conn.api.references.sessionsSince(since)) out.push(s);
+    out.push(...(await conn.api.references.sessionsSince(since)));
     return out;
   } finally {
     await conn.close();

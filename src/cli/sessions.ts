@@ -43,7 +43,7 @@ async function runSessions(ctx: Ctx, name: string, opts: SessionsOptions): Promi
   try {
     // Lists cannot filter by environment: page every session since then, keep this name's.
     let scanned = 0;
-    for await (const s of conn.api.references.sessionsSince(since)) {
+    for (const s of await conn.api.references.sessionsSince(since)) {
       scanned++;
       if (scanned % PROGRESS_EVERY === 0) say(ctx, ctx.err.dim(`scanned ${scanned} sessions…`));
       if (ids.has(s.environment_id)) sessions.push(s);

@@ -8,7 +8,7 @@ import { EnvsyncError } from '../errors.js';
 import type { Plan, Reporter } from '../model.js';
 import { defaultChangelogPath, type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
-import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/session.js';
+import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/plan.js';
 import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
 import { cliReporter } from './reporter.js';
 

@@ -52,3 +52,30 @@ export function isParkedFor(candidate: string, name: string): boolean {
   const tail = candidate.slice(at + PARKED.length);
   return /^[0-9A-Za-z]{1,8}$/.test(tail) && candidate === withSuffix(name, `${PARKED}${tail}`);
 }
+
+/**
+ * The name's parked base (the name a halfway swap parked it from), as far as the name itself says: the text
+ * before `~renaming-<tail>`; null for a name that is not parked. A base cut short to fit 256 characters is
+ * returned cut: `parkedFor` tells whether it is a given name's.
+ */
+export function parkedBase(candidate: string): string | null {
+  const at = candidate.lastIndexOf(PARKED);
+  if (at < 0) return null;
+  return /^[0-9A-Za-z]{1,8}$/.test(candidate.slice(at + PARKED.length)) ? candidate.slice(0, at) : null;
+}
+
+/** The bases a parked name of `name` can have: the name itself, or the name cut short to fit the suffix. */
+export function parkedBasesOf(name: string): string[] {
+  const bases = new Set([name]);
+  for (let tail = 1; tail <= 8; tail++) bases.add(name.slice(0, MAX_NAME_LENGTH - PARKED.length - tail));
+  return [...bases];
+}
+
+/**
+ * The key two names share when an API may hold them to be the same name: Unicode compatibility form,
+ * invisible format characters removed, case folded. `Data`, `data`, `data\u200b` and a decomposed `é`
+ * all fold together; a plan treats such names as one, never as a free name beside a taken one.
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').replace(/\p{Cf}/gu, '').toLowerCase().normalize('NFKC');
+}

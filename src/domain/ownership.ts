@@ -17,22 +17,27 @@ export type Ownership =
   | { kind: 'mine' }
   /** Tagged `"true"` (before projects) and recorded in this project's changelog: this project's, tag to rewrite. */
   | { kind: 'legacy' }
+  /** No tag, but this project's changelog records the ID: the tags were stripped outside envsync (drift, restored). */
+  | { kind: 'stripped' }
   /** Another project's; `owner` is its tag (`"true"` for a legacy tag this changelog does not record). */
   | { kind: 'foreign'; owner: string }
   | { kind: 'unmanaged' };
 
 export function ownershipOf(env: Pick<LiveEnvironment, 'id' | 'metadata'>, owner: Owner): Ownership {
   const tag = env.metadata[MANAGED_KEY];
-  if (tag === undefined || tag === '') return { kind: 'unmanaged' };
+  if (tag === undefined || tag === '') return owner.recorded(env.id) ? { kind: 'stripped' } : { kind: 'unmanaged' };
   if (tag === owner.project) return { kind: 'mine' };
   if (tag === LEGACY_OWNER && owner.recorded(env.id)) return { kind: 'legacy' };
   return { kind: 'foreign', owner: tag };
 }
 
-/** True when this project manages the environment (its own tag, or a legacy tag its changelog vouches for). */
+/**
+ * True when this project manages the environment: its own tag, a legacy tag its changelog vouches for, or no
+ * tag at all on an ID its changelog records (identity is the recorded ID, not the tag someone can remove).
+ */
 export function isMine(env: Pick<LiveEnvironment, 'id' | 'metadata'>, owner: Owner): boolean {
   const kind = ownershipOf(env, owner).kind;
-  return kind === 'mine' || kind === 'legacy';
+  return kind === 'mine' || kind === 'legacy' || kind === 'stripped';
 }
 
 /** How a foreign owner is named in messages. */

@@ -90,4 +90,6 @@ export interface RecordedEnvironment {
   source: string | null;
   /** The previous names the file that last applied it declared: a rename to its name is done. */
   previous_names: string[];
+  /** Every name the changelog recorded for this ID, oldest first: what links a file's names to it. */
+  names: string[];
 }

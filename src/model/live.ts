@@ -47,6 +47,38 @@ export interface ListOptions {
   limit?: number;
 }
 
+/**
+ * An item of an answer that did not parse (an unknown config type, a missing or ill-typed field): envsync
+ * never acts on it, nor on a desired environment that shares its name or ID. What could still be read of
+ * it is kept, so the block can name it.
+ */
+export interface UnreadableItem {
+  id: string | null;
+  name: string | null;
+  /** Its `envsync_managed` tag, when that much of its metadata could be read. */
+  owner: string | null;
+  /** The field that did not parse (`config.type`), and why. */
+  field: string;
+  problem: string;
+  request_id: string | null;
+}
+
+/**
+ * What one plan sees of the live side: every environment listed (archived ones too: their names may still
+ * be taken), what did not parse, and the recorded IDs missing from the list that a lookup by ID answered 404.
+ */
+export interface LiveView {
+  envs: LiveEnvironment[];
+  unreadable: UnreadableItem[];
+  gone: string[];
+}
+
+/** One checked list of every environment: what parsed, and what did not. */
+export interface LiveList {
+  envs: LiveEnvironment[];
+  unreadable: UnreadableItem[];
+}
+
 /** What envsync reads of a session: which environment it ran on, and when it started. */
 export interface SessionSummary {
   id: string;
@@ -69,10 +101,10 @@ export interface DeploymentSummary {
 /** What references environments: sessions (which config did a session run on) and deployments (never strand one). */
 export interface ReferencesApi {
   /** Every session created at or after `since` (archived ones included), oldest first; lists cannot filter by environment. */
-  sessionsSince(since: string): AsyncIterable<SessionSummary>;
+  sessionsSince(since: string): Promise<SessionSummary[]>;
   retrieveSession(id: string): Promise<SessionSummary>;
   /** Every deployment that is not archived. */
-  listDeployments(): AsyncIterable<DeploymentSummary>;
+  listDeployments(): Promise<DeploymentSummary[]>;
   /** Points a deployment at another environment ID. */
   repointDeployment(id: string, environmentId: string): Promise<DeploymentSummary>;
 }
@@ -81,7 +113,8 @@ export interface ReferencesApi {
 export interface EnvironmentsApi {
   /** The base URL requests go to, for the changelog's `target` and plan fingerprints. */
   readonly target: string;
-  listAll(options?: ListOptions): AsyncIterable<LiveEnvironment>;
+  /** Every page, checked (no repeated cursor, no empty page with a next cursor, no ID twice with other content). */
+  list(options?: ListOptions): Promise<LiveList>;
   create(body: CreateBody): Promise<LiveEnvironment>;
   retrieve(id: string): Promise<LiveEnvironment>;
   update(id: string, body: UpdateBody): Promise<LiveEnvironment>;

@@ -1,6 +1,15 @@
 // The plan: actions, field changes, widening, drift, blocks and fingerprints (DESIGN §6).
 
-import type { ConfigHash, FileFingerprint, Lifecycle, NormalConfig, Scope } from './config.js';
+import type { RecordedEnvironment } from './changelog.js';
+import type {
+  ConfigHash,
+  DesiredEnvironment,
+  FileFingerprint,
+  Lifecycle,
+  NormalConfig,
+  Scope,
+} from './config.js';
+import type { LiveView } from './live.js';
 
 export type ActionKind = 'create' | 'update' | 'recreate' | 'archive' | 'adopt' | 'noop';
 
@@ -142,7 +151,8 @@ export type BlockedRule =
   | 'prevent_archive'
   | 'max_archive'
   | 'referenced'
-  | 'rename_ambiguous';
+  | 'rename_ambiguous'
+  | 'unreadable_live';
 
 export interface BlockedItem {
   rule: BlockedRule;
@@ -159,6 +169,12 @@ export interface LiveFingerprint {
   name: string;
   updated_at: string;
   config_hash: ConfigHash;
+}
+
+export interface PlanNote {
+  name: string | null;
+  env_id: string | null;
+  message: string;
 }
 
 export interface PlanSummary {
@@ -191,6 +207,23 @@ export interface PlanOptions {
   target: string;
 }
 
+/** A change outside envsync to a recorded environment (its name, description or metadata), found by comparing the changelog with live. */
+export interface OutsideChange {
+  env_id: string;
+  detail: string;
+  observed_hash: ConfigHash;
+}
+
+/** Everything the planner needs, and nothing it has to fetch: it is a pure function of this. */
+export interface PlanInput {
+  desired: readonly DesiredEnvironment[];
+  live: LiveView;
+  /** The changelog's current view, one record per env ID. */
+  recorded: readonly RecordedEnvironment[];
+  outside: readonly OutsideChange[];
+  options: PlanOptions;
+}
+
 export interface Plan {
   format_version: 1;
   plan_id: string;
@@ -207,6 +240,8 @@ export interface Plan {
   /** Drift that is not tied to an action (a recorded environment gone, nothing desired under its name). */
   drift: Array<DriftInfo & { name: string }>;
   live: LiveFingerprint[];
+  /** What a reviewer should know that blocks nothing (an adoption of an untagged environment, an unreadable item no file touches). */
+  notes: PlanNote[];
   /** Names that had no live environment when planned: apply refuses if one has appeared. */
   absent: string[];
   files: FileFingerprint[];

@@ -25,9 +25,12 @@ import {
   type LiveEnvironment,
   MANAGED_KEY,
   type PlanAction,
+  type PlanNote,
   type PlanOptions,
   type RecordedEnvironment,
+  type UnreadableItem,
 } from '../model.js';
+import { escapeText } from '../text/escape.js';
 
 /** What the per-name decisions share while one plan is built. */
 export interface PlanContext {
@@ -36,12 +39,21 @@ export interface PlanContext {
   owner: Owner;
   actions: PlanAction[];
   blocked: BlockedItem[];
+  notes: PlanNote[];
+  /**
+   * Whether a rename of `env` to `name` can happen: every other environment that holds the name (or one the
+   * API may hold to be the same) moves away in this plan or is this project's to archive. Returns the first
+   * one that stays, or null.
+   */
+  nameHolder(name: string, env: LiveEnvironment): LiveEnvironment | null;
   /** A free `<name>~<hash8>` name for an environment to move to; never hands out the same name twice. */
   retire(name: string, hash: ConfigHash): string;
   /** Takes the changelog's most recent current-but-missing environment of this name, if any. */
   claimMissing(name: string): RecordedEnvironment | undefined;
   /** What the changelog last recorded for an env ID. */
   recordedOf(envId: string): RecordedEnvironment | undefined;
+  /** The drift a recorded environment that is archived or gone is shown with. */
+  missingDrift(r: RecordedEnvironment): DriftInfo;
 }
 
 function adoptHint(name: string): string {
@@ -87,16 +99,18 @@ function liveSide(env: LiveEnvironment): DiffSide {
 /** Drift: the live config is not the one envsync last tagged (someone changed it, or removed the tag). */
 function driftOf(env: LiveEnvironment, observed: ConfigHash, desired: ConfigHash | null): DriftInfo | null {
   const tagged = taggedHash(env);
-  if (tagged === observed) return null;
-  const what =
-    tagged === null
+  const untagged = !env.metadata[MANAGED_KEY];
+  if (tagged === observed && !untagged) return null;
+  const what = untagged
+    ? `the ownership tags were removed outside envsync (this changelog records ${env.id})${desired === null ? '' : '; the update puts them back'}`
+    : tagged === null
       ? `the ${HASH_KEY} tag is missing; the live config is ${shortHash(observed)}`
       : `live config ${shortHash(observed)} no longer matches the ${HASH_KEY} tag ${shortHash(tagged)}`;
   const note = desired === observed ? '; the files already match it, so only the tag is rewritten' : '';
   return { kind: 'config_changed', detail: `${what}${note}`, observed_hash: observed, env_id: env.id };
 }
 
-function recreateReason(env: LiveEnvironment, d: DesiredEnvironment, observed: ConfigHash) {
+export function recreateReason(env: LiveEnvironment, d: DesiredEnvironment, observed: ConfigHash) {
   if (env.config.type !== d.config.type) return 'type_change' as const;
   if (d.lifecycle.on_config_change === 'recreate' && observed !== d.config_hash) return 'lifecycle' as const;
   return null;
@@ -117,15 +131,7 @@ function ownerTagChange(ctx: PlanContext, env: LiveEnvironment): FieldChange[] {
 
 function planCreate(ctx: PlanContext, d: DesiredEnvironment): void {
   const gone = ctx.claimMissing(d.name);
-  const drift: DriftInfo | null =
-    gone === undefined
-      ? null
-      : {
-          kind: 'missing',
-          detail: `${gone.env_id} (${shortHash(gone.config_hash)}) is current in the changelog but gone from the API`,
-          observed_hash: gone.config_hash,
-          env_id: gone.env_id,
-        };
+  const drift = gone === undefined ? null : ctx.missingDrift(gone);
   ctx.actions.push({
     kind: 'create',
     name: d.name,
@@ -232,9 +238,26 @@ function identical(env: LiveEnvironment, d: DesiredEnvironment, observed: Config
   return keys.length === Object.keys(d.metadata).length && keys.every((k) => live[k] === d.metadata[k]);
 }
 
+/** A rename that cannot happen because something that stays holds the name: blocked, naming it. */
+function blockRename(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): boolean {
+  if (env.name === d.name) return false;
+  const holder = ctx.nameHolder(d.name, env);
+  if (holder === null) return false;
+  const ownership = ownershipOf(holder, ctx.owner);
+  ctx.blocked.push({
+    rule: ownership.kind === 'foreign' ? 'foreign_owner' : 'unmanaged_conflict',
+    name: d.name,
+    env_id: holder.id,
+    message: `${d.name} is ${env.id}, now named ${env.name}; it cannot take its name back: ${holder.id} (${holder.name}) holds it and is ${ownership.kind === 'foreign' ? ownerLabel(ownership.owner) : 'not made by envsync'}'s`,
+    hint: `rename ${holder.id} by hand, or choose another name in ${d.source.file}`,
+  });
+  return true;
+}
+
 function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
+  if (blockRename(ctx, d, env)) return;
   const observed = liveHash(env);
-  // A rename (lifecycle.previous_names): the live environment has an old name; same ID, renamed in place.
+  // A rename (previous_names, a console rename, a parked name): same ID, renamed in place.
   const renamedFrom = env.name === d.name ? null : env.name;
   const rename: FieldChange[] =
     renamedFrom === null ? [] : [{ op: 'set', path: 'name', before: renamedFrom, after: d.name }];
@@ -273,6 +296,12 @@ function planManaged(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironme
 }
 
 function planAdopt(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
+  if (blockRename(ctx, d, env)) return;
+  ctx.notes.push({
+    name: d.name,
+    env_id: env.id,
+    message: `${env.id} carries no envsync tag; if its tags were stripped, another project's changelog may still record it: ask before adopting (that project's \`envsync verify --live\` reports it as taken)`,
+  });
   const observed = liveHash(env);
   const reason = recreateReason(env, d, observed);
   if (reason !== null) {
@@ -291,8 +320,40 @@ function planAdopt(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment
   });
 }
 
-/** A desired name: create it, or bring its live environment in line (or block when that is not safe). */
-export function planDesired(ctx: PlanContext, d: DesiredEnvironment, envs: readonly LiveEnvironment[]): void {
+/** What holds a desired name by similarity only, in words for a message. */
+function similarity(d: DesiredEnvironment, env: LiveEnvironment): string {
+  return env.name === d.name
+    ? ''
+    : ` (named ${JSON.stringify(escapeText(env.name))}, which the API may hold to be the same name: it differs only by case, Unicode form or an invisible character)`;
+}
+
+/**
+ * A desired environment this changelog records an ID for: it is that environment, whatever its name or tags
+ * say now. A name changed outside envsync is renamed back in place; stripped tags are restored; another
+ * project's tag on it is never overridden.
+ */
+export function planIdentity(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvironment): void {
+  const ownership = ownershipOf(env, ctx.owner);
+  if (ownership.kind === 'foreign') {
+    ctx.blocked.push({
+      rule: 'foreign_owner',
+      name: d.name,
+      env_id: env.id,
+      message: `${d.name} (${env.id}) is recorded in this changelog, but ${ownerLabel(ownership.owner)} has since tagged it as its own`,
+      hint: `agree with ${ownerLabel(ownership.owner)} which project keeps ${env.id}; the other removes it from its files (\`envsync forget\`) or renames its file`,
+    });
+    return;
+  }
+  planManaged(ctx, d, env);
+}
+
+/** A desired name no recorded ID speaks for: create it, or bring what holds its name in line (or block when that is not safe). */
+export function planDesired(
+  ctx: PlanContext,
+  d: DesiredEnvironment,
+  envs: readonly LiveEnvironment[],
+  similar: boolean,
+): void {
   if (envs.length === 0) {
     planCreate(ctx, d);
     return;
@@ -304,20 +365,21 @@ export function planDesired(ctx: PlanContext, d: DesiredEnvironment, envs: reado
       rule: 'unmanaged_conflict',
       name: d.name,
       env_id: null,
-      message: `${envs.length} live environments are named ${d.name} (${envs.map((e) => e.id).join(', ')}), ${mine} of them this project's`,
+      message: `${envs.length} live environments are named ${d.name} (${envs.map((e) => (e.name === d.name ? e.id : `${e.id} ${JSON.stringify(escapeText(e.name))}`)).join(', ')}), ${mine} of them this project's`,
       hint: 'rename or archive all but one of them by hand; envsync cannot tell which one the file means',
     });
     return;
   }
   const ownership = ownershipOf(env, ctx.owner);
-  if (ownership.kind === 'mine' || ownership.kind === 'legacy') planManaged(ctx, d, env);
+  if (ownership.kind === 'mine' || ownership.kind === 'legacy' || ownership.kind === 'stripped')
+    planManaged(ctx, d, env);
   else if (ownership.kind === 'foreign') {
     // Never another project's, whatever the flags: --adopt only takes environments nobody manages.
     ctx.blocked.push({
       rule: 'foreign_owner',
       name: d.name,
       env_id: env.id,
-      message: `${d.name} (${env.id}) belongs to ${ownerLabel(ownership.owner)}, not to project "${ctx.options.project}"`,
+      message: `${d.name} (${env.id})${similar ? similarity(d, env) : ''} belongs to ${ownerLabel(ownership.owner)}, not to project "${ctx.options.project}"`,
       hint: `choose another name in ${d.source.file}, or have ${ownerLabel(ownership.owner)} remove it from its files first`,
     });
   } else if (ctx.options.adopt) planAdopt(ctx, d, env);
@@ -326,53 +388,71 @@ export function planDesired(ctx: PlanContext, d: DesiredEnvironment, envs: reado
       rule: 'unmanaged_conflict',
       name: d.name,
       env_id: env.id,
-      message: `a live environment named ${d.name} (${env.id}) was not made by envsync`,
+      message: `a live environment named ${d.name} (${env.id})${similar ? similarity(d, env) : ''} was not made by envsync`,
       hint: adoptHint(d.name),
     });
   }
 }
 
+/** A file whose environment cannot be read: nothing is planned for it, and the field and request are named. */
+export function blockUnreadable(ctx: PlanContext, name: string, item: UnreadableItem, why: string): void {
+  ctx.blocked.push({
+    rule: 'unreadable_live',
+    name,
+    env_id: item.id,
+    message: `${why} ${item.id ?? '(no readable ID)'}${item.name === null ? '' : ` (${JSON.stringify(escapeText(item.name))})`}, which envsync cannot read: ${item.field}: ${item.problem}${item.request_id ? ` (request ${item.request_id})` : ''}`,
+    hint: 'envsync plans nothing from what it cannot read: upgrade envsync if the API has a new kind of environment, or fix the environment in the console',
+  });
+}
+
 /**
- * A live name no file asks for: archive the managed environments under it, except superseded ones
- * (`<name>~<hash8>`) whose base file keeps them (keep_superseded) or forbids archiving (prevent_archive).
- * Unmanaged environments are never touched.
+ * A live environment no file means: this project's is archived, except a superseded one (`<name>~<hash8>`)
+ * whose base file keeps it (keep_superseded) or forbids archiving (prevent_archive). Unmanaged environments
+ * and other projects' are never touched.
  */
 export function planUndesired(
   ctx: PlanContext,
-  name: string,
-  envs: readonly LiveEnvironment[],
+  env: LiveEnvironment,
   desiredByName: ReadonlyMap<string, DesiredEnvironment>,
 ): void {
+  const name = env.name;
   const base = retiredBaseName(name);
   const owner = base === null ? undefined : desiredByName.get(base);
   if (owner !== undefined && (owner.lifecycle.keep_superseded || owner.lifecycle.prevent_archive)) return;
-  for (const env of envs) {
-    // Only this project's: unmanaged and other projects' environments are never archived.
-    if (!isMine(env, ctx.owner)) continue;
-    if (ctx.recordedOf(env.id)?.prevent_archive) {
-      ctx.blocked.push({
-        rule: 'prevent_archive',
-        name,
-        env_id: env.id,
-        message: `${name} (${env.id}) is no longer in any file, but its file last applied prevent_archive: true`,
-        hint: 'to archive it: put the file back with prevent_archive: false, apply, then remove the file; to keep it, restore the file',
-      });
-      continue;
-    }
-    const refs = referencesOf(ctx, env.id);
-    if (blockStranding(ctx, name, env.id, refs, `archiving ${name}`)) continue;
-    const observed = liveHash(env);
-    const archivedName = base === null ? ctx.retire(name, observed) : name;
-    ctx.actions.push({
-      kind: 'archive',
+  const ownership = ownershipOf(env, ctx.owner);
+  if (ownership.kind === 'foreign' && ctx.recordedOf(env.id) !== undefined) {
+    ctx.notes.push({
       name,
-      changes: archivedName === name ? [] : [{ op: 'set', path: 'name', before: name, after: archivedName }],
-      widening: [],
-      drift: driftOf(env, observed, null),
       env_id: env.id,
-      from_hash: observed,
-      archived_name: archivedName,
-      references: refs,
+      message: `${env.id} is recorded in this changelog but now tagged by ${ownerLabel(ownership.owner)}: never touched`,
     });
+    return;
   }
+  // Only this project's: unmanaged and other projects' environments are never archived.
+  if (!isMine(env, ctx.owner)) return;
+  if (ctx.recordedOf(env.id)?.prevent_archive) {
+    ctx.blocked.push({
+      rule: 'prevent_archive',
+      name,
+      env_id: env.id,
+      message: `${name} (${env.id}) is no longer in any file, but its file last applied prevent_archive: true`,
+      hint: 'to archive it: put the file back with prevent_archive: false, apply, then remove the file; to keep it, restore the file',
+    });
+    return;
+  }
+  const refs = referencesOf(ctx, env.id);
+  if (blockStranding(ctx, name, env.id, refs, `archiving ${name}`)) return;
+  const observed = liveHash(env);
+  const archivedName = base === null ? ctx.retire(name, observed) : name;
+  ctx.actions.push({
+    kind: 'archive',
+    name,
+    changes: archivedName === name ? [] : [{ op: 'set', path: 'name', before: name, after: archivedName }],
+    widening: [],
+    drift: driftOf(env, observed, null),
+    env_id: env.id,
+    from_hash: observed,
+    archived_name: archivedName,
+    references: refs,
+  });
 }

@@ -1,44 +1,31 @@
 // The pure planner: desired files × live environments × changelog → a Plan (DESIGN §6). No I/O, no clock.
+// It is the only author of a plan: drift found outside it and the references it weighs come in as input.
 
-import { retirer } from '../domain/naming.js';
-import { liveHash } from '../domain/ownership.js';
-import { EnvsyncError } from '../errors.js';
+import { nameKey, retirer } from '../domain/naming.js';
+import { isMine, liveHash } from '../domain/ownership.js';
 import { shortHash } from '../hash/config-hash.js';
 import type {
   ActionKind,
   BlockedItem,
-  DesiredEnvironment,
   DriftInfo,
   LiveEnvironment,
   LiveFingerprint,
+  OutsideChange,
   Plan,
   PlanAction,
+  PlanInput,
   PlanOptions,
   RecordedEnvironment,
 } from '../model.js';
 import { compareNatural as compare, compareCodeUnits as compareIds, groupBy } from '../util/order.js';
-import { type PlanContext, planDesired, planUndesired } from './decide.js';
-import { planRenames } from './renames.js';
+import { blockUnreadable, type PlanContext, planDesired, planIdentity, planUndesired, recreateReason } from './decide.js';
+import { type Matching, matchEnvironments } from './match.js';
 import { summarize } from './summary.js';
 
 export { planExitCode, planHasChanges, summaryLine } from './summary.js';
+export { type Matching, matchEnvironments };
 
 const KIND_ORDER: readonly ActionKind[] = ['create', 'adopt', 'update', 'recreate', 'archive', 'noop'];
-
-const byName = <T extends { name: string }>(items: readonly T[]): Map<string, T[]> =>
-  groupBy(items, (item) => item.name);
-
-/** Recorded-as-current environments the API no longer lists, newest first per name. */
-function missingPool(recorded: readonly RecordedEnvironment[], liveIds: ReadonlySet<string>) {
-  const gone = recorded
-    .filter((r) => !r.archived && !liveIds.has(r.env_id))
-    .sort((a, b) => compareIds(b.at, a.at) || compareIds(a.env_id, b.env_id));
-  const pool = byName(gone);
-  return {
-    claim: (name: string) => pool.get(name)?.shift(),
-    rest: () => [...pool.values()].flat(),
-  };
-}
 
 function archives(actions: readonly PlanAction[]): number {
   return actions.filter((a) => a.kind === 'archive' || (a.kind === 'recreate' && !a.keep_superseded)).length;
@@ -64,8 +51,7 @@ function sortActions(actions: PlanAction[]): PlanAction[] {
   );
 }
 
-function fingerprints(actions: readonly PlanAction[], live: readonly LiveEnvironment[]): LiveFingerprint[] {
-  const byId = new Map(live.map((env) => [env.id, env]));
+function fingerprints(actions: readonly PlanAction[], byId: ReadonlyMap<string, LiveEnvironment>): LiveFingerprint[] {
   const out: LiveFingerprint[] = [];
   for (const action of actions) {
     if (action.kind === 'create') continue;
@@ -93,80 +79,129 @@ function absentNames(actions: readonly PlanAction[]): string[] {
   return [...names].sort(compare);
 }
 
+function missingDrift(r: RecordedEnvironment, live: LiveEnvironment | undefined): DriftInfo {
+  const what = live?.archived_at
+    ? `was archived at ${live.archived_at}, not by envsync`
+    : 'is gone from the API (looked up by ID: 404)';
+  return {
+    kind: 'missing',
+    detail: `${r.env_id} (${shortHash(r.config_hash)}) is current in the changelog but ${what}`,
+    observed_hash: r.config_hash,
+    env_id: r.env_id,
+  };
+}
+
 /**
- * Plans the changes that bring `live` (one list call, archived environments included) in line with
- * `desired`, using `recorded` (the changelog's current view) to find environments that vanished.
- * `files` is left empty: the caller, which read the files, fills it in.
+ * The env IDs whose archive (directly, or as a recreate's old environment) the matching leads to: what the
+ * caller lists references for before planning, so the plan is made once, with them.
  */
-export function planChanges(
-  desired: readonly DesiredEnvironment[],
-  listed: readonly LiveEnvironment[],
-  recorded: readonly RecordedEnvironment[],
+export function retiringIds(matching: Matching): string[] {
+  const ids: string[] = [];
+  for (const d of matching.desired) {
+    const claim = matching.claims.get(d.name);
+    const env =
+      claim?.by === 'identity' ? claim.env : claim?.by === 'name' && claim.envs.length === 1 ? claim.envs[0] : undefined;
+    if (env && !d.lifecycle.keep_superseded && recreateReason(env, d, liveHash(env)) !== null) ids.push(env.id);
+  }
+  for (const env of matching.unclaimed) if (isMine(env, matching.owner)) ids.push(env.id);
+  return [...new Set(ids)].sort(compareIds);
+}
+
+/** Who holds each name among active environments, exactly and as the API may fold it, and who claims whom. */
+function nameHolders(matching: Matching) {
+  const byKey = groupBy(matching.active, (e) => nameKey(e.name));
+  const claimedBy = new Map<string, string>();
+  for (const [name, claim] of matching.claims) {
+    if (claim.by === 'identity') claimedBy.set(claim.env.id, name);
+    if (claim.by === 'name') for (const e of claim.envs) claimedBy.set(e.id, name);
+  }
+  return (name: string, env: LiveEnvironment): LiveEnvironment | null => {
+    const key = nameKey(name);
+    for (const holder of byKey.get(key) ?? []) {
+      if (holder.id === env.id) continue;
+      const to = claimedBy.get(holder.id);
+      // It moves away (a swap, a rename), or it is this project's and archived (renamed away first).
+      if (to !== undefined && nameKey(to) !== key) continue;
+      if (to === undefined && isMine(holder, matching.owner)) continue;
+      return holder;
+    }
+    return null;
+  };
+}
+
+/** Plans from a matching; `planChanges` is the same in one call. */
+export function planMatched(
+  matching: Matching,
+  outside: readonly OutsideChange[],
   options: PlanOptions,
 ): Plan {
-  const desiredByName = new Map<string, DesiredEnvironment>();
-  for (const d of desired) {
-    if (desiredByName.has(d.name))
-      throw new EnvsyncError('duplicate_name', `two desired environments are named ${d.name}`, {
-        hint: 'run `envsync validate` to see both places',
-        location: d.source,
-      });
-    desiredByName.set(d.name, d);
-  }
-  // Archived environments are listed only for their names, which the API may still reserve.
-  const live = listed.filter((env) => !env.archived_at);
-  const liveByName = byName(live);
+  const desiredByName = new Map(matching.desired.map((d) => [d.name, d]));
   const targets = [...new Set(options.targets)].sort(compare);
   const wanted = (name: string) => targets.length === 0 || targets.includes(name);
-  const missing = missingPool(recorded, new Set(live.map((env) => env.id)));
-  const recordedById = new Map(recorded.map((r) => [r.env_id, r]));
+  const missingByName = groupBy(matching.missing, (r) => r.name);
   const ctx: PlanContext = {
     options,
-    owner: { project: options.project, recorded: (envId) => recordedById.has(envId) },
+    owner: matching.owner,
     actions: [],
     blocked: [],
+    notes: [],
     // Every name an environment holds, archived ones included, plus recorded names: the plan fixes the
     // retired name and apply uses exactly it.
-    retire: retirer(new Set([...listed.map((e) => e.name), ...recorded.map((r) => r.name)])),
-    claimMissing: missing.claim,
-    recordedOf: (envId) => recordedById.get(envId),
+    retire: retirer(
+      new Set([...matching.liveById.values()].map((e) => e.name).concat([...matching.recordedById.values()].map((r) => r.name))),
+    ),
+    claimMissing: (name) => missingByName.get(name)?.shift(),
+    recordedOf: (envId) => matching.recordedById.get(envId),
+    nameHolder: nameHolders(matching),
+    missingDrift: (r) => missingDrift(r, matching.liveById.get(r.env_id)),
   };
 
-  const renames = planRenames(
-    // Over every file, not only the targeted ones: what a rename takes over must never be archived.
-    [...desiredByName.values()],
-    liveByName,
-    ctx.owner,
-    (envId) => recordedById.get(envId)?.previous_names ?? [],
-  );
-  ctx.blocked.push(...renames.blocked);
-  const names = [...new Set([...desiredByName.keys(), ...liveByName.keys()])].sort(compare);
-  for (const name of names) {
-    if (!wanted(name)) continue;
-    const d = desiredByName.get(name);
-    // What moves away from a name is not under it any more; what is renamed to a name is.
-    const staying = (liveByName.get(name) ?? []).filter((e) => !renames.moving.has(e.id));
-    const arriving = renames.byTarget.get(name);
-    const envs = [...staying, ...(arriving ? [arriving] : [])].sort((a, b) => compareIds(a.id, b.id));
-    if (d !== undefined) planDesired(ctx, d, envs);
-    else planUndesired(ctx, name, envs, desiredByName);
+  for (const d of matching.desired) {
+    if (!wanted(d.name)) continue;
+    const claim = matching.claims.get(d.name);
+    if (claim === undefined) continue;
+    if (claim.by === 'identity') planIdentity(ctx, d, claim.env);
+    else if (claim.by === 'identity_unreadable')
+      blockUnreadable(ctx, d.name, claim.item, `${d.name} is recorded as`);
+    else if (claim.by === 'name_unreadable')
+      blockUnreadable(ctx, d.name, claim.item, `the name ${d.name} is held by`);
+    else planDesired(ctx, d, claim.envs, claim.similar);
+  }
+  for (const env of matching.unclaimed) if (wanted(env.name)) planUndesired(ctx, env, desiredByName);
+  for (const item of matching.strayUnreadable) {
+    const record = item.id === null ? undefined : matching.recordedById.get(item.id);
+    const name = record?.name ?? item.name;
+    if (name !== null && !wanted(name)) continue;
+    if ((record !== undefined && !record.archived) || item.owner === options.project)
+      blockUnreadable(ctx, name ?? '(unknown)', item, 'this project holds');
+    else
+      ctx.notes.push({
+        name,
+        env_id: item.id,
+        message: `an environment envsync cannot read was left alone: ${item.field}: ${item.problem}`,
+      });
   }
 
-  const drift: Array<DriftInfo & { name: string }> = missing
-    .rest()
+  const drift: Array<DriftInfo & { name: string }> = [...missingByName.values()]
+    .flat()
     .filter((r) => wanted(r.name))
     .sort((a, b) => compare(a.name, b.name) || compareIds(a.env_id, b.env_id))
-    .map((r) => ({
-      name: r.name,
-      kind: 'missing',
-      detail: `${r.env_id} (${shortHash(r.config_hash)}) is current in the changelog but gone from the API`,
-      observed_hash: r.config_hash,
-      env_id: r.env_id,
-    }));
+    .map((r) => ({ name: r.name, ...ctx.missingDrift(r) }));
 
-  const count = archives(ctx.actions);
+  // Changes outside envsync the changelog found (a name, a description, metadata) mark their actions.
+  const outsideById = new Map(outside.map((o) => [o.env_id, o]));
+  const actions = ctx.actions.map((a): PlanAction => {
+    const found = a.kind === 'create' || a.drift !== null ? undefined : outsideById.get(a.env_id);
+    if (found === undefined) return a;
+    return {
+      ...a,
+      drift: { kind: 'changed_outside', detail: found.detail, observed_hash: found.observed_hash, env_id: found.env_id },
+    };
+  });
+
+  const count = archives(actions);
   if (count > options.maxArchive) ctx.blocked.push(maxArchiveBlock(count, options.maxArchive));
-  const actions = sortActions(ctx.actions);
+  sortActions(actions);
 
   return {
     format_version: 1,
@@ -185,9 +220,21 @@ export function planChanges(
     summary: summarize(actions, ctx.blocked, drift),
     actions,
     blocked: ctx.blocked,
+    notes: ctx.notes,
     drift,
-    live: fingerprints(actions, live),
+    live: fingerprints(actions, matching.liveById),
     absent: absentNames(actions),
     files: [],
   };
+}
+
+/**
+ * Plans the changes that bring the live environments (one checked list, archived ones included, with the
+ * recorded IDs it lacked looked up) in line with `desired`, knowing each file's environment by the ID the
+ * changelog recorded for it first and by name second. `files` is left empty: the caller, which read the
+ * files, fills it in.
+ */
+export function planChanges(input: PlanInput): Plan {
+  const matching = matchEnvironments(input.desired, input.live, input.recorded, input.options.project);
+  return planMatched(matching, input.outside, input.options);
 }

@@ -14,7 +14,7 @@ import {
 import { normalizeConfig } from '../hash/config-hash.js';
 import { type EnvironmentsApi, isReservedKey, type LiveEnvironment } from '../model.js';
 import { compareCodeUnits, compareNatural, groupBy } from '../util/order.js';
-import { listLive } from './session.js';
+import { listLive } from './live.js';
 
 /** A file can hold 14 metadata keys: envsync keeps 2 of the API's 16 for its ownership tags. */
 const MAX_FILE_METADATA = 14;
@@ -174,7 +174,7 @@ export function planExport(live: readonly LiveEnvironment[], o: ExportOptions): 
 
 /** Lists the live environments and writes one new file each; never overwrites a file. */
 export async function exportEnvironments(api: EnvironmentsApi, o: ExportOptions): Promise<ExportPlan> {
-  const plan = planExport(await listLive(api), o);
+  const plan = planExport((await listLive(api)).envs, o);
   if (plan.files.length > 0) mkdirSync(o.outDir, { recursive: true });
   for (const f of plan.files) {
     try {

@@ -6,7 +6,7 @@ import { type ChangelogState, loadState } from '../changelog/cache.js';
 import { foldRecorded } from '../changelog/state.js';
 import type { ChangelogLocation } from '../changelog/store.js';
 import { EnvsyncError } from '../errors.js';
-import type { LiveEnvironment, Plan, RecordedEnvironment, Reporter } from '../model.js';
+import type { LiveView, OutsideChange, RecordedEnvironment, Reporter } from '../model.js';
 
 export interface Known {
   state: ChangelogState;
@@ -17,6 +17,8 @@ export interface Known {
   /** The records with the findings folded in: what the planner compares against. */
   recorded: RecordedEnvironment[];
   interrupted: boolean;
+  /** Changes outside envsync to recorded environments, for the planner to mark (plan only). */
+  outside: OutsideChange[];
 }
 
 /** Says, once, that the history folded here does not verify: plans built on it may be wrong. */
@@ -40,22 +42,24 @@ export function readState(location: ChangelogLocation, reporter: Reporter): Chan
 }
 
 /**
- * The changelog against the live list: findings to record, and whether another apply got there first.
+ * The changelog against the live view: findings to record, and whether another apply got there first.
  * `fold: 'own'` (plan) folds in only what an interrupted or uncertain run of this changelog did, leaving
  * the rest for the planner to report as drift; `'all'` (apply) folds every finding, as it records them.
+ * `now` dates what a finding cannot date itself (an environment found gone).
  */
 export function compareWithLive(
   state: ChangelogState,
   project: string,
-  live: readonly LiveEnvironment[],
+  live: LiveView,
   fold: 'own' | 'all',
+  now: string,
 ): Known {
   const interrupted = state.open.length > 0;
   const behind = changelogBehind({
     project,
     recorded: state.recorded,
     known: state.known,
-    live,
+    live: live.envs,
     interrupted,
     uncertain: new Set(state.uncertain),
   });
@@ -71,10 +75,29 @@ export function compareWithLive(
     );
   const folded = fold === 'all' ? findings : findings.filter((f) => f.op === 'create' || f.op === 'update');
   const recorded = foldRecorded(
-    folded.map((f) => ({ description: null, metadata: null, lifecycle: null, ...findingFields(f), at: '' })),
+    folded.map((f) => ({ description: null, metadata: null, lifecycle: null, at: now, ...findingFields(f) })),
     state.recorded,
   );
-  return { state, findings, behind, recorded, interrupted };
+  return { state, findings, behind, recorded, interrupted, outside: fold === 'all' ? [] : outsideChanges(findings) };
+}
+
+/**
+ * What the changelog saw changed outside envsync on environments it records (a name, a description,
+ * metadata): the planner marks the actions on them as drift. Apply records these findings before planning,
+ * so its plan has none left to mark.
+ */
+function outsideChanges(findings: readonly Finding[]): OutsideChange[] {
+  return findings.flatMap((f) =>
+    f.op === 'drift' && f.env
+      ? [
+          {
+            env_id: f.env.id,
+            detail: `${f.detail} (changed ${f.env.updated_at}, not by envsync)`,
+            observed_hash: findingFields(f).config_hash ?? '',
+          },
+        ]
+      : [],
+  );
 }
 
 export function behindMessage(behind: readonly BehindFinding[]): string {
@@ -87,32 +110,4 @@ export function behindError(behind: readonly BehindFinding[]): EnvsyncError {
   return new EnvsyncError('changelog_behind', behindMessage(behind), {
     hint: 'git pull (the other apply committed its run file), then run apply again; nothing was changed',
   });
-}
-
-/**
- * Marks the actions on environments whose config, description or metadata changed outside envsync:
- * the planner sees only a live config that no longer matches its tag, the changelog sees the rest.
- */
-export function markDrift(plan: Plan, findings: readonly Finding[]): Plan {
-  const byId = new Map(
-    findings.filter((f) => f.op === 'drift' && f.env !== null).map((f) => [f.env?.id ?? '', f]),
-  );
-  let marked = 0;
-  const actions = plan.actions.map((a) => {
-    const f = 'env_id' in a ? byId.get(a.env_id) : undefined;
-    if (!f?.env || a.drift !== null) return a;
-    marked++;
-    const detail = `${f.detail} (changed ${f.env.updated_at}, not by envsync)`;
-    return {
-      ...a,
-      drift: {
-        kind: 'changed_outside' as const,
-        detail,
-        observed_hash: findingFields(f).config_hash,
-        env_id: f.env.id,
-      },
-    };
-  });
-  if (marked === 0) return plan;
-  return { ...plan, actions, summary: { ...plan.summary, drift: plan.summary.drift + marked } };
 }

@@ -28,13 +28,13 @@ export async function listReferences(
     return byEnv[id];
   };
   for (const id of wanted) entry(id);
-  for await (const d of api.references.listDeployments()) {
+  for (const d of await api.references.listDeployments()) {
     if (d.archived_at === null && wanted.has(d.environment_id)) {
       entry(d.environment_id).deployments.push({ id: d.id, name: d.name, status: d.status });
     }
   }
   const since = new Date(now.getTime() - RECENT_SESSIONS_MS).toISOString();
-  for await (const s of api.references.sessionsSince(since)) {
+  for (const s of await api.references.sessionsSince(since)) {
     if (wanted.has(s.environment_id)) entry(s.environment_id).recent_sessions++;
   }
   return { sessions_since: since, byEnv };

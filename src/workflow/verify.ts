@@ -6,12 +6,12 @@ import { readHistory } from '../changelog/cache.js';
 import type { HistoryProblem } from '../changelog/history.js';
 import { foldRecorded } from '../changelog/state.js';
 import { changelogLocation } from '../changelog/store.js';
-import { isMine, liveHash, type Owner, taggedHash } from '../domain/ownership.js';
+import { isMine, liveHash, type Owner, ownerLabel, ownershipOf, taggedHash } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import { shortHash } from '../hash/config-hash.js';
-import type { EnvironmentsApi, LiveEnvironment, RecordedEnvironment } from '../model.js';
+import type { EnvironmentsApi, LiveEnvironment, LiveView, RecordedEnvironment } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
-import { listLive } from './run.js';
+import { liveView } from './live.js';
 
 export interface AuditProblem {
   /** Where the problem is: a line of the changelog, or the live environments. */
@@ -60,13 +60,14 @@ function live(env: LiveEnvironment, message: string): AuditProblem {
  */
 export function auditLive(
   recorded: readonly RecordedEnvironment[],
-  liveEnvs: readonly LiveEnvironment[],
+  view: LiveView,
   project: string,
 ): AuditProblem[] {
+  const liveEnvs = view.envs;
   const byId = new Map(recorded.map((r) => [r.env_id, r]));
   const owner: Owner = { project, recorded: (id) => byId.has(id) };
   const problems: AuditProblem[] = [];
-  for (const f of findUnrecorded(project, recorded, liveEnvs)) {
+  for (const f of findUnrecorded(project, recorded, view)) {
     const env = f.env;
     if (f.op === 'create' && env) problems.push(live(env, 'managed environment missing from the changelog'));
     else if (f.op === 'archive' && env) problems.push(live(env, `${f.detail} (recorded as current)`));
@@ -82,9 +83,31 @@ export function auditLive(
       });
     }
   }
+  // Identity is the recorded ID: a recorded environment whose tags were removed, or that another project
+  // tagged since, is still this changelog's business.
+  for (const env of liveEnvs) {
+    const rec = byId.get(env.id);
+    if (!rec || rec.archived || env.archived_at) continue;
+    const ownership = ownershipOf(env, owner);
+    if (ownership.kind === 'stripped')
+      problems.push(live(env, 'the ownership tags were removed outside envsync (the next apply puts them back)'));
+    if (ownership.kind === 'foreign')
+      problems.push(live(env, `recorded as this project's, but now tagged by ${ownerLabel(ownership.owner)}`));
+  }
+  for (const item of view.unreadable) {
+    const rec = item.id === null ? undefined : byId.get(item.id);
+    if (!rec || rec.archived) continue;
+    problems.push({
+      source: 'live',
+      file: null,
+      line: null,
+      env_id: rec.env_id,
+      message: `${rec.env_id} (${rec.name}): envsync cannot read it (${item.field}: ${item.problem})`,
+    });
+  }
   // findUnrecorded leaves live configs that differ from their own tag to the planner; verify reports them.
   for (const env of liveEnvs) {
-    if (!isMine(env, owner) || env.archived_at) continue;
+    if (!isMine(env, owner) || env.archived_at || ownershipOf(env, owner).kind === 'stripped') continue;
     const actual = liveHash(env);
     if (taggedHash(env) === actual) continue;
     const rec = byId.get(env.id);
@@ -127,13 +150,13 @@ export async function verifyChangelog(
   const problems = auditProblems(history.problems);
   const report = { entries: history.entries.length, problems, notes: history.notes, liveManaged: null };
   if (api === null) return report;
-  const envs = await listLive(api);
   const recorded = foldRecorded(history.entries);
+  const view = await liveView(api, recorded);
   const known = new Set(recorded.map((r) => r.env_id));
   const owner: Owner = { project, recorded: (id) => known.has(id) };
   return {
     ...report,
-    problems: [...problems, ...auditLive(recorded, envs, project)],
-    liveManaged: envs.filter((e) => isMine(e, owner) && !e.archived_at).length,
+    problems: [...problems, ...auditLive(recorded, view, project)],
+    liveManaged: view.envs.filter((e) => isMine(e, owner) && !e.archived_at).length,
   };
 }

@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import { type EnvironmentsApi, type Plan, silentReporter } from '../../src/model.js';
-import { type ApplyHost, applyChanges, loadDesiredOrThrow } from '../../src/workflow/session.js';
+import { type ApplyHost, applyChanges } from '../../src/workflow/apply.js';
+import { loadDesiredOrThrow } from '../../src/workflow/plan.js';
 import { envFile, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 describe('applyChanges: blocked → confirm → fresh check → apply, in the library', () => {

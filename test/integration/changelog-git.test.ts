@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import { silentReporter } from '../../src/model.js';
-import { applyChanges, loadDesiredOrThrow } from '../../src/workflow/session.js';
+import { applyChanges } from '../../src/workflow/apply.js';
+import { loadDesiredOrThrow } from '../../src/workflow/plan.js';
 import { baseEnv, runCli, tempDir } from '../helpers/cli.js';
 import { pipEnv, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 

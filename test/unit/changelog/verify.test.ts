@@ -91,8 +91,12 @@ describe('auditLive', () => {
   const file = foldRecorded(fileOf(asLines(log)).entries);
   const a = liveEnv('a', 'env_a', { config: pip('x==1') });
   const b = liveEnv('b', 'env_b', { config: pip('y==1') });
-  const problems = (live: ReturnType<typeof liveEnv>[]) =>
-    auditLive(file, live, TEST_PROJECT).map((p) => p.message);
+  // As the workflow sees it after its lookups: a recorded ID the list lacks was looked up and is gone.
+  const problems = (live: ReturnType<typeof liveEnv>[]) => {
+    const listed = new Set(live.map((e) => e.id));
+    const gone = file.filter((r) => !listed.has(r.env_id)).map((r) => r.env_id);
+    return auditLive(file, { envs: live, unreadable: [], gone }, TEST_PROJECT).map((p) => p.message);
+  };
 
   it('finds nothing when every managed environment is recorded as it is, and ignores unmanaged ones', () => {
     expect(problems([a, b, liveEnv('hand', 'env_h', { managed: false })])).toEqual([]);

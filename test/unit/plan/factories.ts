@@ -10,10 +10,14 @@ import {
   type LiveEnvironment,
   type LooseConfig,
   MANAGED_KEY,
+  type OutsideChange,
+  type Plan,
   type PlanOptions,
   type RecordedEnvironment,
   type Scope,
+  type UnreadableItem,
 } from '../../../src/model.js';
+import { planChanges } from '../../../src/plan/planner.js';
 
 export const TEST_PROJECT = 'test-project';
 
@@ -86,7 +90,14 @@ export function recordedEnv(
   name: string,
   envId: string,
   config: LooseConfig = {},
-  o: { archived?: boolean; at?: string; preventArchive?: boolean } = {},
+  o: {
+    archived?: boolean;
+    at?: string;
+    preventArchive?: boolean;
+    source?: string;
+    previousNames?: string[];
+    names?: string[];
+  } = {},
 ): RecordedEnvironment {
   return {
     name,
@@ -97,9 +108,35 @@ export function recordedEnv(
     description: null,
     metadata: {},
     prevent_archive: o.preventArchive ?? false,
-    source: null,
-    previous_names: [],
+    source: o.source ?? null,
+    previous_names: o.previousNames ?? [],
+    names: o.names ?? [name],
   };
+}
+
+/**
+ * Plans as the workflow does after its lookups: every recorded ID the list lacks counts as looked up and
+ * gone (404), unless `unreadable` or `gone` say otherwise.
+ */
+export function planFor(
+  desired: DesiredEnvironment[],
+  live: LiveEnvironment[],
+  recorded: RecordedEnvironment[],
+  options: PlanOptions,
+  extra: { unreadable?: UnreadableItem[]; outside?: OutsideChange[] } = {},
+): Plan {
+  const listed = new Set([...live.map((e) => e.id), ...(extra.unreadable ?? []).map((u) => u.id)]);
+  return planChanges({
+    desired,
+    live: {
+      envs: live,
+      unreadable: extra.unreadable ?? [],
+      gone: recorded.filter((r) => !listed.has(r.env_id)).map((r) => r.env_id),
+    },
+    recorded,
+    outside: extra.outside ?? [],
+    options,
+  });
 }
 
 export function planOptions(o: Partial<PlanOptions> = {}): PlanOptions {

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { EnvsyncError } from '../../../src/errors.js';
 import type { Plan } from '../../../src/model.js';
-import { planChanges, planExitCode, planHasChanges, summaryLine } from '../../../src/plan/planner.js';
-import { desiredEnv, liveEnv, PANDAS, planOptions, recordedEnv } from './factories.js';
+import { planExitCode, planHasChanges, summaryLine } from '../../../src/plan/planner.js';
+import { desiredEnv, liveEnv, PANDAS, planFor, planOptions, recordedEnv } from './factories.js';
 import { runScenario, scenarioNamed, scenarios } from './scenarios.js';
 
 function kindsByName(plan: Plan): Record<string, string> {
@@ -44,7 +44,7 @@ describe('planChanges, beyond the table', () => {
   const recorded = [recordedEnv('lost', 'env_9')];
 
   it('sorts actions by name and fingerprints what they touch', () => {
-    const plan = planChanges(desired, live, recorded, planOptions());
+    const plan = planFor(desired, live, recorded, planOptions());
     expect(plan.actions.map((a) => `${a.kind}:${a.name}`)).toEqual([
       'update:alpha',
       'archive:beta',
@@ -66,13 +66,13 @@ describe('planChanges, beyond the table', () => {
   });
 
   it('is deterministic: input order does not matter', () => {
-    const a = planChanges(desired, live, recorded, planOptions());
-    const b = planChanges([...desired].reverse(), [...live].reverse(), recorded, planOptions());
+    const a = planFor(desired, live, recorded, planOptions());
+    const b = planFor([...desired].reverse(), [...live].reverse(), recorded, planOptions());
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 
   it('copies the identity fields from the options', () => {
-    const plan = planChanges([], [], [], planOptions({ planId: 'p1', createdAt: 'T', target: 'http://x' }));
+    const plan = planFor([], [], [], planOptions({ planId: 'p1', createdAt: 'T', target: 'http://x' }));
     expect([plan.format_version, plan.plan_id, plan.created_at, plan.target]).toEqual([
       1,
       'p1',
@@ -83,22 +83,15 @@ describe('planChanges, beyond the table', () => {
   });
 
   it('refuses two desired environments with one name', () => {
-    expect(() => planChanges([desiredEnv('a'), desiredEnv('a')], [], [], planOptions())).toThrow(
-      EnvsyncError,
-    );
+    expect(() => planFor([desiredEnv('a'), desiredEnv('a')], [], [], planOptions())).toThrow(EnvsyncError);
   });
 });
 
 describe('summary line and exit codes', () => {
   const noop = runScenario(scenarioNamed('managed, everything equal'));
-  const changes = planChanges([desiredEnv('a')], [liveEnv('b', 'env_2')], [], planOptions());
-  const blocked = planChanges(
-    [desiredEnv('a')],
-    [liveEnv('a', 'env_1', { managed: false })],
-    [],
-    planOptions(),
-  );
-  const adopt = planChanges(
+  const changes = planFor([desiredEnv('a')], [liveEnv('b', 'env_2')], [], planOptions());
+  const blocked = planFor([desiredEnv('a')], [liveEnv('a', 'env_1', { managed: false })], [], planOptions());
+  const adopt = planFor(
     [desiredEnv('a')],
     [liveEnv('a', 'env_1', { managed: false })],
     [],

@@ -5,11 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { paint } from '../../../src/cli/io.js';
 import { configHash } from '../../../src/hash/config-hash.js';
 import type { Plan } from '../../../src/model.js';
-import { planChanges } from '../../../src/plan/planner.js';
 import { renderPlanMarkdown } from '../../../src/plan/render-markdown.js';
 import { renderPlanText } from '../../../src/plan/render-text.js';
 import { HOSTILE, unsafeIn, withoutColour } from '../text/hostile.js';
-import { desiredEnv, liveEnv, planOptions, recordedEnv } from './factories.js';
+import { desiredEnv, liveEnv, planFor, planOptions, recordedEnv } from './factories.js';
 
 /** The same plan shape whatever the text: a create, an update that widens, a conflict, an archive, drift. */
 function shapedPlan(text: (i: number) => string): Plan {
@@ -20,7 +19,7 @@ function shapedPlan(text: (i: number) => string): Plan {
   });
   const desired = (i: number) =>
     desiredEnv(name(i), { description: text(i), metadata: { [text(i)]: text(i) }, config: config(i) });
-  return planChanges(
+  return planFor(
     [desired(0), desired(1), desired(2), desired(3)],
     [
       liveEnv(name(1), 'env_1', { config: { packages: { pip: ['x==1'] } }, tag: configHash({}) }),

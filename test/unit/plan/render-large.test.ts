@@ -3,10 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { paint } from '../../../src/cli/io.js';
 import type { LooseConfig, Plan } from '../../../src/model.js';
-import { planChanges } from '../../../src/plan/planner.js';
 import { renderPlanMarkdown } from '../../../src/plan/render-markdown.js';
 import { renderPlanText } from '../../../src/plan/render-text.js';
-import { desiredEnv, liveEnv, planOptions, recordedEnv } from './factories.js';
+import { desiredEnv, liveEnv, planFor, planOptions, recordedEnv } from './factories.js';
 
 const plain = paint(false);
 const SUMMARY_200 = 'Plan: 200 to create, 0 to update, 0 to recreate, 0 to archive.';
@@ -24,7 +23,7 @@ function creates(n: number, config: LooseConfig = REALISTIC): Plan {
   const desired = Array.from({ length: n }, (_, i) =>
     desiredEnv(name(i), { config, metadata: { team: 'data', tier: String(i % 3) } }),
   );
-  return planChanges(desired, [], [], planOptions());
+  return planFor(desired, [], [], planOptions());
 }
 
 describe('creates in text', () => {
@@ -92,7 +91,7 @@ describe('a 200-create plan in text', () => {
       ...Array.from({ length: 30 }, (_, i) => desiredEnv(name(i))),
       desiredEnv('zz-web', { description: 'new' }),
     ];
-    const text = renderPlanText(planChanges(desired, [liveEnv('zz-web', 'env_1')], [], planOptions()), plain);
+    const text = renderPlanText(planFor(desired, [liveEnv('zz-web', 'env_1')], [], planOptions()), plain);
     expect(text).toContain('  ~ zz-web (env_1)\n      ~ description: "zz-web env" → "new"');
     const oneLine = (i: number) => `  + ${name(i)}  description, metadata  ⚠ networking is unrestricted`;
     expect(text).toContain(`\n${oneLine(0)}\n${oneLine(1)}\n`);
@@ -117,7 +116,7 @@ describe('--compact', () => {
   });
 
   it('gives every kind of action one line, with drift and widening on it', () => {
-    const plan = planChanges(
+    const plan = planFor(
       [desiredEnv('data', { config: { packages: { pip: ['x==1'] } } }), desiredEnv('fresh')],
       [liveEnv('data', 'env_1', { tag: 'sha256:0' }), liveEnv('old', 'env_4')],
       [],
@@ -176,7 +175,7 @@ describe('a markdown plan too long for a PR comment', () => {
   });
 
   it('keeps blocked and drift before names when room is short', () => {
-    const busy = planChanges(
+    const busy = planFor(
       Array.from({ length: 400 }, (_, i) => desiredEnv(name(i))).concat(desiredEnv('taken')),
       [liveEnv('taken', 'env_7', { managed: false })],
       [recordedEnv('lost', 'env_9')],

@@ -4,10 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { paint } from '../../../src/cli/io.js';
 import { configHash } from '../../../src/hash/config-hash.js';
 import type { Paint, Plan } from '../../../src/model.js';
-import { planChanges } from '../../../src/plan/planner.js';
 import { renderPlanMarkdown } from '../../../src/plan/render-markdown.js';
 import { renderPlanText } from '../../../src/plan/render-text.js';
-import { desiredEnv, LIMITED, liveEnv, PANDAS, planOptions, recordedEnv, SELF_HOSTED } from './factories.js';
+import {
+  desiredEnv,
+  LIMITED,
+  liveEnv,
+  PANDAS,
+  planFor,
+  planOptions,
+  recordedEnv,
+  SELF_HOSTED,
+} from './factories.js';
 
 const plain = paint(false);
 const WEB_AFTER = {
@@ -21,7 +29,7 @@ const WEB_AFTER = {
 
 /** One plan with every kind of action, drift of both kinds, and blocked items. */
 function busyPlan(): Plan {
-  return planChanges(
+  return planFor(
     [
       desiredEnv('data', {
         config: { packages: { pip: ['pandas==2.2.0', 'polars==1.0.0'] } },
@@ -50,7 +58,7 @@ function busyPlan(): Plan {
 }
 
 const noopPlan = () =>
-  planChanges(
+  planFor(
     [desiredEnv('same', { config: PANDAS })],
     [liveEnv('same', 'env_6', { config: PANDAS })],
     [],
@@ -189,7 +197,7 @@ describe('renderPlanMarkdown', () => {
   });
 
   it('keeps a value with backticks inside its diff block', () => {
-    const plan = planChanges([desiredEnv('x', { description: 'has ``` inside' })], [], [], planOptions());
+    const plan = planFor([desiredEnv('x', { description: 'has ``` inside' })], [], [], planOptions());
     const out = renderPlanMarkdown(plan);
     expect(out).toContain('````diff');
     expect(out).toContain('+ description: "has ``` inside"');

@@ -10,8 +10,7 @@ import type {
   RecordedEnvironment,
   WideningReason,
 } from '../../../src/model.js';
-import { planChanges } from '../../../src/plan/planner.js';
-import { planOptions } from './factories.js';
+import { planFor, planOptions } from './factories.js';
 import { changeScenarios } from './scenarios-changes.js';
 import { safetyScenarios } from './scenarios-safety.js';
 
@@ -37,7 +36,7 @@ export interface Scenario {
 export const scenarios: Scenario[] = [...changeScenarios, ...safetyScenarios];
 
 export function runScenario(s: Scenario): Plan {
-  return planChanges(s.desired, s.live, s.recorded ?? [], planOptions(s.options));
+  return planFor(s.desired, s.live, s.recorded ?? [], planOptions(s.options));
 }
 
 /** The scenario whose name starts with prefix. */

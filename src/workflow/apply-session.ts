@@ -1,5 +1,6 @@
 // An apply in progress: the lock, the mended files, what the changelog knows, and the one run file it writes.
 
+import { Halt } from '../apply/answers.js';
 import { type ApplyDeps, gatedApi, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { findingFields } from '../apply/reconcile.js';
@@ -8,22 +9,16 @@ import { acquireLock, type Lock } from '../changelog/lock.js';
 import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
-import type { EnvironmentsApi, LiveEnvironment, Plan, RecordedEnvironment } from '../model.js';
+import type { LiveView, Plan, Reporter } from '../model.js';
+import type { ApplyOptions } from './apply.js';
+import { liveView } from './live.js';
 import { behindError, compareWithLive, type Known, readState } from './recorded.js';
-import type { ApplyOptions } from './session.js';
-
-/** One paginated list, archived environments included: their names may still be taken (DESIGN §6). */
-export async function listLive(api: EnvironmentsApi): Promise<LiveEnvironment[]> {
-  const out: LiveEnvironment[] = [];
-  for await (const env of api.listAll({ includeArchived: true })) out.push(env);
-  return out;
-}
 
 /** Sets aside torn tails and restores lost newlines, under the lock, before the run reads the state. */
-function mend(state: ChangelogState, o: ApplyOptions): boolean {
+function mend(state: ChangelogState, reporter: Reporter): boolean {
   for (const r of state.repairs) {
     const done = repairFile(r);
-    o.reporter.event({
+    reporter.event({
       type: 'warning',
       message: done.keptAside
         ? `the changelog's last line was cut short by a crash; kept it aside in ${done.keptAside}`
@@ -34,20 +29,21 @@ function mend(state: ChangelogState, o: ApplyOptions): boolean {
 }
 
 /**
- * Holds the changelog lock and the live list it saw. Private to the workflow: only applyChanges drives
+ * Holds the changelog lock and the live view it saw. Private to the workflow: only applyChanges drives
  * it. Refuses to open when the changelog is behind the live environments: another apply did what it
  * never recorded, and planning from it would undo that.
  */
 export class ApplySession {
   private writer: RunWriter | undefined;
+  private readonly halt = new Halt();
   private recordedFindings = false;
 
   private constructor(
     private readonly o: ApplyOptions,
     private readonly location: ChangelogLocation,
     private readonly lock: Lock,
-    public live: LiveEnvironment[],
-    private readonly known: Known,
+    readonly live: LiveView,
+    readonly known: Known,
     private readonly mended: boolean,
   ) {}
 
@@ -62,10 +58,10 @@ export class ApplySession {
         });
       }
       let state = readState(location, o.reporter);
-      const mended = mend(state, o);
+      const mended = mend(state, o.reporter);
       if (mended) state = readState(location, { event() {} });
-      const live = await listLive(o.api);
-      const known = compareWithLive(state, o.project, live, 'all');
+      const live = await liveView(o.api, state.recorded);
+      const known = compareWithLive(state, o.project, live, 'all', o.now().toISOString());
       if (known.behind.length > 0) throw behindError(known.behind);
       if (o.identity.git_dirty) {
         o.reporter.event({
@@ -86,9 +82,11 @@ export class ApplySession {
       this.lock.check(),
     );
     return {
-      api: gatedApi(this.o.api, this.writer),
+      api: gatedApi(this.o.api, this.writer, this.halt),
       owner: { project: this.o.project, recorded: (id) => known.has(id) },
       writer: this.writer,
+      halt: this.halt,
+      knownIds: new Set([...known, ...this.live.envs.map((e) => e.id)]),
       reporter: this.o.reporter,
       identity: { ...this.o.identity, plan_id: planId },
       parents: this.known.state.parents,
@@ -113,11 +111,6 @@ export class ApplySession {
     }
   }
 
-  /** Plans against what this session listed and the records with its findings folded in. */
-  plan(make: (live: LiveEnvironment[], recorded: RecordedEnvironment[]) => Promise<Plan>): Promise<Plan> {
-    return make(this.live, this.known.recorded);
-  }
-
   /**
    * A run that changes nothing still records what it found, closes an interrupted run, or follows a
    * mended file; with none of these it writes no file at all.
@@ -135,7 +128,7 @@ export class ApplySession {
   apply(plan: Plan, parallelism: number, interrupt?: AbortSignal): Promise<ApplyResult> {
     const deps = this.deps(plan.plan_id);
     this.begin(deps, JSON.stringify(plan.summary));
-    return applyPlan(deps, plan, this.live, parallelism, interrupt);
+    return applyPlan(deps, plan, this.live.envs, parallelism, interrupt);
   }
 
   close(): void {

@@ -1,0 +1,110 @@
+// Paging that checks every answer before it is believed: a cursor that loops, an empty page that points on,
+// pages that never end and one ID twice with other content all stop the list with a clear error.
+
+import { canonicalJson } from '../hash/canonical-json.js';
+import type { UnreadableItem } from '../model.js';
+import { type Parsed, parsePage, unreadableItem } from './parse.js';
+import { UntrustedAnswerError } from '../errors.js';
+
+/** One page as it came: its JSON body and the request id of the answer. */
+export interface RawPage {
+  body: unknown;
+  requestId: string | null;
+}
+
+export interface PagerLimits {
+  /** The page size asked for. */
+  limit: number;
+  /** More distinct items than this and the list is refused (a server inventing items forever). */
+  maxItems: number;
+}
+
+/** The most items one list may hold: far above any real organization, far below what exhausts memory. */
+export const MAX_LIST_ITEMS = 1_000_000;
+
+export interface PagedResult<T> {
+  items: T[];
+  unreadable: UnreadableItem[];
+  pages: number;
+}
+
+/**
+ * Reads every page through `fetchPage` and parses each item. The rules, each a clear error and no partial
+ * result: a cursor seen before (a loop); an empty page with a next cursor; more pages than the distinct items
+ * need (twice the full pages, plus slack: a server that hands out a few items per page forever); more than
+ * `maxItems` items; the same key twice with different content. Identical copies are merged.
+ */
+export async function readAllPages<T>(
+  what: string,
+  fetchPage: (cursor: string | null) => Promise<RawPage>,
+  parseItem: (value: unknown) => Parsed<T>,
+  keyOf: (item: T) => string,
+  limits: PagerLimits,
+): Promise<PagedResult<T>> {
+  const seen = new Map<string, { item: T | null; canonical: string }>();
+  const items: T[] = [];
+  const unreadable: UnreadableItem[] = [];
+  const cursors = new Set<string>();
+  let cursor: string | null = null;
+  let pages = 0;
+  for (;;) {
+    const raw = await fetchPage(cursor);
+    pages++;
+    const untrusted = (message: string, hint: string) =>
+      new UntrustedAnswerError('api_untrusted', `${what}: ${message}`, raw.requestId, hint);
+    const page = parsePage(raw.body);
+    if (!page.ok)
+      throw untrusted(`page ${pages} is not a list page (${page.field}: ${page.problem})`, RETRY_HINT);
+    for (const value of page.value.data) {
+      const parsed = parseItem(value);
+      const key = parsed.ok ? keyOf(parsed.value) : unreadableKey(value);
+      const canonical = canonicalOrNull(value);
+      const earlier = key === null ? undefined : seen.get(key);
+      if (earlier !== undefined) {
+        if (earlier.canonical !== canonical)
+          throw untrusted(
+            `${key} appears twice in one list with different content`,
+            'the API contradicted itself; nothing was planned from it. Run again; if it persists, report it with the request id',
+          );
+        continue;
+      }
+      if (key !== null) seen.set(key, { item: parsed.ok ? parsed.value : null, canonical });
+      if (parsed.ok) items.push(parsed.value);
+      else unreadable.push(unreadableItem(value, parsed, raw.requestId));
+    }
+    const next = page.value.next;
+    if (next === null) return { items, unreadable, pages };
+    if (page.value.data.length === 0)
+      throw untrusted(`page ${pages} is empty but points to a next page`, RETRY_HINT);
+    if (cursors.has(next) || next === cursor)
+      throw untrusted(`the page cursor ${JSON.stringify(next.slice(0, 40))} came back twice (a loop)`, RETRY_HINT);
+    const distinct = seen.size + unreadable.length;
+    if (distinct > limits.maxItems)
+      throw untrusted(`the list passed ${limits.maxItems} items and kept going`, RETRY_HINT);
+    if (pages > 2 * Math.ceil(distinct / limits.limit) + 3)
+      throw untrusted(
+        `${pages} pages for ${distinct} distinct items of ${limits.limit} per page: the list does not end`,
+        RETRY_HINT,
+      );
+    cursors.add(next);
+    cursor = next;
+  }
+}
+
+const RETRY_HINT =
+  'the API sent a list envsync cannot trust, so nothing was planned or changed; run again, and if it persists report it with the request id';
+
+function unreadableKey(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'string' ? id : null;
+}
+
+/** The item's content for comparing two copies of one ID (a number JSON cannot hold falls back to plain JSON). */
+function canonicalOrNull(value: unknown): string {
+  try {
+    return canonicalJson(value);
+  } catch {
+    return JSON.stringify(value);
+  }
+}

@@ -1,0 +1,105 @@
+// The library behind `apply`: the whole safety sequence in one call no caller can skip a step of.
+
+import type { RunIdentity } from '../apply/context.js';
+import type { ApplyResult } from '../apply/execute.js';
+import type { EnvironmentsApi, Plan, Reporter } from '../model.js';
+import { planHasChanges } from '../plan/planner.js';
+import { ApplySession } from './apply-session.js';
+import { listLive } from './live.js';
+import { type DesiredState, makePlan, type PlanSettings } from './plan.js';
+import { newReferences } from './references.js';
+import { staleReasons } from './stale.js';
+
+/** What an apply run is: a plan made now from the files, or a plan saved earlier. */
+export type ApplySource =
+  | { kind: 'files'; desired: DesiredState; settings: PlanSettings }
+  | { kind: 'saved'; plan: Plan; project: string; workspace: string | null };
+
+/** The questions apply asks its caller, as the AWS CDK toolkit's IoHost requests do. */
+export interface ApplyHost {
+  /** The plan, before anything is decided: the CLI prints it. */
+  planned(plan: Plan): void;
+  /**
+   * Only for a plan made now (a saved plan was reviewed when saved), with changes, not blocked: true
+   * applies. 'auto' is `--auto-approve`.
+   */
+  confirm: 'auto' | ((plan: Plan) => Promise<boolean>);
+}
+
+export interface ApplyOptions {
+  api: EnvironmentsApi;
+  changelogPath: string;
+  reporter: Reporter;
+  identity: Omit<RunIdentity, 'plan_id'>;
+  now: () => Date;
+  project: string;
+  parallelism: number;
+  /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
+  interrupt?: AbortSignal;
+  host: ApplyHost;
+}
+
+export type ApplyOutcome =
+  | { status: 'blocked'; plan: Plan }
+  | { status: 'unchanged'; plan: Plan }
+  | { status: 'cancelled'; plan: Plan }
+  | { status: 'stale'; plan: Plan; reasons: string[] }
+  | { status: 'applied'; plan: Plan; result: ApplyResult };
+
+/**
+ * `envsync apply`: lock, record what the changelog did not know, plan (or check a saved plan), refuse a
+ * blocked plan, confirm, list again and refuse a stale plan, then apply.
+ */
+export async function applyChanges(source: ApplySource, o: ApplyOptions): Promise<ApplyOutcome> {
+  const session = await ApplySession.open(o);
+  try {
+    const outcome = await decide(session, source, o);
+    // What was found is recorded even when nothing is applied; a stale plan means nothing is done at all.
+    if (outcome.status !== 'applied' && outcome.status !== 'stale')
+      session.recordFindings(outcome.plan.plan_id);
+    return outcome;
+  } finally {
+    session.close();
+  }
+}
+
+async function decide(session: ApplySession, source: ApplySource, o: ApplyOptions): Promise<ApplyOutcome> {
+  let plan: Plan;
+  if (source.kind === 'saved') {
+    plan = source.plan;
+    const reasons = [
+      ...scopeReasons(plan, source.project, source.workspace),
+      ...staleReasons(plan, session.live.envs, o.api.target),
+    ];
+    reasons.push(...(await newReferences(o.api, plan, o.now())));
+    if (reasons.length > 0) return { status: 'stale', plan, reasons };
+  } else {
+    // What apply found was recorded as it opened: nothing is left to mark as outside drift.
+    plan = await makePlan(o.api, source.desired, session.live, session.known.recorded, [], source.settings);
+  }
+  o.host.planned(plan);
+  if (plan.blocked.length > 0) return { status: 'blocked', plan };
+  if (!planHasChanges(plan)) return { status: 'unchanged', plan };
+  if (source.kind === 'files' && o.host.confirm !== 'auto') {
+    if (!(await o.host.confirm(plan))) return { status: 'cancelled', plan };
+    // The answer may come minutes later: what the plan relied on must still hold.
+    const reasons = [
+      ...staleReasons(plan, (await listLive(o.api)).envs, o.api.target),
+      ...(await newReferences(o.api, plan, o.now())),
+    ];
+    if (reasons.length > 0) return { status: 'stale', plan, reasons };
+  }
+  return { status: 'applied', plan, result: await session.apply(plan, o.parallelism, o.interrupt) };
+}
+
+/** A saved plan belongs to one project and workspace: applying it elsewhere is refused like a stale one. */
+function scopeReasons(plan: Plan, project: string, workspace: string | null): string[] {
+  const reasons: string[] = [];
+  if (plan.project !== project) reasons.push(`the plan was made for project ${plan.project}, not ${project}`);
+  if (plan.workspace !== workspace) {
+    reasons.push(
+      `the plan was made for workspace ${plan.workspace ?? '(none)'}, not ${workspace ?? '(none)'}`,
+    );
+  }
+  return reasons;
+}

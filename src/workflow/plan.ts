@@ -1,0 +1,110 @@
+// The library behind `plan`: gather desired, live and recorded state, list what the plan would retire references
+// for, and plan once.
+
+import { changelogLocation } from '../changelog/store.js';
+import { hasErrors, loadDesired } from '../config/load.js';
+import { ValidationError } from '../errors.js';
+import type {
+  DesiredEnvironment,
+  Diagnostic,
+  EnvironmentsApi,
+  FileFingerprint,
+  LiveView,
+  OutsideChange,
+  Plan,
+  Policy,
+  RecordedEnvironment,
+  Reporter,
+} from '../model.js';
+import { matchEnvironments, planMatched, retiringIds } from '../plan/planner.js';
+import { liveView } from './live.js';
+import { behindMessage, compareWithLive, readState } from './recorded.js';
+import { listReferences } from './references.js';
+
+export interface DesiredState {
+  environments: DesiredEnvironment[];
+  diagnostics: Diagnostic[];
+  files: FileFingerprint[];
+}
+
+export interface PlanSettings {
+  project: string;
+  workspace: string | null;
+  adopt: boolean;
+  maxArchive: number;
+  allowReferenced: boolean;
+  targets: string[];
+  planId: string;
+  now: Date;
+}
+
+/** Loads the files; any error stops here, before any API call. */
+export function loadDesiredOrThrow(
+  dirs: string | readonly string[],
+  cwd: string,
+  policies: readonly Policy[],
+): DesiredState {
+  const result = loadDesired(dirs, { cwd, strict: false, policies });
+  if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
+  return result;
+}
+
+/**
+ * Plans once: the matching says which IDs the plan would archive or recreate, and only when there are such
+ * IDs are their references (deployments, recent sessions) listed, so a plan without them still costs one list.
+ */
+export async function makePlan(
+  api: EnvironmentsApi,
+  desired: DesiredState,
+  live: LiveView,
+  recorded: readonly RecordedEnvironment[],
+  outside: readonly OutsideChange[],
+  settings: PlanSettings,
+): Promise<Plan> {
+  const matching = matchEnvironments(desired.environments, live, recorded, settings.project);
+  const ids = retiringIds(matching);
+  const references = ids.length === 0 ? null : await listReferences(api, ids, settings.now);
+  const plan = planMatched(matching, outside, {
+    project: settings.project,
+    workspace: settings.workspace,
+    adopt: settings.adopt,
+    maxArchive: settings.maxArchive,
+    allowReferenced: settings.allowReferenced,
+    references,
+    targets: settings.targets,
+    planId: settings.planId,
+    createdAt: settings.now.toISOString(),
+    target: api.target,
+  });
+  return { ...plan, files: desired.files };
+}
+
+export interface PlanOnlyOptions {
+  api: EnvironmentsApi;
+  changelogPath: string;
+  reporter: Reporter;
+  settings: PlanSettings;
+}
+
+/** `envsync plan`: one checked list (plus lookups of recorded IDs it lacks), no writes anywhere (but the cache of the folded history). */
+export async function planOnly(desired: DesiredState, o: PlanOnlyOptions): Promise<{ plan: Plan; live: LiveView }> {
+  const state = readState(changelogLocation(o.changelogPath), o.reporter);
+  const live = await liveView(o.api, state.recorded);
+  const known = compareWithLive(state, o.settings.project, live, 'own', o.settings.now.toISOString());
+  if (known.behind.length > 0) o.reporter.event({ type: 'warning', message: behindMessage(known.behind) });
+  if (known.interrupted) {
+    o.reporter.event({
+      type: 'warning',
+      message: `an earlier apply was interrupted (plan ${state.open.join(', ')}); the next apply records what it left behind`,
+    });
+  }
+  const names = new Set([...desired.environments.map((d) => d.name), ...live.envs.map((e) => e.name)]);
+  for (const name of o.settings.targets.filter((t) => !names.has(t))) {
+    o.reporter.event({
+      type: 'warning',
+      message: `--target ${name} matches no environment file and no live environment`,
+    });
+  }
+  const plan = await makePlan(o.api, desired, live, known.recorded, known.outside, o.settings);
+  return { plan, live };
+}

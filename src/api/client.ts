@@ -8,7 +8,6 @@ import type {
   DeploymentSummary,
   EnvironmentsApi,
   ListOptions,
-  LiveEnvironment,
   ReferencesApi,
   Reporter,
   SessionSummary,
@@ -228,8 +227,7 @@ function referencesOf(client: Anthropic, call: Call): ReferencesApi {
       call('list deployments', () =>
         referenceList<DeploymentSummary>(
           'list deployments',
-          (c) =>
-            jsonOf(client.beta.deployments.list({ limit: PAGE_SIZE, ...cursor(c) }), 'list deployments'),
+          (c) => jsonOf(client.beta.deployments.list({ limit: PAGE_SIZE, ...cursor(c) }), 'list deployments'),
           parseDeployment,
         ),
       ),

@@ -1,10 +1,10 @@
 // Paging that checks every answer before it is believed: a cursor that loops, an empty page that points on,
 // pages that never end and one ID twice with other content all stop the list with a clear error.
 
+import { UntrustedAnswerError } from '../errors.js';
 import { canonicalJson } from '../hash/canonical-json.js';
 import type { UnreadableItem } from '../model.js';
 import { type Parsed, parsePage, unreadableItem } from './parse.js';
-import { UntrustedAnswerError } from '../errors.js';
 
 /** One page as it came: its JSON body and the request id of the answer. */
 export interface RawPage {
@@ -77,7 +77,10 @@ export async function readAllPages<T>(
     if (page.value.data.length === 0)
       throw untrusted(`page ${pages} is empty but points to a next page`, RETRY_HINT);
     if (cursors.has(next) || next === cursor)
-      throw untrusted(`the page cursor ${JSON.stringify(next.slice(0, 40))} came back twice (a loop)`, RETRY_HINT);
+      throw untrusted(
+        `the page cursor ${JSON.stringify(next.slice(0, 40))} came back twice (a loop)`,
+        RETRY_HINT,
+      );
     const distinct = seen.size + unreadable.length;
     if (distinct > limits.maxItems)
       throw untrusted(`the list passed ${limits.maxItems} items and kept going`, RETRY_HINT);

@@ -165,11 +165,20 @@ export async function checkUnchanged(
 ): Promise<LiveEnvironment | { already: LiveEnvironment }> {
   const current = await deps.api.retrieve(id);
   if (current.id !== id)
-    throw new UntrustedAnswerError('api_untrusted', `retrieve ${id}: the API answered with ${current.id}`, null, 'run `envsync plan` again');
+    throw new UntrustedAnswerError(
+      'api_untrusted',
+      `retrieve ${id}: the API answered with ${current.id}`,
+      null,
+      'run `envsync plan` again',
+    );
   if (current.archived_at) {
-    throw new EnvsyncError('archived_since_plan', `${current.name} (${id}) was archived since the plan was made`, {
-      hint: 'run `envsync plan` again',
-    });
+    throw new EnvsyncError(
+      'archived_since_plan',
+      `${current.name} (${id}) was archived since the plan was made`,
+      {
+        hint: 'run `envsync plan` again',
+      },
+    );
   }
   if (seen && current.updated_at !== seen.updated_at) {
     if (wants && alreadyIs(current, wants, deps.owner.project)) return { already: current };
@@ -183,7 +192,11 @@ export async function checkUnchanged(
 }
 
 /** checkUnchanged for actions that cannot be done by another apply: `already` is a change like any other. */
-async function unchanged(deps: ApplyDeps, id: string, seen: LiveFingerprint | undefined): Promise<LiveEnvironment> {
+async function unchanged(
+  deps: ApplyDeps,
+  id: string,
+  seen: LiveFingerprint | undefined,
+): Promise<LiveEnvironment> {
   const current = await checkUnchanged(deps, id, seen);
   if ('already' in current) throw new EnvsyncError('internal', 'unreachable', { source: 'envsync' });
   return current;
@@ -264,7 +277,8 @@ export async function runUpdate(
 ): Promise<Done> {
   const d = action.desired;
   const current = await checkUnchanged(deps, action.env_id, seen, d);
-  if ('already' in current) return recordAlready(deps, current.already, 'updated', current.already.updated_at);
+  if ('already' in current)
+    return recordAlready(deps, current.already, 'updated', current.already.updated_at);
   const renamedFrom = current.name !== d.name ? current.name : null;
   const body: UpdateBody = {
     ...(renamedFrom !== null ? { name: d.name } : {}),

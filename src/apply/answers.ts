@@ -3,7 +3,7 @@
 // looked up, and only what the lookup confirms is recorded.
 
 import { liveHash, taggedHash } from '../domain/ownership.js';
-import { EnvsyncError, UntrustedAnswerError } from '../errors.js';
+import { type EnvsyncError, UntrustedAnswerError } from '../errors.js';
 import { shortHash } from '../hash/config-hash.js';
 import { type ConfigHash, type LiveEnvironment, MANAGED_KEY } from '../model.js';
 import { escapeText } from '../text/escape.js';
@@ -72,7 +72,6 @@ export async function believe(
   );
   halt.stop(untrusted);
   const found = await lookUp();
-  if (found !== undefined && mismatch(found, expected) === null)
-    return { env: found, confirmedBy: 'lookup' };
+  if (found !== undefined && mismatch(found, expected) === null) return { env: found, confirmedBy: 'lookup' };
   throw untrusted;
 }

@@ -3,10 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { NewEntry, RunWriter } from '../changelog/writer.js';
-import type { Halt } from './answers.js';
 import type { Owner } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import type { ChangelogEntryV2, EnvironmentsApi, FrameOp, Reporter, StepOp } from '../model.js';
+import type { Halt } from './answers.js';
 
 export interface RunIdentity {
   actor: string;
@@ -40,7 +40,11 @@ export interface ApplyDeps {
  * or an answer could not be believed, no further write is sent (one already in flight finishes). Reads stay
  * open: they change nothing.
  */
-export function gatedApi(api: EnvironmentsApi, writer: Pick<RunWriter, 'ready'>, halt: Halt): EnvironmentsApi {
+export function gatedApi(
+  api: EnvironmentsApi,
+  writer: Pick<RunWriter, 'ready'>,
+  halt: Halt,
+): EnvironmentsApi {
   const open = () => {
     writer.ready();
     halt.check();

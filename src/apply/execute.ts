@@ -95,7 +95,8 @@ async function runRenames(
     }
     // Free when no other pending rename still holds the target (its own old name may fold to it).
     const ready = pending.findIndex(
-      (a) => (held.get(nameKey(a.name)) ?? 0) - (nameKey(a.renamed_from ?? '') === nameKey(a.name) ? 1 : 0) === 0,
+      (a) =>
+        (held.get(nameKey(a.name)) ?? 0) - (nameKey(a.renamed_from ?? '') === nameKey(a.name) ? 1 : 0) === 0,
     );
     if (ready >= 0) {
       const [action] = pending.splice(ready, 1);

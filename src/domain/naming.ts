@@ -77,5 +77,9 @@ export function parkedBasesOf(name: string): string[] {
  * all fold together; a plan treats such names as one, never as a free name beside a taken one.
  */
 export function nameKey(name: string): string {
-  return name.normalize('NFKC').replace(/\p{Cf}/gu, '').toLowerCase().normalize('NFKC');
+  return name
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .toLowerCase()
+    .normalize('NFKC');
 }

@@ -25,7 +25,8 @@ export type Ownership =
 
 export function ownershipOf(env: Pick<LiveEnvironment, 'id' | 'metadata'>, owner: Owner): Ownership {
   const tag = env.metadata[MANAGED_KEY];
-  if (tag === undefined || tag === '') return owner.recorded(env.id) ? { kind: 'stripped' } : { kind: 'unmanaged' };
+  if (tag === undefined || tag === '')
+    return owner.recorded(env.id) ? { kind: 'stripped' } : { kind: 'unmanaged' };
   if (tag === owner.project) return { kind: 'mine' };
   if (tag === LEGACY_OWNER && owner.recorded(env.id)) return { kind: 'legacy' };
   return { kind: 'foreign', owner: tag };

@@ -88,7 +88,8 @@ function matchRecords(
     }
   }
   pairs.sort(
-    (a, b) => a.rank - b.rank || compareNatural(a.d.name, b.d.name) || compareCodeUnits(a.r.env_id, b.r.env_id),
+    (a, b) =>
+      a.rank - b.rank || compareNatural(a.d.name, b.d.name) || compareCodeUnits(a.r.env_id, b.r.env_id),
   );
   const out = new Map<string, RecordedEnvironment>();
   const taken = new Set<string>();
@@ -182,7 +183,8 @@ export function matchEnvironments(
     claims.set(d.name, { by: 'name', envs, similar });
     for (const e of envs) claimed.add(e.id);
   };
-  const stillFree = (envs: readonly LiveEnvironment[] | undefined) => (envs ?? []).filter((e) => !claimed.has(e.id));
+  const stillFree = (envs: readonly LiveEnvironment[] | undefined) =>
+    (envs ?? []).filter((e) => !claimed.has(e.id));
   for (const d of unmatched) {
     const item = unreadableByKey.get(nameKey(d.name));
     if (item) {

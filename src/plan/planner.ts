@@ -18,7 +18,14 @@ import type {
   RecordedEnvironment,
 } from '../model.js';
 import { compareNatural as compare, compareCodeUnits as compareIds, groupBy } from '../util/order.js';
-import { blockUnreadable, type PlanContext, planDesired, planIdentity, planUndesired, recreateReason } from './decide.js';
+import {
+  blockUnreadable,
+  type PlanContext,
+  planDesired,
+  planIdentity,
+  planUndesired,
+  recreateReason,
+} from './decide.js';
 import { type Matching, matchEnvironments } from './match.js';
 import { summarize } from './summary.js';
 
@@ -51,7 +58,10 @@ function sortActions(actions: PlanAction[]): PlanAction[] {
   );
 }
 
-function fingerprints(actions: readonly PlanAction[], byId: ReadonlyMap<string, LiveEnvironment>): LiveFingerprint[] {
+function fingerprints(
+  actions: readonly PlanAction[],
+  byId: ReadonlyMap<string, LiveEnvironment>,
+): LiveFingerprint[] {
   const out: LiveFingerprint[] = [];
   for (const action of actions) {
     if (action.kind === 'create') continue;
@@ -100,8 +110,13 @@ export function retiringIds(matching: Matching): string[] {
   for (const d of matching.desired) {
     const claim = matching.claims.get(d.name);
     const env =
-      claim?.by === 'identity' ? claim.env : claim?.by === 'name' && claim.envs.length === 1 ? claim.envs[0] : undefined;
-    if (env && !d.lifecycle.keep_superseded && recreateReason(env, d, liveHash(env)) !== null) ids.push(env.id);
+      claim?.by === 'identity'
+        ? claim.env
+        : claim?.by === 'name' && claim.envs.length === 1
+          ? claim.envs[0]
+          : undefined;
+    if (env && !d.lifecycle.keep_superseded && recreateReason(env, d, liveHash(env)) !== null)
+      ids.push(env.id);
   }
   for (const env of matching.unclaimed) if (isMine(env, matching.owner)) ids.push(env.id);
   return [...new Set(ids)].sort(compareIds);
@@ -148,7 +163,11 @@ export function planMatched(
     // Every name an environment holds, archived ones included, plus recorded names: the plan fixes the
     // retired name and apply uses exactly it.
     retire: retirer(
-      new Set([...matching.liveById.values()].map((e) => e.name).concat([...matching.recordedById.values()].map((r) => r.name))),
+      new Set(
+        [...matching.liveById.values()]
+          .map((e) => e.name)
+          .concat([...matching.recordedById.values()].map((r) => r.name)),
+      ),
     ),
     claimMissing: (name) => missingByName.get(name)?.shift(),
     recordedOf: (envId) => matching.recordedById.get(envId),
@@ -195,7 +214,12 @@ export function planMatched(
     if (found === undefined) return a;
     return {
       ...a,
-      drift: { kind: 'changed_outside', detail: found.detail, observed_hash: found.observed_hash, env_id: found.env_id },
+      drift: {
+        kind: 'changed_outside',
+        detail: found.detail,
+        observed_hash: found.observed_hash,
+        env_id: found.env_id,
+      },
     };
   });
 

@@ -87,7 +87,10 @@ export interface PlanOnlyOptions {
 }
 
 /** `envsync plan`: one checked list (plus lookups of recorded IDs it lacks), no writes anywhere (but the cache of the folded history). */
-export async function planOnly(desired: DesiredState, o: PlanOnlyOptions): Promise<{ plan: Plan; live: LiveView }> {
+export async function planOnly(
+  desired: DesiredState,
+  o: PlanOnlyOptions,
+): Promise<{ plan: Plan; live: LiveView }> {
   const state = readState(changelogLocation(o.changelogPath), o.reporter);
   const live = await liveView(o.api, state.recorded);
   const known = compareWithLive(state, o.settings.project, live, 'own', o.settings.now.toISOString());

@@ -78,7 +78,14 @@ export function compareWithLive(
     folded.map((f) => ({ description: null, metadata: null, lifecycle: null, at: now, ...findingFields(f) })),
     state.recorded,
   );
-  return { state, findings, behind, recorded, interrupted, outside: fold === 'all' ? [] : outsideChanges(findings) };
+  return {
+    state,
+    findings,
+    behind,
+    recorded,
+    interrupted,
+    outside: fold === 'all' ? [] : outsideChanges(findings),
+  };
 }
 
 /**

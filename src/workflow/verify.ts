@@ -90,9 +90,13 @@ export function auditLive(
     if (!rec || rec.archived || env.archived_at) continue;
     const ownership = ownershipOf(env, owner);
     if (ownership.kind === 'stripped')
-      problems.push(live(env, 'the ownership tags were removed outside envsync (the next apply puts them back)'));
+      problems.push(
+        live(env, 'the ownership tags were removed outside envsync (the next apply puts them back)'),
+      );
     if (ownership.kind === 'foreign')
-      problems.push(live(env, `recorded as this project's, but now tagged by ${ownerLabel(ownership.owner)}`));
+      problems.push(
+        live(env, `recorded as this project's, but now tagged by ${ownerLabel(ownership.owner)}`),
+      );
   }
   for (const item of view.unreadable) {
     const rec = item.id === null ? undefined : byId.get(item.id);

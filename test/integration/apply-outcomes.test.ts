@@ -49,16 +49,13 @@ describe('apply at the moment of each write', () => {
     expect((await ws.live())[0]?.description).toBe('console edit');
   });
 
-  it.each([
-    ['its answer is lost', 'lose_answer' as const],
-    ['it comes back 409 (a retry colliding with its own first attempt)', { status: 409 }],
-  ])('keeps a create whose write landed but %s, in the same run', async (_t, answer) => {
+  it('keeps a create whose write landed but its answer was lost, in the same run', async () => {
     ws.files({ 'a.yaml': envFile('a') });
     let first = true;
     const r = await applyThrough((method, p) => {
       if (method === 'POST' && p === '/v1/environments' && first) {
         first = false;
-        return answer;
+        return 'lose_answer';
       }
       return 'forward';
     });
@@ -68,6 +65,31 @@ describe('apply at the moment of each write', () => {
     expect(live).toHaveLength(1);
     const creates = ws.entries().filter((e) => e.op === 'create');
     expect(creates.map((e) => e.env_id)).toEqual([live[0]?.id]);
+  });
+
+  it("a first-attempt 409 is not a lost answer: the holder, tagged with this project's hash, is recorded as another apply's create, not as this run's", async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    let first = true;
+    const r = await applyThrough((method, p) => {
+      if (method === 'POST' && p === '/v1/environments' && first) {
+        first = false;
+        // The write lands (as another apply's would have), and this run is told the name is taken.
+        return { status: 409 };
+      }
+      return 'forward';
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('0 created');
+    expect(r.stdout).toContain('1 already done by another apply');
+    const live = await ws.live();
+    expect(live).toHaveLength(1);
+    const steps = ws.entries().filter((e) => e.env_id !== null);
+    expect(steps.map((e) => [e.op, e.env_id])).toEqual([['drift', live[0]?.id]]);
+    expect(steps[0]?.at).toBe(live[0]?.created_at);
+    expect(steps[0]?.detail).toMatch(/^created by another apply at .* nothing sent$/);
+    // The changelog knows it now: nothing is behind, nothing left to do.
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+    expect((await ws.cli(['verify', '--live'])).code).toBe(0);
   });
 });
 

@@ -29,6 +29,7 @@ describe('history, show and resolve over real applies', () => {
   let ws: Workspace;
   let log: ChangelogEntry[];
   const ids: Record<string, string> = {};
+  let consoleEditAt = '';
   const find = (op: string, id: string) => log.find((e) => e.op === op && e.env_id === id) as ChangelogEntry;
 
   beforeAll(async () => {
@@ -49,9 +50,10 @@ describe('history, show and resolve over real applies', () => {
     ids.r2 = (await ws.live()).find((e) => e.name === 'r')?.id as string;
     ws.files({ 'z.yaml': null });
     await apply();
-    await ws.sdk().beta.environments.update(ids.a as string, {
+    const edited = await ws.sdk().beta.environments.update(ids.a as string, {
       config: { type: 'cloud', packages: { pip: ['pandas==2.2.1', 'requests==2.32.0'] } },
     });
+    consoleEditAt = edited.updated_at;
     await apply();
     log = ws.entries();
   });
@@ -79,7 +81,7 @@ describe('history, show and resolve over real applies', () => {
         '        - config.packages.pip: "pandas==2.2.0"',
         '        + config.packages.pip: "pandas==2.2.1"',
         head(at('drift'), '  ! drift found', pipHash('pandas==2.2.1', 'requests==2.32.0')),
-        `        live config ${shortHash(pipHash('pandas==2.2.1', 'requests==2.32.0'))} no longer matches the envsync_config_hash tag ${shortHash(pipHash('pandas==2.2.1'))}`,
+        `        live config ${shortHash(pipHash('pandas==2.2.1', 'requests==2.32.0'))} no longer matches the envsync_config_hash tag ${shortHash(pipHash('pandas==2.2.1'))} (found ${find('drift', ids.a as string).detail?.match(/found (\S+) by/)?.[1]} by tester)`,
         '        + config.packages.pip: "requests==2.32.0"',
         head(at('update', 1), '  ~ update     ', pipHash('pandas==2.2.1')),
         '        from environments/a.yaml:1',
@@ -87,6 +89,9 @@ describe('history, show and resolve over real applies', () => {
         '',
       ].join('\n'),
     );
+    // A console edit of packages is dated when it happened (live's updated_at), not when apply found it.
+    expect(at('drift')).toBe(consoleEditAt);
+    expect(find('drift', ids.a as string).detail).toMatch(/\(found \S+ by tester\)$/);
   });
 
   it('history NAME follows a recreate to the new ID and the old one archived under <name>~<hash8>', async () => {

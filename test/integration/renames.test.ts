@@ -55,7 +55,7 @@ describe('renames (lifecycle.previous_names)', () => {
     const history = JSON.parse((await ws.cli(['history', 'etl', '--format', 'json'])).stdout) as {
       entries: { op: string }[];
     };
-    expect(history.entries.map((e) => e.op)).toEqual(['create', 'rename', 'update']);
+    expect(history.entries.map((e) => e.op)).toEqual(['create', 'rename']);
     expect((await ws.cli(['history', 'etl-old'])).stdout).toContain('etl');
     const old = await ws.cli([
       'resolve',

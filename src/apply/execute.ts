@@ -21,6 +21,8 @@ import { type ApplyDeps, record, UnrecordedError } from './context.js';
 export interface ApplyFailure {
   name: string;
   kind: ActionKind;
+  /** The error's code (`api_error`, `api_untrusted`, `name_taken`, …). */
+  code: string;
   message: string;
   hint: string | undefined;
 }
@@ -250,7 +252,8 @@ export async function applyPlan(
         count(result, action.kind);
         result.unrecorded.push({ name: action.name, env_id: e.env_id });
       } else {
-        result.failed.push({ name: action.name, kind: action.kind, message, hint });
+        const code = e instanceof EnvsyncError ? e.code : 'internal';
+        result.failed.push({ name: action.name, kind: action.kind, code, message, hint });
         if (isUncertain(e)) result.uncertain.push(...uncertainKeys(action));
       }
       deps.reporter.event({ type: 'action_failed', kind: action.kind, name: action.name, message });
@@ -266,7 +269,8 @@ export async function applyPlan(
   } catch (e) {
     // A park that failed: report it as the failure of the renames still waiting; the next plan resumes.
     const message = e instanceof Error ? e.message : String(e);
-    result.failed.push({ name: 'renames', kind: 'update', message, hint: 'run `envsync plan` again' });
+    const code = e instanceof EnvsyncError ? e.code : 'internal';
+    result.failed.push({ name: 'renames', kind: 'update', code, message, hint: 'run `envsync plan` again' });
   }
   for (const phase of PHASES) {
     const actions = plan.actions.filter(phase);

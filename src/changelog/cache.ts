@@ -19,7 +19,8 @@ import { baseName, isStep } from './timeline.js';
 
 // 3: records carry the file that last applied them (source) and its previous names.
 // 4: the name index keeps each name's positions packed in one string, read only for the name asked.
-const FORMAT = 4;
+// 5: records carry every name they had and what superseded them (identity by recorded ID).
+const FORMAT = 5;
 /** How many problems a snapshot keeps to show; the count is always exact. */
 const PROBLEMS_KEPT = 20;
 

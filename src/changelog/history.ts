@@ -3,6 +3,7 @@
 import type { ChangelogEntry } from '../model.js';
 import { entryHash, normalConfigHash } from './entry.js';
 import type { ChangelogFile } from './store.js';
+import { runFileName } from './writer.js';
 
 export interface HistoryProblem {
   /** The file the problem is in (its path), or null for the history as a whole. */
@@ -112,6 +113,11 @@ export function checkFile(file: ChangelogFile): HistoryProblem[] {
     else if ((e.parents !== null) !== (e.op === 'begin'))
       add(i, `entry seq ${e.seq}: only a begin entry has parents`);
     if (i === 0 && e.op !== 'begin') add(i, `a run file starts with ${e.op}, not begin`);
+    if (i === 0 && e.op === 'begin' && file.name !== runFileName(new Date(e.at), e.plan_id))
+      add(
+        i,
+        `the run file's name does not match its begin (${runFileName(new Date(e.at), e.plan_id)}): renamed, or copied from another run`,
+      );
     if (i > 0 && e.op === 'begin') add(i, 'a second begin in one run file');
     if (prev?.op === 'end') add(i, `entry seq ${e.seq} follows the run's end`);
     if (e.plan_id !== planId)

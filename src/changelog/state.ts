@@ -7,7 +7,7 @@ export type FoldableEntry = Pick<
   ChangelogEntry,
   'op' | 'env_id' | 'name' | 'config_hash' | 'at' | 'config' | 'description' | 'metadata' | 'lifecycle'
 > &
-  Partial<Pick<ChangelogEntry, 'source'>>;
+  Partial<Pick<ChangelogEntry, 'source' | 'replaces'>>;
 
 /** Folds entries, oldest first (history order), into one record per env ID, starting from `from` (a snapshot's). */
 export function foldRecorded(
@@ -33,7 +33,12 @@ export function foldRecorded(
       source: e.source ?? prior?.source ?? null,
       previous_names: e.lifecycle ? e.lifecycle.previous_names : (prior?.previous_names ?? []),
       names: e.name === null || names.includes(e.name) ? names : [...names, e.name],
+      superseded_by: prior?.superseded_by ?? null,
     });
+    // A recreate's new ID takes over the file: the one it replaces is retired, whatever its name.
+    const replaced = e.replaces ? byId.get(e.replaces) : undefined;
+    if (replaced && e.replaces !== e.env_id)
+      byId.set(replaced.env_id, { ...replaced, superseded_by: e.env_id });
   }
   return [...byId.values()];
 }

@@ -12,7 +12,7 @@ import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/apply.js';
-import type { ActionFactory, Ctx, Program } from './context.js';
+import { type ActionFactory, type Ctx, errorBlock, type Program } from './context.js';
 import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
 import { cliReporter } from './reporter.js';
 import {
@@ -80,16 +80,11 @@ function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
       break;
   }
   const result = outcome.result;
-  for (const f of result.failed) {
-    ctx.io.stderr.write(
-      `${ctx.err.red('error')}: ${f.message}\n${f.hint ? `  ${ctx.err.cyan('hint')}: ${f.hint}\n` : ''}`,
-    );
-  }
+  // The messages carry a server's words: drawn like every other error, escaped.
+  for (const f of result.failed) ctx.io.stderr.write(errorBlock(ctx, f.code, f.message, f.hint));
   if (result.stopped) {
     const { code, message, hint } = result.stopped;
-    ctx.io.stderr.write(
-      `${ctx.err.red(`error[${code}]`)}: ${message}; no further change was sent\n${hint ? `  ${ctx.err.cyan('hint')}: ${hint}\n` : ''}`,
-    );
+    ctx.io.stderr.write(errorBlock(ctx, code, `${message}; no further change was sent`, hint));
   }
   const line = applySummaryLine(result);
   const bad =
@@ -103,12 +98,19 @@ function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
     );
     return 130;
   }
-  ctx.io.stderr.write(
-    result.stopped || result.unrecorded.length > 0
-      ? 'Run apply again once the changelog is writable: it records what this run could not, then finishes.\n'
-      : 'Run `envsync plan` to see what is left; everything that did change is in the changelog.\n',
-  );
+  ctx.io.stderr.write(`${closingAdvice(result.stopped?.code, result.unrecorded.length > 0)}\n`);
   return 1;
+}
+
+/** What to do after a run that stopped, by why it stopped: a lost lock is not a full disk. */
+function closingAdvice(stoppedBy: string | undefined, unrecorded: boolean): string {
+  if (stoppedBy === 'lock_lost')
+    return 'This run lost the changelog lock, so it stopped writing; run apply again once the other apply is done: it records what this run could not.';
+  if (stoppedBy?.startsWith('api_'))
+    return 'The API gave an answer envsync could not believe, so this run stopped writing; run `envsync plan` to see where things stand.';
+  if (stoppedBy !== undefined || unrecorded)
+    return 'Run apply again once the changelog is writable: it records what this run could not, then finishes.';
+  return 'Run `envsync plan` to see what is left; everything that did change is in the changelog.';
 }
 
 async function runApply(

@@ -11,9 +11,10 @@ import {
 } from '../errors.js';
 import type { Diagnostic } from '../model.js';
 import { escapeText } from '../text/escape.js';
+import type { Redactor } from '../text/redact.js';
 import { compareNatural } from '../util/order.js';
 import { type CliIo, colorEnabled, type Paint, paint } from './io.js';
-import type { OptsOf } from './options.js';
+import { type OptsOf, timeoutOption } from './options.js';
 
 /** The global flags, declared once on the program; their parsed values are typed from this declaration. */
 export function declareGlobals(command: Command) {
@@ -28,6 +29,7 @@ export function declareGlobals(command: Command) {
       '--changelog <path>',
       'changelog file (default: .envsync/changelog.jsonl, per workspace .envsync/changelog/<name>.jsonl)',
     )
+    .addOption(timeoutOption())
     .option('--no-color', 'never colour the output')
     .option('--quiet', 'print only results and errors')
     .option('--verbose', 'print request ids, timings and stack traces');
@@ -41,6 +43,8 @@ export interface GlobalOptions {
   baseUrl: string | undefined;
   changelog: string | undefined;
   workspace: string | undefined;
+  /** `--timeout` in ms: the longest a command waits on the API for one answer or one list. */
+  timeoutMs: number | undefined;
   color: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -52,6 +56,7 @@ export function globalOptions(o: OptsOf<Program>): GlobalOptions {
     baseUrl: o.baseUrl,
     changelog: o.changelog,
     workspace: o.workspace,
+    timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000,
     color: o.color,
     quiet: o.quiet === true,
     verbose: o.verbose === true,
@@ -64,12 +69,15 @@ export interface Ctx {
   /** Colours for what goes to stdout and to stderr. */
   out: Paint;
   err: Paint;
+  /** Every secret this run knows (the API key, by value): nothing printed or written carries one. */
+  redactor: Redactor;
 }
 
-export function makeCtx(io: CliIo, global: GlobalOptions): Ctx {
+export function makeCtx(io: CliIo, global: GlobalOptions, redactor: Redactor): Ctx {
   return {
     io,
     global,
+    redactor,
     out: paint(colorEnabled(io.env, io.stdoutIsTTY, global.color)),
     err: paint(colorEnabled(io.env, io.stderrIsTTY, global.color)),
   };
@@ -103,6 +111,13 @@ export function say(ctx: Ctx, text: string): void {
 /** `error[code]: <what happened>`, the first line of every error envsync prints. */
 export function errorHeadline(p: Paint, code: string, message: string): string {
   return `${p.red(p.bold(`error[${code}]`))}: ${message}`;
+}
+
+/** An error that does not end the command (one failed action of an apply): headline and hint, escaped. */
+export function errorBlock(ctx: Ctx, code: string, message: string, hint: string | undefined): string {
+  const p = ctx.err;
+  const head = errorHeadline(p, code, escapeText(message));
+  return `${head}\n${hint ? `  ${p.cyan('hint')}: ${escapeText(scopeHint(ctx, hint))}\n` : ''}`;
 }
 
 /** What envsync was doing, in words, for the system calls a raw error can come from. */

@@ -118,7 +118,7 @@ async function writePage(
     return 0;
   }
   const out = path.resolve(ctx.io.cwd, opts.out ?? DEFAULT_PAGE);
-  await writeFileAtomic(out, page);
+  await writeFileAtomic(out, ctx.redactor.redact(page));
   const steps = histories.reduce((n, h) => n + h.steps.length, 0);
   say(
     ctx,

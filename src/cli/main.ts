@@ -1,6 +1,7 @@
 // Wires the commands into commander and maps every outcome to an exit code; the only place that catches.
 
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Redactor } from '../text/redact.js';
 import type { Program } from './context.js';
 import {
   type ActionFactory,
@@ -38,7 +39,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 /** The global flags that take a value: their value is never the command's name. */
-const GLOBAL_VALUE_FLAGS = new Set(['--base-url', '--workspace', '--changelog']);
+const GLOBAL_VALUE_FLAGS = new Set(['--base-url', '--workspace', '--changelog', '--timeout']);
 
 /**
  * Which command modules this command line needs: the one it names; none for `--version` alone; all of them
@@ -61,6 +62,9 @@ export function commandsToLoad(argv: readonly string[]): Array<() => Promise<Reg
 }
 
 export async function main(argv: string[], edges: CliIo): Promise<number> {
+  // Nothing envsync prints carries a secret, whatever a server echoed: the key is removed by value.
+  const redactor = new Redactor();
+  redactor.addFromEnv(edges.env);
   // stdout carries at most one JSON document: an error document only if the command printed nothing yet.
   let stdoutUsed = false;
   const io: CliIo = {
@@ -68,9 +72,10 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
     stdout: {
       write: (s: string) => {
         stdoutUsed = true;
-        return edges.stdout.write(s);
+        return edges.stdout.write(redactor.redact(s));
       },
     },
+    stderr: { write: (s: string) => edges.stderr.write(redactor.redact(s)) },
   };
   let code = 0;
   let ctx: Ctx | undefined;
@@ -94,7 +99,7 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
     (handler) =>
     async (...args) => {
       // Global flags are the program's own options: commander reads them anywhere on the line.
-      ctx = makeCtx(io, globalOptions(program.opts()));
+      ctx = makeCtx(io, globalOptions(program.opts()), redactor);
       const command = args.at(-1);
       jsonOutput = command instanceof Command && command.getOptionValue('format') === 'json';
       code = await handler(ctx, ...args);

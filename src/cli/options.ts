@@ -49,6 +49,19 @@ export function targetOption() {
   ).argParser((value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value]);
 }
 
+/** `--timeout SECONDS`: one knob for every wait on the API (an answer with its retries, a whole list). */
+export function timeoutOption() {
+  return new Option(
+    '--timeout <seconds>',
+    'give up on the API after this long for one answer or one whole list, retries and rate-limit waits included (default 90)',
+  ).argParser((v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 1 || n > 3600)
+      throw new InvalidArgumentError('expected seconds from 1 to 3600');
+    return n;
+  });
+}
+
 /** The plan-shaping flags shared by plan and apply. */
 export function addPlanFlags<A extends unknown[], O extends OptionValues, G extends OptionValues>(
   command: Command<A, O, G>,

@@ -51,7 +51,7 @@ async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Pr
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (out && outFile) {
     try {
-      await writeFileAtomic(outFile, `${JSON.stringify(plan, null, 2)}\n`);
+      await writeFileAtomic(outFile, ctx.redactor.redact(`${JSON.stringify(plan, null, 2)}\n`));
     } catch (e) {
       throw wrapFsError(e, out, 'write the plan to');
     }

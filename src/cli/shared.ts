@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RateLimit } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
-import type { Plan, Reporter } from '../model.js';
+import type { LiveView, Plan, Reporter } from '../model.js';
 import { defaultChangelogPath, type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
 import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/plan.js';
@@ -61,7 +61,15 @@ export async function connectFrom(
       hint: '--local starts its own API; drop one of them',
     });
   }
-  return connect({ project, baseUrl: ctx.global.baseUrl, env: ctx.io.env, reporter, rateLimit });
+  return connect({
+    project,
+    baseUrl: ctx.global.baseUrl,
+    env: ctx.io.env,
+    reporter,
+    rateLimit,
+    timeoutMs: ctx.global.timeoutMs,
+    redactor: ctx.redactor,
+  });
 }
 
 /** The changelog of this project and workspace (or --changelog, checked). Needs no connection. */
@@ -131,7 +139,7 @@ export async function planFiles(
   ctx: Ctx,
   dir: string | undefined,
   flags: PlanFlags,
-): Promise<{ plan: Plan; desired: DesiredState }> {
+): Promise<{ plan: Plan; desired: DesiredState; live: LiveView }> {
   const project = projectFor(ctx, 'api', dir);
   const desired = loadProjectFiles(project);
   warnAboutWarnings(ctx, desired);
@@ -140,13 +148,13 @@ export async function planFiles(
   const reporter = cliReporter(ctx);
   const conn = await connectFrom(ctx, project, reporter, undefined);
   try {
-    const { plan } = await planOnly(desired, {
+    const { plan, live } = await planOnly(desired, {
       api: conn.api,
       changelogPath: project.changelogPath,
       reporter,
       settings,
     });
-    return { plan, desired };
+    return { plan, desired, live };
   } finally {
     await conn.close();
   }

@@ -1,14 +1,21 @@
 // `envsync status [DIR]`: for each desired name, the env ID to use and whether it is in sync.
 
 import { shortHash } from '../hash/config-hash.js';
-import type { Plan } from '../model.js';
+import { type LiveEnvironment, MANAGED_KEY, type Plan } from '../model.js';
 import { escapeText } from '../text/escape.js';
 import { compareNatural } from '../util/order.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { planFiles } from './shared.js';
 
-export type StatusState = 'in_sync' | 'pending' | 'drift' | 'missing' | 'unmanaged';
+export type StatusState =
+  | 'in_sync'
+  | 'pending'
+  | 'drift'
+  | 'missing'
+  | 'unmanaged'
+  | 'other_project'
+  | 'unreadable';
 
 export interface StatusRow {
   name: string;
@@ -16,6 +23,8 @@ export interface StatusRow {
   config_hash: string | null;
   desired_hash: string;
   state: StatusState;
+  /** other_project: the project whose tag the environment carries. */
+  owner: string | null;
   file: string;
 }
 
@@ -23,25 +32,38 @@ export interface StatusRow {
 export function statusRows(
   plan: Plan,
   desired: { name: string; config_hash: string; source: { file: string; line: number } }[],
+  liveEnvs: readonly LiveEnvironment[] = [],
 ): StatusRow[] {
   const actions = new Map(plan.actions.map((a) => [a.name, a]));
   const live = new Map(plan.live.map((l) => [l.name, l]));
-  const blocked = new Set(plan.blocked.filter((b) => b.rule === 'unmanaged_conflict').map((b) => b.name));
+  const byId = new Map(liveEnvs.map((e) => [e.id, e]));
+  const blockedBy = new Map(plan.blocked.flatMap((b) => (b.name === null ? [] : [[b.name, b]])));
   return desired.map((d) => {
     const action = actions.get(d.name);
     const fp = live.get(d.name);
+    const block = blockedBy.get(d.name);
+    const held = block?.env_id ? byId.get(block.env_id) : undefined;
     let state: StatusState;
-    if (blocked.has(d.name)) state = 'unmanaged';
+    let owner: string | null = null;
+    if (block?.rule === 'foreign_owner') {
+      state = 'other_project';
+      owner = held?.metadata[MANAGED_KEY] ?? null;
+    } else if (block?.rule === 'unreadable_live') state = 'unreadable';
+    else if (block?.rule === 'unmanaged_conflict') state = 'unmanaged';
     else if (!action || action.kind === 'create') state = 'missing';
     else if (action.drift) state = 'drift';
     else if (action.kind === 'noop') state = 'in_sync';
     else state = 'pending';
     return {
       name: d.name,
-      env_id: state === 'missing' ? null : (fp?.id ?? (action && 'env_id' in action ? action.env_id : null)),
+      env_id:
+        state === 'missing'
+          ? null
+          : (fp?.id ?? (action && 'env_id' in action ? action.env_id : (block?.env_id ?? null))),
       config_hash: state === 'missing' ? null : (fp?.config_hash ?? null),
       desired_hash: d.config_hash,
       state,
+      owner,
       file: `${d.source.file}:${d.source.line}`,
     };
   });
@@ -53,11 +75,15 @@ const LABEL: Record<StatusState, string> = {
   drift: 'drift',
   missing: 'missing',
   unmanaged: 'unmanaged',
+  other_project: 'other project',
+  unreadable: 'unreadable',
 };
 
 async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions): Promise<number> {
-  const { plan, desired } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER });
-  const rows = statusRows(plan, desired.environments).sort((a, b) => compareNatural(a.name, b.name));
+  const { plan, desired, live } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER });
+  const rows = statusRows(plan, desired.environments, live.envs).sort((a, b) =>
+    compareNatural(a.name, b.name),
+  );
   if (opts.format === 'json') {
     ctx.io.stdout.write(
       `${JSON.stringify({ format_version: 1, target: plan.target, project: plan.project, workspace: plan.workspace, environments: rows }, null, 2)}\n`,
@@ -74,7 +100,7 @@ async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions)
   for (const r of rows) {
     const hash = r.config_hash ? shortHash(r.config_hash) : '-';
     ctx.io.stdout.write(
-      `${escapeText(r.name).padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(LABEL[r.state])}\n`,
+      `${escapeText(r.name).padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(`${LABEL[r.state]}${r.owner === null ? '' : ` (${escapeText(r.owner)})`}`)}\n`,
     );
   }
   return 0;

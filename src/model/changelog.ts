@@ -92,4 +92,6 @@ export interface RecordedEnvironment {
   previous_names: string[];
   /** Every name the changelog recorded for this ID, oldest first: what links a file's names to it. */
   names: string[];
+  /** The ID that replaced it (a recreate): it no longer stands for its file, whatever its name says. */
+  superseded_by: string | null;
 }

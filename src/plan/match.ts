@@ -87,9 +87,14 @@ function matchRecords(
       if (rank !== null) pairs.push({ d, r, rank });
     }
   }
+  // Equally close: the one under the file's own name, then the one recorded last.
   pairs.sort(
     (a, b) =>
-      a.rank - b.rank || compareNatural(a.d.name, b.d.name) || compareCodeUnits(a.r.env_id, b.r.env_id),
+      a.rank - b.rank ||
+      Number(b.r.name === b.d.name) - Number(a.r.name === a.d.name) ||
+      compareCodeUnits(b.r.at, a.r.at) ||
+      compareNatural(a.d.name, b.d.name) ||
+      compareCodeUnits(a.r.env_id, b.r.env_id),
   );
   const out = new Map<string, RecordedEnvironment>();
   const taken = new Set<string>();
@@ -136,9 +141,13 @@ export function matchEnvironments(
   for (const r of recorded) {
     if (r.archived) continue;
     const env = liveById.get(r.env_id);
-    if (env !== undefined && !env.archived_at) candidates.push(r);
-    else if (unreadableById.has(r.env_id)) candidates.push(r);
-    else if (env !== undefined || gone.has(r.env_id)) missing.push(r);
+    // A superseded ID (a recreate replaced it) stands for no file: it is archived, or kept as superseded.
+    const stands = r.superseded_by === null;
+    if (env !== undefined && !env.archived_at) {
+      if (stands) candidates.push(r);
+    } else if (unreadableById.has(r.env_id)) {
+      if (stands) candidates.push(r);
+    } else if (env !== undefined || gone.has(r.env_id)) missing.push(r);
     else
       throw new EnvsyncError(
         'internal',

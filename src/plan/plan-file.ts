@@ -2,6 +2,7 @@
 
 import { validate as planValidator } from '../config/generated/plan.validator.js';
 import { EnvsyncError } from '../errors.js';
+import { configHash } from '../hash/config-hash.js';
 import type { Plan } from '../model.js';
 
 // Compiled ahead of time (scripts/build-validators.mjs): nothing is compiled at start-up.
@@ -37,5 +38,20 @@ export function parsePlanFile(text: string, file: string): Plan {
       },
     );
   }
-  return value as Plan;
+  // The schema says the plan has the shape of one; it does not say its configs are what it claims.
+  const plan = value as Plan;
+  for (const action of plan.actions) {
+    if (!('desired' in action)) continue;
+    const actual = configHash(action.desired.config);
+    if (actual !== action.desired.config_hash) {
+      throw new EnvsyncError(
+        'invalid_plan',
+        `${file}: the config of ${action.name} hashes to ${actual}, not to the ${action.desired.config_hash} the plan carries`,
+        {
+          hint: 'a saved plan must be used as `plan --out` wrote it: make a new one with `envsync plan --out FILE`',
+        },
+      );
+    }
+  }
+  return plan;
 }

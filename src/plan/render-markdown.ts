@@ -116,6 +116,20 @@ function blockedPart(plan: Plan): Part {
   };
 }
 
+function notesPart(plan: Plan): Part {
+  return {
+    head: ['### Notes', ''],
+    items: plan.notes.map((n) => {
+      const who = [n.name === null ? '' : code(n.name), n.env_id === null ? '' : `(${code(n.env_id)})`]
+        .filter(Boolean)
+        .join(' ');
+      return `- ${who}: ${escapeMarkdown(n.message)}`;
+    }),
+    tail: [''],
+    more: (n) => `- and ${n} more`,
+  };
+}
+
 function summaryTable(plan: Plan): string[] {
   const s = plan.summary;
   const rows: Array<[string, number]> = [
@@ -167,6 +181,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const widening = wideningPart(actions);
   const drift = driftPart(plan);
   const blocked = blockedPart(plan);
+  const notes = notesPart(plan);
   const changes = actions.length === 0 ? [] : ['### Changes', '', ...actions.flatMap(actionSection)];
 
   const full = [
@@ -176,6 +191,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
     ...changes,
     ...partLines(drift),
     ...partLines(blocked),
+    ...partLines(notes),
     ...closing(plan),
   ];
   const text = `${full.join('\n')}\n`;
@@ -186,7 +202,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const names = namesPart(actions, text.length, o);
   const fixed = [...top, ...summaryTable(plan), ...closing(plan)];
   const room = o.maxChars - (fixed.join('\n').length + 2);
-  const [b = [], d = [], w = [], n = []] = fitParts([blocked, drift, widening, names], room);
-  const cut = [...top, ...w, ...summaryTable(plan), ...n, ...d, ...b, ...closing(plan)];
+  const [b = [], d = [], w = [], t = [], n = []] = fitParts([blocked, drift, widening, notes, names], room);
+  const cut = [...top, ...w, ...summaryTable(plan), ...n, ...d, ...b, ...t, ...closing(plan)];
   return `${cut.join('\n')}\n`;
 }

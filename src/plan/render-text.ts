@@ -141,6 +141,17 @@ export function renderPlanText(plan: Plan, paint: Paint, options: TextPlanOption
     ]);
   }
 
+  if (plan.notes.length > 0) {
+    sections.push([
+      paint.bold('Notes:'),
+      ...plan.notes.map((n) => {
+        const who =
+          n.name === null ? (n.env_id ?? '') : n.env_id === null ? n.name : `${n.name} (${n.env_id})`;
+        return `  ${paint.yellow('·')} ${paint.bold(escapeText(who))}: ${escapeText(n.message)}`;
+      }),
+    ]);
+  }
+
   const summary = paint.bold(summaryLine(plan));
   const body = sections.map((s) => s.join('\n'));
   const lines = sections.reduce((n, s) => n + s.length + 1, 1);

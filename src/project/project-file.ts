@@ -112,6 +112,36 @@ function dirProblems(
   return out;
 }
 
+/**
+ * Two workspaces of one project that reach the same API workspace (the same workspace_id, or no ID and the
+ * same key variable) would each plan to archive the other's environments: an error at each, naming the other.
+ */
+function sharedWorkspaces(value: unknown, locate: (p: (string | number)[]) => Diagnostic): Diagnostic[] {
+  const workspaces = (value as RawProject).workspaces ?? {};
+  const byTarget = new Map<string, string[]>();
+  for (const [name, ws] of Object.entries(workspaces)) {
+    const target = ws.workspace_id
+      ? `the workspace_id ${ws.workspace_id}`
+      : `the key in ${ws.api_key_env ?? DEFAULT_KEY_ENV} with no workspace_id`;
+    byTarget.set(target, [...(byTarget.get(target) ?? []), name]);
+  }
+  const out: Diagnostic[] = [];
+  for (const [target, names] of byTarget) {
+    if (names.length < 2) continue;
+    for (const name of names) {
+      const others = names.filter((n) => n !== name).join(', ');
+      const field = workspaces[name]?.workspace_id ? 'workspace_id' : 'api_key_env';
+      const at = workspaces[name]?.[field] === undefined ? ['workspaces', name] : ['workspaces', name, field];
+      out.push({
+        ...locate(at),
+        message: `workspaces ${name} and ${others} both reach ${target}: each would archive the other's environments`,
+        hint: 'give each workspace its own workspace_id (or its own key), or merge them into one',
+      });
+    }
+  }
+  return out;
+}
+
 /** Reads and checks a project file; any problem is a ValidationError with file:line:column. */
 export function readProjectFile(file: string, cwd: string): ProjectFile {
   const shown = path.relative(cwd, file) || file;
@@ -138,12 +168,11 @@ export function readProjectFile(file: string, cwd: string): ProjectFile {
   if (diagnostics.length > 0 || !doc) throw new ValidationError(diagnostics, 'the project file');
   diagnostics.push(...checkAgainst(validator(), shown, doc, projectPattern));
   if (diagnostics.length === 0) {
-    diagnostics.push(
-      ...dirProblems(shown, doc.value, (p) => {
-        const { line, column } = doc.locate(p, 'value');
-        return { severity: 'error', file: shown, line, column, path: p.join('.'), message: '' };
-      }),
-    );
+    const at = (p: (string | number)[]): Diagnostic => {
+      const { line, column } = doc.locate(p, 'value');
+      return { severity: 'error', file: shown, line, column, path: p.join('.'), message: '' };
+    };
+    diagnostics.push(...dirProblems(shown, doc.value, at), ...sharedWorkspaces(doc.value, at));
   }
   if (diagnostics.length > 0) throw new ValidationError(diagnostics, 'the project file');
   const locate = (p: PathSegment[]): SourceLocation => ({ file: shown, ...doc.locate(p, 'key') });

@@ -35,6 +35,8 @@ function mend(state: ChangelogState, reporter: Reporter): boolean {
  */
 export class ApplySession {
   private writer: RunWriter | undefined;
+  /** When the run file was started: its name and its begin carry this one time. */
+  private startedAt: Date | undefined;
   private readonly halt = new Halt();
   private recordedFindings = false;
 
@@ -78,9 +80,11 @@ export class ApplySession {
 
   private deps(planId: string): ApplyDeps {
     const known = new Set(this.known.recorded.map((r) => r.env_id));
-    this.writer ??= new RunWriter(this.location.dir, runFileName(this.o.now(), planId), () =>
-      this.lock.check(),
-    );
+    if (this.writer === undefined) {
+      const at = this.o.now();
+      this.startedAt = at;
+      this.writer = new RunWriter(this.location.dir, runFileName(at, planId), () => this.lock.check());
+    }
     return {
       api: gatedApi(this.o.api, this.writer, this.halt),
       owner: { project: this.o.project, recorded: (id) => known.has(id) },
@@ -98,7 +102,7 @@ export class ApplySession {
   private begin(deps: ApplyDeps, detail: string): void {
     if (this.recordedFindings) return;
     this.recordedFindings = true;
-    record(deps, { op: 'begin', detail });
+    record(deps, { op: 'begin', at: (this.startedAt ?? this.o.now()).toISOString(), detail });
     const found = `found ${this.o.now().toISOString()} by ${this.o.identity.actor}`;
     const why = this.known.interrupted ? 'after an interrupted apply' : 'not made by envsync';
     for (const f of this.known.findings)

@@ -6,6 +6,7 @@ import { DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
 import { ANTHROPIC_RATE_LIMIT, type RateLimit } from '../api/rate-limit.js';
 import type { EnvironmentsApi, Reporter } from '../model.js';
 import { LOCAL_DIR, type ProjectContext } from '../project/context.js';
+import type { Redactor } from '../text/redact.js';
 
 export interface ConnectOptions {
   project: ProjectContext;
@@ -14,6 +15,10 @@ export interface ConnectOptions {
   reporter: Reporter;
   /** `--rate-limit`; absent: the documented limits for the Anthropic API, none elsewhere. */
   rateLimit: RateLimit | undefined;
+  /** `--timeout`; absent: 90 s. */
+  timeoutMs?: number | undefined;
+  /** Where the key is registered so nothing printed carries it. */
+  redactor?: Redactor | undefined;
 }
 
 export interface Connection {
@@ -41,6 +46,8 @@ async function connectLocal(options: ConnectOptions): Promise<Connection> {
     target: `local:${LOCAL_DIR}`,
     rateLimit: options.rateLimit,
     reporter: options.reporter,
+    timeoutMs: options.timeoutMs,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
   return { api, close: () => emulator.close() };
 }
@@ -57,6 +64,8 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     workspaceId: options.project.workspaceId,
     rateLimit: options.rateLimit ?? (isAnthropicApi(baseUrl) ? ANTHROPIC_RATE_LIMIT : undefined),
     reporter: options.reporter,
+    timeoutMs: options.timeoutMs,
+    ...(options.redactor ? { redactor: options.redactor } : {}),
   });
   return { api, close: async () => {} };
 }

@@ -82,8 +82,8 @@ function reportOf(r: CliResult): RunReport {
     archived: tally('archived'),
     failed: failed.size,
   });
-  // The final error list repeats each failure once, as `error: ...`.
-  expect(r.stderr.match(/^error: /gm) ?? []).toHaveLength(failed.size);
+  // The final error list repeats each failure once, as `error[code]: ...`.
+  expect(r.stderr.match(/^error\[[a-z_]+\]: /gm) ?? []).toHaveLength(failed.size);
   const plannedCount = (create as number) + (update as number) + (recreate as number) + (archive as number);
   expect(done.size + failed.size).toBe(plannedCount);
   return { planned: plannedCount, done, failed, counts };

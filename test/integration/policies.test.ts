@@ -78,7 +78,7 @@ describe('policies: every rule fails the file that breaks it, at its place, and 
   });
 
   it("a workspace's policy holds in that workspace only; the project's in every one", async () => {
-    const production = `environments/production/support.yaml:8:24 config.networking.allow_mcp_servers violates policy "allow_mcp_servers: false" (set at envsync.yaml:11:7, workspace production): allow_mcp_servers is true`;
+    const production = `environments/production/support.yaml:8:24 config.networking.allow_mcp_servers violates policy "allow_mcp_servers: false" (set at envsync.yaml:13:7, workspace production): allow_mcp_servers is true`;
     expect((await diagnostics('workspaces')).rows).toEqual([production]);
     expect(await diagnostics('workspaces', ['--workspace', 'production'])).toEqual({
       code: 1,

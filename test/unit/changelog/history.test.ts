@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildHistory, parentsFor } from '../../../src/changelog/history.js';
 import { parseChangelogText } from '../../../src/changelog/store.js';
+import { runFileName } from '../../../src/changelog/writer.js';
 import type { ChangelogEntry } from '../../../src/model.js';
 import { chain, pip, runEntries, runFile } from './factories.js';
 
@@ -44,9 +45,18 @@ const r3 = runEntries('p3', [tip(r1)], [upd('2026-10-02T00:00:02.000Z', 'x==3')]
 const r4 = runEntries('p4', [tip(r2), tip(r3)], [], '2026-10-03T00:00:00.000Z');
 
 const L = runFile('.envsync/changelog.jsonl', legacy, true);
-const F = (name: string, entries: ChangelogEntry[]) => runFile(name, entries);
+/** Run files are named by their begin (`<time>-<plan>.jsonl`); the tests call them by short labels. */
+const labels = new Map<string, string>();
+const nameFor = (label: string, entries: readonly ChangelogEntry[]) => {
+  const begin = entries[0];
+  const name = begin ? runFileName(new Date(begin.at), begin.plan_id) : label;
+  labels.set(name, label);
+  return name;
+};
+const label = (name: string | undefined) => (name === undefined ? '' : (labels.get(name) ?? name));
+const F = (name: string, entries: ChangelogEntry[]) => runFile(nameFor(name, entries), entries);
 const runFileFromText = (name: string, text: string) => parseChangelogText(name, text, false);
-const names = (h: ReturnType<typeof buildHistory>) => h.runs.map((r) => r.file.name);
+const names = (h: ReturnType<typeof buildHistory>) => h.runs.map((r) => label(r.file.name));
 
 describe('buildHistory', () => {
   const cases: Array<{
@@ -109,8 +119,8 @@ describe('buildHistory', () => {
   it.each(cases)('$title', ({ files, order, heads, problems, notes }) => {
     const h = buildHistory(L, files);
     expect(names(h)).toEqual(order);
-    expect(h.heads.map((x) => x.file.name)).toEqual(heads);
-    const found = h.problems.map((p) => `${p.file?.split('/').pop()}:${p.line}: ${p.message}`);
+    expect(h.heads.map((x) => label(x.file.name))).toEqual(heads);
+    const found = h.problems.map((p) => `${label(p.file?.split('/').pop())}:${p.line}: ${p.message}`);
     expect(found).toHaveLength(problems.length);
     for (const [i, p] of problems.entries()) expect(found.sort()[i]).toContain(p);
     expect(h.notes).toHaveLength(notes);
@@ -134,23 +144,34 @@ describe('buildHistory', () => {
   it.each(edits)('reports %s in a run file with its file and line', (_t, edit, message) => {
     const lines = r1.map((e) => JSON.stringify(e));
     const text = `${edit(lines).join('\n')}\n`;
-    const h = buildHistory(L, [runFileFromText('1-p1.jsonl', text)]);
+    const name = nameFor('1-p1.jsonl', r1);
+    const h = buildHistory(L, [runFileFromText(name, text)]);
     const hit = h.problems.find((p) => p.message.includes(message));
-    expect(hit, JSON.stringify(h.problems)).toMatchObject({ file: '1-p1.jsonl' });
+    expect(hit, JSON.stringify(h.problems)).toMatchObject({ file: name });
     expect(hit?.line).toBeGreaterThan(0);
   });
 
   it('keeps a whole last entry without its newline, and counts a torn one as a problem', () => {
     const text = r1.map((e) => JSON.stringify(e)).join('\n');
-    const kept = runFileFromText('1-p1.jsonl', text);
+    const kept = runFileFromText(nameFor('1-p1.jsonl', r1), text);
     expect([kept.entries.length, kept.missingNewline, buildHistory(L, [kept]).problems]).toEqual([
       3,
       true,
       [],
     ]);
-    const torn = runFileFromText('1-p1.jsonl', `${text}\n{"v":2,"seq":4,"op":"be`);
+    const torn = runFileFromText(nameFor('1-p1.jsonl', r1), `${text}\n{"v":2,"seq":4,"op":"be`);
     expect(buildHistory(L, [torn]).problems.map((p) => [p.line, p.message])).toEqual([
       [4, 'unterminated last line (a write cut short)'],
+    ]);
+  });
+
+  it('reports a run file whose name does not match its begin (renamed, or copied from another run)', () => {
+    const h = buildHistory(L, [runFile('20261001T000000Z-plan_other.jsonl', r1)]);
+    expect(h.problems.map((p) => [p.line, p.message])).toEqual([
+      [
+        1,
+        `the run file's name does not match its begin (${runFileName(new Date(r1[0]?.at as string), 'p1')}): renamed, or copied from another run`,
+      ],
     ]);
   });
 

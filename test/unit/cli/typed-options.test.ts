@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type ActionFactory, declareGlobals, globalOptions, makeCtx } from '../../../src/cli/context.js';
 import { formatOption, type OptsOf, targetOption } from '../../../src/cli/options.js';
 import type { PlanOptions } from '../../../src/cli/plan.js';
+import { Redactor } from '../../../src/text/redact.js';
 import { quietIo } from '../../helpers/cli.js';
 
 const io = quietIo();
@@ -30,7 +31,7 @@ describe('typed options', () => {
     const action: ActionFactory =
       (handler) =>
       async (...args) => {
-        await handler(makeCtx(io, globalOptions(root.opts())), ...args);
+        await handler(makeCtx(io, globalOptions(root.opts()), new Redactor()), ...args);
       };
     sub.action(
       action(async (_ctx, dir, opts) => {

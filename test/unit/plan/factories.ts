@@ -111,6 +111,7 @@ export function recordedEnv(
     source: o.source ?? null,
     previous_names: o.previousNames ?? [],
     names: o.names ?? [name],
+    superseded_by: null,
   };
 }
 

@@ -66,7 +66,8 @@ const noopPlan = () =>
   );
 
 describe('renderPlanText', () => {
-  const text = renderPlanText(busyPlan(), plain);
+  // Below the length at which the summary is repeated at the top (tested in render-large).
+  const text = renderPlanText(busyPlan(), plain, { longPlanLines: 100 });
   const lines = text.split('\n');
 
   it('marks each action the Terraform way, with (drift) on drifted ones', () => {

@@ -9,6 +9,7 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../..
 import type { ChangelogEntry } from '../../src/model.js';
 import { baseEnv, type CliResult, type RunOptions, runCli, spawnCli, tempDir } from './cli.js';
 import { startFaultProxy } from './fault-proxy.js';
+import { type HookAnswer, type HookRequest, startHookProxy } from './hook-proxy.js';
 
 export const TEST_KEY = 'sk-ant-test-4f7c2b9e1d';
 /** The project every test folder is, unless a test writes its own envsync.yaml. */
@@ -77,6 +78,19 @@ export class Workspace {
     const proxy = await startFaultProxy(this.emu.url, fail);
     try {
       return await this.cli(['apply', '--auto-approve', '--base-url', proxy.url, ...args]);
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  /** Runs `envsync ARGS` through a hook proxy in front of this emulator: the hook sees, and may lie about, every request. */
+  async cliThrough(
+    hook: (method: string, path: string, req: HookRequest) => Promise<HookAnswer> | HookAnswer,
+    args: string[],
+  ): Promise<CliResult> {
+    const proxy = await startHookProxy(this.emu.url, hook);
+    try {
+      return await this.cli(['--base-url', proxy.url, ...args]);
     } finally {
       await proxy.close();
     }

@@ -106,7 +106,8 @@ function driftOf(env: LiveEnvironment, observed: ConfigHash, desired: ConfigHash
     : tagged === null
       ? `the ${HASH_KEY} tag is missing; the live config is ${shortHash(observed)}`
       : `live config ${shortHash(observed)} no longer matches the ${HASH_KEY} tag ${shortHash(tagged)}`;
-  const note = !untagged && desired === observed ? '; the files already match it, so only the tag is rewritten' : '';
+  const note =
+    !untagged && desired === observed ? '; the files already match it, so only the tag is rewritten' : '';
   return { kind: 'config_changed', detail: `${what}${note}`, observed_hash: observed, env_id: env.id };
 }
 

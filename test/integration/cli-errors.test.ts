@@ -70,6 +70,21 @@ describe('errors at the command line: codes, JSON, system errors', () => {
     expect([r.code, r.stdout]).toEqual([1, '']);
   });
 
+  it('never prints the key, whatever echoes it: a key pasted as an argument is removed by value', async () => {
+    const key = 'plain-secret-value-42';
+    const env = baseEnv({ ANTHROPIC_API_KEY: key });
+    for (const args of [
+      ['show', key],
+      ['resolve', key, '--at', '2026-01-01T00:00:00Z'],
+      ['--workspace', key, 'plan'],
+    ]) {
+      const r = await runCli(['--base-url', ws.emu.url, ...args], { cwd: ws.dir, env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('[redacted]');
+      expect(r.stdout + r.stderr).not.toContain(key);
+    }
+  });
+
   it('prints usage errors with their code too', async () => {
     const r = await ws.cli(['plan', '--format', 'yaml']);
     expect(r.code).toBe(1);

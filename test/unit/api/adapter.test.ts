@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBaseUrl, isLoopbackHost } from '../../../src/api/base-url.js';
 import { createApiClient } from '../../../src/api/client.js';
 import { parseRateLimit, Refill, TokenBucket } from '../../../src/api/rate-limit.js';
+import { patience, retryAfterMs } from '../../../src/api/transport.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { EnvsyncError } from '../../../src/errors.js';
 import { type ReporterEvent, silentReporter } from '../../../src/model.js';
@@ -214,5 +215,47 @@ describe('Refill: the refill maths both buckets use', () => {
     expect(refill.tryTake(1_000_000)).toBe(0);
     expect(refill.tryTake(1_000_000)).toBe(1000);
     expect(refill.tryTake(500)).toBe(1000);
+  });
+});
+
+describe('bounded waits and an echoed key', () => {
+  it('derives every bound from one timeout: 90 s by default, attempts of 30 s, a retry-after honoured up to 60 s', () => {
+    expect(patience()).toEqual({ callMs: 90_000, attemptMs: 30_000, retryAfterCapMs: 60_000 });
+    expect(patience(3000)).toEqual({ callMs: 3000, attemptMs: 1000, retryAfterCapMs: 2000 });
+  });
+
+  it('reads retry-after in ms, in seconds and as an HTTP date', () => {
+    const at = Date.parse('2026-11-01T00:00:00Z');
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }), at)).toBe(250);
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }), at)).toBe(2000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Sun, 01 Nov 2026 00:00:05 GMT' }), at)).toBe(5000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), at)).toBeUndefined();
+  });
+
+  it("removes the key from an error body that echoes the request's headers, whatever the CLI does", async () => {
+    const key = 'sk-secret-echoed-123456';
+    const server = createServer((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json', 'request-id': 'req_echo' });
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          error: { type: 'invalid_request_error', message: `you sent ${req.headers.authorization}` },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const api = createApiClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        apiKey: key,
+        reporter: silentReporter,
+      });
+      const e = await api.retrieve('env_x').catch((x: unknown) => x);
+      expect((e as Error).message).toBe(
+        'retrieve env_x: 400 invalid_request_error: you sent Bearer [redacted]',
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,0 +1,136 @@
+// The pager's checks as a table: which page sequences it believes, and which it refuses with which words.
+
+import { describe, expect, it } from 'vitest';
+import { readAllPages } from '../../../src/api/pager.js';
+import { parseEnvironment } from '../../../src/api/parse.js';
+import { UntrustedAnswerError } from '../../../src/errors.js';
+
+const env = (id: string, name = id) => ({
+  id,
+  type: 'environment',
+  name,
+  description: null,
+  metadata: {},
+  config: {
+    type: 'cloud',
+    packages: { apt: [], cargo: [], gem: [], go: [], npm: [], pip: [] },
+    networking: { type: 'unrestricted' },
+  },
+  created_at: '2026-11-01T00:00:00Z',
+  updated_at: '2026-11-01T00:00:00Z',
+  archived_at: null,
+});
+
+/** Serves `pages` in order, whatever cursor is asked for; records the cursors asked for. */
+function server(pages: unknown[]) {
+  const asked: Array<string | null> = [];
+  let i = 0;
+  return {
+    asked,
+    fetch: async (cursor: string | null) => {
+      asked.push(cursor);
+      const body = pages[Math.min(i, pages.length - 1)];
+      i++;
+      return { body, requestId: `req_${i}` };
+    },
+  };
+}
+
+const read = (pages: unknown[], limit = 2) =>
+  readAllPages('list environments', server(pages).fetch, parseEnvironment, (e) => e.id, {
+    limit,
+    maxItems: 10,
+  });
+
+describe('readAllPages', () => {
+  it('follows the cursors to the last page and parses every item', async () => {
+    const s = server([
+      { data: [env('env_1'), env('env_2')], next_page: 'p2' },
+      { data: [env('env_3')], next_page: null },
+    ]);
+    const r = await readAllPages('list', s.fetch, parseEnvironment, (e) => e.id, { limit: 2, maxItems: 10 });
+    expect(r.items.map((e) => e.id)).toEqual(['env_1', 'env_2', 'env_3']);
+    expect([r.unreadable, r.pages, s.asked]).toEqual([[], 2, [null, 'p2']]);
+  });
+
+  it('merges identical copies of one item, and keeps what does not parse apart with its ID, field and request', async () => {
+    const r = await read([
+      {
+        data: [env('env_1'), env('env_1'), { ...env('env_2'), config: { type: 'sandbox_v2' } }],
+        next_page: null,
+      },
+    ]);
+    expect(r.items.map((e) => e.id)).toEqual(['env_1']);
+    expect(r.unreadable).toEqual([
+      {
+        id: 'env_2',
+        name: 'env_2',
+        owner: null,
+        field: 'config.type',
+        problem: 'a config type envsync does not know: the text "sandbox_v2"',
+        request_id: 'req_1',
+      },
+    ]);
+  });
+
+  it.each<[string, unknown[], string]>([
+    [
+      'a cursor seen before',
+      [
+        { data: [env('env_1')], next_page: 'a' },
+        { data: [env('env_2')], next_page: 'a' },
+      ],
+      'came back twice (a loop)',
+    ],
+    [
+      'an empty page with a next cursor',
+      [{ data: [], next_page: 'a' }],
+      'page 1 is empty but points to a next page',
+    ],
+    [
+      'the same ID with other content',
+      [{ data: [env('env_1'), env('env_1', 'other')], next_page: null }],
+      'env_1 appears twice in one list with different content',
+    ],
+    [
+      'a page that is not a page',
+      [{ items: [] }],
+      'page 1 is not a list page (data: expected a list, got missing)',
+    ],
+    [
+      'a cursor that is not text',
+      [{ data: [env('env_1')], next_page: 7 }],
+      'next_page: expected a cursor or null',
+    ],
+  ])('refuses %s', async (_title, pages, message) => {
+    const e = await read(pages).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UntrustedAnswerError);
+    expect((e as UntrustedAnswerError).code).toBe('api_untrusted');
+    expect((e as Error).message).toContain(message);
+  });
+
+  it('refuses pages that never end: new cursors, no new items', async () => {
+    let n = 0;
+    const fetch = async () => ({ body: { data: [env('env_1')], next_page: `c${n++}` }, requestId: null });
+    const e = await readAllPages('list', fetch, parseEnvironment, (x) => x.id, {
+      limit: 1000,
+      maxItems: 10,
+    }).catch((x: unknown) => x);
+    expect((e as Error).message).toContain(
+      '6 pages for 1 distinct items of 1000 per page: the list does not end',
+    );
+  });
+
+  it('refuses a list that passes the most items one list may hold', async () => {
+    let n = 0;
+    const fetch = async () => ({
+      body: { data: [env(`env_${n}a`), env(`env_${n}b`)], next_page: `c${n++}` },
+      requestId: null,
+    });
+    const e = await readAllPages('list', fetch, parseEnvironment, (x) => x.id, {
+      limit: 2,
+      maxItems: 5,
+    }).catch((x: unknown) => x);
+    expect((e as Error).message).toContain('the list passed 5 items and kept going');
+  });
+});

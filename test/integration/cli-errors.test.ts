@@ -83,6 +83,13 @@ describe('errors at the command line: codes, JSON, system errors', () => {
       expect(r.stderr).toContain('[redacted]');
       expect(r.stdout + r.stderr).not.toContain(key);
     }
+    // The JSON document CI posts goes to stdout: the same there.
+    const json = await runCli(['--base-url', ws.emu.url, 'show', key, '--format', 'json'], {
+      cwd: ws.dir,
+      env,
+    });
+    expect(json.stdout).toContain('[redacted]');
+    expect(json.stdout).not.toContain(key);
   });
 
   it('prints usage errors with their code too', async () => {

@@ -35,6 +35,26 @@ describe('two projects in one organization', () => {
   });
   afterEach(() => ws.close());
 
+  it("status names another project's environment as such, not as missing", async () => {
+    const b = otherProject(ws, 'team-b');
+    b.files({ 'shared.yaml': envFile('shared') });
+    expect((await b.cli(['apply', '--auto-approve'])).code).toBe(0);
+    ws.files({ 'shared.yaml': envFile('shared') });
+    const text = await ws.cli(['status']);
+    expect(text.stdout).toMatch(/^shared\s+env_\S+\s+\S+\s+other project \(team-b\)$/m);
+    const json = JSON.parse((await ws.cli(['status', '--format', 'json'])).stdout) as {
+      environments: Array<{ name: string; state: string; owner: string | null; env_id: string | null }>;
+    };
+    expect(json.environments).toEqual([
+      expect.objectContaining({
+        name: 'shared',
+        state: 'other_project',
+        owner: 'team-b',
+        env_id: expect.stringMatching(/^env_/),
+      }),
+    ]);
+  });
+
   it('apply in turns for several rounds without ever planning an action on the other project', async () => {
     const b = otherProject(ws, 'team-b');
     ws.files({

@@ -47,6 +47,28 @@ const MALFORMED: Array<{ what: string; spoil: (plan: Json, text: string) => stri
     says: /bad\.json is not a valid plan: \/actions\/\d+\/kind must be equal to constant/,
   },
   {
+    what: 'a config edited without its hash (a package slipped into a create)',
+    spoil: (plan) =>
+      JSON.stringify({
+        ...plan,
+        actions: (plan.actions as Json[]).map((a) =>
+          a.kind === 'create'
+            ? {
+                ...a,
+                desired: {
+                  ...(a.desired as Json),
+                  config: {
+                    ...((a.desired as Json).config as Json),
+                    packages: { apt: [], cargo: [], gem: [], go: [], npm: ['evil@1.0.0'], pip: [] },
+                  },
+                },
+              }
+            : a,
+        ),
+      }),
+    says: /bad\.json: the config of b hashes to sha256:[0-9a-f]{64}, not to the sha256:[0-9a-f]{64} the plan carries/,
+  },
+  {
     what: 'a JSON value that is not an object',
     spoil: () => '[1, 2, 3]\n',
     says: /bad\.json has format_version undefined/,

@@ -62,6 +62,36 @@ describe('workspaces', () => {
     ]);
   });
 
+  it.each([
+    [
+      'one workspace_id',
+      `staging:\n    workspace_id: ${STAGING}\n  production:\n    workspace_id: ${STAGING}\n`,
+      '4:19',
+      'the workspace_id wrkspc_01Staging',
+    ],
+    [
+      'no workspace_id and one key variable',
+      'staging: {dirs: [environments/staging]}\n  production: {dirs: [environments/production]}\n',
+      '3:12',
+      'the key in ANTHROPIC_API_KEY with no workspace_id',
+    ],
+  ])(
+    'two workspaces that reach one API workspace (%s) are a validate error naming both, before any API call',
+    async (_t, body, at, target) => {
+      writeFileSync(path.join(ws.dir, 'envsync.yaml'), `project: research-agents\nworkspaces:\n  ${body}`);
+      ws.emu.resetStats();
+      for (const args of [['validate'], ['--workspace', 'staging', 'plan']]) {
+        const r = await cli(args);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(
+          `workspaces staging and production both reach ${target}: each would archive the other's environments`,
+        );
+        expect(r.stderr).toContain(`envsync.yaml:${at}`);
+      }
+      expect(ws.emu.stats().requests).toBe(0);
+    },
+  );
+
   it('applies to staging only: its own files, key, header and changelog; production still plans its creates', async () => {
     const applied = await cli(['apply', '--workspace', 'staging', '--auto-approve']);
     expect(applied.code, applied.stderr).toBe(0);

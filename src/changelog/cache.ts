@@ -3,17 +3,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChangelogEntry, RecordedEnvironment } from '../model.js';
+import type { ChangelogEntry } from '../model.js';
 import { parseEntry } from './entry.js';
-import {
-  buildHistory,
-  type History,
-  type HistoryProblem,
-  openHeads,
-  openPlanIds,
-  parentsFor,
-} from './history.js';
-import { foldRecorded, type KnownHashes, knownHashes } from './state.js';
+import { buildHistory, type History, openHeads, openPlanIds, parentsFor } from './history.js';
+import { type ChangelogState, parseSnapshotState } from './snapshot.js';
+
+export type { ChangelogState, Repair } from './snapshot.js';
+
+import { foldRecorded, knownHashes } from './state.js';
 import { type ChangelogLocation, listRunFiles, readChangelogFiles, readRange } from './store.js';
 import { baseName, isStep } from './timeline.js';
 
@@ -23,29 +20,6 @@ import { baseName, isStep } from './timeline.js';
 const FORMAT = 5;
 /** How many problems a snapshot keeps to show; the count is always exact. */
 const PROBLEMS_KEPT = 20;
-
-/** A file that needs mending before the next run is written: a torn tail to set aside, or a lost newline. */
-export interface Repair {
-  file: string;
-  torn: boolean;
-  missingNewline: boolean;
-}
-
-/** What plan, status and apply need of the history, without reading it. */
-export interface ChangelogState {
-  entries: number;
-  recorded: RecordedEnvironment[];
-  known: KnownHashes;
-  /** The next run's `begin.parents`. */
-  parents: string[];
-  /** Plan ids of interrupted runs that are still heads. */
-  open: string[];
-  /** Env IDs and names whose write a head run recorded as uncertain. */
-  uncertain: string[];
-  problems: HistoryProblem[];
-  problemCount: number;
-  repairs: Repair[];
-}
 
 interface Snapshot extends ChangelogState {
   format: number;
@@ -140,14 +114,13 @@ function indexOf(history: History, files: string[]): NameIndex['index'] {
   return index;
 }
 
-function load<T extends { format: number; key: string }>(file: string, key: string): T | undefined {
+/** A cache file of this format and key, as a plain object; its fields are checked by the caller. */
+function load(file: string, key: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof value !== 'object' || value === null) return undefined;
-    if (!('format' in value) || value.format !== FORMAT || !('key' in value) || value.key !== key)
-      return undefined;
-    // Our own file, written whole by save(); the format and the key say it is this history's.
-    return value as T;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const record = value as Record<string, unknown>;
+    return record.format === FORMAT && record.key === key ? record : undefined;
   } catch {
     return undefined;
   }
@@ -219,16 +192,28 @@ function rebuild(location: ChangelogLocation, key: string): { snapshot: Snapshot
  * also reads the name index passes the key it already worked out (a `stat` of every run file).
  */
 export function loadState(location: ChangelogLocation, key = cacheKey(location)): ChangelogState {
-  const {
-    format: _f,
-    key: _k,
-    ...state
-  } = load<Snapshot>(cacheFileFor(location), key) ?? rebuild(location, key).snapshot;
-  return state;
+  const cached = load(cacheFileFor(location), key);
+  // A snapshot is input like any other: one that does not read as what stateOf writes is rebuilt.
+  const state = cached === undefined ? undefined : parseSnapshotState(cached);
+  if (state !== undefined) return state;
+  const { format: _f, key: _k, ...built } = rebuild(location, key).snapshot;
+  return built;
+}
+
+function isNameIndex(value: Record<string, unknown>): value is Record<string, unknown> & NameIndex {
+  const { files, index } = value;
+  return (
+    Array.isArray(files) &&
+    files.every((f) => typeof f === 'string') &&
+    typeof index === 'object' &&
+    index !== null &&
+    Object.values(index).every((v) => typeof v === 'string')
+  );
 }
 
 function nameIndex(location: ChangelogLocation, key: string): NameIndex {
-  return load<NameIndex>(indexFileFor(location), key) ?? rebuild(location, key).index;
+  const cached = load(indexFileFor(location), key);
+  return cached !== undefined && isNameIndex(cached) ? cached : rebuild(location, key).index;
 }
 
 /**

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'not_a_dir'
   | 'no_files'
   | 'duplicate_name'
+  | 'no_such_file'
+  | 'no_environment'
   // Plans
   | 'invalid_plan'
   | 'no_plan_file'

@@ -65,13 +65,13 @@ export function checkPolicies(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const add = (policy: Policy, path: PathSegment[], message: string, hint: string) => {
-    const { line, column } = doc.locate(path, 'value');
+    const { line, column, file: at = file, path: written = path } = doc.locate(path, 'value');
     out.push({
       severity: 'error',
-      file,
+      file: at,
       line,
       column,
-      path: dottedPath(path),
+      path: dottedPath(written),
       message: `violates policy "${ruleLabel(policy)}" (set at ${where(policy)}): ${message}`,
       hint,
     });

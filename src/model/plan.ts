@@ -1,6 +1,6 @@
 // The plan: actions, field changes, widening, drift, blocks and fingerprints (DESIGN §6).
 
-import type { ConfigHash, FileFingerprint, Lifecycle, NormalConfig, Scope } from './config.js';
+import type { ConfigHash, FileFingerprint, Lifecycle, NormalConfig, Provenance, Scope } from './config.js';
 
 export type ActionKind = 'create' | 'update' | 'recreate' | 'archive' | 'adopt' | 'noop';
 
@@ -33,6 +33,8 @@ export interface DesiredPayload {
   source: string;
   /** Recorded in the changelog, so prevent_archive still guards an environment after its file is gone. */
   lifecycle: Lifecycle;
+  /** Where each value was written, when the file extends bases; not recorded in the changelog. */
+  provenance?: Provenance;
 }
 
 export interface DriftInfo {

@@ -96,7 +96,7 @@ describe('bases: located errors', () => {
     expect(r.rows).toEqual([
       [
         'e',
-        'environments/bases/limited.yaml:2:12',
+        'environments/bases/limited.yaml:2:13',
         'metadata.envsync_x',
         'metadata key "envsync_x" is reserved: keys starting with "envsync" belong to envsync (inherited by "combined" from environments/bases/limited.yaml)',
         ['combined'],
@@ -361,6 +361,15 @@ describe('bases against the emulator', () => {
     });
     // The base file is part of what the plan read.
     expect(plan.files.map((f) => f.file)).toContain('environments/bases/python.yaml');
+  });
+
+  it('a saved plan keeps the provenance and applies as saved', async () => {
+    threeOnOneBase(ws, '2.1.4');
+    expect((await ws.cli(['plan', '--out', 'plan.json'])).code).toBe(0);
+    const applied = await ws.cli(['apply', '--plan', 'plan.json', '--explain']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('# from environments/bases/python.yaml:6:26');
+    expect(applied.stdout).toContain('Apply complete: 0 created, 3 updated');
   });
 
   it('a removal in a child plans only that child, and --explain names the remove entry', async () => {

@@ -27,6 +27,10 @@ export type ErrorCode =
   | 'duplicate_name'
   | 'no_such_file'
   | 'no_environment'
+  // Previews
+  | 'invalid_preview_id'
+  | 'invalid_ttl'
+  | 'not_previewable'
   // Plans
   | 'invalid_plan'
   | 'no_plan_file'

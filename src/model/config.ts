@@ -8,6 +8,9 @@ export type Packages = Record<PackageManager, string[]>;
 export const MANAGED_KEY = 'envsync_managed';
 export const HASH_KEY = 'envsync_config_hash';
 export const RESERVED_PREFIX = 'envsync';
+/** The tags a preview copy carries (DESIGN §14): the preview's ID, and when `preview gc` may archive it. */
+export const PREVIEW_KEY = 'envsync_preview';
+export const EXPIRES_KEY = 'envsync_expires';
 
 /** Whether a metadata key belongs to envsync: any key starting with `envsync`, in any case. */
 export function isReservedKey(key: string): boolean {

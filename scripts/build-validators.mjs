@@ -17,8 +17,10 @@ export function generatedPath(name) {
   return path.join(root, `src/config/generated/${name}.validator.ts`);
 }
 
-/** The one set of Ajv options: strict (a schema mistake fails the build), every error, data in errors;
- * union types for `extends` (one path or a list). */
+/**
+ * The one set of Ajv options: strict (a schema mistake fails the build), every error, data in errors, and
+ * union types (`extends` is one path or a list).
+ */
 export function ajvOptions() {
   return {
     allErrors: true,

@@ -43,6 +43,13 @@ export class BaseResolver {
   private readonly done = new Map<string, Layer | null>();
   /** Base files seen anywhere, for "did you mean". */
   private readonly known = new Set<string>();
+  /** Files that are not bases (an environment file, no `base: true`), by real path: said at every entry naming them. */
+  private readonly refused = new Map<string, { message: string; hint: string }>();
+  /** What each extends entry, by folder and text, leads to: a checked file or a problem. */
+  private readonly located = new Map<
+    string,
+    { abs: string; real: string } | { message: string; hint: string }
+  >();
 
   /**
    * @param sources the load's files, shared with the environments' own reading
@@ -60,14 +67,16 @@ export class BaseResolver {
 
   /**
    * The layer a document's own values make on top of its bases, or null when a base it needs has problems
-   * (reported, at the `extends` entry or in the base). `chain` holds the real paths being resolved, for cycles.
+   * (reported, at the `extends` entry or in the base). `trail` holds the real paths of the bases being
+   * resolved, this one's last when it is a base, for cycles; an environment is never in it, since nothing
+   * can extend an environment.
    */
-  layerOf(file: string, abs: string, doc: ParsedDocument, chain: readonly string[] = []): Layer | null {
+  layerOf(file: string, abs: string, doc: ParsedDocument, trail: readonly string[] = []): Layer | null {
     const parents: Layer[] = [];
     const files: string[] = [];
     let failed = false;
     extendsOf(doc).forEach((entry, i) => {
-      const found = this.base(entry, extendsEntry(file, doc, i), abs, chain);
+      const found = this.base(entry, extendsEntry(file, doc, i), abs, trail);
       if (found === null) failed = true;
       else {
         parents.push(found.layer);
@@ -110,12 +119,11 @@ export class BaseResolver {
     entry: string,
     at: Origin,
     fromAbs: string,
-    chain: readonly string[],
+    trail: readonly string[],
   ): { layer: Layer; file: string } | null {
-    const abs = this.locateBase(entry, at, fromAbs);
-    if (abs === null) return null;
-    const real = realpathSync(abs);
-    const trail = [...chain, realpathSync(fromAbs)];
+    const found = this.locateBase(entry, at, fromAbs);
+    if (found === null) return null;
+    const { abs, real } = found;
     if (trail.includes(real)) {
       const loop = [...trail.slice(trail.indexOf(real)), real].map((p) => this.sources.shown(p));
       this.diagnostics.push(
@@ -127,17 +135,37 @@ export class BaseResolver {
       );
       return null;
     }
-    const layer = this.done.has(real) ? (this.done.get(real) ?? null) : this.readBase(abs, at, trail);
-    this.done.set(real, layer);
+    const refused = this.refused.get(real);
+    if (refused) {
+      this.diagnostics.push(entryError(at, refused.message, refused.hint));
+      return null;
+    }
+    const layer = this.done.has(real) ? (this.done.get(real) ?? null) : this.readBase(abs, real, at, trail);
     return layer === null ? null : { layer, file: this.sources.shown(real) };
   }
 
-  /** The base file an entry names, checked: relative, inside the project, an existing YAML file. */
-  private locateBase(entry: string, at: Origin, fromAbs: string): string | null {
-    const refuse = (message: string, hint: string) => {
-      this.diagnostics.push(entryError(at, message, hint));
-      return null;
-    };
+  /**
+   * The base file an entry names, checked: relative, inside the project, an existing YAML file. Each entry
+   * text is checked once per folder (a thousand files extending one base cost one set of file system calls);
+   * a problem is reported at every entry that has it.
+   */
+  private locateBase(entry: string, at: Origin, fromAbs: string): { abs: string; real: string } | null {
+    const key = `${path.dirname(fromAbs)}\0${entry}`;
+    let found = this.located.get(key);
+    if (found === undefined) {
+      found = this.checkEntry(entry, fromAbs);
+      this.located.set(key, found);
+    }
+    if ('abs' in found) return found;
+    this.diagnostics.push(entryError(at, found.message, found.hint));
+    return null;
+  }
+
+  private checkEntry(
+    entry: string,
+    fromAbs: string,
+  ): { abs: string; real: string } | { message: string; hint: string } {
+    const refuse = (message: string, hint: string) => ({ message, hint });
     if (path.isAbsolute(entry) || /^[A-Za-z]:[\\/]/.test(entry))
       return refuse(`extends ${quote(entry)} is an absolute path`, 'write the path relative to this file');
     const abs = path.resolve(path.dirname(fromAbs), entry);
@@ -173,55 +201,53 @@ export class BaseResolver {
       const what = specialKind(stat) ?? (stat.isDirectory() ? 'a directory' : 'not a regular file');
       return refuse(`extends ${quote(entry)} is ${what}, not a file`, 'name the base file itself');
     }
-    return abs;
+    return { abs, real };
   }
 
   /** Reads a base file and merges it with its own bases; null when it is not a usable base. */
-  private readBase(abs: string, at: Origin, chain: readonly string[]): Layer | null {
+  private readBase(abs: string, real: string, at: Origin, trail: readonly string[]): Layer | null {
     const source = this.sources.get(abs);
-    if (source.broken) return null;
+    if (source.broken) {
+      this.done.set(real, null);
+      return null;
+    }
     const shown = source.file;
     const docs = source.documents;
     const [doc] = docs;
     if (docs.length !== 1 || doc === undefined || !isBaseDocument(doc)) {
       const named = docs.some((d) => typeof (d.value as { name?: unknown } | null)?.name === 'string');
-      if (docs.length > 1 && docs.some(isBaseDocument)) {
-        this.diagnostics.push(
-          entryError(
-            at,
-            `${shown} holds ${docs.length} documents; a base file holds one`,
-            'split it: one base per file',
-          ),
-        );
-      } else if (named) {
-        this.diagnostics.push(
-          entryError(
-            at,
-            `${shown} is an environment file, not a base: an environment cannot extend another`,
-            'move what they share into a base file (base: true, no name) and extend it from both',
-          ),
-        );
-      } else {
-        this.diagnostics.push(
-          entryError(
-            at,
-            `${shown} is not a base file: it does not say base: true`,
-            'add base: true at its top',
-          ),
-        );
-      }
+      const refused =
+        docs.length > 1 && docs.some(isBaseDocument)
+          ? {
+              message: `${shown} holds ${docs.length} documents; a base file holds one`,
+              hint: 'split it: one base per file',
+            }
+          : named
+            ? {
+                message: `${shown} is an environment file, not a base: an environment cannot extend another`,
+                hint: 'move what they share into a base file (base: true, no name) and extend it from both',
+              }
+            : {
+                message: `${shown} is not a base file: it does not say base: true`,
+                hint: 'add base: true at its top',
+              };
+      this.refused.set(real, refused);
+      this.diagnostics.push(entryError(at, refused.message, refused.hint));
       return null;
     }
-    return this.checkedBase(shown, abs, doc, chain);
+    return this.checkedBase(shown, abs, doc, trail);
   }
 
-  /** A base document checked against the schema, then merged with its own bases. */
-  checkedBase(file: string, abs: string, doc: ParsedDocument, chain: readonly string[] = []): Layer | null {
+  /**
+   * A base document checked against the schema, then merged with its own bases, once. `trail` holds the real
+   * paths of the bases whose resolving led here, for cycles.
+   */
+  checkedBase(file: string, abs: string, doc: ParsedDocument, trail: readonly string[] = []): Layer | null {
     const real = realpathSync(abs);
     if (this.done.has(real)) return this.done.get(real) ?? null;
     const problems = checkSchema(file, doc);
     this.diagnostics.push(...problems);
-    const layer = problems.length > 0 ? null : this.layerOf(file, abs, doc, chain);
+    const layer = problems.length > 0 ? null : this.layerOf(file, abs, doc, [...trail, real]);
     this.done.set(real, layer);
     return layer;
   }

@@ -83,6 +83,19 @@ describe('bases: located errors', () => {
         'extends[5]',
         'shared/two.yaml holds 2 documents; a base file holds one',
       ],
+      // Said again at every other entry with the same problem, not only at the first.
+      [
+        'e',
+        'environments/refs2.yaml:2:11',
+        'extends[0]',
+        'environments/other.yaml is an environment file, not a base: an environment cannot extend another',
+      ],
+      [
+        'e',
+        'environments/refs2.yaml:2:23',
+        'extends[1]',
+        'base file not found: "bases/pyhton.yaml" (environments/bases/pyhton.yaml)',
+      ],
     ]);
     // Only the plain file is an environment; the bases are never counted or planned.
     expect(r.names).toEqual(['other']);

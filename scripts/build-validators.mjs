@@ -17,9 +17,18 @@ export function generatedPath(name) {
   return path.join(root, `src/config/generated/${name}.validator.ts`);
 }
 
-/** The one set of Ajv options: strict (a schema mistake fails the build), every error, data in errors. */
+/**
+ * The one set of Ajv options: strict (a schema mistake fails the build), every error, data in errors, and
+ * union types (`extends` is one path or a list).
+ */
 export function ajvOptions() {
-  return { allErrors: true, verbose: true, strict: true, code: { source: true, esm: true, lines: false } };
+  return {
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    allowUnionTypes: true,
+    code: { source: true, esm: true, lines: false },
+  };
 }
 
 /** The generated module's text for schema/<name>.schema.json: `export const validate`. */

@@ -25,6 +25,12 @@ export type ErrorCode =
   | 'not_a_dir'
   | 'no_files'
   | 'duplicate_name'
+  | 'no_such_file'
+  | 'no_environment'
+  // Previews
+  | 'invalid_preview_id'
+  | 'invalid_ttl'
+  | 'not_previewable'
   // Plans
   | 'invalid_plan'
   | 'no_plan_file'

@@ -181,7 +181,10 @@ async function runApply(
           // --quiet: the one-line summary stands for the plan (errors and the question still show).
           const text = ctx.global.quiet
             ? summaryLine(plan)
-            : renderPlanText(scopedPlan(ctx, plan), ctx.out, { compact: opts.compact === true });
+            : renderPlanText(scopedPlan(ctx, plan), ctx.out, {
+                compact: opts.compact === true,
+                explain: opts.explain === true,
+              });
           ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
           // A saved plan or --auto-approve runs at once: progress counts from here.
           if (opts.autoApprove || opts.plan) beginApplying(changeCount(plan));
@@ -206,6 +209,7 @@ function declareApply(program: Program) {
     .option('--plan <file>', 'apply exactly this saved plan (from `plan --out`), if nothing changed since')
     .option('--auto-approve', 'do not ask for confirmation (for CI)')
     .option('--compact', 'print the plan one line per environment')
+    .option('--explain', 'after each field change in the plan, the file and line it comes from')
     .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
     .addOption(rateLimitOption())
     .addOption(targetOption());

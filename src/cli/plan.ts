@@ -18,11 +18,12 @@ export function renderPlan(
   ctx: Ctx,
   plan: Plan,
   format: PlanFormat,
-  opts: { compact?: true | undefined; maxBytes: number },
+  opts: { compact?: true | undefined; explain?: true | undefined; maxBytes: number },
 ): string {
+  const explain = opts.explain === true;
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
-  if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes });
-  return renderPlanText(plan, ctx.out, { compact: opts.compact === true });
+  if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes, explain });
+  return renderPlanText(plan, ctx.out, { compact: opts.compact === true, explain });
 }
 
 /** Where --out goes, checked before any API call: a directory or a missing parent is bad input. */
@@ -72,6 +73,10 @@ function declarePlan(program: Program) {
     .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
     .option('--detailed-exitcode', 'exit 0 without changes, 2 with changes (1 error, 3 blocked)')
     .option('--compact', 'one line per environment (text format)')
+    .option(
+      '--explain',
+      'after each field change, the file and line it comes from (a base, for an inherited value); JSON always has it',
+    )
     .addOption(
       intOption(
         '--max-bytes <n>',

@@ -1,4 +1,5 @@
-// `envsync show ENV_ID|HASH`: the exact config an env ID or config hash stood for, as an environment file.
+// `envsync show ENV_ID|HASH`: the exact config an env ID or config hash stood for, as an environment file;
+// `envsync show --merged FILE`: an environment file with its bases merged in, as envsync plans it.
 
 import path from 'node:path';
 import { readHistory } from '../changelog/cache.js';
@@ -11,14 +12,67 @@ import {
 } from '../changelog/query.js';
 import { changelogLocation } from '../changelog/store.js';
 import { baseName } from '../changelog/timeline.js';
+import { mergedEnvironments } from '../config/merged-file.js';
 import { EnvsyncError } from '../errors.js';
-import { environmentDocument, environmentFileText, schemaRefFor } from '../export/environment-file.js';
-import type { ActionFactory, Ctx, Program } from './context.js';
+import {
+  environmentDocument,
+  environmentFileText,
+  lifecycleDocument,
+  schemaRefFor,
+} from '../export/environment-file.js';
+import { type ActionFactory, type Ctx, formatDiagnostics, type Program } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { localChangelogHint, projectFor } from './shared.js';
 import { warnAboutProblems } from './verify.js';
 
+/** The merged environments of one file, as a valid environment file (or JSON); no API call, no changelog. */
+function showMerged(ctx: Ctx, file: string, opts: ShowOptions): number {
+  if (opts.at !== undefined)
+    throw new EnvsyncError('conflicting_flags', '--at applies to an env ID, not to --merged', {
+      hint: 'drop --at: --merged shows the file as it is now',
+    });
+  const project = projectFor(ctx, 'files');
+  const { environments, warnings } = mergedEnvironments(file, {
+    cwd: ctx.io.cwd,
+    root: project.root,
+    dirs: project.dirs,
+    policies: project.policies,
+  });
+  if (warnings.length > 0 && !ctx.global.quiet)
+    ctx.io.stderr.write(`${formatDiagnostics(warnings, ctx.err)}\n`);
+  const documents = environments.map((e) => ({
+    ...environmentDocument(e),
+    ...lifecycleDocument(e.lifecycle),
+  }));
+  if (opts.format === 'json') {
+    const out = {
+      format_version: 1,
+      file,
+      environments: environments.map((e, i) => ({
+        name: e.name,
+        config_hash: e.config_hash,
+        bases: e.provenance?.bases ?? [],
+        environment: documents[i],
+      })),
+    };
+    ctx.io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
+  const schemaRef = schemaRefFor(path.dirname(path.resolve(ctx.io.cwd, file)));
+  const texts = environments.map((e, i) => {
+    const bases = e.provenance?.bases ?? [];
+    const from = bases.length === 0 ? 'no bases' : `bases ${bases.join(', ')}`;
+    return environmentFileText(documents[i] as (typeof documents)[number], schemaRef, [
+      `${e.name} from ${e.source.file} merged with ${from}.`,
+      `Config hash ${e.config_hash}. A plain environment file: no extends, no remove.`,
+    ]);
+  });
+  ctx.io.stdout.write(texts.join('---\n'));
+  return 0;
+}
+
 async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number> {
+  if (opts.merged) return showMerged(ctx, ref, opts);
   const project = projectFor(ctx, 'files');
   const file = readHistory(changelogLocation(project.changelogPath));
   warnAboutProblems(ctx, file.problems);
@@ -76,9 +130,15 @@ async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number
 function declareShow(program: Program) {
   return program
     .command('show')
-    .description('print the config an env ID or config hash stood for, as an environment file')
-    .argument('<ref>', 'an env ID, a config hash (sha256:…), or a unique prefix of ≥ 8 hex digits')
+    .description(
+      'print the config an env ID or config hash stood for, as an environment file; with --merged, an environment file with its bases merged in',
+    )
+    .argument(
+      '<ref>',
+      'an env ID, a config hash (sha256:…), or a unique prefix of ≥ 8 hex digits; with --merged, an environment file',
+    )
     .option('--at <time>', 'for an env ID: its config at that time (RFC 3339 or YYYY-MM-DD)')
+    .option('--merged', 'REF is an environment file: print it with its bases (extends) merged in, as planned')
     .addOption(formatOption(['yaml', 'json'], 'yaml'));
 }
 type ShowOptions = OptsOf<ReturnType<typeof declareShow>>;

@@ -1,34 +1,27 @@
 // Loads the desired state: discover the files, parse, validate, and normalize them into DesiredEnvironments.
 
-import {
-  closeSync,
-  constants,
-  type Dirent,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  type Stats,
-  statSync,
-} from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { EnvsyncError } from '../errors.js';
-import { configHash, normalizeConfig, sha256Hex } from '../hash/config-hash.js';
+import { configHash, normalizeConfig } from '../hash/config-hash.js';
 import type {
   DesiredEnvironment,
   Diagnostic,
   EnvironmentFile,
-  FileFingerprint,
   LoadResult,
   Policy,
+  Provenance,
 } from '../model.js';
-import { compareCodeUnits } from '../util/order.js';
+import { BaseResolver, isBaseDocument } from './bases.js';
+import { discoverFiles, type FoundFile, SourceFiles, symlinkProblem } from './files.js';
+import { InheritedDiagnostics } from './inherited.js';
 import { capPerFile } from './limits.js';
+import { mergedDocument } from './merge.js';
 import { duplicateNames, type NamedPlace } from './names.js';
-import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
+import type { ParsedDocument } from './parse.js';
 import { checkEnvironmentCount, checkPolicies } from './policies.js';
 import { checkPreviousNames, type PreviousNameClaim } from './previous-names.js';
+import { provenanceOf } from './provenance.js';
 import { checkRules } from './rules.js';
 import { checkSchema } from './schema-check.js';
 
@@ -39,110 +32,17 @@ export interface LoadOptions {
   strict: boolean;
   /** The project's (and workspace's) policies; each violation is an error at the line that breaks it. */
   policies?: readonly Policy[];
+  /** The project root: bases may sit anywhere under it, as well as under the loaded folders. Default: cwd. */
+  root?: string;
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/** What a file system entry is, in words, when it is neither a regular file nor a directory. */
-function specialKind(entry: Pick<Stats, 'isFIFO' | 'isSocket' | 'isBlockDevice' | 'isCharacterDevice'>) {
-  if (entry.isFIFO()) return 'a named pipe (FIFO)';
-  if (entry.isSocket()) return 'a socket';
-  if (entry.isBlockDevice()) return 'a block device';
-  if (entry.isCharacterDevice()) return 'a character device';
-  return undefined;
-}
-
-export interface FoundFile {
-  path: string;
-  symlink: boolean;
-  /** Set for a FIFO, socket or device: refused by name, never opened (opening a FIFO would wait forever). */
-  special?: string;
-}
-
-/**
- * Every `*.yaml`/`*.yml` entry under dir, sorted; dot-folders and node_modules skipped. Symbolic links are
- * listed but not traversed, so the caller can refuse the ones that lead outside dir; FIFOs, sockets and
- * devices are listed with their kind, so the caller can refuse them by name.
- */
-export function discoverFiles(dir: string, shown = dir): FoundFile[] {
-  let stat: Stats;
-  try {
-    stat = statSync(dir);
-  } catch {
-    throw new EnvsyncError('no_such_dir', `directory not found: ${shown}`, {
-      hint: 'pass the folder that holds your environment files, or run `envsync init` to make one',
-    });
-  }
-  if (!stat.isDirectory()) {
-    const kind = specialKind(stat) ?? (stat.isFile() ? 'a file' : 'something else');
-    throw new EnvsyncError('not_a_dir', `${shown} is ${kind}, not a directory`, {
-      hint: 'pass the folder that holds your environment files',
-    });
-  }
-  return walk(dir, [])
-    .flatMap((entry): FoundFile[] => {
-      const special = specialKind(entry.dirent);
-      if (special) return [{ path: entry.path, symlink: false, special }];
-      if (!entry.dirent.isFile() && !entry.dirent.isSymbolicLink()) return [];
-      return [{ path: entry.path, symlink: entry.dirent.isSymbolicLink() }];
-    })
-    .sort((a, b) => compareCodeUnits(a.path, b.path));
-}
-
-/**
- * Every `*.yaml`/`*.yml` entry below dir, skipping dot-files, dot-folders and node_modules, never entering
- * a linked folder. A plain walk rather than a glob library: it is all envsync needs, and it keeps ~130
- * modules out of every command's start-up.
- */
-function walk(
-  dir: string,
-  out: Array<{ path: string; dirent: Dirent }>,
-): Array<{ path: string; dirent: Dirent }> {
-  for (const dirent of readdirSync(dir, { withFileTypes: true })) {
-    if (dirent.name.startsWith('.')) continue;
-    const full = path.join(dir, dirent.name);
-    if (dirent.isDirectory()) {
-      if (dirent.name !== 'node_modules') walk(full, out);
-    } else if (/\.ya?ml$/.test(dirent.name)) out.push({ path: full, dirent });
-  }
-  return out;
-}
-
-/** Why a symbolic link is not read: it leads outside root or nowhere; 'skip' for a link to a directory. */
-function symlinkProblem(link: string, root: string): string | undefined {
-  let real: string;
-  try {
-    real = realpathSync(link);
-  } catch {
-    return 'symbolic link leads nowhere';
-  }
-  if (!isInside(real, root)) return 'symbolic link leads outside the directory';
-  const target = statSync(real);
-  const special = specialKind(target);
-  if (special) return `symbolic link leads to ${special}, not a regular file`;
-  return target.isFile() ? undefined : 'skip';
-}
-
-/**
- * The file's bytes, its size when it is over the cap (without reading it), or what it is when it turned
- * out not to be a regular file. Opened non-blocking: should a FIFO take the file's place after it was
- * listed, opening it must not wait for a writer.
- */
-function readCapped(file: string): Uint8Array | number | string {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return specialKind(stat) ?? 'not a regular file';
-    return stat.size > MAX_FILE_BYTES ? stat.size : readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function toDesired(env: EnvironmentFile, file: string, line: number, column: number): DesiredEnvironment {
+function toDesired(
+  env: EnvironmentFile,
+  file: string,
+  line: number,
+  column: number,
+  provenance: Provenance | undefined,
+): DesiredEnvironment {
   const config = normalizeConfig(env.config);
   return {
     name: env.name,
@@ -159,6 +59,7 @@ function toDesired(env: EnvironmentFile, file: string, line: number, column: num
       previous_names: [...(env.lifecycle?.previous_names ?? [])],
     },
     source: { file, line, column },
+    ...(provenance ? { provenance } : {}),
   };
 }
 
@@ -177,62 +78,100 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
     const root = realpathSync(dir);
     return files.filter((f) => !seen.has(f.path) && seen.add(f.path)).map((f) => ({ ...f, root }));
   });
-  const diagnostics: Diagnostic[] = [];
-  const environments: DesiredEnvironment[] = [];
-  const files: FileFingerprint[] = [];
-  const names: NamedPlace[] = [];
-  const claims: PreviousNameClaim[] = [];
   if (found.length === 0) {
     throw new EnvsyncError('no_files', `no .yaml or .yml files under ${shown}`, {
       hint: 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
     });
   }
+  return loadFound(found, list, options);
+}
 
+/**
+ * Reads and validates the environments of one file (with the bases it extends, which may sit under the
+ * project root or dirs): what `show --merged FILE` prints. Never throws on bad input.
+ */
+export function loadFile(file: string, dirs: readonly string[], options: LoadOptions): LoadResult {
+  const root = realpathSync(path.dirname(file));
+  return loadFound([{ path: file, symlink: false, root }], dirs, options);
+}
+
+type Found = FoundFile & { root: string };
+
+function loadFound(found: readonly Found[], dirs: readonly string[], options: LoadOptions): LoadResult {
+  const sources = new SourceFiles(options.cwd);
+  const allowed = [options.root ?? options.cwd, ...dirs].map((d) => realpathSync(d));
+  const bases = new BaseResolver(sources, allowed);
+  const load = new Loader(bases, options.policies ?? []);
+  const read: Array<{ abs: string; documents: ParsedDocument[]; file: string; broken: boolean }> = [];
   for (const { path: abs, symlink, special, root } of found) {
-    const file = path.relative(options.cwd, abs) || abs;
     if (special) {
-      diagnostics.push(at(file, 1, 1, `not a regular file: ${special}`, 'envsync reads only regular files'));
+      sources.refuse(abs, `not a regular file: ${special}`, 'envsync reads only regular files');
       continue;
     }
     const problem = symlink ? symlinkProblem(abs, root) : undefined;
     if (problem) {
-      if (problem !== 'skip')
-        diagnostics.push(at(file, 1, 1, problem, 'envsync reads only files inside DIR'));
+      if (problem !== 'skip') sources.refuse(abs, problem, 'envsync reads only files inside DIR');
       continue;
     }
-    const bytes = readCapped(abs);
-    if (typeof bytes === 'string') {
-      diagnostics.push(at(file, 1, 1, `not a regular file: ${bytes}`, 'envsync reads only regular files'));
-      continue;
-    }
-    if (typeof bytes === 'number') {
-      diagnostics.push(
-        at(
-          file,
-          1,
-          1,
-          `file is ${bytes} bytes, over the 1 MiB limit`,
-          'split it; an environment file is a few hundred bytes',
-        ),
-      );
-      continue;
-    }
-    files.push({ file, sha256: sha256Hex(bytes) });
-    const parsed = parseYamlFile(file, bytes);
-    diagnostics.push(...parsed.diagnostics);
-    if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
-      diagnostics.push({ ...at(file, 1, 1, 'file holds no environment'), severity: 'warning' });
-    }
-    for (const doc of parsed.documents) {
+    const source = sources.get(abs);
+    if (source.documents.some(isBaseDocument)) bases.noteBase(abs);
+    read.push({ abs, ...source });
+  }
+  // Every file is read before any is checked, so an extends entry can name a base found later in the walk.
+  for (const source of read) load.file(source);
+
+  const diagnostics = [...sources.diagnostics, ...bases.diagnostics, ...load.diagnostics()];
+  diagnostics.push(...duplicateNames(load.names));
+  diagnostics.push(...checkPreviousNames(load.claims, load.environments));
+  diagnostics.push(...checkEnvironmentCount(load.environments, options.policies ?? []));
+  const final = capPerFile(diagnostics);
+  return {
+    environments: load.environments,
+    diagnostics: options.strict ? final.map(strictly) : final,
+    files: sources.files,
+  };
+}
+
+/** What one load gathers from the documents of every file. */
+class Loader {
+  readonly environments: DesiredEnvironment[] = [];
+  readonly names: NamedPlace[] = [];
+  readonly claims: PreviousNameClaim[] = [];
+  private readonly own: Diagnostic[] = [];
+  private readonly inherited = new InheritedDiagnostics();
+
+  constructor(
+    private readonly bases: BaseResolver,
+    private readonly policies: readonly Policy[],
+  ) {}
+
+  diagnostics(): Diagnostic[] {
+    return [...this.own, ...this.inherited.diagnostics()];
+  }
+
+  file({
+    abs,
+    file,
+    documents,
+    broken,
+  }: {
+    abs: string;
+    file: string;
+    documents: ParsedDocument[];
+    broken: boolean;
+  }) {
+    if (documents.length === 0 && !broken)
+      this.own.push({ ...at(file, 1, 1, 'file holds no environment'), severity: 'warning' });
+    for (const doc of documents) {
       const { line, column } = doc.start;
       if (doc.value === null || doc.value === undefined) {
-        if (parsed.documents.length === 1)
-          diagnostics.push({ ...at(file, line, column, 'file holds no environment'), severity: 'warning' });
+        if (documents.length === 1)
+          this.own.push({ ...at(file, line, column, 'file holds no environment'), severity: 'warning' });
         continue;
       }
       if (typeof doc.value !== 'object' || Array.isArray(doc.value)) {
         const what = Array.isArray(doc.value) ? 'a list' : `a ${typeof doc.value}`;
-        diagnostics.push(
+        this.own.push(
           at(
             file,
             line,
@@ -243,33 +182,58 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
         );
         continue;
       }
-      const named = doc.locate(['name'], 'value');
-      const name = (doc.value as { name?: unknown }).name;
-      // Every named document takes part in the duplicate check, valid or not: two copies of one broken
-      // environment are two problems to fix.
-      if (typeof name === 'string') names.push({ name, source: { file, ...named } });
-      const problems = checkSchema(file, doc);
-      diagnostics.push(...problems);
-      if (problems.length > 0) continue;
-      const env = doc.value as EnvironmentFile;
-      diagnostics.push(...checkRules(file, doc, env));
-      diagnostics.push(...checkPolicies(file, doc, env, options.policies ?? []));
-      (env.lifecycle?.previous_names ?? []).forEach((old, i) => {
-        claims.push({
-          old,
-          by: env.name,
-          source: { file, ...doc.locate(['lifecycle', 'previous_names', i], 'value') },
-        });
-      });
-      environments.push(toDesired(env, file, named.line, named.column));
+      if (isBaseDocument(doc)) {
+        if (documents.length > 1)
+          this.own.push(
+            at(
+              file,
+              line,
+              column,
+              'a base file holds one document, and no environments',
+              'split it: one base per file',
+            ),
+          );
+        else this.bases.checkedBase(file, abs, doc);
+        continue;
+      }
+      this.environment(file, abs, doc);
     }
   }
 
-  diagnostics.push(...duplicateNames(names));
-  diagnostics.push(...checkPreviousNames(claims, environments));
-  diagnostics.push(...checkEnvironmentCount(environments, options.policies ?? []));
-  const final = capPerFile(diagnostics);
-  return { environments, diagnostics: options.strict ? final.map(strictly) : final, files };
+  private environment(file: string, abs: string, doc: ParsedDocument): void {
+    const named = doc.locate(['name'], 'value');
+    const name = (doc.value as { name?: unknown }).name;
+    // Every named document takes part in the duplicate check, valid or not: two copies of one broken
+    // environment are two problems to fix.
+    if (typeof name === 'string') this.names.push({ name, source: { file, ...named } });
+    const problems = checkSchema(file, doc);
+    this.own.push(...problems);
+    if (problems.length > 0) return;
+    let checked = doc;
+    let provenance: Provenance | undefined;
+    const value = doc.value as Record<string, unknown>;
+    if ('extends' in value || 'remove' in value) {
+      const layer = this.bases.layerOf(file, abs, doc);
+      // A base with problems has them reported already, at its own lines.
+      if (layer === null) return;
+      checked = mergedDocument(layer, doc, file);
+      provenance = provenanceOf(layer);
+      const merged = checkSchema(file, checked);
+      this.inherited.add(merged, file, String(name), this.own);
+      if (merged.length > 0) return;
+    }
+    const env = checked.value as EnvironmentFile;
+    const found = [...checkRules(file, checked, env), ...checkPolicies(file, checked, env, this.policies)];
+    this.inherited.add(found, file, env.name, this.own);
+    (env.lifecycle?.previous_names ?? []).forEach((old, i) => {
+      this.claims.push({
+        old,
+        by: env.name,
+        source: { file, ...doc.locate(['lifecycle', 'previous_names', i], 'value') },
+      });
+    });
+    this.environments.push(toDesired(env, file, named.line, named.column, provenance));
+  }
 }
 
 /** Under --strict a warning is an error, and says why. */

@@ -1,6 +1,7 @@
 // Package specs per manager: why one is refused, whether it is pinned, and how to pin it.
 // The grammar itself is the schema's pattern for each manager; this file explains a refusal and judges pins.
 
+import { PIP_NAME } from '../domain/package-name.js';
 import type { PackageManager } from '../model.js';
 import { describeChar, findChar, firstInvisible, quote } from './text.js';
 
@@ -12,8 +13,6 @@ interface Syntax {
   /** A spec pinned to one version (checked only on specs the grammar accepted). */
   pinned: (spec: string) => boolean;
 }
-
-const PIP_NAME = /^[A-Za-z0-9._-]+(\[[^\]]*\])?/;
 
 const SYNTAX: Record<PackageManager, Syntax> = {
   apt: {
@@ -107,27 +106,6 @@ function goModule(path: string): string {
   if (!hosted) return path;
   const major = /^v\d+$/.test(parts[3] ?? '') ? 4 : 3;
   return parts.slice(0, major).join('/');
-}
-
-/** The package a spec names, without version, extras or architecture: what a policy lists (`requests`, `@scope/x`). */
-export function packageName(manager: PackageManager, spec: string): string {
-  switch (manager) {
-    case 'apt':
-      return spec.replace(/[=/:].*$/, '');
-    case 'cargo':
-    case 'go':
-      return spec.replace(/@.*$/, '');
-    case 'gem':
-      return spec.replace(/:.*$/, '');
-    case 'npm':
-      return spec.replace(/(.)@.*$/, '$1');
-    case 'pip':
-      // PEP 503: names compare case-insensitively, with runs of - _ . as one.
-      return (PIP_NAME.exec(spec)?.[0] ?? spec)
-        .replace(/\[.*$/, '')
-        .toLowerCase()
-        .replace(/[-_.]+/g, '-');
-  }
 }
 
 /** How to pin this package, in its manager's syntax, and where its current version can be looked up. */

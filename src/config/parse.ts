@@ -21,6 +21,11 @@ export const MAX_ALIAS_COUNT = 100;
 
 export type PathSegment = string | number;
 export type Position = { line: number; column: number };
+/**
+ * A position. In a merged document (an environment with its bases) also the file and path the value is
+ * written at, which may be a base's: a diagnostic names the place a reader must edit.
+ */
+export type Located = Position & { file?: string; path?: PathSegment[] };
 
 export interface ParsedDocument {
   /** 0-based index of the document in its file. */
@@ -30,7 +35,7 @@ export interface ParsedDocument {
   /** Where the document starts. */
   start: Position;
   /** The position of a node: its key (`key`), its value (`value`), or the nearest existing ancestor. */
-  locate(path: readonly PathSegment[], at: 'key' | 'value'): Position;
+  locate(path: readonly PathSegment[], at: 'key' | 'value'): Located;
 }
 
 export interface ParsedFile {

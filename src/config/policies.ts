@@ -1,5 +1,6 @@
 // Policies from envsync.yaml checked against each environment file, at the line that breaks them.
 
+import { packageName } from '../domain/package-name.js';
 import { normalizeHost } from '../hash/host.js';
 import {
   type Diagnostic,
@@ -10,7 +11,7 @@ import {
   type SourceLocation,
 } from '../model.js';
 import { errorAt } from './diagnostic.js';
-import { isPinned, packageName, pinHint } from './packages.js';
+import { isPinned, pinHint } from './packages.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { dottedPath } from './schema-check.js';
 import { quote } from './text.js';
@@ -64,13 +65,13 @@ export function checkPolicies(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const add = (policy: Policy, path: PathSegment[], message: string, hint: string) => {
-    const { line, column } = doc.locate(path, 'value');
+    const { line, column, file: at = file, path: written = path } = doc.locate(path, 'value');
     out.push({
       severity: 'error',
-      file,
+      file: at,
       line,
       column,
-      path: dottedPath(path),
+      path: dottedPath(written),
       message: `violates policy "${ruleLabel(policy)}" (set at ${where(policy)}): ${message}`,
       hint,
     });

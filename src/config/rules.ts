@@ -22,8 +22,16 @@ export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFi
     message: string,
     hint?: string,
   ) => {
-    const { line, column } = doc.locate(path, at);
-    out.push({ severity, file, line, column, path: dottedPath(path), message, ...(hint ? { hint } : {}) });
+    const { line, column, file: where = file, path: written = path } = doc.locate(path, at);
+    out.push({
+      severity,
+      file: where,
+      line,
+      column,
+      path: dottedPath(written),
+      message,
+      ...(hint ? { hint } : {}),
+    });
   };
 
   for (const key of Object.keys(env.metadata ?? {})) {

@@ -102,8 +102,22 @@ function describe(e: ErrorObject, data: unknown, patternProblem: PatternProblem)
       };
     }
     case 'const':
+      if (path.length === 1 && last === 'base')
+        return {
+          path,
+          at: 'value',
+          message: 'must be true',
+          hint: 'base: true makes the file a base; an environment file leaves base out',
+        };
       return { path, at: 'value', message: `must be ${JSON.stringify(e.params.allowedValue)}` };
     case 'false schema': {
+      if (path[0] !== 'config')
+        return {
+          path,
+          at: 'key',
+          message: `a base has no ${last === 'name' ? 'name' : 'previous_names'}: it is never an environment itself`,
+          hint: 'name the environments that extend it, in their own files',
+        };
       const configType = (data as { config?: { type?: unknown } })?.config?.type;
       if (parent === 'config') {
         return {
@@ -210,13 +224,13 @@ export function checkAgainst(
     const key = `${dottedPath(problem.path)}\0${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const { line, column } = doc.locate(problem.path, problem.at);
+    const { line, column, file: where = file, path = problem.path } = doc.locate(problem.path, problem.at);
     out.push({
       severity: 'error',
-      file,
+      file: where,
       line,
       column,
-      path: dottedPath(problem.path),
+      path: dottedPath(path),
       message: problem.message,
       ...(problem.hint ? { hint: problem.hint } : {}),
     });

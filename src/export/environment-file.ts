@@ -4,12 +4,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { isInside } from '../config/files.js';
 import { parseYamlFile } from '../config/parse.js';
 import { checkRules } from '../config/rules.js';
 import { checkSchema } from '../config/schema-check.js';
 import {
   type Diagnostic,
   type EnvironmentFile,
+  type Lifecycle,
   type NormalConfig,
   PACKAGE_MANAGERS,
   type Scope,
@@ -60,6 +62,18 @@ export function environmentDocument(f: FileFields): EnvironmentFile {
   };
 }
 
+/** The lifecycle settings that differ from the defaults, as a file spells them; nothing when all are defaults. */
+export function lifecycleDocument(l: Lifecycle): Pick<EnvironmentFile, 'lifecycle'> {
+  const out: NonNullable<EnvironmentFile['lifecycle']> = {
+    ...(l.on_config_change !== 'update' ? { on_config_change: l.on_config_change } : {}),
+    ...(l.keep_superseded ? { keep_superseded: true } : {}),
+    ...(l.prevent_archive ? { prevent_archive: true } : {}),
+    ...(l.repoint_deployments ? { repoint_deployments: true } : {}),
+    ...(l.previous_names.length > 0 ? { previous_names: [...l.previous_names] } : {}),
+  };
+  return Object.keys(out).length > 0 ? { lifecycle: out } : {};
+}
+
 /** The schema this envsync ships: in a checkout or an installed package, wherever it is. */
 export function schemaPath(kind: 'environment' | 'project' = 'environment'): string {
   // The package root is the nearest folder above this module holding package.json and schema/: the same from
@@ -89,11 +103,6 @@ function projectRootOf(dir: string): string {
     if (existsSync(path.join(d, 'envsync.yaml')) || existsSync(path.join(d, '.git'))) return d;
     if (path.dirname(d) === d) return path.resolve(dir);
   }
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /**

@@ -8,6 +8,9 @@ export type Packages = Record<PackageManager, string[]>;
 export const MANAGED_KEY = 'envsync_managed';
 export const HASH_KEY = 'envsync_config_hash';
 export const RESERVED_PREFIX = 'envsync';
+/** The tags a preview copy carries (DESIGN §14): the preview's ID, and when `preview gc` may archive it. */
+export const PREVIEW_KEY = 'envsync_preview';
+export const EXPIRES_KEY = 'envsync_expires';
 
 /** Whether a metadata key belongs to envsync: any key starting with `envsync`, in any case. */
 export function isReservedKey(key: string): boolean {
@@ -84,6 +87,22 @@ export interface SourceLocation {
   column: number;
 }
 
+/**
+ * Where the values of an environment that extends bases were written (DESIGN §14), so errors, violations
+ * and plan changes can name the file a value came from. Paths are those plans use (`description`,
+ * `metadata.team`, `config.networking.type`, `config.packages.pip`).
+ */
+export interface Provenance {
+  /** The base files it extends, directly or through other bases, in merge order. */
+  bases: string[];
+  /** Scalars, metadata keys and other whole values: path → where the value is written. */
+  fields: Record<string, SourceLocation>;
+  /** Members of package lists and allowed_hosts: path → member (as in the normal config) → where written. */
+  members: Record<string, Record<string, SourceLocation>>;
+  /** Inherited entries a `remove:` dropped: path → package name, host or metadata key → where the removal is. */
+  removed: Record<string, Record<string, SourceLocation>>;
+}
+
 export interface DesiredEnvironment {
   name: string;
   /** null when the file has none: the file is the whole desired state, so a live description is cleared. */
@@ -96,6 +115,8 @@ export interface DesiredEnvironment {
   scope: Scope | null;
   lifecycle: Lifecycle;
   source: SourceLocation;
+  /** Set when the file extends bases: where each value was written. */
+  provenance?: Provenance;
 }
 
 export type Severity = 'error' | 'warning';
@@ -109,6 +130,8 @@ export interface Diagnostic {
   path: string;
   message: string;
   hint?: string;
+  /** For a problem in a value a base brought in: the environments that inherit it (the place is in the base). */
+  inherited_by?: string[];
 }
 
 export interface LoadResult {

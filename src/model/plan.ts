@@ -7,6 +7,7 @@ import type {
   FileFingerprint,
   Lifecycle,
   NormalConfig,
+  Provenance,
   Scope,
 } from './config.js';
 import type { LiveView } from './live.js';
@@ -42,6 +43,8 @@ export interface DesiredPayload {
   source: string;
   /** Recorded in the changelog, so prevent_archive still guards an environment after its file is gone. */
   lifecycle: Lifecycle;
+  /** Where each value was written, when the file extends bases; not recorded in the changelog. */
+  provenance?: Provenance;
 }
 
 export interface DriftInfo {

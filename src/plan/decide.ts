@@ -70,6 +70,7 @@ function payloadOf(d: DesiredEnvironment): DesiredPayload {
     scope: d.scope,
     source: `${d.source.file}:${d.source.line}`,
     lifecycle: d.lifecycle,
+    ...(d.provenance ? { provenance: d.provenance } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../domain/format.js';
 import type { FieldChange, Plan, PlanAction } from '../model.js';
 import { escapeMarkdown, escapeText } from '../text/escape.js';
+import { baseGroups, groupNames, originNote } from './provenance.js';
 import { fitParts, type Part, partLines } from './render-markdown-fit.js';
 import { summaryLine } from './summary.js';
 
@@ -24,9 +25,12 @@ export interface MarkdownPlanOptions {
   maxChars?: number;
   /** Markdown (inserted as is, not escaped) saying where the full plan is when the comment is cut down. */
   fullPlanNote?: string;
+  /** After each field change, the file (and line) it comes from (`--explain`). */
+  explain?: boolean;
 }
 
 const DEFAULTS: Required<MarkdownPlanOptions> = {
+  explain: false,
   maxChars: 60_000,
   fullPlanNote:
     "The full plan is in the workflow's artifacts, or in the output of `envsync plan --format markdown`.",
@@ -49,16 +53,18 @@ function fence(lines: readonly string[]): string {
 }
 
 /** Diff-syntax lines: `~` has no colour in a diff block, so a changed scalar shows as its old and new line. */
-function diffLines(change: FieldChange): string[] {
-  if (change.op === 'add') return [`+ ${change.path}: ${formatValue(change.value)}`];
-  if (change.op === 'remove') return [`- ${change.path}: ${formatValue(change.value)}`];
+function diffLines(change: FieldChange, origin: string): string[] {
+  const after = origin ? `  ${origin}` : '';
+  if (change.op === 'add') return [`+ ${change.path}: ${formatValue(change.value)}${after}`];
+  if (change.op === 'remove') return [`- ${change.path}: ${formatValue(change.value)}${after}`];
   const lines: string[] = [];
-  if (change.before !== null) lines.push(`- ${change.path}: ${formatValue(change.before)}`);
-  if (change.after !== null) lines.push(`+ ${change.path}: ${formatValue(change.after)}`);
+  if (change.before !== null)
+    lines.push(`- ${change.path}: ${formatValue(change.before)}${change.after === null ? after : ''}`);
+  if (change.after !== null) lines.push(`+ ${change.path}: ${formatValue(change.after)}${after}`);
   return lines;
 }
 
-function actionSection(action: PlanAction): string[] {
+function actionSection(action: PlanAction, explain: boolean): string[] {
   const facts: string[] = [action.kind];
   if (action.kind !== 'create') facts.push(code(action.env_id));
   if (action.drift !== null) facts.push('drift');
@@ -72,7 +78,8 @@ function actionSection(action: PlanAction): string[] {
   const { changes, defaults } = foldDefaults(action);
   const folded = defaultsNote(defaults);
   // A code block is plain text: values need only their invisible characters shown.
-  const diff = [...changes.flatMap(diffLines), ...(folded === null ? [] : [`  ${folded}`])].map(escapeText);
+  const lines = changes.flatMap((c) => diffLines(c, explain ? originNote(action, c) : ''));
+  const diff = [...lines, ...(folded === null ? [] : [`  ${folded}`])].map(escapeText);
   if (diff.length > 0) {
     const f = fence(diff);
     out.push(`${f}diff`, ...diff, f, '');
@@ -101,6 +108,18 @@ function driftPart(plan: Plan): Part {
     }),
     tail: [''],
     more: (n) => `- and ${n} more`,
+  };
+}
+
+function basesPart(plan: Plan): Part {
+  return {
+    head: ['### Changes from bases', ''],
+    items: baseGroups(plan).map(
+      (g) =>
+        `- base ${code(g.base)}: ${g.names.length} environment${g.names.length === 1 ? '' : 's'} (${escapeMarkdown(groupNames(g.names))})`,
+    ),
+    tail: [''],
+    more: (n) => `- and ${n} more bases`,
   };
 }
 
@@ -182,12 +201,15 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const drift = driftPart(plan);
   const blocked = blockedPart(plan);
   const notes = notesPart(plan);
-  const changes = actions.length === 0 ? [] : ['### Changes', '', ...actions.flatMap(actionSection)];
+  const bases = basesPart(plan);
+  const changes =
+    actions.length === 0 ? [] : ['### Changes', '', ...actions.flatMap((a) => actionSection(a, o.explain))];
 
   const full = [
     ...top,
     ...partLines(widening),
     ...summaryTable(plan),
+    ...partLines(bases),
     ...changes,
     ...partLines(drift),
     ...partLines(blocked),
@@ -202,7 +224,10 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const names = namesPart(actions, text.length, o);
   const fixed = [...top, ...summaryTable(plan), ...closing(plan)];
   const room = o.maxChars - (fixed.join('\n').length + 2);
-  const [b = [], d = [], w = [], t = [], n = []] = fitParts([blocked, drift, widening, notes, names], room);
-  const cut = [...top, ...w, ...summaryTable(plan), ...n, ...d, ...b, ...t, ...closing(plan)];
+  const [b = [], d = [], w = [], g = [], t = [], n = []] = fitParts(
+    [blocked, drift, widening, bases, notes, names],
+    room,
+  );
+  const cut = [...top, ...w, ...summaryTable(plan), ...g, ...n, ...d, ...b, ...t, ...closing(plan)];
   return `${cut.join('\n')}\n`;
 }

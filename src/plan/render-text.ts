@@ -15,6 +15,7 @@ import {
 } from '../domain/format.js';
 import type { ActionKind, Paint, Plan, PlanAction } from '../model.js';
 import { escapeText } from '../text/escape.js';
+import { baseGroups, groupNames, originNote } from './provenance.js';
 import { summaryLine } from './summary.js';
 
 export interface TextPlanOptions {
@@ -27,9 +28,16 @@ export interface TextPlanOptions {
   createDetailLimit?: number;
   /** A plan longer than this many lines repeats its summary line at the top. */
   longPlanLines?: number;
+  /** After each field change, the file (and line) it comes from: a base's for an inherited value (`--explain`). */
+  explain?: boolean;
 }
 
-const DEFAULTS: Required<TextPlanOptions> = { compact: false, createDetailLimit: 20, longPlanLines: 40 };
+const DEFAULTS: Required<TextPlanOptions> = {
+  compact: false,
+  createDetailLimit: 20,
+  longPlanLines: 40,
+  explain: false,
+};
 
 function markColour(paint: Paint, kind: ActionKind): (s: string) => string {
   switch (kind) {
@@ -53,7 +61,7 @@ function headLine(action: PlanAction, paint: Paint): string {
   return `  ${mark} ${paint.bold(escapeText(actionTitle(action)))}${drift}`;
 }
 
-function renderAction(action: PlanAction, paint: Paint): string[] {
+function renderAction(action: PlanAction, paint: Paint, explain: boolean): string[] {
   const lines = [headLine(action, paint)];
   const note = actionNote(action);
   if (note !== null) lines.push(`      ${paint.dim(`# ${escapeText(note)}`)}`);
@@ -61,7 +69,8 @@ function renderAction(action: PlanAction, paint: Paint): string[] {
   for (const change of changes) {
     const { mark: m, text } = changeLine(change);
     const colour = m === '+' ? paint.green : m === '-' ? paint.red : paint.yellow;
-    lines.push(`      ${colour(m)} ${escapeText(text)}`);
+    const origin = explain ? originNote(action, change) : '';
+    lines.push(`      ${colour(m)} ${escapeText(text)}${origin ? `  ${paint.dim(escapeText(origin))}` : ''}`);
   }
   const folded = defaultsNote(defaults);
   if (folded !== null) lines.push(`      ${paint.dim(folded)}`);
@@ -94,7 +103,7 @@ function actionSection(actions: readonly PlanAction[], paint: Paint, o: Required
   for (const action of actions) {
     const detailed = !o.compact && !(createsInLine && action.kind === 'create');
     if (detailed || previousDetailed) out.push('');
-    if (detailed) out.push(...renderAction(action, paint));
+    if (detailed) out.push(...renderAction(action, paint, o.explain));
     else out.push(actionLine(action, paint));
     previousDetailed = detailed;
   }
@@ -119,6 +128,17 @@ export function renderPlanText(plan: Plan, paint: Paint, options: TextPlanOption
         const what = driftKindText(d.kind);
         return `  ${paint.yellow('!')} ${paint.bold(escapeText(where))} ${paint.dim(`[${what}]`)}: ${escapeText(d.detail)}`;
       }),
+    ]);
+  }
+
+  const groups = baseGroups(plan);
+  if (groups.length > 0) {
+    sections.push([
+      paint.bold('Changes from bases (each inherited by the environments listed):'),
+      ...groups.map(
+        (g) =>
+          `  ${paint.cyan('base')} ${paint.bold(escapeText(g.base))}: ${g.names.length} environment${g.names.length === 1 ? '' : 's'} ${paint.dim(`(${escapeText(groupNames(g.names))})`)}`,
+      ),
     ]);
   }
 

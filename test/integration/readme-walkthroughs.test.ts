@@ -1,8 +1,9 @@
 // The README's walkthroughs, run as written: the words a new user copies must work.
 
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { Workspace } from '../helpers/workspace.js';
 
@@ -38,6 +39,23 @@ describe('README walkthroughs, as written', () => {
       if (args[0] === 'plan' && args.includes('production')) expect(r.stdout).toContain('+ data-analysis');
       if (args[0] === 'history') expect(r.stdout).toContain('data-analysis');
     }
+  });
+
+  it('Bases: the base and the environment, as written, merge into the file the section shows', async () => {
+    const text = section('Bases');
+    const [base, env, merged] = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    const dir = tempDir('envsync-readme-bases-');
+    mkdirSync(path.join(dir, 'environments/bases'), { recursive: true });
+    writeFileSync(path.join(dir, 'envsync.yaml'), 'project: readme\n');
+    writeFileSync(path.join(dir, 'environments/bases/python-data.yaml'), base as string);
+    writeFileSync(path.join(dir, 'environments/analysis.yaml'), env as string);
+    expect(text).toContain('envsync show --merged environments/analysis.yaml');
+    const r = await runCli(['show', '--merged', 'environments/analysis.yaml', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { environments: Array<{ environment: unknown }> };
+    expect(doc.environments[0]?.environment).toEqual(parse(merged as string));
   });
 
   it('after a --local walkthrough, history and show without --local point at it', async () => {

@@ -85,6 +85,9 @@ export function renderResolution(r: Resolution, paint: Paint): string {
   const lines = [
     `${paint.bold(escapeText(r.name))} at ${escapeText(when)}`,
     `  env ID       ${escapeText(r.env_id)}`,
+    ...(r.served_as === null
+      ? []
+      : [`  served as    ${escapeText(r.served_as)} (renamed to ${escapeText(r.name)} later)`]),
     `  config hash  ${escapeText(r.config_hash)}`,
     `  since        ${escapeText(`${s.at} (${op}, seq ${s.seq}, by ${s.actor}${commit})`)}`,
   ];

@@ -83,10 +83,15 @@ function scopeFlags(ctx: Ctx): string {
   return flags.join(' ');
 }
 
-/** `` `envsync <command>` `` with the flags this run used (--local, --workspace), so a hint can be pasted as is. */
-export function scopedCommand(ctx: Ctx, command: string): string {
+/** `envsync <command>` with the flags this run used (--local, --workspace), so it can be pasted as is. */
+export function scopedCommandLine(ctx: Ctx, command: string): string {
   const flags = scopeFlags(ctx);
-  return `\`envsync ${flags ? `${flags} ` : ''}${command}\``;
+  return `envsync ${flags ? `${flags} ` : ''}${command}`;
+}
+
+/** The same, in backticks, for a hint. */
+export function scopedCommand(ctx: Ctx, command: string): string {
+  return `\`${scopedCommandLine(ctx, command)}\``;
 }
 
 /** Every `` `envsync …` `` in a hint, with this run's --local and --workspace put in. */

@@ -24,7 +24,7 @@ async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number
   warnAboutProblems(ctx, file.problems);
   const { entries } = file;
   const byHash = looksLikeHash(ref) && !ref.startsWith('env_');
-  const at = opts.at === undefined ? undefined : parseQueryTime(opts.at).at;
+  const at = opts.at === undefined ? undefined : parseQueryTime(opts.at, new Date()).at;
   if (byHash && at) {
     throw new EnvsyncError('at_with_hash', '--at applies to an env ID, not to a config hash', {
       hint: 'a hash names one config whenever it was recorded; drop --at',

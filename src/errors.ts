@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'no_project'
   | 'project_unreadable'
   | 'invalid_project_name'
+  | 'already_a_project'
   | 'workspace_required'
   | 'unknown_workspace'
   | 'invalid_flag'

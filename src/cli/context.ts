@@ -1,5 +1,6 @@
 // What every command receives: the IO edges, the global flags, and the ways to draw text.
 
+import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import {
   ApiError,
@@ -216,14 +217,28 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], p: Paint):
   return blocks.join('\n\n');
 }
 
-/** `::error file=…,line=…,col=…::…` lines that GitHub Actions turns into annotations. */
-export function githubAnnotations(diagnostics: readonly Diagnostic[]): string {
+/**
+ * A diagnostic's file as GitHub wants it in an annotation: relative to the repository root
+ * (`GITHUB_WORKSPACE`), since envsync may run in a sub-folder (the Action's `working-directory`).
+ */
+export function annotationPath(io: Pick<CliIo, 'cwd' | 'env'>, file: string): string {
+  const root = io.env.GITHUB_WORKSPACE;
+  if (!root) return file;
+  const rel = path.relative(root, path.resolve(io.cwd, file));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+}
+
+/** `::error file=…,line=…,col=…::…` lines that GitHub Actions turns into annotations, files from the repository root. */
+export function githubAnnotations(
+  diagnostics: readonly Diagnostic[],
+  io: Pick<CliIo, 'cwd' | 'env'>,
+): string {
   const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   return diagnostics
     .map((d) => {
       const text = [d.path, d.message].filter(Boolean).join(': ') + (d.hint ? ` (hint: ${d.hint})` : '');
-      return `::${d.severity === 'error' ? 'error' : 'warning'} file=${prop(d.file)},line=${d.line},col=${d.column}::${escapeData(text)}`;
+      return `::${d.severity === 'error' ? 'error' : 'warning'} file=${prop(annotationPath(io, d.file))},line=${d.line},col=${d.column}::${escapeData(text)}`;
     })
     .join('\n');
 }

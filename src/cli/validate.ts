@@ -35,11 +35,12 @@ function loadAll(ctx: Ctx, dir: string | undefined, strict: boolean): LoadResult
       ? [resolveProject({ ...base, workspace: ctx.global.workspace })]
       : allWorkspaces(base);
   const seen = new Set<string>();
-  const out: LoadResult = { environments: [], diagnostics: [], files: [] };
+  const out: LoadResult = { environments: [], declared: [], diagnostics: [], files: [] };
   const once = (key: string) => !seen.has(key) && Boolean(seen.add(key));
   for (const scope of scopes) {
     const r = loadDesired(scope.dirs, { cwd: ctx.io.cwd, strict, policies: scope.policies });
     out.environments.push(...r.environments.filter((e) => once(`e ${e.source.file}:${e.source.line}`)));
+    out.declared.push(...r.declared.filter((d) => once(`s ${d.file}:${d.line}:${d.column}`)));
     out.diagnostics.push(
       ...r.diagnostics.filter((d) => once(`d ${d.file}:${d.line}:${d.column} ${d.message}`)),
     );
@@ -59,6 +60,7 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
     const doc = {
       format_version: 1,
       valid,
+      declared: result.declared.length,
       environments: result.environments.map((e) => ({
         name: e.name,
         file: e.source.file,
@@ -68,13 +70,14 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
       diagnostics: result.diagnostics,
     };
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-    if (annotations) io.stderr.write(`${githubAnnotations(result.diagnostics)}\n`);
+    if (annotations) io.stderr.write(`${githubAnnotations(result.diagnostics, io)}\n`);
     return valid ? 0 : 1;
   }
   const lines: string[] = [];
   if (result.diagnostics.length > 0) lines.push(formatDiagnostics(result.diagnostics, ctx.out), '');
-  if (annotations) lines.push(githubAnnotations(result.diagnostics));
-  const summary = `${plural(result.environments.length, 'environment')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  if (annotations) lines.push(githubAnnotations(result.diagnostics, io));
+  // Every declared environment counts, valid or not: 4 files with one broken are "4 environments, 1 error".
+  const summary = `${plural(result.declared.length, 'environment')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   lines.push(valid ? ctx.out.green(summary) : ctx.out.red(summary));
   io.stdout.write(`${lines.join('\n')}\n`);
   return valid ? 0 : 1;

@@ -22,8 +22,10 @@ import type {
   FileFingerprint,
   LoadResult,
   Policy,
+  SourceLocation,
 } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
+import { readableParts } from './lenient.js';
 import { capPerFile } from './limits.js';
 import { duplicateNames, type NamedPlace } from './names.js';
 import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
@@ -182,6 +184,8 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
   const files: FileFingerprint[] = [];
   const names: NamedPlace[] = [];
   const claims: PreviousNameClaim[] = [];
+  /** Documents that hold an environment (a mapping), valid or not: what the summary counts. */
+  const declared: SourceLocation[] = [];
   if (found.length === 0) {
     throw new EnvsyncError('no_files', `no .yaml or .yml files under ${shown}`, {
       hint: 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
@@ -220,6 +224,7 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
     files.push({ file, sha256: sha256Hex(bytes) });
     const parsed = parseYamlFile(file, bytes);
     diagnostics.push(...parsed.diagnostics);
+    for (const start of parsed.refused) declared.push({ file, ...start });
     if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
       diagnostics.push({ ...at(file, 1, 1, 'file holds no environment'), severity: 'warning' });
     }
@@ -248,9 +253,14 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
       // Every named document takes part in the duplicate check, valid or not: two copies of one broken
       // environment are two problems to fix.
       if (typeof name === 'string') names.push({ name, source: { file, ...named } });
+      declared.push({ file, line, column });
       const problems = checkSchema(file, doc);
       diagnostics.push(...problems);
-      if (problems.length > 0) continue;
+      if (problems.length > 0) {
+        // Every problem at once: the rules still read what has its type, and say what the schema did not.
+        diagnostics.push(...withoutOverlap(checkRules(file, doc, readableParts(doc.value)), problems));
+        continue;
+      }
       const env = doc.value as EnvironmentFile;
       diagnostics.push(...checkRules(file, doc, env));
       diagnostics.push(...checkPolicies(file, doc, env, options.policies ?? []));
@@ -269,7 +279,17 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
   diagnostics.push(...checkPreviousNames(claims, environments));
   diagnostics.push(...checkEnvironmentCount(environments, options.policies ?? []));
   const final = capPerFile(diagnostics);
-  return { environments, diagnostics: options.strict ? final.map(strictly) : final, files };
+  return { environments, declared, diagnostics: options.strict ? final.map(strictly) : final, files };
+}
+
+/**
+ * A rule's finding about a field the schema already refused a part of (its path, or a path inside it) says
+ * the same thing twice; findings elsewhere in the document stay.
+ */
+function withoutOverlap(found: readonly Diagnostic[], schema: readonly Diagnostic[]): Diagnostic[] {
+  const inside = (path: string, container: string) =>
+    path === container || path.startsWith(`${container}.`) || path.startsWith(`${container}[`);
+  return found.filter((d) => d.path === '' || !schema.some((p) => p.path !== '' && inside(p.path, d.path)));
 }
 
 /** Under --strict a warning is an error, and says why. */

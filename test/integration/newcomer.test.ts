@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -156,9 +164,25 @@ describe('envsync init', () => {
     writeFileSync(path.join(dir, 'environments/example.yaml'), 'name: mine\n');
     const second = await runCli(['init'], { cwd: dir });
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('exists   environments/example.yaml (left as it is)');
     expect(readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8')).toBe('name: mine\n');
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').match(/\.envsync\/local\//g)).toHaveLength(1);
+  });
+
+  it('creates nothing in a project that has envsync.yaml, not even an example someone deleted', async () => {
+    const dir = tempDir();
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    rmSync(path.join(dir, 'environments/example.yaml'));
+    rmSync(path.join(dir, '.gitignore'));
+    const again = await runCli(['init'], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('envsync.yaml: this is an envsync project already; init created nothing');
+    expect(readdirSync(path.join(dir, 'environments'))).toEqual([]);
+    expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
+    // From a folder inside the project: refused, and still nothing made.
+    const inside = path.join(dir, 'environments');
+    const nested = await runCli(['init', 'more'], { cwd: inside });
+    expect([nested.code, nested.stderr]).toEqual([1, expect.stringContaining('error[already_a_project]')]);
+    expect(readdirSync(inside)).toEqual([]);
   });
 
   it('points modelines at the installed package inside the project, even when npm linked it from a folder outside', async () => {

@@ -245,7 +245,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   const docs = Array.from(new Composer({ uniqueKeys: false, prettyErrors: false }).compose(shallow));
   const documents: ParsedDocument[] = [];
   const refused: Position[] = [];
-  docs.forEach((doc, index) => {
+  for (const [index, doc] of docs.entries()) {
     const locate = makeLocator(doc, lines);
     const contents = doc.contents as { range?: number[] } | null;
     const start = pos(contents?.range?.[0] ?? 0);
@@ -254,26 +254,30 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     };
     if (doc.errors.length > 0) {
       for (const e of doc.errors) diagnostics.push(yamlError(file, e, openers, pos));
-      return refuse();
+      refuse();
+      continue;
     }
     const tagged = tagProblems(doc, pos);
     if (tagged.length > 0) {
       for (const [at, message, hint] of tagged) diagnostics.push(error(file, at, message, hint));
-      return refuse();
+      refuse();
+      continue;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       diagnostics.push(aliasError(file, doc, pos, e));
-      return refuse();
+      refuse();
+      continue;
     }
     if (!withinDepth(value, MAX_DEPTH)) {
       diagnostics.push(aliasError(file, doc, pos, new RangeError('deep')));
-      return refuse();
+      refuse();
+      continue;
     }
     documents.push({ index, value, start, locate });
-  });
+  }
   return { documents, refused, diagnostics };
 }
 

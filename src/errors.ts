@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'no_files'
   | 'duplicate_name'
   // Plans
+  | 'unknown_target'
   | 'invalid_plan'
   | 'no_plan_file'
   | 'stale_plan'
@@ -61,6 +62,9 @@ export type ErrorCode =
   | 'at_with_hash'
   | 'no_config_then'
   | 'not_serving'
+  // Forget
+  | 'not_managed'
+  | 'still_declared'
   // Export
   | 'export_write_failed'
   | 'export_would_overwrite'

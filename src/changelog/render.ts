@@ -17,6 +17,7 @@ const STEP_MARK: Record<StepOp, string> = {
   drift: '!',
   rename: '~',
   repoint: '->',
+  forget: 'x',
 };
 
 const STEP_LABEL: Record<StepOp, string> = {
@@ -28,6 +29,7 @@ const STEP_LABEL: Record<StepOp, string> = {
   drift: 'drift found',
   rename: 'rename',
   repoint: 'repoint',
+  forget: 'forget',
 };
 
 function colourOf(paint: Paint, op: StepOp): (s: string) => string {

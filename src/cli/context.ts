@@ -1,5 +1,6 @@
 // What every command receives: the IO edges, the global flags, and the ways to draw text.
 
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import {
@@ -26,8 +27,12 @@ export function declareGlobals(command: Command) {
     )
     .option('--workspace <name>', 'a workspace of the project file (required when it defines several)')
     .option(
-      '--changelog <path>',
-      'changelog file (default: .envsync/changelog.jsonl, per workspace .envsync/changelog/<name>.jsonl)',
+      '--changelog <dir>',
+      'the changelog: a directory of run files (default: .envsync/changelog/, per workspace .envsync/changelog/<name>/)',
+    )
+    .option(
+      '--project-dir <dir>',
+      'run as if started in DIR (as terraform -chdir): project file, paths, changelog',
     )
     .option('--no-color', 'never colour the output')
     .option('--quiet', 'print only results and errors')
@@ -42,6 +47,8 @@ export interface GlobalOptions {
   baseUrl: string | undefined;
   changelog: string | undefined;
   workspace: string | undefined;
+  /** `--project-dir`: the folder the command runs in instead of the process's own. */
+  projectDir: string | undefined;
   color: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -53,6 +60,7 @@ export function globalOptions(o: OptsOf<Program>): GlobalOptions {
     baseUrl: o.baseUrl,
     changelog: o.changelog,
     workspace: o.workspace,
+    projectDir: o.projectDir,
     color: o.color,
     quiet: o.quiet === true,
     verbose: o.verbose === true,
@@ -67,7 +75,26 @@ export interface Ctx {
   err: Paint;
 }
 
-export function makeCtx(io: CliIo, global: GlobalOptions): Ctx {
+/** The edges with `--project-dir` as the working folder: every relative path and the project search start there. */
+function inProjectDir(io: CliIo, dir: string | undefined): CliIo {
+  if (dir === undefined) return io;
+  const cwd = path.resolve(io.cwd, dir);
+  let isDir = false;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    // Missing: said below.
+  }
+  if (!isDir) {
+    throw new EnvsyncError('invalid_flag', `--project-dir ${dir}: no such folder`, {
+      hint: 'give the folder that holds envsync.yaml (or one below it)',
+    });
+  }
+  return { ...io, cwd };
+}
+
+export function makeCtx(edges: CliIo, global: GlobalOptions): Ctx {
+  const io = inProjectDir(edges, global.projectDir);
   return {
     io,
     global,

@@ -22,6 +22,7 @@ import { behindMessage, compareWithLive, markDrift, readState } from './recorded
 import { listReferences, newReferences, retiringIds } from './references.js';
 import { ApplySession, listLive } from './run.js';
 import { staleReasons } from './stale.js';
+import { checkTargets } from './targets.js';
 
 export interface DesiredState {
   environments: DesiredEnvironment[];
@@ -116,13 +117,7 @@ export async function planOnly(
       message: `an earlier apply was interrupted (plan ${state.open.join(', ')}); the next apply records what it left behind`,
     });
   }
-  const names = new Set([...desired.environments.map((d) => d.name), ...live.map((e) => e.name)]);
-  for (const name of o.settings.targets.filter((t) => !names.has(t))) {
-    o.reporter.event({
-      type: 'warning',
-      message: `--target ${name} matches no environment file and no live environment`,
-    });
-  }
+  checkTargets(o.settings.targets, desired.environments, live);
   const plan = markDrift(await makePlan(o.api, desired, live, known.recorded, o.settings), known.findings);
   return { plan, live: live.filter((e) => !e.archived_at) };
 }
@@ -151,6 +146,8 @@ export interface ApplyOptions {
   now: () => Date;
   project: string;
   parallelism: number;
+  /** `--lock-timeout`: how long to wait for another apply's changelog lock (0: refuse at once). */
+  lockTimeoutMs: number;
   /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
   interrupt?: AbortSignal;
   host: ApplyHost;
@@ -192,6 +189,7 @@ async function decide(session: ApplySession, source: ApplySource, o: ApplyOption
     reasons.push(...(await newReferences(o.api, plan, new Date())));
     if (reasons.length > 0) return { status: 'stale', plan, reasons };
   } else {
+    checkTargets(source.settings.targets, source.desired.environments, session.live);
     plan = await session.plan((live, recorded) =>
       makePlan(o.api, source.desired, live, recorded, source.settings),
     );

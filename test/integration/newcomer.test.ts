@@ -96,10 +96,13 @@ describe('the README and docs', () => {
 describe('--help', () => {
   const commands = [
     'init',
+    'ping',
     'validate',
+    'fmt',
     'plan',
     'apply',
     'status',
+    'forget',
     'history',
     'show',
     'resolve',
@@ -108,19 +111,33 @@ describe('--help', () => {
   ];
 
   it.each(commands)(
-    '%s --help lists the global flags, examples, the variables it reads and the exit codes',
+    '%s --help points to the global flags in one line, and lists examples, the variables it reads and the exit codes',
     async (command) => {
       const help = (await runCli([command, '--help'])).stdout;
-      expect(help).toContain('--local');
-      expect(help).toContain('--workspace <name>');
+      // The global flags are listed once, on `envsync --help`; each command's page names them in a line.
+      expect(help).not.toContain('Global Options:');
+      expect(help).not.toContain('--workspace <name>');
+      expect(help).toMatch(/^Global options \(--local, --workspace, .*\): see `envsync --help`/m);
       expect(help).toMatch(/Examples:\n {2}\$ envsync /);
       expect(help).toContain('Exit codes:\n  0 ');
       expect(help).toContain('Environment:\n');
-      if (['plan', 'apply', 'status', 'verify', 'export'].includes(command))
+      if (['plan', 'apply', 'status', 'verify', 'export', 'forget', 'ping'].includes(command))
         expect(help).toContain('ANTHROPIC_API_KEY');
       expect(help).not.toContain('(default: [])');
     },
   );
+
+  it('envsync --help lists the global flags once, --changelog as the directory of run files', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    expect(help).toContain('--workspace <name>');
+    expect(help).toMatch(
+      /--changelog <dir>\s+the changelog: a directory of run files \(default:\s+\.envsync\/changelog\/,/,
+    );
+    expect(help).not.toContain('changelog.jsonl');
+    expect((await runCli(['emulator', '--help'])).stdout).toMatch(
+      /--port <n>\s+port to listen on; 0 picks a free one \(default: 4010\)/,
+    );
+  });
 
   it('every example in --help names a command and flags that exist', async () => {
     for (const command of commands) {

@@ -112,6 +112,7 @@ const KNOWN_OPS: Record<string, { mark: string; label: string }> = {
   archive: { mark: '-', label: 'archive' },
   adopt: { mark: '<=', label: 'adopt' },
   drift: { mark: '!', label: 'drift found' },
+  forget: { mark: 'x', label: 'forget' },
 };
 
 function opOf(op: string): { cls: string; mark: string; label: string } {

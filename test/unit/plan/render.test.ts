@@ -109,7 +109,7 @@ describe('renderPlanText', () => {
   });
 
   it('closes with exactly one summary line', () => {
-    expect(lines.at(-1)).toBe('Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt.');
+    expect(lines.at(-1)).toBe('Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt, 2 blocked.');
     expect(lines.filter((l) => l.startsWith('Plan: '))).toHaveLength(1);
   });
 
@@ -177,7 +177,7 @@ describe('renderPlanMarkdown', () => {
   it('has drift and blocked sections and the same closing summary line', () => {
     expect(lines).toContain('### Drift detected (changed outside envsync)');
     expect(lines).toContain('### Blocked');
-    expect(lines).toContain('Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt.');
+    expect(lines).toContain('Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt, 2 blocked.');
   });
 
   it('is deterministic and has no warning block without widening', () => {

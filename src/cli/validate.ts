@@ -22,7 +22,11 @@ export interface ValidateFlags {
  * Without DIR in a project with workspaces, every workspace's set of dirs is checked (names must be unique
  * within each set); what several sets share is reported once.
  */
-function loadAll(ctx: Ctx, dir: string | undefined, strict: boolean): LoadResult {
+function loadAll(
+  ctx: Ctx,
+  dir: string | undefined,
+  strict: boolean,
+): LoadResult & { project: string | null } {
   const base = {
     cwd: ctx.io.cwd,
     local: ctx.global.local,
@@ -35,7 +39,15 @@ function loadAll(ctx: Ctx, dir: string | undefined, strict: boolean): LoadResult
       ? [resolveProject({ ...base, workspace: ctx.global.workspace })]
       : allWorkspaces(base);
   const seen = new Set<string>();
-  const out: LoadResult = { environments: [], declared: [], diagnostics: [], files: [] };
+  const first = scopes[0];
+  // The project's name, when there is a project file: what tools (the GitHub Action) label results with.
+  const out: LoadResult & { project: string | null } = {
+    project: first && first.file !== null ? first.project : null,
+    environments: [],
+    declared: [],
+    diagnostics: [],
+    files: [],
+  };
   const once = (key: string) => !seen.has(key) && Boolean(seen.add(key));
   for (const scope of scopes) {
     const r = loadDesired(scope.dirs, { cwd: ctx.io.cwd, strict, policies: scope.policies });
@@ -59,6 +71,7 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
   if (flags.format === 'json') {
     const doc = {
       format_version: 1,
+      project: result.project,
       valid,
       declared: result.declared.length,
       environments: result.environments.map((e) => ({

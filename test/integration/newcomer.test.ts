@@ -50,6 +50,7 @@ describe('examples', () => {
     expect(uses.map(([job, w]) => [job, w.mode])).toEqual([
       ['plan', 'plan'],
       ['apply', 'apply'],
+      ['drift', 'drift'],
     ]);
     for (const [, w] of uses)
       for (const input of Object.keys(w)) expect(Object.keys(action.inputs)).toContain(input);
@@ -60,7 +61,7 @@ describe('examples', () => {
         command: m[1] as string,
         flags: [...(m[2] ?? '').matchAll(/(--[a-z-]+)/g)].map((f) => f[1] as string),
       }));
-    expect(calls.map((c) => c.command).sort()).toEqual(['history', 'plan', 'verify']);
+    expect(calls.map((c) => c.command).sort()).toEqual(['history']);
     const help = (await runCli(['--help'])).stdout;
     for (const call of calls) {
       expect(help).toMatch(new RegExp(`^  ${call.command} `, 'm'));

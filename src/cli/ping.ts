@@ -38,9 +38,7 @@ function lines(ctx: Ctx, r: PingReport): string[] {
     const others = Object.entries(r.environments?.other_projects ?? {}).map(
       ([owner, n]) => `${n} of ${escapeText(owner)}`,
     );
-    out.push(
-      `${ok} reachable   listed ${plural(env.total, 'environment')} (${env.archived} archived) in ${plural(r.requests, 'request')}`,
-    );
+    out.push(`${ok} reachable   listed ${plural(env.total, 'environment')} (${env.archived} archived)`);
     out.push(
       `  can see     ${env.this_project} of this project, ${[...others, `${env.unmanaged} unmanaged`].join(', ')}`,
     );

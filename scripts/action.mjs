@@ -1,14 +1,68 @@
-// The GitHub Action's script (action.yml): plan → one PR comment, or apply → commit and push the changelog.
+// The GitHub Action's script (action.yml): plan → log, job summary and one PR comment per project and workspace;
+// apply → commit and push the changelog; drift → one issue per project and workspace, opened, updated, closed.
 // Plain Node, no dependencies, so it runs before anything is built; every input comes from INPUT_* variables.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-const MARKER = '<!-- envsync-plan -->';
 
 function input(name, fallback = '') {
   return (process.env[`INPUT_${name}`] ?? fallback).trim();
+}
+
+function fail(message) {
+  console.log(`::error::${message}`);
+  process.exit(1);
+}
+
+/**
+ * The `args` input split as a shell would: whitespace separates words, '…' keeps everything literally,
+ * "…" keeps everything but \" \\ \$ \` (backslash-escaped), and a backslash outside quotes escapes the next
+ * character. No variables, globs or command substitution: GitHub expands ${{ }} before this runs.
+ */
+function shellWords(text) {
+  const words = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end === -1) throw new Error(`unterminated ' in args: ${text}`);
+      word += text.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (c === '"') {
+      inWord = true;
+      for (i++; ; i++) {
+        if (i >= text.length) throw new Error(`unterminated " in args: ${text}`);
+        const d = text[i];
+        if (d === '"') break;
+        if (d === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1])) word += text[++i];
+        else word += d;
+      }
+    } else if (c === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+function extraArgs() {
+  try {
+    return shellWords(input('ARGS'));
+  } catch (e) {
+    fail(e.message);
+  }
 }
 
 /** envsync as the project installed it, or this action's own copy (built on first use). */
@@ -25,27 +79,36 @@ function envsyncCommand() {
   return [process.execPath, bin];
 }
 
-function fail(message) {
-  console.log(`::error::${message}`);
-  process.exit(1);
-}
-
-function envsync(args, options = {}) {
+function envsync(args) {
   const [cmd, ...pre] = envsyncCommand();
   const workspace = input('WORKSPACE');
   const all = [...pre, ...(workspace ? ['--workspace', workspace] : []), ...args];
-  const r = spawnSync(cmd, all, { encoding: 'utf8', ...options });
+  const r = spawnSync(cmd, all, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 function output(name, value) {
   if (process.env.GITHUB_OUTPUT)
-    writeFileSync(process.env.GITHUB_OUTPUT, `${name}=${value}\n`, { flag: 'a' });
+    appendFileSync(process.env.GITHUB_OUTPUT, `${name}=${String(value).replace(/[\r\n]+/g, ' ')}\n`);
 }
 
-/** Splits the `args` input the way a shell would for simple words (no quoting tricks needed for flags). */
-function extraArgs() {
-  return input('ARGS').split(/\s+/).filter(Boolean);
+function summary(markdown) {
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+}
+
+/** Workflow commands (`::error file=…::…`) belong in the log, where GitHub reads them; never in a comment. */
+function withoutCommands(text) {
+  return text
+    .split('\n')
+    .filter((l) => !/^::[a-z-]+( [^:]*)?::/.test(l))
+    .join('\n');
+}
+
+/** A fenced block that no text inside can close. */
+function fenced(text) {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}\n${text.replace(/\n+$/, '')}\n${fence}`;
 }
 
 async function github(method, url, body) {
@@ -64,56 +127,132 @@ async function github(method, url, body) {
   return res.json();
 }
 
-/** Posts the plan as one comment, updating the one this action posted before (found by its marker). */
-async function postComment(body) {
-  const event = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? '', 'utf8'));
-  const number = event.pull_request?.number ?? event.number;
+/** Every page of a GitHub list, up to 5,000 items. */
+async function* pages(url) {
+  for (let page = 1; page <= 50; page++) {
+    const items = await github('GET', `${url}${url.includes('?') ? '&' : '?'}per_page=100&page=${page}`);
+    yield* items;
+    if (items.length < 100) return;
+  }
+}
+
+/** What this run is about, as people and markers name it: the project and the workspace (or none). */
+function scope(project) {
+  const workspace = input('WORKSPACE');
+  return {
+    project,
+    workspace,
+    marker: (kind) => `<!-- envsync-${kind} project=${project} workspace=${workspace || '-'} -->`,
+    heading: `project \`${project}\`${workspace ? ` · workspace \`${workspace}\`` : ''}`,
+    suffix: workspace ? `-${workspace.replace(/[^A-Za-z0-9._-]/g, '_')}` : '',
+  };
+}
+
+function runUrl() {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : null;
+}
+
+/** validate --strict --format json: the project's name and every diagnostic (annotations go to the log). */
+function validate() {
+  const r = envsync(['validate', '--strict', '--format', 'json']);
+  process.stderr.write(r.stderr); // ::error annotations (paths from the repository root) and notes
+  let doc;
+  try {
+    doc = JSON.parse(r.stdout);
+  } catch {
+    fail(`envsync validate did not answer: ${r.stderr.slice(-2000)}`);
+  }
+  if (doc.error)
+    fail(`envsync validate: ${doc.error.message}${doc.error.hint ? ` (hint: ${doc.error.hint})` : ''}`);
+  const lines = doc.diagnostics.map(
+    (d) =>
+      `${d.severity.padEnd(7)}  ${d.file}:${d.line}:${d.column}  ${d.path ? `${d.path}  ` : ''}${d.message}${d.hint ? `\n         hint: ${d.hint}` : ''}`,
+  );
+  const errors = doc.diagnostics.filter((d) => d.severity === 'error').length;
+  lines.push(`${doc.declared} environments, ${errors} errors, ${doc.diagnostics.length - errors} warnings`);
+  const text = lines.join('\n');
+  console.log(text);
+  const fallback = path.basename(process.cwd());
+  return { code: r.code, text, project: doc.project ?? fallback };
+}
+
+/**
+ * The PR comment of this project and workspace, found by its marker (an older action's bare marker is taken
+ * over only where no workspace is set), updated in place or created. `comment: changes` creates one only for
+ * a plan worth reading (changes, blocked, or an error) but always updates one already there, so a comment
+ * never shows a plan that is out of date.
+ */
+async function postComment(s, body, worthPosting) {
+  const mode = input('COMMENT', 'always');
+  if (!['always', 'changes', 'never'].includes(mode))
+    fail(`comment must be always, changes or never, not "${mode}"`);
+  if (mode === 'never') return null;
+  const event = process.env.GITHUB_EVENT_PATH
+    ? JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, 'utf8'))
+    : {};
+  const number = event.pull_request?.number ?? null;
   if (!number) {
-    console.log('Not a pull request: the plan is in the log only.');
-    return;
+    console.log('Not a pull request: no comment; the plan is above in this log and in the job summary.');
+    return null;
   }
   const repo = process.env.GITHUB_REPOSITORY;
-  for (let page = 1; page < 50; page++) {
-    const comments = await github(
-      'GET',
-      `/repos/${repo}/issues/${number}/comments?per_page=100&page=${page}`,
-    );
-    const mine = comments.find((c) => typeof c.body === 'string' && c.body.startsWith(MARKER));
-    if (mine) {
-      await github('PATCH', `/repos/${repo}/issues/comments/${mine.id}`, { body });
-      return;
-    }
-    if (comments.length < 100) break;
+  const marker = s.marker('plan');
+  let mine;
+  for await (const c of pages(`/repos/${repo}/issues/${number}/comments`)) {
+    if (typeof c.body !== 'string') continue;
+    if (c.body.startsWith(`${marker}\n`)) mine = c;
+    else if (!mine && !s.workspace && c.body.startsWith('<!-- envsync-plan -->\n')) mine = c;
   }
-  await github('POST', `/repos/${repo}/issues/${number}/comments`, { body });
+  const text = `${marker}\n${body}`;
+  if (mine)
+    return (await github('PATCH', `/repos/${repo}/issues/comments/${mine.id}`, { body: text })).html_url;
+  if (mode === 'changes' && !worthPosting) return null;
+  return (await github('POST', `/repos/${repo}/issues/${number}/comments`, { body: text })).html_url;
 }
 
 async function plan() {
-  const validate = envsync(['validate', '--strict']);
-  process.stdout.write(validate.stdout);
-  process.stderr.write(validate.stderr);
-  let code = validate.code;
+  const checked = validate();
+  const s = scope(checked.project);
+  const planFile = path.resolve(`envsync-plan${s.suffix}.json`);
+  let code = checked.code;
   let markdown;
+  let saved = null;
   if (code === 0) {
-    const r = envsync([
-      'plan',
-      '--format',
-      'markdown',
-      '--detailed-exitcode',
-      '--max-bytes',
-      input('MAX_BYTES', '60000'),
-      ...extraArgs(),
-    ]);
+    const r = envsync(['plan', '--detailed-exitcode', '--out', planFile, ...extraArgs()]);
+    // The plan in the log, on every event.
+    process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
     code = r.code;
-    markdown = code === 1 ? undefined : r.stdout;
-    if (code === 1) markdown = `## envsync plan failed\n\n\`\`\`\n${r.stderr.slice(-20_000)}\n\`\`\`\n`;
+    if (code !== 1 && existsSync(planFile)) {
+      saved = JSON.parse(readFileSync(planFile, 'utf8'));
+      const shown = envsync([
+        'show',
+        planFile,
+        '--format',
+        'markdown',
+        '--max-bytes',
+        input('MAX_BYTES', '60000'),
+      ]);
+      markdown = shown.code === 0 ? shown.stdout : undefined;
+    }
+    markdown ??= `## envsync plan · ${s.heading}: failed\n\n${fenced(withoutCommands(r.stderr).slice(-20_000))}\n`;
   } else {
-    markdown = `## envsync: the environment files are invalid\n\n\`\`\`\n${validate.stdout.slice(-20_000)}\n\`\`\`\n`;
+    markdown = `## envsync plan · ${s.heading}: the environment files are invalid\n\n${fenced(checked.text.slice(-20_000))}\n`;
   }
-  writeFileSync('envsync-plan.md', markdown);
-  await postComment(`${MARKER}\n${markdown}`);
+  const where = runUrl();
+  if (where) markdown += `\n<sub>[workflow run](${where})</sub>\n`;
+  writeFileSync(`envsync-plan${s.suffix}.md`, markdown);
+  summary(markdown);
+  const counts = saved?.summary ?? {};
+  const hasChanges = code === 2;
+  const url = await postComment(s, markdown, code !== 0);
   output('exitcode', code);
+  output('has-changes', hasChanges);
+  for (const kind of ['create', 'update', 'recreate', 'archive', 'adopt', 'blocked', 'drift'])
+    output(kind, counts[kind] ?? 0);
+  output('comment-url', url ?? '');
+  output('plan-file', saved ? planFile : '');
   if (code === 1 || code === 3)
     fail(`envsync plan exited ${code}${code === 3 ? ' (blocked by a safety rule)' : ''}`);
 }
@@ -126,7 +265,7 @@ function git(args) {
 /** Commits whatever apply recorded, then pushes, pulling (rebase) between tries: run files never conflict. */
 function commitChangelog() {
   git(['add', '--', '.envsync']);
-  if (git(['diff', '--cached', '--quiet']).code === 0) return;
+  if (git(['diff', '--cached', '--quiet']).code === 0) return false;
   if (git(['config', 'user.email']).code !== 0) {
     git(['config', 'user.name', 'envsync']);
     git(['config', 'user.email', 'envsync@users.noreply.github.com']);
@@ -134,7 +273,7 @@ function commitChangelog() {
   const committed = git(['commit', '-m', input('COMMIT_MESSAGE', 'envsync: changelog [skip ci]')]);
   if (committed.code !== 0) fail(`could not commit the changelog: ${committed.out}`);
   for (let attempt = 1; attempt <= 5; attempt++) {
-    if (git(['push']).code === 0) return;
+    if (git(['push']).code === 0) return true;
     const pulled = git(['pull', '--rebase']);
     if (pulled.code !== 0) fail(`could not rebase the changelog commit: ${pulled.out}`);
   }
@@ -157,12 +296,105 @@ function apply() {
     r = runApply();
   }
   // Whatever did change is recorded: commit it even after a partial failure.
-  commitChangelog();
+  const committed = commitChangelog();
+  summary(
+    `## envsync apply${input('WORKSPACE') ? ` · workspace \`${input('WORKSPACE')}\`` : ''}\n\n${fenced(withoutCommands(`${r.stdout}\n${r.stderr}`).slice(-60_000))}\n`,
+  );
   output('exitcode', r.code);
+  output('has-changes', committed);
   if (r.code !== 0) fail(`envsync apply exited ${r.code}`);
+}
+
+/**
+ * Drift between merges, found by `verify --live` (the changelog against the live environments) and by the
+ * plan's drift marks: one open issue per project and workspace says what and since when, updated on each
+ * run while drift lasts, closed with a comment once it is gone.
+ */
+async function drift() {
+  const v = envsync(['verify', '--live', '--format', 'json', ...extraArgs()]);
+  process.stderr.write(v.stderr);
+  let report;
+  try {
+    report = JSON.parse(v.stdout);
+  } catch {
+    fail(`envsync verify did not answer: ${v.stderr.slice(-2000)}`);
+  }
+  if (report.error) fail(`envsync verify --live: ${report.error.message}`);
+  const checked = validate();
+  const s = scope(checked.project);
+  const planFile = path.resolve(`envsync-drift${s.suffix}.json`);
+  const p = envsync(['plan', '--detailed-exitcode', '--out', planFile, ...extraArgs()]);
+  process.stdout.write(p.stdout);
+  const saved = p.code !== 1 && existsSync(planFile) ? JSON.parse(readFileSync(planFile, 'utf8')) : null;
+  const drifted = saved?.summary?.drift ?? 0;
+  const problems = report.problems ?? [];
+  for (const pr of problems)
+    console.log(`${pr.source === 'live' ? 'live' : (pr.file ?? 'changelog')}: ${pr.message}`);
+  const found = problems.length > 0 || drifted > 0;
+  const now = new Date().toISOString();
+  const repo = process.env.GITHUB_REPOSITORY;
+  const marker = s.marker('drift');
+  let open;
+  for await (const issue of pages(`/repos/${repo}/issues?state=open`)) {
+    if (!issue.pull_request && typeof issue.body === 'string' && issue.body.startsWith(`${marker}\n`))
+      open = issue;
+  }
+  let url = open?.html_url ?? '';
+  if (found) {
+    const lines = [
+      marker,
+      `## envsync: drift in ${s.heading}`,
+      '',
+      `Found by the scheduled check at ${now}${runUrl() ? ` ([workflow run](${runUrl()}))` : ''}: the live environments no longer match what envsync recorded.`,
+      '',
+      ...(problems.length > 0
+        ? [
+            '### `envsync verify --live`',
+            '',
+            ...problems.map(
+              (pr) => `- ${pr.source === 'live' ? 'live' : 'changelog'}: ${pr.message.replace(/[<>]/g, '')}`,
+            ),
+            '',
+          ]
+        : []),
+      ...(drifted > 0
+        ? [
+            `### The plan marks ${drifted} environment(s) as drift`,
+            '',
+            '```',
+            withoutCommands(p.stdout).trim(),
+            '```',
+            '',
+          ]
+        : []),
+      'To put them back as the files say: `envsync apply` (it records the drift first). To keep a change made by hand: edit the file to match, then apply. This issue closes itself once the check finds no drift.',
+    ];
+    const body = lines.join('\n');
+    summary(body.slice(marker.length + 1));
+    if (open) url = (await github('PATCH', `/repos/${repo}/issues/${open.number}`, { body })).html_url;
+    else {
+      const title = `envsync: drift in ${s.project}${s.workspace ? ` (workspace ${s.workspace})` : ''}`;
+      url = (await github('POST', `/repos/${repo}/issues`, { title, body })).html_url;
+    }
+  } else {
+    summary(`## envsync: no drift in ${s.heading}\n\nChecked at ${now}.`);
+    if (open) {
+      await github('POST', `/repos/${repo}/issues/${open.number}/comments`, {
+        body: `No drift found at ${now}${runUrl() ? ` ([workflow run](${runUrl()}))` : ''}: closing.`,
+      });
+      await github('PATCH', `/repos/${repo}/issues/${open.number}`, {
+        state: 'closed',
+        state_reason: 'completed',
+      });
+    }
+  }
+  output('exitcode', v.code);
+  output('drift-found', found);
+  output('issue-url', url);
 }
 
 const mode = input('MODE');
 if (mode === 'plan') await plan();
 else if (mode === 'apply') apply();
-else fail(`mode must be plan or apply, not "${mode}"`);
+else if (mode === 'drift') await drift();
+else fail(`mode must be plan, apply or drift, not "${mode}"`);

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'no_project'
   | 'project_unreadable'
   | 'invalid_project_name'
+  | 'already_a_project'
   | 'workspace_required'
   | 'unknown_workspace'
   | 'invalid_flag'
@@ -32,6 +33,7 @@ export type ErrorCode =
   | 'invalid_ttl'
   | 'not_previewable'
   // Plans
+  | 'unknown_target'
   | 'invalid_plan'
   | 'no_plan_file'
   | 'stale_plan'
@@ -71,6 +73,9 @@ export type ErrorCode =
   | 'at_with_hash'
   | 'no_config_then'
   | 'not_serving'
+  // Forget
+  | 'not_managed'
+  | 'still_declared'
   // Export
   | 'export_write_failed'
   | 'export_would_overwrite'

@@ -17,6 +17,8 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { kill, pid } from 'node:process';
 import { EnvsyncError } from '../errors.js';
+import type { Reporter } from '../model.js';
+import { formatDuration } from '../util/duration.js';
 
 interface LockInfo {
   pid: number;
@@ -140,4 +142,56 @@ export function acquireLock(changelogDir: string, now: () => Date = () => new Da
   throw new EnvsyncError('locked', `could not take the lock ${file}`, {
     hint: 'another apply may be starting; try again',
   });
+}
+
+/** How long to wait for a held lock (`--lock-timeout`), and how to say so; 0 fails at once, as before. */
+export interface LockWait {
+  timeoutMs: number;
+  /** Told once, when the lock is found held: what it waits for, and for how long at most. */
+  onWait(holder: string, timeoutMs: number): void;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the lock, waiting while another live apply holds it, at most `timeoutMs` (checking again with a
+ * growing pause up to a second). Past the deadline the refusal says how long it waited.
+ */
+export async function acquireLockWithin(changelogDir: string, wait: LockWait): Promise<Lock> {
+  const now = wait.now ?? Date.now;
+  const sleep = wait.sleep ?? pause;
+  const deadline = now() + wait.timeoutMs;
+  let told = false;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      return acquireLock(changelogDir);
+    } catch (e) {
+      if (!(e instanceof EnvsyncError) || e.code !== 'locked') throw e;
+      const left = deadline - now();
+      if (left <= 0) {
+        if (!told) throw e;
+        throw new EnvsyncError('locked', `${e.message}; waited ${formatDuration(wait.timeoutMs)} for it`, {
+          hint: `raise --lock-timeout, or ${e.hint ?? 'wait for it to finish'}`,
+          cause: e,
+        });
+      }
+      if (!told) wait.onWait(e.message, wait.timeoutMs);
+      told = true;
+      await sleep(Math.min(delay, left));
+    }
+  }
+}
+
+/** A lock wait that tells the user, through the reporter, what it waits for and for how long at most. */
+export function reportedLockWait(timeoutMs: number, reporter: Reporter): LockWait {
+  return {
+    timeoutMs,
+    onWait: (holder, ms) =>
+      reporter.event({
+        type: 'notice',
+        message: `waiting up to ${formatDuration(ms)} (--lock-timeout) for the changelog lock: ${holder}`,
+      }),
+  };
 }

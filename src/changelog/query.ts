@@ -34,15 +34,16 @@ function realDate(y: string, m: string, d: string): number | null {
 
 function badTime(text: string, why: string): EnvsyncError {
   return new EnvsyncError('bad_time', `cannot read the time "${text}": ${why}`, {
-    hint: 'give an RFC 3339 time with a zone (2026-10-03T14:00:00Z, 2026-10-03T16:00:00+02:00) or a date (2026-10-03)',
+    hint: 'give an RFC 3339 time with a zone (2026-10-03T14:00:00Z, 2026-10-03T16:00:00+02:00), a date (2026-10-03) or now',
   });
 }
 
 /**
  * Reads an RFC 3339 time (a zone is required: a time without one would mean different instants on
- * different machines) or a bare `YYYY-MM-DD`, which means the state at the end of that day in UTC.
+ * different machines), a bare `YYYY-MM-DD`, which means the state at the end of that day in UTC, or `now`.
  */
-export function parseQueryTime(text: string): QueryTime {
+export function parseQueryTime(text: string, now: Date): QueryTime {
+  if (text.trim().toLowerCase() === 'now') return { at: now, day: null };
   const date = DATE.exec(text);
   if (date) {
     const [, y, m, d] = date as unknown as [string, string, string, string];
@@ -57,7 +58,7 @@ export function parseQueryTime(text: string): QueryTime {
   if (!full) {
     const why = /^\d{4}-\d{2}-\d{2}[Tt ][\d:.]+$/.test(text)
       ? 'it has no zone; add Z or an offset'
-      : 'not an RFC 3339 time or a YYYY-MM-DD date';
+      : 'not an RFC 3339 time, a YYYY-MM-DD date or now';
     throw badTime(text, why);
   }
   const [, y, m, d] = full as unknown as [string, string, string, string];
@@ -142,36 +143,87 @@ export interface Resolution {
   day: string | null;
   env_id: string;
   config_hash: string;
+  /**
+   * The name the environment had then, when it was not `name`: it took `name` later by a rename
+   * (`lifecycle.previous_names`), so then it served as this one. null when it served under `name`.
+   */
+  served_as: string | null;
   /** The last entry about that env ID at or before the time: since when it has been in this state. */
   since: ChangelogEntry;
   /** For a bare date: the steps of the name's history during that day. */
   during: TimelineStep[];
 }
 
+interface IdState {
+  name: string | null;
+  hash: string | null;
+  alive: boolean;
+  /** The position of the entry that gave it `name`, so the latest claimant wins. */
+  claimed: number;
+  last: ChangelogEntry;
+}
+
+/** Each env ID that ever served name, as it stood at the time (entries after it ignored). */
+function statesAt(
+  entries: readonly ChangelogEntry[],
+  ids: ReadonlySet<string>,
+  name: string,
+  until: number,
+): Map<string, IdState> {
+  const state = new Map<string, IdState>();
+  entries.forEach((e, i) => {
+    if (!isStep(e) || !ids.has(e.env_id) || timeOf(e) > until) return;
+    const prior = state.get(e.env_id);
+    const alive = e.op !== 'archive' && !(e.op === 'drift' && e.config === null);
+    const entryName = e.name ?? prior?.name ?? null;
+    const claimed = entryName === name && prior?.name !== name ? i : (prior?.claimed ?? i);
+    state.set(e.env_id, {
+      name: entryName,
+      hash: e.config_hash ?? prior?.hash ?? null,
+      alive,
+      claimed,
+      last: e,
+    });
+  });
+  return state;
+}
+
+/**
+ * For a time when no environment was called `name`: the environment that later took `name` by a rename
+ * and was alive then under another name (the first to take it after the time). Its old name answers "what
+ * served it": the same ID, the same config, under the name it had.
+ */
+function renamedInto(
+  entries: readonly ChangelogEntry[],
+  name: string,
+  state: ReadonlyMap<string, IdState>,
+  until: number,
+): [string, IdState] | undefined {
+  let best: { id: string; at: number } | undefined;
+  entries.forEach((e, i) => {
+    if (!isStep(e) || e.op !== 'rename' || e.name !== name || timeOf(e) <= until) return;
+    const then = state.get(e.env_id);
+    if (!then?.alive || then.hash === null || then.name === null || then.name === name) return;
+    if (best === undefined || i < best.at) best = { id: e.env_id, at: i };
+  });
+  const found = best === undefined ? undefined : state.get(best.id);
+  return best && found ? [best.id, found] : undefined;
+}
+
 /**
  * Which env ID (and config) served name at the time, according to the changelog: of the environments
  * still alive then whose latest recorded name was `name`, the one that took the name last (so a
- * recreate's new ID wins over the old one even before the old one's archive is recorded).
+ * recreate's new ID wins over the old one even before the old one's archive is recorded). When none
+ * had the name then but one took it later by a rename, that one, with the name it served as.
  */
 export function resolveAt(entries: readonly ChangelogEntry[], name: string, time: QueryTime): Resolution {
   const ids = idsServing(entries, name);
   const until = time.at.getTime();
-  const state = new Map<
-    string,
-    { name: string | null; hash: string | null; alive: boolean; claimed: number; last: ChangelogEntry }
-  >();
-  entries.forEach((e, i) => {
-    if (!isStep(e) || !ids.has(e.env_id as string) || timeOf(e) > until) return;
-    const id = e.env_id as string;
-    const prior = state.get(id);
-    const alive = e.op !== 'archive' && !(e.op === 'drift' && e.config === null);
-    const entryName = e.name ?? prior?.name ?? null;
-    const claimed = entryName === name && prior?.name !== name ? i : (prior?.claimed ?? i);
-    state.set(id, { name: entryName, hash: e.config_hash ?? prior?.hash ?? null, alive, claimed, last: e });
-  });
-  const serving = [...state.entries()]
-    .filter(([, s]) => s.alive && s.name === name && s.hash !== null)
-    .sort(([, a], [, b]) => b.claimed - a.claimed)[0];
+  const state = statesAt(entries, ids, name, until);
+  const serving =
+    [...state.entries()]
+      .filter(([, s]) => s.alive && s.name === name && s.hash !== null)
+      .sort(([, a], [, b]) => b.claimed - a.claimed)[0] ?? renamedInto(entries, name, state, until);
   const shown = time.day ? `the end of ${time.day.date} (UTC)` : time.at.toISOString();
   if (!serving) {
     const ended = [...state.values()].sort((a, b) => timeOf(b.last) - timeOf(a.last))[0];
@@ -196,6 +248,7 @@ export function resolveAt(entries: readonly ChangelogEntry[], name: string, time
     day: time.day?.date ?? null,
     env_id: envId,
     config_hash: s.hash as string,
+    served_as: s.name === name ? null : s.name,
     since: s.last,
     during,
   };

@@ -95,7 +95,8 @@ function laneItem(lane: Lane, index: number): string {
       ? `${e(lane.firstAt)}`
       : `${e(lane.firstAt)} → ${lane.archived ? 'archived ' : ''}${e(lane.lastAt)}`;
   const sessions = lane.sessions === null ? '' : ` · ${plural(lane.sessions, 'session')}`;
-  const state = lane.archived ? 'archived' : 'serving';
+  // An ID renamed away from this name serves its new name, not this one.
+  const state = lane.archived ? 'archived' : lane.movedTo === null ? 'serving' : `now ${e(lane.movedTo)}`;
   return `<li class="lane c${index % LANE_COLOURS}${lane.archived ? ' archived' : ''}" data-env-id="${e(lane.id)}"><span class="swatch"></span><code>${e(lane.id)}</code><span class="muted">${state} · ${plural(lane.steps, 'step')} · ${span}${sessions}</span></li>`;
 }
 

@@ -17,6 +17,7 @@ const STEP_MARK: Record<StepOp, string> = {
   drift: '!',
   rename: '~',
   repoint: '->',
+  forget: 'x',
 };
 
 const STEP_LABEL: Record<StepOp, string> = {
@@ -28,6 +29,7 @@ const STEP_LABEL: Record<StepOp, string> = {
   drift: 'drift found',
   rename: 'rename',
   repoint: 'repoint',
+  forget: 'forget',
 };
 
 function colourOf(paint: Paint, op: StepOp): (s: string) => string {
@@ -85,6 +87,9 @@ export function renderResolution(r: Resolution, paint: Paint): string {
   const lines = [
     `${paint.bold(escapeText(r.name))} at ${escapeText(when)}`,
     `  env ID       ${escapeText(r.env_id)}`,
+    ...(r.served_as === null
+      ? []
+      : [`  served as    ${escapeText(r.served_as)} (renamed to ${escapeText(r.name)} later)`]),
     `  config hash  ${escapeText(r.config_hash)}`,
     `  since        ${escapeText(`${s.at} (${op}, seq ${s.seq}, by ${s.actor}${commit})`)}`,
   ];

@@ -17,6 +17,11 @@ export function foldRecorded(
   const byId = new Map<string, RecordedEnvironment>(from.map((r) => [r.env_id, r]));
   for (const e of entries) {
     if (e.env_id === null) continue;
+    // Forgotten (`envsync forget`): no longer this changelog's to plan for, until it is adopted again.
+    if (e.op === 'forget') {
+      byId.delete(e.env_id);
+      continue;
+    }
     const prior = byId.get(e.env_id);
     const names = prior?.names ?? [];
     // A drift entry without a config records an environment found gone; it says nothing of its fields.

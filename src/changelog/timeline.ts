@@ -91,52 +91,97 @@ export function recordedNames(entries: readonly ChangelogEntry[]): string[] {
   return [...names].sort(compareNatural);
 }
 
-function historyWith(
-  entries: readonly ChangelogEntry[],
-  name: string,
-  changes: ReadonlyMap<ChangelogEntry, FieldChange[]>,
-): EnvironmentHistory {
+/**
+ * Steps that record nothing new: the `update` an apply wrote right after a `rename` of the same ID in the
+ * same run (earlier versions did), which changes no field the rename did not already show. Hidden from every
+ * audit view so a rename reads as one step, whether or not an old changelog holds the echo.
+ */
+function isRenameEcho(step: TimelineStep, before: StepEntry | undefined): boolean {
+  return (
+    step.entry.op === 'update' &&
+    step.changes.length === 0 &&
+    before?.op === 'rename' &&
+    before.plan_id === step.entry.plan_id
+  );
+}
+
+/** The steps, in order, without rename echoes (each compared with the previous step of its own ID). */
+export function visibleSteps(steps: readonly TimelineStep[]): TimelineStep[] {
+  const lastOf = new Map<string, StepEntry>();
+  const out: TimelineStep[] = [];
+  for (const step of steps) {
+    const before = lastOf.get(step.entry.env_id);
+    lastOf.set(step.entry.env_id, step.entry);
+    if (!isRenameEcho(step, before)) out.push(step);
+  }
+  return out;
+}
+
+function timeline(name: string, steps: TimelineStep[]): EnvironmentHistory {
+  const shown = visibleSteps(steps);
+  return { name, env_ids: [...new Set(shown.map((s) => s.entry.env_id))], steps: shown };
+}
+
+/**
+ * The timeline of one name, oldest first (history order): every env ID that ever served it, so the
+ * history of an old name also shows where its environment went. Empty steps when the changelog never
+ * recorded it.
+ */
+export function historyOf(entries: readonly ChangelogEntry[], name: string): EnvironmentHistory {
+  const changes = stepChanges(entries);
   const ids = idsServing(entries, name);
   const steps = entries
     .filter(isStep)
     .filter((e) => ids.has(e.env_id))
     .map((entry) => ({ entry, changes: changes.get(entry) ?? [] }));
-  const envIds = [...new Set(steps.map((s) => s.entry.env_id))];
-  return { name, env_ids: envIds, steps };
-}
-
-/** The timeline of one name, oldest first (history order); empty steps when the changelog never recorded it. */
-export function historyOf(entries: readonly ChangelogEntry[], name: string): EnvironmentHistory {
-  return historyWith(entries, name, stepChanges(entries));
+  return timeline(name, steps);
 }
 
 /**
- * The timeline of every name the changelog knows, in name order. One pass groups the steps by env ID and
- * the env IDs by name, so the cost grows with the entries, not with entries × names.
+ * The name each env ID is filed under when every name is listed: the name it was last recorded with (a
+ * retired `<name>~<hash8>` counts as `<name>`), or, for an ID a recreate replaced, its replacer's. So a
+ * renamed environment is listed once, under its current name, with the steps from before its rename.
+ */
+export function currentNames(entries: readonly ChangelogEntry[]): Map<string, string> {
+  const lastName = new Map<string, string>();
+  const replacedBy = new Map<string, string>();
+  for (const e of entries) {
+    if (!isStep(e)) continue;
+    if (e.name !== null) lastName.set(e.env_id, baseName(e.name));
+    if (e.replaces && e.replaces !== e.env_id) replacedBy.set(e.replaces, e.env_id);
+  }
+  const out = new Map<string, string>();
+  for (const id of new Set([...lastName.keys(), ...replacedBy.keys()])) {
+    // Follow the replacements to the newest ID (a chain of recreates); a cycle would be an edited changelog.
+    let at = id;
+    const seen = new Set<string>([at]);
+    for (let next = replacedBy.get(at); next !== undefined && !seen.has(next); next = replacedBy.get(at)) {
+      seen.add(next);
+      at = next;
+    }
+    const name = lastName.get(at) ?? lastName.get(id);
+    if (name !== undefined) out.set(id, name);
+  }
+  return out;
+}
+
+/**
+ * The timeline of every name the changelog knows, in name order, each env ID under its current name only.
+ * One pass groups the steps by env ID, so the cost grows with the entries, not with entries × names.
  */
 export function historyAll(entries: readonly ChangelogEntry[]): EnvironmentHistory[] {
   const changes = stepChanges(entries);
-  const stepsById = new Map<string, number[]>();
-  const idsByName = new Map<string, Set<string>>();
-  entries.forEach((e, i) => {
-    if (!isStep(e)) return;
-    const list = stepsById.get(e.env_id);
-    if (list) list.push(i);
-    else stepsById.set(e.env_id, [i]);
-    if (e.name === null) return;
-    const name = baseName(e.name);
-    const ids = idsByName.get(name) ?? new Set<string>();
-    ids.add(e.env_id);
-    if (e.replaces) ids.add(e.replaces);
-    idsByName.set(name, ids);
-  });
-  return [...idsByName.keys()].sort(compareNatural).map((name) => {
-    const ids = idsByName.get(name) ?? new Set<string>();
-    const order = [...ids].flatMap((id) => stepsById.get(id) ?? []).sort((a, b) => a - b);
-    const steps = order.map((i) => {
-      const entry = entries[i] as StepEntry;
-      return { entry, changes: changes.get(entry) ?? [] };
-    });
-    return { name, env_ids: [...new Set(steps.map((st) => st.entry.env_id))], steps };
-  });
+  const nameOf = currentNames(entries);
+  const stepsByName = new Map<string, TimelineStep[]>();
+  for (const e of entries) {
+    if (!isStep(e)) continue;
+    const name = nameOf.get(e.env_id);
+    if (name === undefined) continue;
+    const list = stepsByName.get(name) ?? [];
+    list.push({ entry: e, changes: changes.get(e) ?? [] });
+    stepsByName.set(name, list);
+  }
+  return [...stepsByName.keys()]
+    .sort(compareNatural)
+    .map((name) => timeline(name, stepsByName.get(name) ?? []));
 }

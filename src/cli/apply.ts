@@ -1,25 +1,31 @@
 // `envsync apply [DIR]` / `apply --plan FILE`: plan (or load a saved plan), confirm, apply, record.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
 import type { Plan } from '../model.js';
-import { parsePlanFile } from '../plan/plan-file.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/apply.js';
 import { type ActionFactory, type Ctx, errorBlock, type Program } from './context.js';
-import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
+import {
+  addPlanFlags,
+  intOption,
+  lockTimeoutOption,
+  type OptsOf,
+  rateLimitOption,
+  targetOption,
+} from './options.js';
 import { cliReporter } from './reporter.js';
 import {
   connectFrom,
   loadProjectFiles,
   planSettings,
   projectFor,
+  readSavedPlan,
+  refuseFileAsDir,
   sayScope,
   scopedPlan,
   warnAboutWarnings,
@@ -39,18 +45,6 @@ async function confirm(ctx: Ctx, question: string): Promise<boolean> {
   });
   rl.close();
   return /^\s*(y|yes)\s*$/i.test(answer);
-}
-
-function readPlan(ctx: Ctx, file: string): Plan {
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(ctx.io.cwd, file), 'utf8');
-  } catch {
-    throw new EnvsyncError('no_plan_file', `cannot read the plan file ${file}`, {
-      hint: 'make one with `envsync plan --out FILE`',
-    });
-  }
-  return parsePlanFile(text, file);
 }
 
 /** Flags that shape a plan cannot change a saved one: say so rather than ignore them. */
@@ -74,8 +68,9 @@ function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
     case 'unchanged':
       return 0;
     case 'cancelled':
+      // As Terraform: not applying what was asked for is not a success a script should go on from.
       ctx.io.stderr.write('Apply cancelled; nothing was changed.\n');
-      return 0;
+      return 1;
     case 'applied':
       break;
   }
@@ -120,10 +115,11 @@ async function runApply(
   command: { getOptionValueSource(key: string): string | undefined },
 ): Promise<number> {
   if (opts.plan) refuseShapingFlags(command);
+  refuseFileAsDir(ctx, dir, (file) => `to apply a saved plan: \`envsync apply --plan ${file}\``);
   const project = projectFor(ctx, 'api', dir);
   let source: ApplySource;
   if (opts.plan) {
-    const plan = readPlan(ctx, opts.plan);
+    const plan = readSavedPlan(ctx, opts.plan);
     source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
   } else {
     const desired = loadProjectFiles(project);
@@ -175,6 +171,7 @@ async function runApply(
       now: () => new Date(),
       project: project.project,
       parallelism: opts.parallelism,
+      lockTimeoutMs: opts.lockTimeout,
       interrupt: interrupt.signal,
       host: {
         planned: (plan) => {
@@ -211,6 +208,7 @@ function declareApply(program: Program) {
     .option('--compact', 'print the plan one line per environment')
     .option('--explain', 'after each field change in the plan, the file and line it comes from')
     .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
+    .addOption(lockTimeoutOption())
     .addOption(rateLimitOption())
     .addOption(targetOption());
   return addPlanFlags(command);

@@ -1,5 +1,7 @@
 // What every command receives: the IO edges, the global flags, and the ways to draw text.
 
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import {
   ApiError,
@@ -26,8 +28,12 @@ export function declareGlobals(command: Command) {
     )
     .option('--workspace <name>', 'a workspace of the project file (required when it defines several)')
     .option(
-      '--changelog <path>',
-      'changelog file (default: .envsync/changelog.jsonl, per workspace .envsync/changelog/<name>.jsonl)',
+      '--changelog <dir>',
+      'the changelog: a directory of run files (default: .envsync/changelog/, per workspace .envsync/changelog/<name>/)',
+    )
+    .option(
+      '--project-dir <dir>',
+      'run as if started in DIR (as terraform -chdir): project file, paths, changelog',
     )
     .addOption(timeoutOption())
     .option('--no-color', 'never colour the output')
@@ -45,6 +51,8 @@ export interface GlobalOptions {
   workspace: string | undefined;
   /** `--timeout` in ms: the longest a command waits on the API for one answer or one list. */
   timeoutMs: number | undefined;
+  /** `--project-dir`: the folder the command runs in instead of the process's own. */
+  projectDir: string | undefined;
   color: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -57,6 +65,7 @@ export function globalOptions(o: OptsOf<Program>): GlobalOptions {
     changelog: o.changelog,
     workspace: o.workspace,
     timeoutMs: o.timeout === undefined ? undefined : o.timeout * 1000,
+    projectDir: o.projectDir,
     color: o.color,
     quiet: o.quiet === true,
     verbose: o.verbose === true,
@@ -73,7 +82,26 @@ export interface Ctx {
   redactor: Redactor;
 }
 
-export function makeCtx(io: CliIo, global: GlobalOptions, redactor: Redactor): Ctx {
+/** The edges with `--project-dir` as the working folder: every relative path and the project search start there. */
+function inProjectDir(io: CliIo, dir: string | undefined): CliIo {
+  if (dir === undefined) return io;
+  const cwd = path.resolve(io.cwd, dir);
+  let isDir = false;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    // Missing: said below.
+  }
+  if (!isDir) {
+    throw new EnvsyncError('invalid_flag', `--project-dir ${dir}: no such folder`, {
+      hint: 'give the folder that holds envsync.yaml (or one below it)',
+    });
+  }
+  return { ...io, cwd };
+}
+
+export function makeCtx(edges: CliIo, global: GlobalOptions, redactor: Redactor): Ctx {
+  const io = inProjectDir(edges, global.projectDir);
   return {
     io,
     global,
@@ -91,10 +119,15 @@ function scopeFlags(ctx: Ctx): string {
   return flags.join(' ');
 }
 
-/** `` `envsync <command>` `` with the flags this run used (--local, --workspace), so a hint can be pasted as is. */
-export function scopedCommand(ctx: Ctx, command: string): string {
+/** `envsync <command>` with the flags this run used (--local, --workspace), so it can be pasted as is. */
+export function scopedCommandLine(ctx: Ctx, command: string): string {
   const flags = scopeFlags(ctx);
-  return `\`envsync ${flags ? `${flags} ` : ''}${command}\``;
+  return `envsync ${flags ? `${flags} ` : ''}${command}`;
+}
+
+/** The same, in backticks, for a hint. */
+export function scopedCommand(ctx: Ctx, command: string): string {
+  return `\`${scopedCommandLine(ctx, command)}\``;
 }
 
 /** Every `` `envsync …` `` in a hint, with this run's --local and --workspace put in. */
@@ -226,14 +259,28 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], p: Paint):
   return blocks.join('\n\n');
 }
 
-/** `::error file=…,line=…,col=…::…` lines that GitHub Actions turns into annotations. */
-export function githubAnnotations(diagnostics: readonly Diagnostic[]): string {
+/**
+ * A diagnostic's file as GitHub wants it in an annotation: relative to the repository root
+ * (`GITHUB_WORKSPACE`), since envsync may run in a sub-folder (the Action's `working-directory`).
+ */
+export function annotationPath(io: Pick<CliIo, 'cwd' | 'env'>, file: string): string {
+  const root = io.env.GITHUB_WORKSPACE;
+  if (!root) return file;
+  const rel = path.relative(root, path.resolve(io.cwd, file));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+}
+
+/** `::error file=…,line=…,col=…::…` lines that GitHub Actions turns into annotations, files from the repository root. */
+export function githubAnnotations(
+  diagnostics: readonly Diagnostic[],
+  io: Pick<CliIo, 'cwd' | 'env'>,
+): string {
   const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   const prop = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   return diagnostics
     .map((d) => {
       const text = [d.path, d.message].filter(Boolean).join(': ') + (d.hint ? ` (hint: ${d.hint})` : '');
-      return `::${d.severity === 'error' ? 'error' : 'warning'} file=${prop(d.file)},line=${d.line},col=${d.column}::${escapeData(text)}`;
+      return `::${d.severity === 'error' ? 'error' : 'warning'} file=${prop(annotationPath(io, d.file))},line=${d.line},col=${d.column}::${escapeData(text)}`;
     })
     .join('\n');
 }

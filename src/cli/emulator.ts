@@ -1,5 +1,6 @@
 // `envsync emulator`: serve the local Environments API on 127.0.0.1 until SIGINT or SIGTERM.
 
+import { Option } from '@commander-js/extra-typings';
 import { parseRateLimit } from '../api/rate-limit.js';
 import type { EmulatorOptions } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
@@ -123,21 +124,29 @@ export async function runEmulator(
 }
 
 function declareEmulator(program: Program) {
-  return program
-    .command('emulator')
-    .description('serve a local Environments API on 127.0.0.1 (for tests, demos and --local)')
-    .option('--port <n>', 'port to listen on; 0 picks a free one', String(DEFAULT_EMULATOR_PORT))
-    .option(
-      '--state <file>',
-      "persist every workspace's environments, agents, sessions and deployments to this file (default: memory only)",
-    )
-    .option('--api-key <key>', 'accept only this API key (default: any non-empty key)')
-    .option('--latency <ms>', 'milliseconds added before handling each request')
-    .option('--seed <n>', 'make generated ids and injected faults reproducible')
-    .option('--rate-limit <w,r>', 'writes,reads allowed per minute; beyond: 429 with retry-after')
-    .option('--fail-rate <r>', 'share of requests (0..1) answered 500 or 529 without doing anything')
-    .option('--drop-rate <r>', 'share of writes (0..1) committed, then answered by closing the connection')
-    .option('--name-scope <scope>', 'names unique across "all" environments or only "active" ones', 'all');
+  return (
+    program
+      .command('emulator')
+      .description('serve a local Environments API on 127.0.0.1 (for tests, demos and --local)')
+      // The raw string is parsed by emulatorOptions; help shows the default as the number it is.
+      .addOption(
+        new Option('--port <n>', 'port to listen on; 0 picks a free one').default(
+          String(DEFAULT_EMULATOR_PORT),
+          String(DEFAULT_EMULATOR_PORT),
+        ),
+      )
+      .option(
+        '--state <file>',
+        "persist every workspace's environments, agents, sessions and deployments to this file (default: memory only)",
+      )
+      .option('--api-key <key>', 'accept only this API key (default: any non-empty key)')
+      .option('--latency <ms>', 'milliseconds added before handling each request')
+      .option('--seed <n>', 'make generated ids and injected faults reproducible')
+      .option('--rate-limit <w,r>', 'writes,reads allowed per minute; beyond: 429 with retry-after')
+      .option('--fail-rate <r>', 'share of requests (0..1) answered 500 or 529 without doing anything')
+      .option('--drop-rate <r>', 'share of writes (0..1) committed, then answered by closing the connection')
+      .option('--name-scope <scope>', 'names unique across "all" environments or only "active" ones', 'all')
+  );
 }
 /** The emulator's flags as commander parses them: raw strings, checked by emulatorOptions. */
 export type EmulatorFlags = OptsOf<ReturnType<typeof declareEmulator>>;

@@ -4,6 +4,8 @@
 const EXAMPLES: Record<string, readonly string[]> = {
   init: ['envsync init', 'envsync init --project research-agents'],
   validate: ['envsync validate --strict', 'envsync validate --workspace production --format json'],
+  fmt: ['envsync fmt', 'envsync fmt --check                        # in CI: exit 1 and the files to format'],
+  ping: ['envsync ping', 'envsync ping --workspace production --format json'],
   plan: [
     'envsync plan --local                      # against the embedded local API',
     'envsync plan --workspace staging --out plan.json',
@@ -13,13 +15,23 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'envsync apply --local --auto-approve',
     'envsync apply --plan plan.json           # exactly the saved plan',
     'envsync apply --workspace production --target data-analysis',
+    'envsync apply --auto-approve --lock-timeout 5m   # wait for another apply',
   ],
   status: [
     'envsync status',
     'envsync status --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
+    'envsync status --detailed-exitcode       # 0 in sync, 2 something to do, 3 blocked',
+  ],
+  forget: [
+    'envsync forget legacy-runner --dry-run',
+    'envsync forget legacy-runner             # after removing its file; it keeps running, unmanaged',
   ],
   history: ['envsync history data-analysis', 'envsync history --format json'],
-  show: ['envsync show env_01Abc… --at 2026-10-03', 'envsync show sha256:1f2e… > environments/restored.yaml'],
+  show: [
+    'envsync show env_01Abc… --at 2026-10-03',
+    'envsync show sha256:1f2e… > environments/restored.yaml',
+    'envsync show plan.json --format markdown  # a saved plan, drawn again',
+  ],
   resolve: [
     'envsync resolve data-analysis --at 2026-10-03T14:00:00Z',
     'envsync resolve --session sesn_01Abc…     # which config did that session run on?',
@@ -45,7 +57,9 @@ function environmentLines(command: string): string[] {
     'NO_COLOR, FORCE_COLOR, TERM=dumb  colour conventions (colour only on a terminal by default)',
   ];
   if (command === 'emulator') return lines;
-  if (['plan', 'apply', 'status', 'verify', 'export', 'sessions', 'resolve'].includes(command)) {
+  if (
+    ['plan', 'apply', 'status', 'verify', 'export', 'sessions', 'resolve', 'forget', 'ping'].includes(command)
+  ) {
     lines.unshift(
       'ANTHROPIC_API_KEY     the API key (never a flag); a workspace may name another variable (api_key_env)',
       'ANTHROPIC_BASE_URL    the API base URL (default https://api.anthropic.com; --base-url wins)',
@@ -57,9 +71,15 @@ function environmentLines(command: string): string[] {
 const EXIT_CODES: Record<string, string> = {
   plan: '0 success (with --detailed-exitcode: no changes), 1 error, 2 changes (--detailed-exitcode), 3 blocked by a safety rule',
   apply:
-    '0 success or nothing to do, 1 error (bad input, API failure, stale plan, a failed action), 3 blocked by a safety rule',
+    '0 success or nothing to do, 1 error (bad input, API failure, stale plan, a failed action, a --target that matches nothing, cancelled at the prompt), 3 blocked by a safety rule',
+  status:
+    '0 success (with --detailed-exitcode: everything in sync), 1 error, 2 something to do (--detailed-exitcode), 3 blocked (--detailed-exitcode)',
   verify: '0 the changelog checks out, 1 problems found or an error',
   validate: '0 valid, 1 errors in the files',
+  fmt: '0 formatted (with --check: nothing to format), 1 files to format (--check), or a file fmt cannot read',
+  ping: '0 the API answered with this key, base URL and workspace; 1 a check failed (the output says which)',
+  forget:
+    '0 forgotten (or, with --dry-run, would be), 1 error: unknown, not managed, still declared, another project’s',
 };
 
 /** The text after a command's options in its --help. */
@@ -74,7 +94,7 @@ export function helpFooter(command: string): string {
   );
   parts.push(`Exit codes:\n  ${EXIT_CODES[command] ?? '0 success, 1 error'}`);
   parts.push(
-    'Global options (--local, --workspace, --base-url, --changelog, --quiet, …) go before or after the command.',
+    'Global options (--local, --workspace, --base-url, --changelog, --project-dir, --quiet, …): see `envsync --help`; they go before or after the command.',
   );
   return `\n${parts.join('\n\n')}\n`;
 }

@@ -1,5 +1,6 @@
-// `envsync init [DIR]`: scaffold a project; never overwrites a file.
+// `envsync init [DIR]`: scaffold a project; never overwrites a file, and creates nothing inside an existing project.
 
+import path from 'node:path';
 import { EnvsyncError } from '../errors.js';
 import { PROJECT_NAME } from '../project/project-file.js';
 import { initProject } from '../scaffold/init.js';
@@ -16,8 +17,20 @@ async function runInit(ctx: Ctx, dir: string, opts: { project?: string | undefin
       },
     );
   }
-  const { created, skipped } = initProject(ctx.io.cwd, dir, project);
+  const { created, skipped, existing } = initProject(ctx.io.cwd, dir, project);
   const p = ctx.out;
+  if (existing !== null) {
+    const shown = path.relative(ctx.io.cwd, existing) || existing;
+    if (path.dirname(existing) !== path.resolve(ctx.io.cwd)) {
+      throw new EnvsyncError('already_a_project', `this folder is inside the envsync project of ${shown}`, {
+        hint: 'init creates nothing inside a project; run envsync from here to use that project, or run init outside it',
+      });
+    }
+    ctx.io.stdout.write(
+      `${p.dim('exists ')}  ${shown}: this is an envsync project already; init created nothing (a file added to a live project would be applied for real).\n`,
+    );
+    return 0;
+  }
   for (const f of created) ctx.io.stdout.write(`${p.green('created')}  ${f}\n`);
   for (const f of skipped) ctx.io.stdout.write(`${p.dim('exists ')}  ${f} (left as it is)\n`);
   ctx.io.stdout.write(

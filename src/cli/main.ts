@@ -1,7 +1,9 @@
 // Wires the commands into commander and maps every outcome to an exit code; the only place that catches.
 
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { EnvsyncError } from '../errors.js';
 import { Redactor } from '../text/redact.js';
+import { type CommandShape, commandNameIn, habitProblem } from '../usage/habits.js';
 import type { Program } from './context.js';
 import {
   type ActionFactory,
@@ -25,10 +27,13 @@ type Register = (program: Program, action: ActionFactory) => void;
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./init.js')).registerInit,
+  ping: async () => (await import('./ping.js')).registerPing,
   validate: async () => (await import('./validate.js')).registerValidate,
+  fmt: async () => (await import('./fmt.js')).registerFmt,
   plan: async () => (await import('./plan.js')).registerPlan,
   apply: async () => (await import('./apply.js')).registerApply,
   status: async () => (await import('./status.js')).registerStatus,
+  forget: async () => (await import('./forget.js')).registerForget,
   history: async () => (await import('./history.js')).registerHistory,
   show: async () => (await import('./show.js')).registerShow,
   resolve: async () => (await import('./resolve.js')).registerResolve,
@@ -38,27 +43,25 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   emulator: async () => (await import('./emulator.js')).registerEmulator,
 };
 
-/** The global flags that take a value: their value is never the command's name. */
-const GLOBAL_VALUE_FLAGS = new Set(['--base-url', '--workspace', '--changelog', '--timeout']);
-
 /**
  * Which command modules this command line needs: the one it names; none for `--version` alone; all of them
  * for help, no command, or an unknown one (so commander can list them or suggest the nearest).
  */
 export function commandsToLoad(argv: readonly string[]): Array<() => Promise<Register>> {
-  let named: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (GLOBAL_VALUE_FLAGS.has(arg)) i++;
-    else if (!arg.startsWith('-')) {
-      named = arg;
-      break;
-    }
-  }
+  const named = commandNameIn(argv);
   const load = named === undefined ? undefined : COMMANDS[named];
   if (load) return [load];
   if (named === undefined && argv.some((a) => a === '--version' || a === '-V')) return [];
   return Object.values(COMMANDS);
+}
+
+/** A command's long flags as the habit table reads them (commander's `--no-x` options included). */
+function flagsOf(command: { options: readonly { long?: string | undefined }[] }): string[] {
+  return command.options.flatMap((o) => (o.long ? [o.long] : []));
+}
+
+function commandShapes(commands: readonly CommandUnknownOpts[]): CommandShape[] {
+  return commands.map((c) => ({ name: c.name(), flags: [...flagsOf(c), '--help'] }));
 }
 
 export async function main(argv: string[], edges: CliIo): Promise<number> {
@@ -105,14 +108,21 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
       code = await handler(ctx, ...args);
     };
 
-  // Every command's help shows the global flags too (commands copy this setting when they are made).
-  program.configureHelp({ showGlobalOptions: true });
+  // A command's help lists its own flags; the global ones are on `envsync --help`, named in each footer.
+  program.configureHelp({ showGlobalOptions: false });
   for (const load of commandsToLoad(argv)) (await load())(program, action);
 
   // Then its examples, variables and exit codes.
   for (const command of program.commands) command.addHelpText('after', helpFooter(command.name()));
 
   try {
+    // Terraform and decK habits (`-out`, `plan --auto-approve`, `import`) get envsync's way, not a bare refusal.
+    const habit = habitProblem(argv, commandShapes(program.commands), [
+      ...flagsOf(program),
+      '--help',
+      '--version',
+    ]);
+    if (habit) throw new EnvsyncError('usage', habit.message, { hint: habit.hint });
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {

@@ -2,6 +2,7 @@
 
 import { type Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
 import { parseRateLimit } from '../api/rate-limit.js';
+import { parseDuration } from '../util/duration.js';
 
 /** The parsed option values of a declared command: what its handler receives. */
 export type OptsOf<C> = C extends { opts(): infer O } ? O : never;
@@ -73,4 +74,18 @@ export function addPlanFlags<A extends unknown[], O extends OptionValues, G exte
       '--allow-referenced',
       'archive or recreate environments that active or paused deployments still use (they are stranded)',
     );
+}
+
+/** `--lock-timeout DURATION` (Terraform's -lock-timeout): how long to wait for another apply's lock. */
+export function lockTimeoutOption() {
+  return new Option(
+    '--lock-timeout <duration>',
+    'wait this long for the changelog lock another apply holds (e.g. 30s, 5m; 0s: refuse at once)',
+  )
+    .default(0, '0s')
+    .argParser((v: string): number => {
+      const ms = parseDuration(v);
+      if (ms === null) throw new InvalidArgumentError('expected a duration such as 30s, 5m or 1m30s');
+      return ms;
+    });
 }

@@ -10,7 +10,7 @@ import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import { addPlanFlags, formatOption, intOption, type OptsOf, targetOption } from './options.js';
-import { planFiles, scopedPlan } from './shared.js';
+import { planFiles, refuseFileAsDir, scopedPlan } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -46,6 +46,7 @@ async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Pr
   const format: PlanFormat = opts.format;
   const out = opts.out || undefined;
   const outFile = out ? outPath(ctx, out) : undefined;
+  refuseFileAsDir(ctx, dir, (file) => `to look at a saved plan: \`envsync show ${file}\``);
   const { plan } = await planFiles(ctx, dir, opts);
   // Hints in what people read carry this run's --local/--workspace; JSON stays the plan as made.
   const text = renderPlan(ctx, format === 'json' ? plan : scopedPlan(ctx, plan), format, opts);

@@ -8,7 +8,7 @@ import { changelogLocation } from '../changelog/store.js';
 import { EnvsyncError } from '../errors.js';
 import type { SessionSummary } from '../model.js';
 import { escapeText } from '../text/escape.js';
-import type { ActionFactory, Ctx, Program } from './context.js';
+import { type ActionFactory, type Ctx, type Program, scopedCommandLine } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
 import { changelogPath, connectFrom, projectFor } from './shared.js';
@@ -53,7 +53,7 @@ async function resolveSessionCommand(ctx: Ctx, id: string, opts: ResolveOptions)
     r.changed_since
       ? p.yellow(`  ${r.env_id} has changed since: a session started now would not get this config`)
       : `  ${r.env_id} still serves this config`,
-    `  see it:  envsync show ${r.config_hash}`,
+    `  see it:  ${scopedCommandLine(ctx, `show ${r.config_hash}`)}`,
   ];
   ctx.io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
@@ -73,7 +73,7 @@ async function runResolve(ctx: Ctx, name: string | undefined, opts: ResolveOptio
       hint: 'envsync resolve data-analysis --at 2026-10-03, or envsync resolve --session sesn_…',
     });
   }
-  const time = parseQueryTime(opts.at);
+  const time = parseQueryTime(opts.at, new Date());
   const file = readHistory(changelogLocation(changelogPath(ctx)));
   warnAboutProblems(ctx, file.problems);
   const r = resolveAt(file.entries, name, time);
@@ -85,6 +85,7 @@ async function runResolve(ctx: Ctx, name: string | undefined, opts: ResolveOptio
       at: r.at.toISOString(),
       day: r.day,
       env_id: r.env_id,
+      served_as: r.served_as,
       config_hash: r.config_hash,
       since: { seq: s.seq, at: s.at, op: s.op, actor: s.actor, git_commit: s.git_commit, plan_id: s.plan_id },
       during: r.day ? r.during.map((step) => ({ ...step.entry, changes: step.changes })) : null,
@@ -105,7 +106,7 @@ function declareResolve(program: Program) {
     .argument('[name]', 'environment name (with --at)')
     .option(
       '--at <time>',
-      'RFC 3339 time with a zone, or YYYY-MM-DD: the state at the end of that day (UTC), plus that day’s changes',
+      'RFC 3339 time with a zone, YYYY-MM-DD (the state at the end of that day, UTC, plus that day’s changes), or now',
     )
     .option(
       '--session <id>',

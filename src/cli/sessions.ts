@@ -36,7 +36,7 @@ async function runSessions(ctx: Ctx, name: string, opts: SessionsOptions): Promi
   }
   const first = entries.find((e) => e.env_id !== null && ids.has(e.env_id));
   const since = opts.since
-    ? parseQueryTime(opts.since).at.toISOString()
+    ? parseQueryTime(opts.since, new Date()).at.toISOString()
     : (first?.at ?? new Date(0).toISOString());
   const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
   const sessions: SessionSummary[] = [];

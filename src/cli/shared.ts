@@ -1,11 +1,12 @@
 // What plan, apply and status share at the CLI edge: flags to options, connecting, printing bad input.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RateLimit } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
 import type { LiveView, Plan, Reporter } from '../model.js';
+import { parsePlanFile } from '../plan/plan-file.js';
 import { defaultChangelogPath, type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
 import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/plan.js';
@@ -109,9 +110,36 @@ function checkParentFolders(file: string, shown: string): void {
     if (!existsSync(dir)) continue;
     if (statSync(dir).isDirectory()) return;
     throw new EnvsyncError('invalid_flag', `--changelog ${shown}: ${dir} is a file, not a folder`, {
-      hint: '--changelog takes the path of a .jsonl file in a folder (missing folders are created)',
+      hint: '--changelog takes the changelog directory of run files (missing folders are created)',
     });
   }
+}
+
+/**
+ * DIR names a folder of environment files; a file there is a habit from other tools (`terraform apply
+ * FILE.plan`, `terraform show FILE`): refused before anything runs, with what does that job here.
+ */
+export function refuseFileAsDir(ctx: Ctx, dir: string | undefined, instead: (file: string) => string): void {
+  if (dir === undefined) return;
+  const file = path.resolve(ctx.io.cwd, dir);
+  if (!existsSync(file) || !statSync(file).isFile()) return;
+  const yaml = /\.ya?ml$/i.test(dir);
+  throw new EnvsyncError('not_a_dir', `${dir} is a file, not a directory of environment files`, {
+    hint: yaml ? `pass the folder that holds it (${path.dirname(dir) || '.'})` : instead(dir),
+  });
+}
+
+/** A plan saved by `plan --out`, read and checked (apply runs it; show draws it). */
+export function readSavedPlan(ctx: Ctx, file: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(ctx.io.cwd, file), 'utf8');
+  } catch {
+    throw new EnvsyncError('no_plan_file', `cannot read the plan file ${file}`, {
+      hint: 'make one with `envsync plan --out FILE`',
+    });
+  }
+  return parsePlanFile(text, file);
 }
 
 /** The warnings plan and apply found in the files, each shown as validate shows it (up to a few). */

@@ -1,7 +1,9 @@
-// `envsync show ENV_ID|HASH`: the exact config an env ID or config hash stood for, as an environment file;
-// `envsync show --merged FILE`: an environment file with its bases merged in, as envsync plans it.
+// `envsync show ENV_ID|HASH|PLANFILE`: the config an env ID or hash stood for, as a file; or a saved plan, drawn
+// again; `envsync show --merged FILE`: an environment file with its bases merged in, as envsync plans it.
 
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Option } from '@commander-js/extra-typings';
 import { readHistory } from '../changelog/cache.js';
 import {
   checkRecordedHash,
@@ -21,9 +23,33 @@ import {
   schemaRefFor,
 } from '../export/environment-file.js';
 import { type ActionFactory, type Ctx, formatDiagnostics, type Program } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
-import { localChangelogHint, projectFor } from './shared.js';
+import { intOption, type OptsOf } from './options.js';
+import { renderPlan } from './plan.js';
+import { localChangelogHint, projectFor, readSavedPlan, scopedPlan } from './shared.js';
 import { warnAboutProblems } from './verify.js';
+
+/** `show PLANFILE` (as terraform show): a saved plan drawn again, in text, JSON or markdown; no API call. */
+function showPlanFile(ctx: Ctx, file: string, opts: ShowOptions): number {
+  const format = opts.format ?? 'text';
+  if (format === 'yaml') {
+    throw new EnvsyncError(
+      'invalid_flag',
+      '--format yaml is for a config (env ID or hash); a plan is text, json or markdown',
+      {
+        hint: `envsync show ${file} --format json`,
+      },
+    );
+  }
+  if (opts.at !== undefined) {
+    throw new EnvsyncError('invalid_flag', '--at applies to an env ID, not to a saved plan', {
+      hint: 'drop --at',
+    });
+  }
+  const plan = readSavedPlan(ctx, file);
+  const text = renderPlan(ctx, format === 'json' ? plan : scopedPlan(ctx, plan), format, opts);
+  ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  return 0;
+}
 
 /** The merged environments of one file, as a valid environment file (or JSON); no API call, no changelog. */
 function showMerged(ctx: Ctx, file: string, opts: ShowOptions): number {
@@ -31,6 +57,14 @@ function showMerged(ctx: Ctx, file: string, opts: ShowOptions): number {
     throw new EnvsyncError('conflicting_flags', '--at applies to an env ID, not to --merged', {
       hint: 'drop --at: --merged shows the file as it is now',
     });
+  if (opts.format === 'text' || opts.format === 'markdown')
+    throw new EnvsyncError(
+      'invalid_flag',
+      `--format ${opts.format} is for a saved plan; --merged prints yaml or json`,
+      {
+        hint: `envsync show --merged ${file} --format json`,
+      },
+    );
   const project = projectFor(ctx, 'files');
   const { environments, warnings } = mergedEnvironments(file, {
     cwd: ctx.io.cwd,
@@ -71,14 +105,35 @@ function showMerged(ctx: Ctx, file: string, opts: ShowOptions): number {
   return 0;
 }
 
+/** A saved plan is a file; an env ID (`env_…`) or a config hash never is. */
+function isPlanFile(ctx: Ctx, ref: string): boolean {
+  const file = path.resolve(ctx.io.cwd, ref);
+  return existsSync(file) && statSync(file).isFile();
+}
+
 async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number> {
   if (opts.merged) return showMerged(ctx, ref, opts);
+  if (isPlanFile(ctx, ref)) return showPlanFile(ctx, ref, opts);
+  if (!ref.startsWith('env_') && !looksLikeHash(ref)) {
+    throw new EnvsyncError('no_plan_file', `${ref} is not a file, an env ID (env_…) or a config hash`, {
+      hint: 'give a plan file saved by `envsync plan --out FILE`, an env ID, or a config hash (≥ 8 hex digits)',
+    });
+  }
+  if (opts.format === 'text' || opts.format === 'markdown') {
+    throw new EnvsyncError(
+      'invalid_flag',
+      `--format ${opts.format} is for a saved plan; a config is yaml or json`,
+      {
+        hint: `envsync show ${ref} --format json`,
+      },
+    );
+  }
   const project = projectFor(ctx, 'files');
   const file = readHistory(changelogLocation(project.changelogPath));
   warnAboutProblems(ctx, file.problems);
   const { entries } = file;
   const byHash = looksLikeHash(ref) && !ref.startsWith('env_');
-  const at = opts.at === undefined ? undefined : parseQueryTime(opts.at).at;
+  const at = opts.at === undefined ? undefined : parseQueryTime(opts.at, new Date()).at;
   if (byHash && at) {
     throw new EnvsyncError('at_with_hash', '--at applies to an env ID, not to a config hash', {
       hint: 'a hash names one config whenever it was recorded; drop --at',
@@ -131,15 +186,29 @@ function declareShow(program: Program) {
   return program
     .command('show')
     .description(
-      'print the config an env ID or config hash stood for, as an environment file; with --merged, an environment file with its bases merged in',
+      'print the config an env ID or config hash stood for, as an environment file; or draw a saved plan again; with --merged, an environment file with its bases merged in',
     )
     .argument(
       '<ref>',
-      'an env ID, a config hash (sha256:…), or a unique prefix of ≥ 8 hex digits; with --merged, an environment file',
+      'a plan file (from `plan --out`), an env ID, a config hash (sha256:…), or a unique prefix of ≥ 8 hex digits; with --merged, an environment file',
     )
-    .option('--at <time>', 'for an env ID: its config at that time (RFC 3339 or YYYY-MM-DD)')
+    .option('--at <time>', 'for an env ID: its config at that time (RFC 3339, YYYY-MM-DD or now)')
     .option('--merged', 'REF is an environment file: print it with its bases (extends) merged in, as planned')
-    .addOption(formatOption(['yaml', 'json'], 'yaml'));
+    .addOption(
+      new Option(
+        '--format <format>',
+        'yaml or json for a config (default yaml); text, json or markdown for a plan (default text)',
+      ).choices(['yaml', 'json', 'text', 'markdown'] as const),
+    )
+    .option('--compact', 'a plan: one line per environment (text)')
+    .addOption(
+      intOption(
+        '--max-bytes <n>',
+        'a plan as markdown: above N characters keep warnings and the summary, list the rest by name',
+        60_000,
+        1000,
+      ),
+    );
 }
 type ShowOptions = OptsOf<ReturnType<typeof declareShow>>;
 

@@ -2,6 +2,7 @@
 
 import { shortHash } from '../hash/config-hash.js';
 import { type LiveEnvironment, MANAGED_KEY, type Plan } from '../model.js';
+import { planExitCode } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { compareNatural } from '../util/order.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
@@ -81,6 +82,9 @@ const LABEL: Record<StatusState, string> = {
 
 async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions): Promise<number> {
   const { plan, desired, live } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER });
+  // With --detailed-exitcode, plan's rule: 0 in step, 2 something to do (pending, drift, missing, an archive),
+  // 3 blocked (an unmanaged name, another project's, one envsync cannot read); without it, status exits 0.
+  const code = opts.detailedExitcode ? planExitCode(plan, true) : 0;
   const rows = statusRows(plan, desired.environments, live.envs).sort((a, b) =>
     compareNatural(a.name, b.name),
   );
@@ -88,7 +92,7 @@ async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions)
     ctx.io.stdout.write(
       `${JSON.stringify({ format_version: 1, target: plan.target, project: plan.project, workspace: plan.workspace, environments: rows }, null, 2)}\n`,
     );
-    return 0;
+    return code;
   }
   const p = ctx.out;
   // Names come from files and the API: shown escaped, and measured as shown.
@@ -103,7 +107,7 @@ async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions)
       `${escapeText(r.name).padEnd(width)}  ${(r.env_id ?? '-').padEnd(28)}  ${hash.padEnd(8)}  ${colour(r.state)(`${LABEL[r.state]}${r.owner === null ? '' : ` (${escapeText(r.owner)})`}`)}\n`,
     );
   }
-  return 0;
+  return code;
 }
 
 function declareStatus(program: Program) {
@@ -111,7 +115,11 @@ function declareStatus(program: Program) {
     .command('status')
     .description('for each environment file: the live env ID, its config hash, and whether it is in sync')
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
-    .addOption(formatOption(['text', 'json'], 'text'));
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when everything is in sync, 2 when anything is pending, drifted, missing or to archive, 3 blocked',
+    );
 }
 type StatusOptions = OptsOf<ReturnType<typeof declareStatus>>;
 

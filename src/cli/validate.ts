@@ -22,7 +22,11 @@ export interface ValidateFlags {
  * Without DIR in a project with workspaces, every workspace's set of dirs is checked (names must be unique
  * within each set); what several sets share is reported once.
  */
-function loadAll(ctx: Ctx, dir: string | undefined, strict: boolean): LoadResult {
+function loadAll(
+  ctx: Ctx,
+  dir: string | undefined,
+  strict: boolean,
+): LoadResult & { project: string | null } {
   const base = {
     cwd: ctx.io.cwd,
     local: ctx.global.local,
@@ -35,11 +39,20 @@ function loadAll(ctx: Ctx, dir: string | undefined, strict: boolean): LoadResult
       ? [resolveProject({ ...base, workspace: ctx.global.workspace })]
       : allWorkspaces(base);
   const seen = new Set<string>();
-  const out: LoadResult = { environments: [], diagnostics: [], files: [] };
+  const first = scopes[0];
+  // The project's name, when there is a project file: what tools (the GitHub Action) label results with.
+  const out: LoadResult & { project: string | null } = {
+    project: first && first.file !== null ? first.project : null,
+    environments: [],
+    declared: [],
+    diagnostics: [],
+    files: [],
+  };
   const once = (key: string) => !seen.has(key) && Boolean(seen.add(key));
   for (const scope of scopes) {
     const r = loadDesired(scope.dirs, { cwd: ctx.io.cwd, strict, policies: scope.policies });
     out.environments.push(...r.environments.filter((e) => once(`e ${e.source.file}:${e.source.line}`)));
+    out.declared.push(...r.declared.filter((d) => once(`s ${d.file}:${d.line}:${d.column}`)));
     out.diagnostics.push(
       ...r.diagnostics.filter((d) => once(`d ${d.file}:${d.line}:${d.column} ${d.message}`)),
     );
@@ -58,7 +71,9 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
   if (flags.format === 'json') {
     const doc = {
       format_version: 1,
+      project: result.project,
       valid,
+      declared: result.declared.length,
       environments: result.environments.map((e) => ({
         name: e.name,
         file: e.source.file,
@@ -68,13 +83,14 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
       diagnostics: result.diagnostics,
     };
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-    if (annotations) io.stderr.write(`${githubAnnotations(result.diagnostics)}\n`);
+    if (annotations) io.stderr.write(`${githubAnnotations(result.diagnostics, io)}\n`);
     return valid ? 0 : 1;
   }
   const lines: string[] = [];
   if (result.diagnostics.length > 0) lines.push(formatDiagnostics(result.diagnostics, ctx.out), '');
-  if (annotations) lines.push(githubAnnotations(result.diagnostics));
-  const summary = `${plural(result.environments.length, 'environment')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  if (annotations) lines.push(githubAnnotations(result.diagnostics, io));
+  // Every declared environment counts, valid or not: 4 files with one broken are "4 environments, 1 error".
+  const summary = `${plural(result.declared.length, 'environment')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   lines.push(valid ? ctx.out.green(summary) : ctx.out.red(summary));
   io.stdout.write(`${lines.join('\n')}\n`);
   return valid ? 0 : 1;

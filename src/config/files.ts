@@ -130,6 +130,8 @@ function at(file: string, line: number, column: number, message: string, hint?: 
 export interface Source {
   file: string;
   documents: ParsedDocument[];
+  /** Where each document whose content could not be read starts: it still declares an environment. */
+  refused: Array<{ line: number; column: number }>;
   /** Whether the file had problems of its own (unreadable, too big, a YAML error): they are reported already. */
   broken: boolean;
 }
@@ -163,7 +165,7 @@ export class SourceFiles {
     const file = this.shown(abs);
     const broken = (message: string, hint: string): Source => {
       this.diagnostics.push(at(file, 1, 1, message, hint));
-      return { file, documents: [], broken: true };
+      return { file, documents: [], refused: [], broken: true };
     };
     const bytes = readCapped(abs);
     if (typeof bytes === 'string')
@@ -176,7 +178,12 @@ export class SourceFiles {
     this.files.push({ file, sha256: sha256Hex(bytes) });
     const parsed = parseYamlFile(file, bytes);
     this.diagnostics.push(...parsed.diagnostics);
-    return { file, documents: parsed.documents, broken: parsed.diagnostics.length > 0 };
+    return {
+      file,
+      documents: parsed.documents,
+      refused: parsed.refused,
+      broken: parsed.diagnostics.length > 0,
+    };
   }
 
   /** A problem with a file that is not read (a special file, a link out of the directory). */

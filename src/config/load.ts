@@ -11,10 +11,12 @@ import type {
   LoadResult,
   Policy,
   Provenance,
+  SourceLocation,
 } from '../model.js';
 import { BaseResolver, isBaseDocument } from './bases.js';
 import { discoverFiles, type FoundFile, SourceFiles, symlinkProblem } from './files.js';
 import { InheritedDiagnostics } from './inherited.js';
+import { readableParts } from './lenient.js';
 import { capPerFile } from './limits.js';
 import { mergedDocument } from './merge.js';
 import { duplicateNames, type NamedPlace } from './names.js';
@@ -102,7 +104,13 @@ function loadFound(found: readonly Found[], dirs: readonly string[], options: Lo
   const allowed = [options.root ?? options.cwd, ...dirs].map((d) => realpathSync(d));
   const bases = new BaseResolver(sources, allowed);
   const load = new Loader(bases, options.policies ?? []);
-  const read: Array<{ abs: string; documents: ParsedDocument[]; file: string; broken: boolean }> = [];
+  const read: Array<{
+    abs: string;
+    documents: ParsedDocument[];
+    refused: Array<{ line: number; column: number }>;
+    file: string;
+    broken: boolean;
+  }> = [];
   for (const { path: abs, symlink, special, root } of found) {
     if (special) {
       sources.refuse(abs, `not a regular file: ${special}`, 'envsync reads only regular files');
@@ -127,9 +135,20 @@ function loadFound(found: readonly Found[], dirs: readonly string[], options: Lo
   const final = capPerFile(diagnostics);
   return {
     environments: load.environments,
+    declared: load.declared,
     diagnostics: options.strict ? final.map(strictly) : final,
     files: sources.files,
   };
+}
+
+/**
+ * A rule's finding about a field the schema already refused a part of (its path, or a path inside it) says
+ * the same thing twice; findings elsewhere in the document stay.
+ */
+function withoutOverlap(found: readonly Diagnostic[], schema: readonly Diagnostic[]): Diagnostic[] {
+  const inside = (path: string, container: string) =>
+    path === container || path.startsWith(`${container}.`) || path.startsWith(`${container}[`);
+  return found.filter((d) => d.path === '' || !schema.some((p) => p.path !== '' && inside(p.path, d.path)));
 }
 
 /** What one load gathers from the documents of every file. */
@@ -137,6 +156,8 @@ class Loader {
   readonly environments: DesiredEnvironment[] = [];
   readonly names: NamedPlace[] = [];
   readonly claims: PreviousNameClaim[] = [];
+  /** Documents that hold an environment (a mapping), valid or not: what the summary counts. */
+  readonly declared: SourceLocation[] = [];
   private readonly own: Diagnostic[] = [];
   private readonly inherited = new InheritedDiagnostics();
 
@@ -153,13 +174,16 @@ class Loader {
     abs,
     file,
     documents,
+    refused,
     broken,
   }: {
     abs: string;
     file: string;
     documents: ParsedDocument[];
+    refused: Array<{ line: number; column: number }>;
     broken: boolean;
   }) {
+    for (const start of refused) this.declared.push({ file, ...start });
     if (documents.length === 0 && !broken)
       this.own.push({ ...at(file, 1, 1, 'file holds no environment'), severity: 'warning' });
     for (const doc of documents) {
@@ -206,9 +230,14 @@ class Loader {
     // Every named document takes part in the duplicate check, valid or not: two copies of one broken
     // environment are two problems to fix.
     if (typeof name === 'string') this.names.push({ name, source: { file, ...named } });
+    this.declared.push({ file, line: doc.start.line, column: doc.start.column });
     const problems = checkSchema(file, doc);
     this.own.push(...problems);
-    if (problems.length > 0) return;
+    if (problems.length > 0) {
+      // Every problem at once: the rules still read what has its type, and say what the schema did not.
+      this.own.push(...withoutOverlap(checkRules(file, doc, readableParts(doc.value)), problems));
+      return;
+    }
     let checked = doc;
     let provenance: Provenance | undefined;
     const value = doc.value as Record<string, unknown>;

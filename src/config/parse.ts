@@ -12,7 +12,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic } from '../model.js';
-import { escapeHidden } from './text.js';
+import { escapeHidden, quote } from './text.js';
 import { MAX_DEPTH, type Opener, openerBefore, scanDocument } from './yaml-cst.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -40,6 +40,8 @@ export interface ParsedDocument {
 
 export interface ParsedFile {
   documents: ParsedDocument[];
+  /** Where each document with content that could not be read starts: it still declares an environment. */
+  refused: Position[];
   diagnostics: Diagnostic[];
 }
 
@@ -179,18 +181,18 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
     Map(_key, map) {
       // yaml's own uniqueKeys check compares each key with every earlier one; this is one pass. Keys are
       // compared as the environment will see them (as strings), so `1:` and `"1":` are duplicates too.
-      const seen = new Set<string>();
+      const seen = new Map<string, number>();
       for (const pair of map.items) {
         const key = String(scalarKey(pair.key));
-        if (seen.has(key)) {
-          const at = (pair.key as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+        const at = (pair.key as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+        const first = seen.get(key);
+        if (first !== undefined) {
           out.push([
             pos(at),
-            'duplicate key: a mapping may hold each key once',
+            `duplicate key ${quote(key)} (first at line ${pos(first).line}): a mapping may hold each key once`,
             yamlHint('DUPLICATE_KEY') ?? '',
           ]);
-        }
-        seen.add(key);
+        } else seen.set(key, at);
       }
     },
     Node(_key, node) {
@@ -216,7 +218,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
     diagnostics.push(
       error(file, positionOfByte(bytes, bad), `invalid UTF-8 (byte 0x${byte})`, 'save the file as UTF-8'),
     );
-    return { documents: [], diagnostics };
+    return { documents: [], refused: [{ line: 1, column: 1 }], diagnostics };
   }
   let text = new TextDecoder().decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -247,32 +249,41 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   });
   const docs = Array.from(new Composer({ uniqueKeys: false, prettyErrors: false }).compose(shallow));
   const documents: ParsedDocument[] = [];
-  docs.forEach((doc, index) => {
+  const refused: Position[] = [];
+  for (const [index, doc] of docs.entries()) {
     const locate = makeLocator(doc, lines);
+    const contents = doc.contents as { range?: number[] } | null;
+    const start = pos(contents?.range?.[0] ?? 0);
+    const refuse = () => {
+      if (contents !== null) refused.push(start);
+    };
     if (doc.errors.length > 0) {
       for (const e of doc.errors) diagnostics.push(yamlError(file, e, openers, pos));
-      return;
+      refuse();
+      continue;
     }
     const tagged = tagProblems(doc, pos);
     if (tagged.length > 0) {
       for (const [at, message, hint] of tagged) diagnostics.push(error(file, at, message, hint));
-      return;
+      refuse();
+      continue;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
       diagnostics.push(aliasError(file, doc, pos, e));
-      return;
+      refuse();
+      continue;
     }
     if (!withinDepth(value, MAX_DEPTH)) {
       diagnostics.push(aliasError(file, doc, pos, new RangeError('deep')));
-      return;
+      refuse();
+      continue;
     }
-    const startOffset = (doc.contents as { range?: number[] } | null)?.range?.[0] ?? 0;
-    documents.push({ index, value, start: pos(startOffset), locate });
-  });
-  return { documents, diagnostics };
+    documents.push({ index, value, start, locate });
+  }
+  return { documents, refused, diagnostics };
 }
 
 /** Whether a value nests at most limit lists and mappings deep; aliases can nest deeper than the text shows. */

@@ -2,9 +2,9 @@
 
 import {
   type Diagnostic,
-  type EnvironmentFile,
   isReservedKey,
   PACKAGE_MANAGERS,
+  type PackageManager,
   RESERVED_PREFIX,
 } from '../model.js';
 import { isPinned, pinHint } from './packages.js';
@@ -12,8 +12,23 @@ import type { ParsedDocument, PathSegment } from './parse.js';
 import { dottedPath } from './schema-check.js';
 import { quote } from './text.js';
 
-/** Cross-field errors and warnings for one schema-valid document. */
-export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFile): Diagnostic[] {
+/**
+ * What the rules read of a document: a schema-valid EnvironmentFile fits, and so does what `readableParts`
+ * keeps of one the schema refused (fields of the wrong type left out, list items that are not strings null).
+ */
+export interface RulesInput {
+  metadata?: Record<string, unknown>;
+  scope?: unknown;
+  config?: {
+    type?: 'cloud' | 'self_hosted';
+    packages?: Partial<Record<PackageManager, ReadonlyArray<string | null>>> | undefined;
+    networking?: { type?: string | undefined; allow_package_managers?: boolean | undefined };
+  };
+  lifecycle?: { keep_superseded?: boolean | undefined; on_config_change?: string | undefined };
+}
+
+/** Cross-field errors and warnings for one document (schema-valid, or as much of it as reads). */
+export function checkRules(file: string, doc: ParsedDocument, env: RulesInput): Diagnostic[] {
   const out: Diagnostic[] = [];
   const add = (
     severity: Diagnostic['severity'],
@@ -47,6 +62,7 @@ export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFi
   }
 
   const config = env.config;
+  // A config whose type the schema refused says nothing about where scope applies.
   const cloud = !config || config.type === 'cloud';
   if (env.scope !== undefined && cloud) {
     add(
@@ -75,6 +91,7 @@ export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFi
   for (const manager of PACKAGE_MANAGERS) {
     const seen = new Set<string>();
     (packages[manager] ?? []).forEach((spec, i) => {
+      if (spec === null) return; // not a string: the schema's error says so
       if (seen.has(spec))
         add('warning', ['config', 'packages', manager, i], 'value', `${quote(spec)} is listed twice`);
       seen.add(spec);

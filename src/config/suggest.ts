@@ -30,3 +30,15 @@ export function closest(word: string, candidates: readonly string[]): string | u
   const limit = Math.max(2, Math.floor(word.length / 3));
   return bestDistance <= limit ? best : undefined;
 }
+
+/**
+ * "Did you mean" for a name typed short: the closest candidate by edit distance, or else the only one that
+ * begins with what was typed (`prod` → `production`, too far apart to be a typo).
+ */
+export function closestOrPrefix(word: string, candidates: readonly string[]): string | undefined {
+  const near = closest(word, candidates);
+  if (near !== undefined || word === '') return near;
+  const lower = word.toLowerCase();
+  const starting = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+  return starting.length === 1 ? starting[0] : undefined;
+}

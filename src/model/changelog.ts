@@ -11,6 +11,8 @@ export const STEP_OPS = [
   'adopt',
   'drift',
   'repoint',
+  /** No longer managed (`envsync forget`): the ownership tags removed, the environment left live. */
+  'forget',
 ] as const;
 /** What happened to one environment. */
 export type StepOp = (typeof STEP_OPS)[number];

@@ -136,6 +136,8 @@ export interface Diagnostic {
 
 export interface LoadResult {
   environments: DesiredEnvironment[];
+  /** Where each document that declares an environment starts, valid or not (environments holds the valid ones). */
+  declared: SourceLocation[];
   diagnostics: Diagnostic[];
   /** Every file read, with the sha256 of its bytes, for plan fingerprints. */
   files: FileFingerprint[];

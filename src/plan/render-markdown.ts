@@ -196,7 +196,9 @@ function namesPart(
 export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}): string {
   const o: Required<MarkdownPlanOptions> = { ...DEFAULTS, ...options };
   const actions = listedActions(plan);
-  const top = ['## envsync plan', ''];
+  // Project and workspace in the heading: a PR planned per workspace gets one comment each, told apart.
+  const scope = `project ${code(plan.project)}${plan.workspace === null ? '' : ` · workspace ${code(plan.workspace)}`}`;
+  const top = [`## envsync plan · ${scope}`, ''];
   const widening = wideningPart(actions);
   const drift = driftPart(plan);
   const blocked = blockedPart(plan);

@@ -33,14 +33,16 @@ export function planHasChanges(plan: Pick<Plan, 'actions'>): boolean {
 }
 
 /**
- * `Plan: 2 to create, 1 to update, 0 to recreate, 1 to archive.` (`, 1 to adopt` only when there are adoptions),
- * or `No changes.` when there is nothing to do and nothing blocked.
+ * `Plan: 2 to create, 1 to update, 0 to recreate, 1 to archive.` (`, 1 to adopt` only when there are adoptions,
+ * `, 1 blocked` only when a safety rule blocked something), or `No changes.` when there is nothing to do and
+ * nothing blocked.
  */
 export function summaryLine(plan: Pick<Plan, 'summary' | 'actions' | 'blocked'>): string {
   if (!planHasChanges(plan) && plan.blocked.length === 0) return 'No changes.';
   const s = plan.summary;
   const adopt = s.adopt > 0 ? `, ${s.adopt} to adopt` : '';
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.archive} to archive${adopt}.`;
+  const blocked = plan.blocked.length > 0 ? `, ${plan.blocked.length} blocked` : '';
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.archive} to archive${adopt}${blocked}.`;
 }
 
 /**

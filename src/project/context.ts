@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { closest } from '../config/suggest.js';
+import { closestOrPrefix } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
 import type { Policy } from '../model.js';
 import {
@@ -83,7 +83,7 @@ function pickWorkspace(project: ProjectFile, wanted: string | undefined): Worksp
       },
     );
   }
-  const guess = closest(wanted, names);
+  const guess = closestOrPrefix(wanted, names);
   throw new EnvsyncError('unknown_workspace', `--workspace ${wanted} is not defined in ${project.shown}`, {
     hint: guess ? `did you mean --workspace ${guess}?` : `defined: ${names.join(', ')}`,
   });

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { schemaRefFor } from '../export/environment-file.js';
-import { PROJECT_FILE, projectNameFrom } from '../project/project-file.js';
+import { findProjectFile, PROJECT_FILE, projectNameFrom } from '../project/project-file.js';
 
 export function exampleFile(modeline: string): string {
   return `# yaml-language-server: $schema=${modeline}
@@ -33,6 +33,11 @@ lifecycle:                    # envsync only; never sent to the API
 export interface InitResult {
   created: string[];
   skipped: string[];
+  /**
+   * The project file found here or in a folder above, when there is one: then nothing is created, since a
+   * file init adds to a live project (say an example environment someone deleted) would be applied for real.
+   */
+  existing: string | null;
 }
 
 /** The project file: the project's name (its ownership tag) and where its environment files are. */
@@ -53,20 +58,22 @@ dir: ${dir}
 `;
 }
 
-/** Creates what is missing and leaves every existing file as it is. */
+/**
+ * Scaffolds a new project: the project file, an example environment and the .gitignore line. Inside an
+ * existing project (an envsync.yaml here or above) it creates nothing and says where that project is.
+ */
 export function initProject(cwd: string, dir: string, project: string | undefined): InitResult {
+  const existing = findProjectFile(cwd);
+  if (existing !== null) return { created: [], skipped: [], existing };
   const created: string[] = [];
   const skipped: string[] = [];
-  const projectFile = path.join(cwd, PROJECT_FILE);
-  if (existsSync(projectFile)) skipped.push(PROJECT_FILE);
-  else {
-    const name = project ?? projectNameFrom(path.basename(cwd));
-    const modeline = schemaRefFor(cwd, 'project');
-    writeFileSync(projectFile, projectFileText(name, dir.split(path.sep).join('/'), modeline), {
-      flag: 'wx',
-    });
-    created.push(PROJECT_FILE);
-  }
+  const name = project ?? projectNameFrom(path.basename(cwd));
+  writeFileSync(
+    path.join(cwd, PROJECT_FILE),
+    projectFileText(name, dir.split(path.sep).join('/'), schemaRefFor(cwd, 'project')),
+    { flag: 'wx' },
+  );
+  created.push(PROJECT_FILE);
   const envDir = path.resolve(cwd, dir);
   mkdirSync(envDir, { recursive: true });
   const example = path.join(envDir, 'example.yaml');
@@ -86,5 +93,5 @@ export function initProject(cwd: string, dir: string, project: string | undefine
     writeFileSync(gitignore, `${current}${sep}# envsync's local API state (envsync --local)\n${line}\n`);
     created.push(current ? '.gitignore (added .envsync/local/)' : '.gitignore');
   }
-  return { created, skipped };
+  return { created, skipped, existing: null };
 }

@@ -5,7 +5,7 @@ import { type ApplyDeps, gatedApi, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { findingFields } from '../apply/reconcile.js';
 import type { ChangelogState } from '../changelog/cache.js';
-import { acquireLock, type Lock } from '../changelog/lock.js';
+import { acquireLockWithin, type Lock, reportedLockWait } from '../changelog/lock.js';
 import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
@@ -51,7 +51,7 @@ export class ApplySession {
 
   static async open(o: ApplyOptions): Promise<ApplySession> {
     const location = changelogLocation(o.changelogPath);
-    const lock = acquireLock(location.dir);
+    const lock = await acquireLockWithin(location.dir, reportedLockWait(o.lockTimeoutMs, o.reporter));
     try {
       if (lock.tookOverFrom) {
         o.reporter.event({

@@ -9,6 +9,7 @@ import { listLive } from './live.js';
 import { type DesiredState, makePlan, type PlanSettings } from './plan.js';
 import { newReferences } from './references.js';
 import { staleReasons } from './stale.js';
+import { checkTargets } from './targets.js';
 
 /** What an apply run is: a plan made now from the files, or a plan saved earlier. */
 export type ApplySource =
@@ -34,6 +35,8 @@ export interface ApplyOptions {
   now: () => Date;
   project: string;
   parallelism: number;
+  /** `--lock-timeout`: how long to wait for another apply's changelog lock (0: refuse at once). */
+  lockTimeoutMs: number;
   /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
   interrupt?: AbortSignal;
   host: ApplyHost;
@@ -74,6 +77,7 @@ async function decide(session: ApplySession, source: ApplySource, o: ApplyOption
     reasons.push(...(await newReferences(o.api, plan, o.now())));
     if (reasons.length > 0) return { status: 'stale', plan, reasons };
   } else {
+    checkTargets(source.settings.targets, source.desired.environments, session.live.envs);
     // What apply found was recorded as it opened: nothing is left to mark as outside drift.
     plan = await makePlan(o.api, source.desired, session.live, session.known.recorded, [], source.settings);
   }

@@ -20,6 +20,7 @@ import { matchEnvironments, planMatched, retiringIds } from '../plan/planner.js'
 import { liveView } from './live.js';
 import { behindMessage, compareWithLive, readState } from './recorded.js';
 import { listReferences } from './references.js';
+import { checkTargets } from './targets.js';
 
 export interface DesiredState {
   environments: DesiredEnvironment[];
@@ -101,13 +102,7 @@ export async function planOnly(
       message: `an earlier apply was interrupted (plan ${state.open.join(', ')}); the next apply records what it left behind`,
     });
   }
-  const names = new Set([...desired.environments.map((d) => d.name), ...live.envs.map((e) => e.name)]);
-  for (const name of o.settings.targets.filter((t) => !names.has(t))) {
-    o.reporter.event({
-      type: 'warning',
-      message: `--target ${name} matches no environment file and no live environment`,
-    });
-  }
+  checkTargets(o.settings.targets, desired.environments, live.envs);
   const plan = await makePlan(o.api, desired, live, known.recorded, known.outside, o.settings);
   return { plan, live };
 }

@@ -1,8 +1,8 @@
 // The GitHub Action's script, run locally as the runner would: a fake GitHub API on 127.0.0.1, the emulator, real git.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,33 +13,115 @@ import { envFile, TEST_KEY, Workspace } from '../helpers/workspace.js';
 interface Call {
   method: string;
   url: string;
-  body: { body?: string } | null;
+  body: Record<string, unknown> | null;
 }
 
-/** A GitHub REST API stand-in: remembers comments per issue and every call made. */
-async function fakeGitHub(): Promise<{ url: string; calls: Call[]; server: Server }> {
+interface Comment {
+  id: number;
+  issue: number;
+  body: string;
+  html_url: string;
+}
+
+interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason?: string;
+  html_url: string;
+  pull_request?: object;
+}
+
+/**
+ * A GitHub REST API stand-in for what the action calls: issue comments (list, create, update) and issues
+ * (list open, create, update), paginated as GitHub does (per_page, page), remembering every call.
+ */
+async function fakeGitHub() {
   const calls: Call[] = [];
-  const comments: { id: number; body: string }[] = [];
+  const comments: Comment[] = [];
+  // Issue 7 is the pull request the tests comment on; it must never be taken for a drift issue.
+  const issues: Issue[] = [
+    {
+      number: 7,
+      title: 'a PR',
+      body: '',
+      state: 'open',
+      html_url: 'https://github.test/acme/agents/pull/7',
+      pull_request: {},
+    },
+  ];
   const server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      const body = raw ? (JSON.parse(raw) as { body?: string }) : null;
-      calls.push({ method: req.method ?? '', url: req.url ?? '', body });
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+      const url = new URL(req.url ?? '/', 'http://x');
+      calls.push({ method: req.method ?? '', url: url.pathname, body });
       res.setHeader('content-type', 'application/json');
-      if (req.method === 'GET') return res.end(JSON.stringify(comments));
-      if (req.method === 'POST') {
-        comments.push({ id: comments.length + 1, body: body?.body ?? '' });
-        return res.end(JSON.stringify(comments.at(-1)));
+      const page = <T>(items: T[]) => {
+        const per = Number(url.searchParams.get('per_page') ?? 30);
+        const n = Number(url.searchParams.get('page') ?? 1);
+        return items.slice((n - 1) * per, n * per);
+      };
+      const send = (value: unknown, status = 200) => {
+        res.statusCode = status;
+        res.end(JSON.stringify(value));
+      };
+      let m = /^\/repos\/acme\/agents\/issues\/(\d+)\/comments$/.exec(url.pathname);
+      if (m) {
+        const issue = Number(m[1]);
+        if (req.method === 'GET') return send(page(comments.filter((c) => c.issue === issue)));
+        const id = comments.length + 1;
+        const c = {
+          id,
+          issue,
+          body: String(body?.body ?? ''),
+          html_url: `https://github.test/acme/agents/issues/${issue}#issuecomment-${id}`,
+        };
+        comments.push(c);
+        return send(c, 201);
       }
-      const id = Number(req.url?.split('/').at(-1));
-      const found = comments.find((c) => c.id === id);
-      if (found) found.body = body?.body ?? '';
-      res.end(JSON.stringify(found ?? {}));
+      m = /^\/repos\/acme\/agents\/issues\/comments\/(\d+)$/.exec(url.pathname);
+      if (m && req.method === 'PATCH') {
+        const c = comments.find((x) => x.id === Number(m?.[1]));
+        if (!c) return send({ message: 'Not Found' }, 404);
+        c.body = String(body?.body ?? '');
+        return send(c);
+      }
+      if (url.pathname === '/repos/acme/agents/issues') {
+        if (req.method === 'GET')
+          return send(page(issues.filter((i) => i.state === url.searchParams.get('state'))));
+        const number = 100 + issues.length;
+        const issue: Issue = {
+          number,
+          title: String(body?.title ?? ''),
+          body: String(body?.body ?? ''),
+          state: 'open',
+          html_url: `https://github.test/acme/agents/issues/${number}`,
+        };
+        issues.push(issue);
+        return send(issue, 201);
+      }
+      m = /^\/repos\/acme\/agents\/issues\/(\d+)$/.exec(url.pathname);
+      if (m && req.method === 'PATCH') {
+        const issue = issues.find((i) => i.number === Number(m?.[1]));
+        if (!issue) return send({ message: 'Not Found' }, 404);
+        Object.assign(issue, body);
+        return send(issue);
+      }
+      send({ message: `no route for ${req.method} ${url.pathname}` }, 404);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, server };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    comments,
+    issues,
+    server,
+    writes: () => calls.filter((c) => c.method !== 'GET'),
+  };
 }
 
 function runAction(cwd: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
@@ -55,6 +137,17 @@ function runAction(cwd: string, env: Record<string, string>): Promise<{ code: nu
   });
 }
 
+/** What the action wrote to $GITHUB_OUTPUT, as a record (the last value of each name). */
+function outputsOf(file: string): Record<string, string> {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
 describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
   let ws: Workspace;
   let gh: Awaited<ReturnType<typeof fakeGitHub>>;
@@ -67,9 +160,32 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
     await new Promise((resolve) => gh.server.close(resolve));
   });
 
-  it('declares the inputs the script reads, each documented', () => {
+  /** The runner's environment for one step: a pull request (or another event), outputs and summary files. */
+  function runner(event: object = { pull_request: { number: 7 } }) {
+    const dir = tempDir('envsync-runner-');
+    writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event));
+    const files = { output: path.join(dir, 'output'), summary: path.join(dir, 'summary') };
+    const env = {
+      INPUT_GITHUB_TOKEN: 'ghs_test',
+      GITHUB_API_URL: gh.url,
+      GITHUB_REPOSITORY: 'acme/agents',
+      GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      ANTHROPIC_API_KEY: TEST_KEY,
+      ANTHROPIC_BASE_URL: ws.emu.url,
+    };
+    return {
+      env,
+      outputs: () => outputsOf(files.output),
+      summary: () => (existsSync(files.summary) ? readFileSync(files.summary, 'utf8') : ''),
+    };
+  }
+
+  it('declares the inputs the script reads and the outputs it writes, each documented', () => {
     const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { description: string }>;
+      outputs: Record<string, { description: string; value: string }>;
       runs: { steps: { env: Record<string, string> }[] };
     };
     const text = readFileSync(path.join(ROOT, 'action.yml'), 'utf8');
@@ -85,39 +201,216 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
         text.includes(`: \${{ inputs.${name} }}\n`);
       expect(used, name).toBe(true);
     }
+    const written = new Set([...script.matchAll(/output\('([a-z-]+)'/g)].map((m) => m[1]));
+    written.add('create'); // the counts are written in a loop over their names
+    for (const kind of ['update', 'recreate', 'archive', 'adopt', 'blocked', 'drift']) written.add(kind);
+    for (const [name, spec] of Object.entries(action.outputs)) {
+      expect(written.has(name), name).toBe(true);
+      expect(spec.value).toBe(`\${{ steps.run.outputs.${name} }}`);
+      expect(spec.description.length, name).toBeGreaterThan(10);
+    }
   });
 
   it('plan mode posts one PR comment, updates it on the next push, and fails on a blocked plan', async () => {
     ws.files({ 'a.yaml': envFile('a') });
-    const event = path.join(ws.dir, 'event.json');
-    writeFileSync(event, JSON.stringify({ pull_request: { number: 7 } }));
-    const output = path.join(ws.dir, 'github-output');
-    const env = {
-      INPUT_MODE: 'plan',
-      INPUT_ARGS: `--base-url ${ws.emu.url}`,
-      INPUT_GITHUB_TOKEN: 'ghs_test',
-      GITHUB_API_URL: gh.url,
-      GITHUB_REPOSITORY: 'acme/agents',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_OUTPUT: output,
-      ANTHROPIC_API_KEY: TEST_KEY,
-    };
+    const r = runner();
+    const env = { ...r.env, INPUT_MODE: 'plan' };
     const first = await runAction(ws.dir, env);
     expect(first.code, first.out).toBe(0);
-    expect(readFileSync(output, 'utf8')).toBe('exitcode=2\n');
-    const posted = gh.calls.filter((c) => c.method === 'POST');
-    expect(posted.map((c) => c.url)).toEqual(['/repos/acme/agents/issues/7/comments']);
-    expect(posted[0]?.body?.body).toMatch(/^<!-- envsync-plan -->\n## envsync plan/);
-    expect(posted[0]?.body?.body).toContain('a');
+    expect(r.outputs()).toMatchObject({
+      exitcode: '2',
+      'has-changes': 'true',
+      create: '1',
+      update: '0',
+      blocked: '0',
+    });
+    expect(r.outputs()['comment-url']).toBe('https://github.test/acme/agents/issues/7#issuecomment-1');
+    const planFile = r.outputs()['plan-file'] as string;
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).summary.create).toBe(1);
+    expect(gh.writes().map((c) => [c.method, c.url])).toEqual([
+      ['POST', '/repos/acme/agents/issues/7/comments'],
+    ]);
+    expect(gh.comments[0]?.body).toMatch(
+      /^<!-- envsync-plan project=test-project workspace=- -->\n## envsync plan · project <code>test-project<\/code>\n/,
+    );
 
     await ws.sdk().beta.environments.create({ name: 'hand' });
     ws.files({ 'hand.yaml': envFile('hand') });
     const blocked = await runAction(ws.dir, env);
     expect(blocked.code).toBe(1);
     expect(blocked.out).toContain('::error::envsync plan exited 3 (blocked by a safety rule)');
-    const patched = gh.calls.filter((c) => c.method === 'PATCH');
-    expect(patched.map((c) => c.url)).toEqual(['/repos/acme/agents/issues/comments/1']);
-    expect(gh.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+    expect(r.outputs().blocked).toBe('1');
+    expect(gh.writes().map((c) => [c.method, c.url])).toEqual([
+      ['POST', '/repos/acme/agents/issues/7/comments'],
+      ['PATCH', '/repos/acme/agents/issues/comments/1'],
+    ]);
+    expect(gh.comments[0]?.body).toContain('1 blocked.');
+  });
+
+  it('two workspaces on one pull request: two comments, each updated in place by its own job', async () => {
+    writeFileSync(
+      path.join(ws.dir, 'envsync.yaml'),
+      'project: agents\nworkspaces:\n  staging:\n    workspace_id: wrkspc_01S\n    dirs: [environments/staging]\n  production:\n    workspace_id: wrkspc_01P\n    dirs: [environments/production]\n',
+    );
+    for (const d of ['staging', 'production']) mkdirSync(path.join(ws.envDir, d));
+    writeFileSync(path.join(ws.envDir, 'staging/s.yaml'), envFile('s'));
+    writeFileSync(path.join(ws.envDir, 'production/p.yaml'), envFile('p'));
+    const r = runner();
+    const job = (workspace: string) =>
+      runAction(ws.dir, { ...r.env, INPUT_MODE: 'plan', INPUT_WORKSPACE: workspace });
+    expect((await job('staging')).code).toBe(0);
+    expect((await job('production')).code).toBe(0);
+    expect(gh.comments.map((c) => c.body.split('\n').slice(0, 2))).toEqual([
+      [
+        '<!-- envsync-plan project=agents workspace=staging -->',
+        '## envsync plan · project <code>agents</code> · workspace <code>staging</code>',
+      ],
+      [
+        '<!-- envsync-plan project=agents workspace=production -->',
+        '## envsync plan · project <code>agents</code> · workspace <code>production</code>',
+      ],
+    ]);
+    // The next push: each job updates its own comment; neither overwrites the other's.
+    writeFileSync(path.join(ws.envDir, 'staging/t.yaml'), envFile('t'));
+    expect((await job('staging')).code).toBe(0);
+    expect((await job('production')).code).toBe(0);
+    expect(gh.writes().map((c) => [c.method, c.url])).toEqual([
+      ['POST', '/repos/acme/agents/issues/7/comments'],
+      ['POST', '/repos/acme/agents/issues/7/comments'],
+      ['PATCH', '/repos/acme/agents/issues/comments/1'],
+      ['PATCH', '/repos/acme/agents/issues/comments/2'],
+    ]);
+    expect(gh.comments[0]?.body).toContain('<code>t</code>');
+    expect(gh.comments[1]?.body).not.toContain('<code>t</code>');
+    // Each job's files apart, too.
+    expect(existsSync(path.join(ws.dir, 'envsync-plan-staging.md'))).toBe(true);
+    expect(existsSync(path.join(ws.dir, 'envsync-plan-production.json'))).toBe(true);
+  });
+
+  it('on a push (no pull request): the plan in the log and the job summary, no comment', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    const r = runner({ ref: 'refs/heads/main' });
+    const run = await runAction(ws.dir, { ...r.env, INPUT_MODE: 'plan' });
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toContain('  + a');
+    expect(run.out).toContain('Plan: 1 to create, 0 to update, 0 to recreate, 0 to archive.');
+    expect(run.out).toContain(
+      'Not a pull request: no comment; the plan is above in this log and in the job summary.',
+    );
+    expect(r.summary()).toMatch(/^## envsync plan · project <code>test-project<\/code>/);
+    expect(r.summary()).toContain('| create | 1 |');
+    expect(gh.calls).toEqual([]);
+    expect(r.outputs()).toMatchObject({ exitcode: '2', 'has-changes': 'true', 'comment-url': '' });
+  });
+
+  it('args are split as a shell would: a quoted --target matches its environment', async () => {
+    ws.files({ 'a.yaml': envFile('a'), 'b.yaml': envFile('b') });
+    const r = runner();
+    const quoted = await runAction(ws.dir, {
+      ...r.env,
+      INPUT_MODE: 'plan',
+      INPUT_ARGS: `--target 'a' --max-archive "5"`,
+    });
+    expect(quoted.code, quoted.out).toBe(0);
+    expect(r.outputs()).toMatchObject({ exitcode: '2', create: '1' });
+    expect(quoted.out).toContain('  + a');
+    expect(quoted.out).not.toContain('  + b');
+    const typo = await runAction(ws.dir, { ...r.env, INPUT_MODE: 'plan', INPUT_ARGS: `--target 'nosuch'` });
+    expect(typo.code).toBe(1);
+    expect(typo.out).toContain('error[unknown_target]');
+    const unterminated = await runAction(ws.dir, { ...r.env, INPUT_MODE: 'plan', INPUT_ARGS: `--target 'a` });
+    expect([unterminated.code, unterminated.out]).toEqual([
+      1,
+      expect.stringContaining("unterminated ' in args"),
+    ]);
+  });
+
+  it('comment: changes posts only a plan worth reading, and never leaves an old comment stale; never posts none', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const r = runner();
+    const changes = { ...r.env, INPUT_MODE: 'plan', INPUT_COMMENT: 'changes' };
+    expect((await runAction(ws.dir, changes)).code).toBe(0);
+    expect(gh.writes()).toEqual([]);
+    expect(r.outputs()).toMatchObject({ exitcode: '0', 'has-changes': 'false', 'comment-url': '' });
+    ws.files({ 'b.yaml': envFile('b') });
+    expect((await runAction(ws.dir, changes)).code).toBe(0);
+    expect(gh.writes().map((c) => c.method)).toEqual(['POST']);
+    ws.files({ 'b.yaml': null });
+    expect((await runAction(ws.dir, changes)).code).toBe(0);
+    expect(gh.writes().map((c) => c.method)).toEqual(['POST', 'PATCH']);
+    expect(gh.comments[0]?.body).toContain('No changes.');
+    ws.files({ 'c.yaml': envFile('c') });
+    expect((await runAction(ws.dir, { ...r.env, INPUT_MODE: 'plan', INPUT_COMMENT: 'never' })).code).toBe(0);
+    expect(gh.writes()).toHaveLength(2);
+    expect(r.summary()).toContain('<code>c</code>');
+  });
+
+  it('annotations name files from the repository root, never appear in the comment', async () => {
+    // The project is a sub-folder of the repository (working-directory: infra).
+    const project = path.join(ws.dir, 'infra');
+    mkdirSync(path.join(project, 'environments'), { recursive: true });
+    writeFileSync(path.join(project, 'envsync.yaml'), 'project: infra\n');
+    writeFileSync(path.join(project, 'environments/bad.yaml'), 'name: bad\nconfig: {type: clod}\n');
+    const r = runner();
+    const run = await runAction(project, {
+      ...r.env,
+      INPUT_MODE: 'plan',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: ws.dir,
+    });
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/^::error file=infra\/environments\/bad\.yaml,line=2,col=16::/m);
+    const body = gh.comments[0]?.body ?? '';
+    expect(body).toContain('## envsync plan · project `infra`: the environment files are invalid');
+    expect(body).toContain('environments/bad.yaml:2:16');
+    expect(body).not.toContain('::error');
+    expect(r.outputs()).toMatchObject({ exitcode: '1', 'plan-file': '' });
+  });
+
+  it('drift mode opens one issue when drift is found, updates it while it lasts, and closes it when it is gone', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const r = runner({ schedule: '17 6 * * *' });
+    const env = { ...r.env, INPUT_MODE: 'drift' };
+    const clean = await runAction(ws.dir, env);
+    expect(clean.code, clean.out).toBe(0);
+    expect(gh.writes()).toEqual([]);
+    expect(r.outputs()).toMatchObject({ 'drift-found': 'false', 'issue-url': '' });
+
+    const [a] = await ws.live();
+    await ws.sdk().beta.environments.update(a?.id as string, {
+      config: { type: 'cloud', packages: { pip: ['requests==2.32.0'] } },
+    });
+    const found = await runAction(ws.dir, env);
+    expect(found.code, found.out).toBe(0);
+    expect(r.outputs()).toMatchObject({
+      'drift-found': 'true',
+      'issue-url': 'https://github.test/acme/agents/issues/101',
+    });
+    const issue = gh.issues.find((i) => i.number === 101);
+    expect(issue?.title).toBe('envsync: drift in test-project');
+    expect(issue?.body).toMatch(
+      /^<!-- envsync-drift project=test-project workspace=- -->\n## envsync: drift in project `test-project`/,
+    );
+    expect(issue?.body).toContain('(drift)');
+    expect(r.summary()).toContain('## envsync: drift in project `test-project`');
+
+    const again = await runAction(ws.dir, env);
+    expect(again.code, again.out).toBe(0);
+    expect(gh.writes().map((c) => [c.method, c.url])).toEqual([
+      ['POST', '/repos/acme/agents/issues'],
+      ['PATCH', '/repos/acme/agents/issues/101'],
+    ]);
+
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const gone = await runAction(ws.dir, env);
+    expect(gone.code, gone.out).toBe(0);
+    expect(issue?.state).toBe('closed');
+    expect(gh.comments.at(-1)?.body).toMatch(/^No drift found at .*: closing\.$/);
+    expect(r.outputs()).toMatchObject({ 'drift-found': 'false' });
+    // The pull request (issue 7) was never taken for the drift issue.
+    expect(gh.issues.find((i) => i.number === 7)?.state).toBe('open');
   });
 
   /** ws.dir as a git clone of a new bare origin, holding the workspace's files; returns the origin. */
@@ -138,9 +431,9 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
 
   const applyInputs = () => ({
     INPUT_MODE: 'apply',
-    INPUT_ARGS: `--base-url ${ws.emu.url}`,
     INPUT_COMMIT_MESSAGE: 'envsync: changelog',
     ANTHROPIC_API_KEY: TEST_KEY,
+    ANTHROPIC_BASE_URL: ws.emu.url,
   });
 
   it('apply mode applies and pushes the changelog to the origin', async () => {

@@ -41,6 +41,7 @@ describe('applyChanges: blocked → confirm → fresh check → apply, in the li
         now: () => new Date(),
         project: TEST_PROJECT,
         parallelism: 4,
+        lockTimeoutMs: 0,
         host,
       },
     );

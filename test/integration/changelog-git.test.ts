@@ -103,6 +103,7 @@ describe('two clones of one repository', () => {
         now: () => new Date(),
         project: TEST_PROJECT,
         parallelism: 2,
+        lockTimeoutMs: 0,
         host: {
           planned: () => {},
           confirm: async () => {

@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -42,6 +50,7 @@ describe('examples', () => {
     expect(uses.map(([job, w]) => [job, w.mode])).toEqual([
       ['plan', 'plan'],
       ['apply', 'apply'],
+      ['drift', 'drift'],
     ]);
     for (const [, w] of uses)
       for (const input of Object.keys(w)) expect(Object.keys(action.inputs)).toContain(input);
@@ -52,7 +61,7 @@ describe('examples', () => {
         command: m[1] as string,
         flags: [...(m[2] ?? '').matchAll(/(--[a-z-]+)/g)].map((f) => f[1] as string),
       }));
-    expect(calls.map((c) => c.command).sort()).toEqual(['history', 'plan', 'verify']);
+    expect(calls.map((c) => c.command).sort()).toEqual(['history']);
     const help = (await runCli(['--help'])).stdout;
     for (const call of calls) {
       expect(help).toMatch(new RegExp(`^  ${call.command} `, 'm'));
@@ -88,10 +97,13 @@ describe('the README and docs', () => {
 describe('--help', () => {
   const commands = [
     'init',
+    'ping',
     'validate',
+    'fmt',
     'plan',
     'apply',
     'status',
+    'forget',
     'history',
     'show',
     'resolve',
@@ -100,19 +112,33 @@ describe('--help', () => {
   ];
 
   it.each(commands)(
-    '%s --help lists the global flags, examples, the variables it reads and the exit codes',
+    '%s --help points to the global flags in one line, and lists examples, the variables it reads and the exit codes',
     async (command) => {
       const help = (await runCli([command, '--help'])).stdout;
-      expect(help).toContain('--local');
-      expect(help).toContain('--workspace <name>');
+      // The global flags are listed once, on `envsync --help`; each command's page names them in a line.
+      expect(help).not.toContain('Global Options:');
+      expect(help).not.toContain('--workspace <name>');
+      expect(help).toMatch(/^Global options \(--local, --workspace, .*\): see `envsync --help`/m);
       expect(help).toMatch(/Examples:\n {2}\$ envsync /);
       expect(help).toContain('Exit codes:\n  0 ');
       expect(help).toContain('Environment:\n');
-      if (['plan', 'apply', 'status', 'verify', 'export'].includes(command))
+      if (['plan', 'apply', 'status', 'verify', 'export', 'forget', 'ping'].includes(command))
         expect(help).toContain('ANTHROPIC_API_KEY');
       expect(help).not.toContain('(default: [])');
     },
   );
+
+  it('envsync --help lists the global flags once, --changelog as the directory of run files', async () => {
+    const help = (await runCli(['--help'])).stdout;
+    expect(help).toContain('--workspace <name>');
+    expect(help).toMatch(
+      /--changelog <dir>\s+the changelog: a directory of run files \(default:\s+\.envsync\/changelog\/,/,
+    );
+    expect(help).not.toContain('changelog.jsonl');
+    expect((await runCli(['emulator', '--help'])).stdout).toMatch(
+      /--port <n>\s+port to listen on; 0 picks a free one \(default: 4010\)/,
+    );
+  });
 
   it('every example in --help names a command and flags that exist', async () => {
     for (const command of commands) {
@@ -156,9 +182,25 @@ describe('envsync init', () => {
     writeFileSync(path.join(dir, 'environments/example.yaml'), 'name: mine\n');
     const second = await runCli(['init'], { cwd: dir });
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('exists   environments/example.yaml (left as it is)');
     expect(readFileSync(path.join(dir, 'environments/example.yaml'), 'utf8')).toBe('name: mine\n');
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').match(/\.envsync\/local\//g)).toHaveLength(1);
+  });
+
+  it('creates nothing in a project that has envsync.yaml, not even an example someone deleted', async () => {
+    const dir = tempDir();
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    rmSync(path.join(dir, 'environments/example.yaml'));
+    rmSync(path.join(dir, '.gitignore'));
+    const again = await runCli(['init'], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('envsync.yaml: this is an envsync project already; init created nothing');
+    expect(readdirSync(path.join(dir, 'environments'))).toEqual([]);
+    expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
+    // From a folder inside the project: refused, and still nothing made.
+    const inside = path.join(dir, 'environments');
+    const nested = await runCli(['init', 'more'], { cwd: inside });
+    expect([nested.code, nested.stderr]).toEqual([1, expect.stringContaining('error[already_a_project]')]);
+    expect(readdirSync(inside)).toEqual([]);
   });
 
   it('points modelines at the installed package inside the project, even when npm linked it from a folder outside', async () => {

@@ -194,11 +194,22 @@ describe('envsync plan against the emulator', () => {
     expect(changelogDir.stderr).not.toContain('internal error');
   });
 
-  it('warns about a --target that matches nothing', async () => {
+  it('refuses a --target that matches nothing (plan and apply), with a did-you-mean; nothing is changed', async () => {
+    ws.files({ 'data.yaml': envFile('data') });
     const r = await ws.cli(['plan', '--target', 'nosuch']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'warning: --target nosuch matches no environment file and no live environment',
+      'error[unknown_target]: --target nosuch matches no environment file and no live environment',
     );
+    expect(r.stdout).not.toContain('No changes');
+    const typo = await ws.cli(['apply', '--auto-approve', '--target', 'dat']);
+    expect([typo.code, typo.stderr]).toEqual([1, expect.stringContaining('did you mean --target data?')]);
+    expect(await ws.live()).toEqual([]);
+    // A name live but in no file still counts: targeting it plans its archive.
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    ws.files({ 'data.yaml': null, 'other.yaml': envFile('other') });
+    const archive = await ws.cli(['plan', '--target', 'data']);
+    expect(archive.code, archive.stderr).toBe(0);
+    expect(archive.stdout).toContain('Plan: 0 to create, 0 to update, 0 to recreate, 1 to archive.');
   });
 });

@@ -55,17 +55,34 @@ describe('renames (lifecycle.previous_names)', () => {
     const history = JSON.parse((await ws.cli(['history', 'etl', '--format', 'json'])).stdout) as {
       entries: { op: string }[];
     };
+    // The rename is one step: apply writes no update after it (and an old changelog's is not shown).
     expect(history.entries.map((e) => e.op)).toEqual(['create', 'rename']);
     expect((await ws.cli(['history', 'etl-old'])).stdout).toContain('etl');
-    const old = await ws.cli([
-      'resolve',
-      'etl-old',
-      '--at',
-      new Date(Date.parse(resolved.created_at)).toISOString(),
-    ]);
+    const then = new Date(Date.parse(resolved.created_at)).toISOString();
+    const old = await ws.cli(['resolve', 'etl-old', '--at', then]);
     expect(old.code, old.stderr).toBe(0);
     expect(old.stdout).toContain(before?.id as string);
+    // The new name, asked about a time before the rename: the same ID, served under its old name.
+    const renamedThen = await ws.cli(['resolve', 'etl', '--at', then]);
+    expect(renamedThen.code, renamedThen.stderr).toBe(0);
+    expect(renamedThen.stdout).toContain(before?.id as string);
+    expect(renamedThen.stdout).toMatch(/served as\s+etl-old \(renamed to etl later\)/);
+    const json = JSON.parse((await ws.cli(['resolve', 'etl', '--at', then, '--format', 'json'])).stdout);
+    expect(json).toMatchObject({ env_id: before?.id, served_as: 'etl-old' });
+    expect((await ws.cli(['resolve', 'etl', '--at', 'now', '--format', 'json'])).stdout).toContain(
+      '"served_as": null',
+    );
     expect((await ws.cli(['verify', '--live'])).code).toBe(0);
+
+    // Every name at once: the renamed environment once, under its current name; the page counts one ID.
+    const all = await ws.cli(['history']);
+    // Its heading and its two steps: listed under each name, it would appear twice as often.
+    expect(all.stdout.match(new RegExp(before?.id as string, 'g'))?.length).toBe(3);
+    expect(all.stdout).not.toMatch(/^etl-old/m);
+    const page = await ws.cli(['history', '--format', 'html', '--out', '-']);
+    expect(page.stdout).toContain('1 environment · 1 env ID · 2 steps');
+    const oldPage = await ws.cli(['history', 'etl-old', '--format', 'html', '--out', '-']);
+    expect(oldPage.stdout).toContain('now etl · 2 steps');
   });
 
   it('a rename with a config change: one update, same ID', async () => {

@@ -1,7 +1,11 @@
 // Which config did that session run on, and never strand a deployment: through the SDK, against the emulator.
 
+import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import type { Plan } from '../../src/model.js';
+import { baseEnv, runCli } from '../helpers/cli.js';
 import { makeAgent, makeDeployment } from '../helpers/emulator-refs.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
@@ -72,6 +76,30 @@ describe('resolve --session and sessions NAME', () => {
       [resolved[0].config_hash, [s1]],
     ]);
     expect((await ws.cli(['sessions', 'data'])).stdout).toContain('data: 3 sessions since');
+  });
+
+  it('with --local, the session\'s "see it" line is a command that reads the local changelog', async () => {
+    ws.files({ 'data.yaml': envFile('data') });
+    const local = (args: string[]) => runCli(args, { cwd: ws.dir, env: baseEnv() });
+    expect((await local(['apply', '--local', '--auto-approve'])).code).toBe(0);
+    // The local API's own state, served for a moment to start a session on the environment it holds.
+    const emulator = await startEmulator({ statePath: path.join(ws.dir, '.envsync/local/state.json') });
+    let sessionId: string;
+    try {
+      const sdk = new Anthropic({ apiKey: 'any', baseURL: emulator.url, maxRetries: 0 });
+      const [env] = await sdk.beta.environments.list().then((page) => page.data);
+      const agent = await makeAgent(sdk);
+      sessionId = (await sdk.beta.sessions.create({ agent: agent.id, environment_id: env?.id as string })).id;
+    } finally {
+      await emulator.close();
+    }
+    const r = await local(['resolve', '--session', sessionId, '--local']);
+    expect(r.code, r.stderr).toBe(0);
+    const see = /see it: {2}(.*)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(see).toMatch(/^envsync --local show sha256:[0-9a-f]{64}$/);
+    const shown = await local(see.split(' ').slice(1));
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('name: data');
   });
 
   it('says so when a session ran on an environment this changelog never recorded', async () => {

@@ -42,7 +42,8 @@ describe('terminal behaviour', () => {
     const no = await inPty(ws, ['apply'], 'n');
     expect(no.output).toContain('Apply these 1 change? [y/N]');
     expect(no.output).toContain('Apply cancelled; nothing was changed.');
-    expect(no.code).toBe(0);
+    // As Terraform: a cancelled apply is not a success a script should go on from.
+    expect(no.code).toBe(1);
     expect(await ws.live()).toEqual([]);
     expect(ws.entries()).toEqual([]);
 

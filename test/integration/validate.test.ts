@@ -71,8 +71,37 @@ const expected: Record<string, Expected[]> = {
     err(
       'env.yaml:3:1',
       '',
-      'duplicate key: a mapping may hold each key once',
+      'duplicate key "name" (first at line 1): a mapping may hold each key once',
       'remove one of the two; YAML keeps only one value per key',
+    ),
+  ],
+  // The schema refuses the typo and the number; the rules still read the rest of the same document.
+  'invalid/schema-error-keeps-rules': [
+    err('env.yaml:2:1', 'descripton', 'unknown key "descripton"', 'did you mean "description"?'),
+    err(
+      'env.yaml:4:3',
+      'metadata.envsync_owner',
+      'metadata key "envsync_owner" is reserved: keys starting with "envsync" belong to envsync',
+      'rename the key',
+    ),
+    warn(
+      'env.yaml:8:11',
+      'config.packages.pip[0]',
+      '"pandas" is not pinned to a version: the same file could build a different container tomorrow',
+      'pin it as pandas==<version>; `pip index versions pandas` lists the versions',
+    ),
+    err('env.yaml:8:19', 'config.packages.pip[1]', 'must be a string, not the number 3'),
+    err(
+      'env.yaml:10:5',
+      'config.networking',
+      'packages under limited networking need allow_package_managers: true',
+      'set config.networking.allow_package_managers: true, or remove the packages',
+    ),
+    warn(
+      'env.yaml:12:3',
+      'lifecycle.keep_superseded',
+      'keep_superseded only applies with on_config_change: recreate',
+      'set lifecycle.on_config_change: recreate, or remove it',
     ),
   ],
   'invalid/duplicate-names-across-files': [
@@ -930,6 +959,36 @@ describe('envsync validate on good input', () => {
     expect(r.stdout).toContain(
       `::error file=${FIX}/http-host/env.yaml,line=8,col=9::config.networking.allowed_hosts[1]: "http://insecure.example.com" uses plain http:// (hint: use a host name (api.example.com) or an https:// origin)\n`,
     );
+  });
+
+  it('counts every declared environment in the summary, the ones with errors too', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'ok.yaml'), 'name: one\n---\nname: two\n');
+    // One refused by the schema, one whose YAML does not even read (a key twice): both still declared.
+    writeFileSync(
+      path.join(dir, 'bad.yaml'),
+      'name: three\nconfig: {type: clod}\n---\nname: four\nname: again\n',
+    );
+    const r = await runCli(['validate', '.'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^4 environments, 2 errors, 0 warnings$/m);
+    expect(r.stdout).toContain('duplicate key "name" (first at line 4)');
+    const json = JSON.parse((await runCli(['validate', '.', '--format', 'json'], { cwd: dir })).stdout);
+    expect([json.declared, json.environments.length]).toEqual([4, 2]);
+  });
+
+  it('annotations name files from the repository root (GITHUB_WORKSPACE), wherever envsync runs', async () => {
+    const repo = tempDir();
+    const project = path.join(repo, 'infra/agents');
+    mkdirSync(path.join(project, 'environments'), { recursive: true });
+    writeFileSync(path.join(project, 'environments/a.yaml'), 'name: a\nconfig: {type: clod}\n');
+    const r = await runCli(['validate', 'environments'], {
+      cwd: project,
+      env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: repo },
+    });
+    expect(r.stdout).toMatch(/^::error file=infra\/agents\/environments\/a\.yaml,line=2,col=16::/m);
+    // The human lines keep paths from where envsync ran.
+    expect(r.stdout).toMatch(/^error {4}environments\/a\.yaml:2:16/m);
   });
 
   it('reads several documents from one file', async () => {

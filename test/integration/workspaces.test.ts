@@ -60,6 +60,12 @@ describe('workspaces', () => {
       1,
       expect.stringContaining('did you mean --workspace staging?'),
     ]);
+    // Typed short: too far for a typo, but only one workspace begins so.
+    const short = await cli(['--workspace', 'prod', 'plan']);
+    expect([short.code, short.stderr]).toEqual([
+      1,
+      expect.stringContaining('did you mean --workspace production?'),
+    ]);
   });
 
   it.each([

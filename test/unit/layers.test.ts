@@ -20,6 +20,7 @@ const RANK: Record<string, number> = {
   changelog: 5,
   project: 5,
   export: 5,
+  usage: 5,
   apply: 6,
   emulator: 6,
   scaffold: 6,

@@ -2,6 +2,7 @@
 
 import { wideningOf } from '../../domain/diff.js';
 import { changeLine } from '../../domain/format.js';
+import { retiredBaseName } from '../../domain/naming.js';
 import type { FieldChange, NormalConfig } from '../../model.js';
 import { escapeText } from '../../text/escape.js';
 import { commitUrl, type RepositoryLink } from './repository.js';
@@ -53,6 +54,8 @@ export interface Lane {
   /** The rail column it is drawn in: a column is reused once its lane has ended, as git's graph does. */
   col: number;
   archived: boolean;
+  /** The name this ID took later, when it is not the history's name (renamed away): it serves that name now. */
+  movedTo: string | null;
   steps: number;
   firstAt: string;
   lastAt: string;
@@ -109,6 +112,7 @@ const KNOWN_OPS: Record<string, { mark: string; label: string }> = {
   archive: { mark: '-', label: 'archive' },
   adopt: { mark: '<=', label: 'adopt' },
   drift: { mark: '!', label: 'drift found' },
+  forget: { mark: 'x', label: 'forget' },
 };
 
 function opOf(op: string): { cls: string; mark: string; label: string } {
@@ -140,6 +144,7 @@ function lanesOf(history: PageHistory): { lanes: Lane[]; laneOf: Map<string, num
         to: row,
         col: 0,
         archived: false,
+        movedTo: null,
         steps: 0,
         firstAt: escapeText(step.entry.at),
         lastAt: '',
@@ -151,6 +156,10 @@ function lanesOf(history: PageHistory): { lanes: Lane[]; laneOf: Map<string, num
     lane.to = row;
     lane.lastAt = escapeText(step.entry.at);
     if (step.entry.op === 'archive') lane.archived = true;
+    if (step.entry.name !== null) {
+      const now = retiredBaseName(step.entry.name) ?? step.entry.name;
+      lane.movedTo = now === history.name ? null : escapeText(now);
+    }
   });
   const last = history.steps.length - 1;
   for (const lane of lanes) if (!lane.archived) lane.to = last;

@@ -14,7 +14,8 @@ import { configHash } from '../../../src/hash/config-hash.js';
 import { chain, pip } from './factories.js';
 import { A_DRIFT, A1, A2, entries, R1, R2 } from './scenario.js';
 
-const at = (text: string) => parseQueryTime(text);
+const NOW = new Date('2026-11-01T12:00:00Z');
+const at = (text: string) => parseQueryTime(text, NOW);
 const code = (f: () => unknown): string | undefined => {
   try {
     f();
@@ -34,6 +35,11 @@ describe('parseQueryTime', () => {
     expect(at(text)).toEqual({ at: new Date(iso), day: null });
   });
 
+  it('reads now (any case) as the time it is given', () => {
+    expect(at('now')).toEqual({ at: NOW, day: null });
+    expect(at('NOW')).toEqual({ at: NOW, day: null });
+  });
+
   it('reads a bare date as the end of that day in UTC, and keeps the day', () => {
     expect(at('2026-10-03')).toEqual({
       at: new Date('2026-10-03T23:59:59.999Z'),
@@ -49,7 +55,7 @@ describe('parseQueryTime', () => {
     ['2026-10-03T14:00:00', /it has no zone; add Z or an offset/],
     ['2026-02-30', /no such date/],
     ['2026-13-01T00:00:00Z', /no such time/],
-    ['yesterday', /not an RFC 3339 time or a YYYY-MM-DD date/],
+    ['yesterday', /not an RFC 3339 time, a YYYY-MM-DD date or now/],
   ])('refuses %s', (text, message) => {
     expect(() => at(text)).toThrow(message);
   });

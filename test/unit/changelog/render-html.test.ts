@@ -249,3 +249,25 @@ describe('renderHistoryHtml', () => {
     expect(none).toContain('<p id="empty">No changes recorded.</p>');
   });
 });
+
+describe('the page after a rename', () => {
+  const renamed = (name: string) => ({ name, env_ids: ['env_9'], steps: [] as PageStep[] });
+  type PageStep = PageHistory['steps'][number];
+  const created = step('create', '2026-10-01T09:00:00.000Z', 'env_9', { type: 'cloud' }, { name: 'etl' });
+  const moved = step(
+    'rename',
+    '2026-10-02T09:00:00.000Z',
+    'env_9',
+    { type: 'cloud' },
+    { name: 'etl-pipeline' },
+  );
+
+  it('a lane renamed away from the page’s name says which name it serves now, not "serving"', () => {
+    const old = renderHistoryHtml(input([{ ...renamed('etl'), steps: [created, moved] }], { name: 'etl' }));
+    expect(old).toContain('now etl-pipeline · 2 steps');
+    expect(old).not.toMatch(/<span class="muted">serving/);
+    const current = renderHistoryHtml(input([{ ...renamed('etl-pipeline'), steps: [created, moved] }]));
+    expect(current).toContain('<span class="muted">serving · 2 steps');
+    expect(current).toContain('1 environment · 1 env ID · 2 steps');
+  });
+});

@@ -43,7 +43,7 @@ describe('renderHistory and renderResolution with hostile text', () => {
     expect(coloured).not.toBe(plain);
     expect(withoutColour(coloured)).toBe(plain);
 
-    const resolution = resolveAt(all, `n-${text}`, parseQueryTime('2026-11-02'));
+    const resolution = resolveAt(all, `n-${text}`, parseQueryTime('2026-11-02', new Date()));
     for (const colour of [false, true]) {
       const out = renderResolution(resolution, paint(colour));
       expect(unsafeIn(colour ? withoutColour(out) : out)).toEqual([]);

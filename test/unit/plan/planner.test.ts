@@ -111,7 +111,9 @@ describe('summary line and exit codes', () => {
   });
 
   it('does not say No changes. when something is blocked', () => {
-    expect(summaryLine(blocked)).toBe('Plan: 0 to create, 0 to update, 0 to recreate, 0 to archive.');
+    expect(summaryLine(blocked)).toBe(
+      'Plan: 0 to create, 0 to update, 0 to recreate, 0 to archive, 1 blocked.',
+    );
   });
 
   it('maps to the exit codes of DESIGN §11', () => {

@@ -118,7 +118,9 @@ describe('renderPlanText', () => {
   });
 
   it('closes with exactly one summary line', () => {
-    expect(lines.at(-1)).toBe('Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt.');
+    expect(lines.at(-1)).toBe(
+      'Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt, 2 blocked.',
+    );
     expect(lines.filter((l) => l.startsWith('Plan: '))).toHaveLength(1);
   });
 
@@ -150,7 +152,10 @@ describe('renderPlanMarkdown', () => {
   const lines = md.split('\n');
 
   it('starts with the title and the widening warnings, before the table', () => {
-    expect(lines[0]).toBe('## envsync plan');
+    expect(lines[0]).toMatch(/^## envsync plan · project <code>[^<]+<\/code>$/);
+    expect(
+      renderPlanMarkdown({ ...busyPlan(), project: 'agents', workspace: 'staging' }).split('\n')[0],
+    ).toBe('## envsync plan · project <code>agents</code> · workspace <code>staging</code>');
     const warning = lines.indexOf('> [!WARNING]');
     expect(warning).toBe(2);
     expect(lines).toContain('> - <code>web</code> (update): new allowed host b.example');
@@ -186,7 +191,9 @@ describe('renderPlanMarkdown', () => {
   it('has drift and blocked sections and the same closing summary line', () => {
     expect(lines).toContain('### Drift detected (changed outside envsync)');
     expect(lines).toContain('### Blocked');
-    expect(lines).toContain('Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt.');
+    expect(lines).toContain(
+      'Plan: 1 to create, 2 to update, 1 to recreate, 1 to archive, 1 to adopt, 2 blocked.',
+    );
   });
 
   it('is deterministic and has no warning block without widening', () => {

@@ -156,6 +156,9 @@ describe('envsync apply against the emulator', () => {
     );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('the lock file was deleted while applying');
+    // What to do next says what happened: a lost lock, not a disk to free.
+    expect(r.stderr).toContain('This run lost the changelog lock');
+    expect(r.stderr).not.toContain('once the changelog is writable');
     // Two creates reached the API; none after the lock was found gone.
     expect(creates).toBe(2);
     expect(await ws.live()).toHaveLength(2);

@@ -2,7 +2,7 @@
 
 import { invalidRequest } from './errors.js';
 import { booleanParam, createdAtFilter, listParam, pageRequest, stringParam } from './list-query.js';
-import type { RouteSpec } from './routes.js';
+import type { RouteSpec } from './route-spec.js';
 import { SESSION_STATUSES } from './sessions.js';
 import { jsonBody } from './validate-body.js';
 import {

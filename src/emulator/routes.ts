@@ -1,29 +1,12 @@
 // The route table: which request goes where, and what each Environments API route does to its workspace.
 
+export type { RouteRequest, RouteResult, RouteSpec } from './route-spec.js';
+
 import { booleanParam, pageRequest } from './list-query.js';
 import type { RequestClass } from './rate-limit.js';
+import type { RouteRequest, RouteSpec } from './route-spec.js';
 import { REFERENCE_ROUTES } from './routes-refs.js';
 import { checkCreateBody, checkUpdateBody, jsonBody } from './validate-body.js';
-import type { Workspace } from './workspace.js';
-
-export interface RouteRequest {
-  body: string;
-  query: URLSearchParams;
-  /** The `{id}` path segment, decoded; '' on routes without one. */
-  id: string;
-  workspace: Workspace;
-}
-
-/** A write that may find nothing to change (archive again) says so, and then needs no state write. */
-export type RouteResult = string | { json: string; changed: boolean };
-
-export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** The path with `{id}` for the one variable segment; also the stats key after the method. */
-  path: string;
-  /** Routes without a body (archive, pause) ignore whatever is sent, as the API does. */
-  run: (request: RouteRequest) => RouteResult;
-}
 
 export interface RouteDeps {
   /** Resolves once the current state is durable (at once when there is no state file). */

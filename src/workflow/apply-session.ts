@@ -1,6 +1,7 @@
 // An apply in progress: the lock, the mended files, what the changelog knows, and the one run file it writes.
 
 import { Halt } from '../apply/answers.js';
+import type { RunIdentity } from '../apply/context.js';
 import { type ApplyDeps, gatedApi, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { findingFields } from '../apply/reconcile.js';
@@ -9,10 +10,35 @@ import { acquireLockWithin, type Lock, reportedLockWait } from '../changelog/loc
 import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
-import type { LiveView, Plan, Reporter } from '../model.js';
-import type { ApplyOptions } from './apply.js';
+import type { EnvironmentsApi, LiveView, Plan, Reporter } from '../model.js';
 import { liveView } from './live.js';
 import { behindError, compareWithLive, type Known, readState } from './recorded.js';
+
+/** The questions apply asks its caller, as the AWS CDK toolkit's IoHost requests do. */
+export interface ApplyHost {
+  /** The plan, before anything is decided: the CLI prints it. */
+  planned(plan: Plan): void;
+  /**
+   * Only for a plan made now (a saved plan was reviewed when saved), with changes, not blocked: true
+   * applies. 'auto' is `--auto-approve`.
+   */
+  confirm: 'auto' | ((plan: Plan) => Promise<boolean>);
+}
+
+export interface ApplyOptions {
+  api: EnvironmentsApi;
+  changelogPath: string;
+  reporter: Reporter;
+  identity: Omit<RunIdentity, 'plan_id'>;
+  now: () => Date;
+  project: string;
+  parallelism: number;
+  /** `--lock-timeout`: how long to wait for another apply's changelog lock (0: refuse at once). */
+  lockTimeoutMs: number;
+  /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
+  interrupt?: AbortSignal;
+  host: ApplyHost;
+}
 
 /** Sets aside torn tails and restores lost newlines, under the lock, before the run reads the state. */
 function mend(state: ChangelogState, reporter: Reporter): boolean {

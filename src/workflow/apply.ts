@@ -1,10 +1,12 @@
 // The library behind `apply`: the whole safety sequence in one call no caller can skip a step of.
 
-import type { RunIdentity } from '../apply/context.js';
 import type { ApplyResult } from '../apply/execute.js';
-import type { EnvironmentsApi, Plan, Reporter } from '../model.js';
+import type { Plan } from '../model.js';
 import { planHasChanges } from '../plan/planner.js';
-import { ApplySession } from './apply-session.js';
+import { type ApplyOptions, ApplySession } from './apply-session.js';
+
+export type { ApplyHost, ApplyOptions } from './apply-session.js';
+
 import { listLive } from './live.js';
 import { type DesiredState, makePlan, type PlanSettings } from './plan.js';
 import { newReferences } from './references.js';
@@ -15,32 +17,6 @@ import { checkTargets } from './targets.js';
 export type ApplySource =
   | { kind: 'files'; desired: DesiredState; settings: PlanSettings }
   | { kind: 'saved'; plan: Plan; project: string; workspace: string | null };
-
-/** The questions apply asks its caller, as the AWS CDK toolkit's IoHost requests do. */
-export interface ApplyHost {
-  /** The plan, before anything is decided: the CLI prints it. */
-  planned(plan: Plan): void;
-  /**
-   * Only for a plan made now (a saved plan was reviewed when saved), with changes, not blocked: true
-   * applies. 'auto' is `--auto-approve`.
-   */
-  confirm: 'auto' | ((plan: Plan) => Promise<boolean>);
-}
-
-export interface ApplyOptions {
-  api: EnvironmentsApi;
-  changelogPath: string;
-  reporter: Reporter;
-  identity: Omit<RunIdentity, 'plan_id'>;
-  now: () => Date;
-  project: string;
-  parallelism: number;
-  /** `--lock-timeout`: how long to wait for another apply's changelog lock (0: refuse at once). */
-  lockTimeoutMs: number;
-  /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
-  interrupt?: AbortSignal;
-  host: ApplyHost;
-}
 
 export type ApplyOutcome =
   | { status: 'blocked'; plan: Plan }

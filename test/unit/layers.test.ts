@@ -75,4 +75,23 @@ describe('layers', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('no import cycle anywhere, type-only imports included', () => {
+    const graph = new Map(files.map((f) => [f, importsOf(f).map((t) => t.replace(/\.js$/, '.ts'))]));
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, trail: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        const loop = [...trail.slice(trail.indexOf(file)), file];
+        cycles.push(loop.map((f) => path.relative(SRC, f)).join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) if (graph.has(next)) visit(next, [...trail, file]);
+      state.set(file, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
 });

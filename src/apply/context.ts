@@ -1,7 +1,5 @@
 // Who and what an apply records: actor, git commit, target, plan id — stamped on every changelog entry.
 
-import { execFileSync } from 'node:child_process';
-import { userInfo } from 'node:os';
 import type { NewEntry, RunWriter } from '../changelog/writer.js';
 import type { Owner } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
@@ -79,52 +77,6 @@ export function gatedApi(
       },
     },
   };
-}
-
-/** The HEAD commit of the git checkout holding dir, or null outside git. */
-export function gitCommit(dir: string): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5000,
-    })
-      .toString()
-      .trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Whether the files under `paths` differ from HEAD (`git status --porcelain`); null outside git. */
-export function gitDirty(root: string, paths: readonly string[]): boolean | null {
-  try {
-    const out = execFileSync('git', ['status', '--porcelain', '--', ...paths], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5000,
-    });
-    return out.toString().trim() !== '';
-  } catch {
-    return null;
-  }
-}
-
-/** The actor to record: the CI's identity when there is one, else the local user. */
-export function actorFrom(env: Record<string, string | undefined>): string {
-  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_ACTOR) return `github:${env.GITHUB_ACTOR}`;
-  if (env.GITLAB_CI && env.GITLAB_USER_LOGIN) return `gitlab:${env.GITLAB_USER_LOGIN}`;
-  if (env.BUILDKITE && env.BUILDKITE_BUILD_CREATOR_EMAIL)
-    return `buildkite:${env.BUILDKITE_BUILD_CREATOR_EMAIL}`;
-  return env.USER ?? env.USERNAME ?? osUser() ?? 'unknown';
-}
-
-function osUser(): string | undefined {
-  try {
-    return userInfo().username || undefined;
-  } catch {
-    return undefined; // No passwd entry for this uid (some containers).
-  }
 }
 
 type Common = Partial<

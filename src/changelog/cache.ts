@@ -1,8 +1,9 @@
 // A snapshot of the folded history, kept beside the changelog and rebuilt when its run files change, so cost does not grow with history.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../fs/atomic.js';
 import type { ChangelogEntry } from '../model.js';
 import { parseEntry } from './entry.js';
 import { buildHistory, type History, openHeads, openPlanIds, parentsFor } from './history.js';
@@ -12,7 +13,7 @@ export type { ChangelogState, Repair } from './snapshot.js';
 
 import { foldRecorded, knownHashes } from './state.js';
 import { type ChangelogLocation, listRunFiles, readChangelogFiles, readRange } from './store.js';
-import { baseName, isStep } from './timeline.js';
+import { isStep, servedUnder } from './timeline.js';
 
 // 3: records carry the file that last applied them (source) and its previous names.
 // 4: the name index keeps each name's positions packed in one string, read only for the name asked.
@@ -93,13 +94,11 @@ function indexOf(history: History, files: string[]): NameIndex['index'] {
       const list = byId.get(e.env_id) ?? [];
       list.push([fi, span[0], span[1]]);
       byId.set(e.env_id, list);
-      if (e.name === null) return;
-      // The same rule as timeline.idsServing: recorded under the name, or replaced by one that was.
-      const name = baseName(e.name);
-      const ids = namesOf.get(name) ?? new Set<string>();
-      ids.add(e.env_id);
-      if (e.replaces) ids.add(e.replaces);
-      namesOf.set(name, ids);
+      const served = servedUnder(e);
+      if (served === null) return;
+      const ids = namesOf.get(served.name) ?? new Set<string>();
+      for (const id of served.ids) ids.add(id);
+      namesOf.set(served.name, ids);
     });
   }
   const rank = new Map<string, number>();
@@ -128,44 +127,20 @@ function load(file: string, key: string): Record<string, unknown> | undefined {
 
 /** Written atomically; a cache that cannot be written (a full or read-only disk) is simply not kept. */
 function save(file: string, snapshot: object): void {
-  const temp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(path.join(path.dirname(file), '.gitignore'), '*\n');
-    writeFileSync(temp, JSON.stringify(snapshot));
-    renameSync(temp, file);
+    writeFileAtomicSync(file, JSON.stringify(snapshot));
   } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // Nothing was written.
-    }
+    // Not kept: the next read rebuilds it.
   }
 }
 
 /** Reads every file and builds the full history (what verify, history, show and resolve use). */
-export function readHistory(location: ChangelogLocation): History & { state: ChangelogState } {
-  // One command may ask twice (the audit page reads the history, then verifies it): while the files are
-  // the same (same names, sizes, mtimes), the answer is too.
-  const key = cacheKey(location);
-  if (lastRead?.key === key) return lastRead.value;
+export function readFullHistory(location: ChangelogLocation): History {
   const files = readChangelogFiles(location);
-  const history = buildHistory(files.legacy, files.runs, files.aside);
-  const all = [...(files.legacy ? [files.legacy] : []), ...files.runs];
-  // The folded state only when asked for: history and the audit page never need it.
-  let state: ChangelogState | undefined;
-  const value = Object.defineProperty({ ...history }, 'state', {
-    get: () => {
-      state ??= stateOf(history, all);
-      return state;
-    },
-    enumerable: true,
-  }) as History & { state: ChangelogState };
-  lastRead = { key, value };
-  return value;
+  return buildHistory(files.legacy, files.runs, files.aside);
 }
-
-let lastRead: { key: string; value: History & { state: ChangelogState } } | undefined;
 
 const indexFileFor = (location: ChangelogLocation) =>
   cacheFileFor(location).replace(/\.json$/, '.index.json');
@@ -245,6 +220,6 @@ export function entriesForName(
 }
 
 /** Every name the snapshot knows (for "did you mean"). */
-export function namesKnown(location: ChangelogLocation): string[] {
-  return Object.keys(nameIndex(location, cacheKey(location)).index).sort();
+export function namesKnown(location: ChangelogLocation, key = cacheKey(location)): string[] {
+  return Object.keys(nameIndex(location, key).index).sort();
 }

@@ -1,16 +1,11 @@
 // The history as a DAG of runs (pure): topological order, heads, forks, open runs, and every integrity problem.
 
-import type { ChangelogEntry } from '../model.js';
+import type { ChangelogEntry, HistoryProblem } from '../model.js';
 import { entryHash, normalConfigHash } from './entry.js';
 import type { ChangelogFile } from './store.js';
 import { runFileName } from './writer.js';
 
-export interface HistoryProblem {
-  /** The file the problem is in (its path), or null for the history as a whole. */
-  file: string | null;
-  line: number | null;
-  message: string;
-}
+export type { HistoryProblem } from '../model.js';
 
 export interface RunNode {
   file: ChangelogFile;

@@ -16,7 +16,7 @@ import {
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { kill, pid } from 'node:process';
-import { EnvsyncError } from '../errors.js';
+import { EnvsyncError, wrapFsError } from '../errors.js';
 import type { Reporter } from '../model.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -63,6 +63,14 @@ function lockedBy(holder: LockInfo | undefined, file: string): EnvsyncError {
   });
 }
 
+function removeIfEmpty(file: string): void {
+  try {
+    if (statSync(file).size === 0) unlinkSync(file);
+  } catch {
+    // Not there, or not ours to remove.
+  }
+}
+
 /** An unreadable lock may be one being written this very moment: only an old one counts as abandoned. */
 function youngerThan(file: string, now: Date, ms: number): boolean {
   try {
@@ -101,10 +109,11 @@ export function acquireLock(changelogDir: string, now: () => Date = () => new Da
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new EnvsyncError('lock_failed', `could not create the lock file ${file}`, {
-          hint: 'check that the changelog directory is writable',
-          cause: e,
-        });
+        // The exclusive create may have made the file before the write failed (a full disk): an empty lock
+        // left behind would read as one being created, and block every later apply.
+        removeIfEmpty(file);
+        // A full disk or a read-only folder says so (fs_full, fs_permission, …), with its own hint.
+        throw wrapFsError(e, file, 'create the lock file');
       }
     }
     const holder = readLock(file);

@@ -73,13 +73,21 @@ function sameFields(a: DiffSide, b: DiffSide): boolean {
   return ka.length === Object.keys(b.metadata).length && ka.every((k) => a.metadata[k] === b.metadata[k]);
 }
 
+/**
+ * The rule, once: a step files its env ID — and the ID it replaces (a recreate) — under its name's base (a
+ * retired `<name>~<hash8>` counts as `<name>`). Null for a step that names nothing.
+ */
+export function servedUnder(e: StepEntry): { name: string; ids: string[] } | null {
+  if (e.name === null) return null;
+  return { name: baseName(e.name), ids: e.replaces ? [e.env_id, e.replaces] : [e.env_id] };
+}
+
 /** Every env ID that ever served name: recorded under it or its retired form, or replaced by one that was. */
 export function idsServing(entries: readonly ChangelogEntry[], name: string): Set<string> {
   const ids = new Set<string>();
   for (const e of entries) {
-    if (!isStep(e) || e.name === null || baseName(e.name) !== name) continue;
-    ids.add(e.env_id);
-    if (e.replaces) ids.add(e.replaces);
+    const served = isStep(e) ? servedUnder(e) : null;
+    if (served?.name === name) for (const id of served.ids) ids.add(id);
   }
   return ids;
 }

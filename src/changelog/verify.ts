@@ -1,8 +1,7 @@
 // Checks the changelog's own integrity: every run file's hashes, chain and sequence, and the DAG's parent links.
 
-import { readHistory } from './cache.js';
+import { Changelog } from './changelog.js';
 import type { HistoryProblem } from './history.js';
-import { changelogLocation } from './store.js';
 
 export type { HistoryProblem } from './history.js';
 
@@ -12,6 +11,6 @@ export function verifyHistory(pathOrDir: string): {
   notes: string[];
   entries: number;
 } {
-  const history = readHistory(changelogLocation(pathOrDir));
+  const history = Changelog.open(pathOrDir).history();
   return { problems: history.problems, notes: history.notes, entries: history.entries.length };
 }

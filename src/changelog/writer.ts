@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { EnvsyncError, wrapFsError } from '../errors.js';
+import { syncDirSync } from '../fs/atomic.js';
 import type { ChangelogEntryV2 } from '../model.js';
 import { entryHash } from './entry.js';
 
@@ -29,19 +30,6 @@ export function runFileName(at: Date, planId: string): string {
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${planId.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`;
-}
-
-/** Makes the new file's directory entry durable; some file systems cannot fsync a directory, and that is fine. */
-function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // EISDIR/EINVAL/EPERM on some platforms: the file's own fsync still holds its bytes.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 /**
@@ -128,7 +116,7 @@ export class RunWriter {
         done += n;
       }
       fsyncSync(this.fd);
-      if (this.size === 0) syncDir(this.dir);
+      if (this.size === 0) syncDirSync(this.dir);
     } catch (e) {
       this.failure = this.cutBack(e);
       throw this.failure;

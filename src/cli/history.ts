@@ -1,88 +1,21 @@
 // `envsync history [NAME]`: every recorded change per environment: when, what, which ID and config, who, which commit;
 // as text, JSON, or a self-contained HTML page.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cacheKey, entriesForName, loadState, namesKnown, readHistory } from '../changelog/cache.js';
-import { repositoryLinkOf } from '../changelog/html/repository.js';
 import { renderHistory } from '../changelog/render.js';
-import { type HistoryPageInput, renderHistoryHtml, type VerifySummary } from '../changelog/render-html.js';
-import { changelogLocation } from '../changelog/store.js';
-import { type EnvironmentHistory, historyAll, historyOf } from '../changelog/timeline.js';
-import { closest } from '../config/suggest.js';
+import { renderHistoryHtml } from '../changelog/render-html.js';
+import type { EnvironmentHistory } from '../changelog/timeline.js';
 import { EnvsyncError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import type { SessionSummary } from '../model.js';
 import type { ProjectContext } from '../project/context.js';
-import { verifyChangelog } from '../workflow/verify.js';
+import { historyOf, historyPage } from '../workflow/audit.js';
 import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
+import { warnAboutProblems } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, localChangelogHint, projectFor, sayScope } from './shared.js';
-import { warnAboutProblems } from './verify.js';
-
-/**
- * One name reads only its own lines, through the cache's index (so it costs the same with any amount of
- * history); all names, or an index that no longer matches, read everything.
- */
-function historiesFor(ctx: Ctx, changelog: string, name: string | undefined): EnvironmentHistory[] {
-  const location = changelogLocation(changelog);
-  if (name !== undefined) {
-    const key = cacheKey(location);
-    const state = loadState(location, key);
-    const entries = entriesForName(location, name, key);
-    if (entries) {
-      warnAboutProblems(ctx, state.problems, state.problemCount);
-      return [historyOf(entries, name)];
-    }
-  }
-  const history = readHistory(location);
-  warnAboutProblems(ctx, history.problems);
-  return name === undefined ? historyAll(history.entries) : [historyOf(history.entries, name)];
-}
 
 const DEFAULT_PAGE = 'envsync-history.html';
-
-/** The web address of the checkout's origin when it is on GitHub or GitLab, for commit links; else null. */
-function repositoryOf(dir: string) {
-  try {
-    const remote = execFileSync('git', ['remote', 'get-url', 'origin'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5000,
-    });
-    return repositoryLinkOf(remote.toString());
-  } catch {
-    return null;
-  }
-}
-
-/** verify's answer, narrowed to what the page shows. */
-async function verifySummary(project: ProjectContext): Promise<VerifySummary | null> {
-  const location = changelogLocation(project.changelogPath);
-  if (!existsSync(location.dir) && !existsSync(location.legacy)) return null;
-  const report = await verifyChangelog(project.changelogPath, null, project.project);
-  // Forks are notes, not problems: applies that did not see each other, both recorded.
-  return {
-    entries: report.entries,
-    problems: report.problems,
-    liveManaged: report.liveManaged,
-    forks: report.notes,
-  };
-}
-
-/** Every session started since the oldest step shown, through the API (lists cannot filter by environment). */
-async function sessionsSince(ctx: Ctx, project: ProjectContext, since: string): Promise<SessionSummary[]> {
-  const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
-  try {
-    const out: SessionSummary[] = [];
-    out.push(...(await conn.api.references.sessionsSince(since)));
-    return out;
-  } finally {
-    await conn.close();
-  }
-}
 
 async function writePage(
   ctx: Ctx,
@@ -91,27 +24,18 @@ async function writePage(
   histories: EnvironmentHistory[],
   opts: HistoryOptions,
 ): Promise<number> {
-  const firstAt = histories
-    .map((h) => h.steps[0]?.entry.at)
-    .filter((at): at is string => at !== undefined)
-    .sort()[0];
-  const sessions =
-    opts.sessions && firstAt !== undefined
-      ? { since: firstAt, sessions: await sessionsSince(ctx, project, firstAt) }
-      : opts.sessions
-        ? { since: null, sessions: [] }
-        : null;
-  const input: HistoryPageInput = {
-    histories,
-    verify: await verifySummary(project),
+  const input = await historyPage({
+    changelogPath: project.changelogPath,
+    changelogShown: path.relative(ctx.io.cwd, project.changelogPath) || project.changelogPath,
+    root: project.root,
     project: project.project,
     workspace: project.workspace?.name ?? null,
     name: name ?? null,
-    changelog: path.relative(ctx.io.cwd, project.changelogPath) || project.changelogPath,
-    generatedAt: new Date().toISOString(),
-    repository: repositoryOf(project.root),
-    sessions,
-  };
+    histories,
+    // Sessions are listed through the API (lists cannot filter by environment): only with --sessions.
+    sessions: opts.sessions ? { api: () => connectFrom(ctx, project, cliReporter(ctx), undefined) } : null,
+    now: new Date(),
+  });
   const page = renderHistoryHtml(input);
   if (opts.out === '-') {
     ctx.io.stdout.write(page);
@@ -139,18 +63,9 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
   }
   const project = projectFor(ctx, 'files');
   sayScope(ctx, project);
-  const histories = historiesFor(ctx, project.changelogPath, name);
-  if (name !== undefined && histories[0]?.steps.length === 0) {
-    const known = namesKnown(changelogLocation(project.changelogPath));
-    const near = closest(name, known);
-    throw new EnvsyncError('unknown_name', `the changelog has no entries for ${name}`, {
-      hint: near
-        ? `did you mean ${near}?`
-        : known.length > 0
-          ? `it knows: ${known.join(', ')}`
-          : (localChangelogHint(ctx, project) ?? 'nothing has been applied with this changelog yet'),
-    });
-  }
+  const found = historyOf(project.changelogPath, name, localChangelogHint(ctx, project));
+  warnAboutProblems(ctx, found.problems, found.problemCount);
+  const histories = found.histories;
   if (opts.format === 'html') return writePage(ctx, project, name, histories, opts);
   if (opts.format === 'json') {
     // begin/end entries frame runs and belong to no environment, so they are left out.

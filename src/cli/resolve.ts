@@ -1,32 +1,27 @@
 // `envsync resolve NAME --at TIME` / `resolve --session ID`: which env ID and config served a name at a time, or a session.
 
-import { readHistory } from '../changelog/cache.js';
-import { parseQueryTime, resolveAt } from '../changelog/query.js';
 import { renderResolution } from '../changelog/render.js';
-import { resolveSession } from '../changelog/sessions.js';
-import { changelogLocation } from '../changelog/store.js';
 import { EnvsyncError } from '../errors.js';
-import type { SessionSummary } from '../model.js';
 import { escapeText } from '../text/escape.js';
+import { resolveName, resolveSessionOf } from '../workflow/audit.js';
 import { type ActionFactory, type Ctx, type Program, scopedCommandLine } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
+import { warnAboutProblems } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { changelogPath, connectFrom, projectFor } from './shared.js';
-import { warnAboutProblems } from './verify.js';
 
 /** `--session`: the session's env ID and start time, from the API; what that ID held then, from the changelog. */
 async function resolveSessionCommand(ctx: Ctx, id: string, opts: ResolveOptions): Promise<number> {
   const project = projectFor(ctx, 'api');
-  const history = readHistory(changelogLocation(project.changelogPath));
-  warnAboutProblems(ctx, history.problems);
   const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
-  let session: SessionSummary;
+  let found: Awaited<ReturnType<typeof resolveSessionOf>>;
   try {
-    session = await conn.api.references.retrieveSession(id);
+    found = await resolveSessionOf(project.changelogPath, conn.api, id);
   } finally {
     await conn.close();
   }
-  const r = resolveSession(history.entries, session);
+  warnAboutProblems(ctx, found.problems, found.problemCount);
+  const { session, resolution: r } = found;
   if (opts.format === 'json') {
     const doc = {
       format_version: 1,
@@ -73,10 +68,8 @@ async function runResolve(ctx: Ctx, name: string | undefined, opts: ResolveOptio
       hint: 'envsync resolve data-analysis --at 2026-10-03, or envsync resolve --session sesn_…',
     });
   }
-  const time = parseQueryTime(opts.at, new Date());
-  const file = readHistory(changelogLocation(changelogPath(ctx)));
-  warnAboutProblems(ctx, file.problems);
-  const r = resolveAt(file.entries, name, time);
+  const r = resolveName(changelogPath(ctx), name, opts.at, new Date());
+  warnAboutProblems(ctx, r.problems, r.problemCount);
   if (opts.format === 'json') {
     const s = r.since;
     const doc = {

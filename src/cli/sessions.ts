@@ -1,63 +1,33 @@
 // `envsync sessions NAME [--since TIME]`: an environment's sessions, grouped by the config they ran on.
 
-import { readHistory } from '../changelog/cache.js';
-import { parseQueryTime } from '../changelog/query.js';
-import { groupSessionsByConfig } from '../changelog/sessions.js';
-import { changelogLocation } from '../changelog/store.js';
-import { idsServing, recordedNames } from '../changelog/timeline.js';
-import { closest } from '../config/suggest.js';
-import { EnvsyncError } from '../errors.js';
 import { shortHash } from '../hash/config-hash.js';
-import type { SessionSummary } from '../model.js';
 import { escapeText } from '../text/escape.js';
-import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
+import { type SessionsResult, sessionsOf } from '../workflow/audit.js';
+import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
+import { warnAboutProblems } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor, sayScope } from './shared.js';
-import { warnAboutProblems } from './verify.js';
-
-/** How often a long scan says how far it got. */
-const PROGRESS_EVERY = 1000;
 
 async function runSessions(ctx: Ctx, name: string, opts: SessionsOptions): Promise<number> {
   const project = projectFor(ctx, 'api');
   sayScope(ctx, project);
-  const history = readHistory(changelogLocation(project.changelogPath));
-  warnAboutProblems(ctx, history.problems);
-  const entries = history.entries;
-  const ids = idsServing(entries, name);
-  if (ids.size === 0) {
-    const near = closest(name, recordedNames(entries));
-    throw new EnvsyncError('unknown_name', `the changelog has no entries for ${name}`, {
-      hint: near
-        ? `did you mean ${near}?`
-        : 'only environments this changelog recorded have sessions it can place',
-    });
-  }
-  const first = entries.find((e) => e.env_id !== null && ids.has(e.env_id));
-  const since = opts.since
-    ? parseQueryTime(opts.since, new Date()).at.toISOString()
-    : (first?.at ?? new Date(0).toISOString());
   const conn = await connectFrom(ctx, project, cliReporter(ctx), undefined);
-  const sessions: SessionSummary[] = [];
+  let found: SessionsResult;
   try {
-    // Lists cannot filter by environment: page every session since then, keep this name's.
-    let scanned = 0;
-    for (const s of await conn.api.references.sessionsSince(since)) {
-      scanned++;
-      if (scanned % PROGRESS_EVERY === 0) say(ctx, ctx.err.dim(`scanned ${scanned} sessions…`));
-      if (ids.has(s.environment_id)) sessions.push(s);
-    }
+    found = await sessionsOf(project.changelogPath, conn.api, name, opts.since, new Date());
   } finally {
     await conn.close();
   }
-  const { groups, unknown } = groupSessionsByConfig(entries, ids, sessions);
+  warnAboutProblems(ctx, found.problems, found.problemCount);
+  const { since, sessions, groups, unplaced: unknown } = found;
+  const ids = found.env_ids;
   if (opts.format === 'json') {
     const doc = {
       format_version: 1,
       name,
       since,
-      env_ids: [...ids],
+      env_ids: ids,
       groups,
       unplaced: unknown.map((s) => s.id),
     };

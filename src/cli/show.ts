@@ -4,16 +4,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { readHistory } from '../changelog/cache.js';
-import {
-  checkRecordedHash,
-  configOfHash,
-  configOfId,
-  looksLikeHash,
-  parseQueryTime,
-} from '../changelog/query.js';
-import { changelogLocation } from '../changelog/store.js';
-import { baseName } from '../changelog/timeline.js';
 import { mergedEnvironments } from '../config/merged-file.js';
 import { EnvsyncError } from '../errors.js';
 import {
@@ -22,11 +12,12 @@ import {
   lifecycleDocument,
   schemaRefFor,
 } from '../export/environment-file.js';
+import { recordedConfig } from '../workflow/audit.js';
 import { type ActionFactory, type Ctx, formatDiagnostics, type Program } from './context.js';
 import { intOption, type OptsOf } from './options.js';
 import { renderPlan } from './plan.js';
+import { warnAboutProblems } from './problems.js';
 import { localChangelogHint, projectFor, readSavedPlan, scopedPlan } from './shared.js';
-import { warnAboutProblems } from './verify.js';
 
 /** `show PLANFILE` (as terraform show): a saved plan drawn again, in text, JSON or markdown; no API call. */
 function showPlanFile(ctx: Ctx, file: string, opts: ShowOptions): number {
@@ -114,11 +105,6 @@ function isPlanFile(ctx: Ctx, ref: string): boolean {
 async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number> {
   if (opts.merged) return showMerged(ctx, ref, opts);
   if (isPlanFile(ctx, ref)) return showPlanFile(ctx, ref, opts);
-  if (!ref.startsWith('env_') && !looksLikeHash(ref)) {
-    throw new EnvsyncError('no_plan_file', `${ref} is not a file, an env ID (env_…) or a config hash`, {
-      hint: 'give a plan file saved by `envsync plan --out FILE`, an env ID, or a config hash (≥ 8 hex digits)',
-    });
-  }
   if (opts.format === 'text' || opts.format === 'markdown') {
     throw new EnvsyncError(
       'invalid_flag',
@@ -129,35 +115,15 @@ async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number
     );
   }
   const project = projectFor(ctx, 'files');
-  const file = readHistory(changelogLocation(project.changelogPath));
-  warnAboutProblems(ctx, file.problems);
-  const { entries } = file;
-  const byHash = looksLikeHash(ref) && !ref.startsWith('env_');
-  const at = opts.at === undefined ? undefined : parseQueryTime(opts.at, new Date()).at;
-  if (byHash && at) {
-    throw new EnvsyncError('at_with_hash', '--at applies to an env ID, not to a config hash', {
-      hint: 'a hash names one config whenever it was recorded; drop --at',
-    });
-  }
-  let entry: ReturnType<typeof configOfId>;
-  try {
-    entry = byHash ? configOfHash(entries, ref) : configOfId(entries, ref, at);
-  } catch (e) {
-    const local = localChangelogHint(ctx, project);
-    if (local && e instanceof EnvsyncError && (e.code === 'unknown_env_id' || e.code === 'unknown_hash')) {
-      throw new EnvsyncError(e.code, e.message, { hint: local, cause: e });
-    }
-    throw e;
-  }
-  checkRecordedHash(entry);
-  // A retired `<name>~<hash8>` name is not a valid file name; the file restores the config under its name.
-  const doc = environmentDocument({
-    name: baseName(entry.name ?? ''),
-    description: entry.description,
-    metadata: entry.metadata ?? {},
-    config: entry.config,
-    scope: null,
-  });
+  const found = recordedConfig(
+    project.changelogPath,
+    ref,
+    opts.at,
+    new Date(),
+    localChangelogHint(ctx, project),
+  );
+  warnAboutProblems(ctx, found.problems, found.problemCount);
+  const { entry, document: doc } = found;
   const recorded = {
     seq: entry.seq,
     at: entry.at,

@@ -1,34 +1,12 @@
 // `envsync verify [--live]`: the changelog's hash chain and pairs, and with --live the changelog against the API.
 
-import path from 'node:path';
-import type { HistoryProblem } from '../changelog/history.js';
 import { escapeText } from '../text/escape.js';
 import { type AuditProblem, verifyChangelog } from '../workflow/verify.js';
 import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
+import { shownPath } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor } from './shared.js';
-
-/** The changelog as the user knows it: relative to where they are. */
-function shownPath(ctx: Ctx, file: string): string {
-  return path.relative(ctx.io.cwd, file) || file;
-}
-
-/** Read-only commands still say when the history they read does not verify: `verify` says why. */
-export function warnAboutProblems(
-  ctx: Ctx,
-  problems: readonly HistoryProblem[],
-  count = problems.length,
-): void {
-  const shown = problems.slice(0, 3);
-  for (const p of shown) {
-    const where = p.file === null ? '' : `${shownPath(ctx, p.file)}:${p.line === null ? '' : `${p.line}:`} `;
-    ctx.io.stderr.write(`${ctx.err.yellow('warning')}: ${where}${escapeText(p.message)}\n`);
-  }
-  if (count > shown.length)
-    ctx.io.stderr.write(`${ctx.err.yellow('warning')}: and ${count - shown.length} more\n`);
-  if (count > 0) ctx.io.stderr.write('  run envsync verify: lines that are not entries are left out\n');
-}
 
 function problemLine(ctx: Ctx, p: AuditProblem): string {
   if (p.source === 'live') return `live: ${escapeText(p.message)}`;

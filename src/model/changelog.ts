@@ -97,3 +97,11 @@ export interface RecordedEnvironment {
   /** The ID that replaced it (a recreate): it no longer stands for its file, whatever its name says. */
   superseded_by: string | null;
 }
+
+/** A problem with the changelog's integrity: where (a run file and line, or the history as a whole) and what. */
+export interface HistoryProblem {
+  /** The file the problem is in (its path), or null for the history as a whole. */
+  file: string | null;
+  line: number | null;
+  message: string;
+}

@@ -1,11 +1,9 @@
 // `verify`'s checks: the changelog's own integrity, and the changelog against the live environments.
 
-import { existsSync } from 'node:fs';
 import { findUnrecorded } from '../apply/reconcile.js';
-import { readHistory } from '../changelog/cache.js';
+import { Changelog } from '../changelog/changelog.js';
 import type { HistoryProblem } from '../changelog/history.js';
 import { foldRecorded } from '../changelog/state.js';
-import { changelogLocation } from '../changelog/store.js';
 import { isMine, liveHash, type Owner, ownerLabel, ownershipOf, taggedHash } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import { shortHash } from '../hash/config-hash.js';
@@ -144,13 +142,13 @@ export async function verifyChangelog(
   api: EnvironmentsApi | null,
   project: string,
 ): Promise<VerifyReport> {
-  const location = changelogLocation(changelogPath);
-  if (!existsSync(location.dir) && !existsSync(location.legacy)) {
-    throw new EnvsyncError('no_changelog', `no changelog at ${location.dir}`, {
+  const changelog = Changelog.open(changelogPath);
+  if (!changelog.exists()) {
+    throw new EnvsyncError('no_changelog', `no changelog at ${changelog.location.dir}`, {
       hint: 'pass --changelog DIR (with --local the changelog is .envsync/local/changelog)',
     });
   }
-  const history = readHistory(location);
+  const history = changelog.history();
   const problems = auditProblems(history.problems);
   const report = { entries: history.entries.length, problems, notes: history.notes, liveManaged: null };
   if (api === null) return report;

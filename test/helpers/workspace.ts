@@ -3,8 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { readHistory } from '../../src/changelog/cache.js';
-import { changelogLocation } from '../../src/changelog/store.js';
+import { Changelog } from '../../src/changelog/changelog.js';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import type { ChangelogEntry } from '../../src/model.js';
 import { baseEnv, type CliResult, type RunOptions, runCli, spawnCli, tempDir } from './cli.js';
@@ -103,13 +102,15 @@ export class Workspace {
 
   /** Every entry of every run, in history order. */
   entries(): ChangelogEntry[] {
-    return readHistory(changelogLocation(this.changelog)).entries;
+    return Changelog.open(this.changelog).entries();
   }
 
   /** The run files' paths in history order (two runs in one second have names in no particular order). */
   runFiles(): string[] {
     if (!existsSync(this.changelog)) return [];
-    const order = readHistory(changelogLocation(this.changelog)).runs.map((r) => r.file.path);
+    const order = Changelog.open(this.changelog)
+      .history()
+      .runs.map((r) => r.file.path);
     const names = readdirSync(this.changelog).filter((f) => f.endsWith('.jsonl'));
     const paths = names.map((f) => path.join(this.changelog, f));
     return paths.sort((a, b) => order.indexOf(a) - order.indexOf(b));

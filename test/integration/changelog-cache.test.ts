@@ -3,13 +3,8 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cacheFileFor,
-  cacheKey,
-  entriesForName,
-  namesKnown,
-  readHistory,
-} from '../../src/changelog/cache.js';
+import { cacheFileFor, cacheKey, entriesForName, namesKnown } from '../../src/changelog/cache.js';
+import { Changelog } from '../../src/changelog/changelog.js';
 import { changelogLocation } from '../../src/changelog/store.js';
 import { historyOf } from '../../src/changelog/timeline.js';
 import { pipEnv, Workspace } from '../helpers/workspace.js';
@@ -19,7 +14,7 @@ describe('the name index', () => {
   const location = () => changelogLocation(ws.changelog);
   const indexFile = () => cacheFileFor(location()).replace(/\.json$/, '.index.json');
   const fullRead = (name: string) =>
-    historyOf(readHistory(location()).entries, name).steps.map((s) => s.entry);
+    historyOf(Changelog.open(ws.changelog).entries(), name).steps.map((s) => s.entry);
 
   beforeAll(async () => {
     ws = await Workspace.start();

@@ -4,8 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readHistory } from '../../src/changelog/cache.js';
-import { changelogLocation } from '../../src/changelog/store.js';
+import { Changelog } from '../../src/changelog/changelog.js';
 import { tempDir } from '../helpers/cli.js';
 import { pipEnv, Workspace } from '../helpers/workspace.js';
 
@@ -69,10 +68,12 @@ describe.skipIf(disk === null)(
       expect(live.length).toBeLessThan(names.length);
 
       // Every environment that exists is recorded, or the run is left open so the next apply finds it.
-      const history = readHistory(changelogLocation(changelog));
-      const recorded = new Set(history.state.recorded.map((x) => x.env_id));
+      const log = Changelog.open(changelog);
+      const history = log.history();
+      const state = log.state();
+      const recorded = new Set(state.recorded.map((x) => x.env_id));
       const unrecorded = live.filter((e) => !recorded.has(e.id));
-      if (unrecorded.length > 0) expect(history.state.open.length).toBe(1);
+      if (unrecorded.length > 0) expect(state.open.length).toBe(1);
       expect(history.problems.filter((p) => !p.message.includes('began but never ended'))).toEqual([]);
 
       // Still full: a clear error again, never "internal error", and nothing more sent.

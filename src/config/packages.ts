@@ -109,27 +109,6 @@ function goModule(path: string): string {
   return parts.slice(0, major).join('/');
 }
 
-/** The package a spec names, without version, extras or architecture: what a policy lists (`requests`, `@scope/x`). */
-export function packageName(manager: PackageManager, spec: string): string {
-  switch (manager) {
-    case 'apt':
-      return spec.replace(/[=/:].*$/, '');
-    case 'cargo':
-    case 'go':
-      return spec.replace(/@.*$/, '');
-    case 'gem':
-      return spec.replace(/:.*$/, '');
-    case 'npm':
-      return spec.replace(/(.)@.*$/, '$1');
-    case 'pip':
-      // PEP 503: names compare case-insensitively, with runs of - _ . as one.
-      return (PIP_NAME.exec(spec)?.[0] ?? spec)
-        .replace(/\[.*$/, '')
-        .toLowerCase()
-        .replace(/[-_.]+/g, '-');
-  }
-}
-
 /** How to pin this package, in its manager's syntax, and where its current version can be looked up. */
 export function pinHint(manager: PackageManager, spec: string): string {
   switch (manager) {

@@ -1,5 +1,6 @@
 // Policies from envsync.yaml checked against each environment file, at the line that breaks them.
 
+import { packageName } from '../domain/package-spec.js';
 import { normalizeHost } from '../hash/host.js';
 import {
   type Diagnostic,
@@ -10,7 +11,7 @@ import {
   type SourceLocation,
 } from '../model.js';
 import { errorAt } from './diagnostic.js';
-import { isPinned, packageName, pinHint } from './packages.js';
+import { isPinned, pinHint } from './packages.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { dottedPath } from './schema-check.js';
 import { quote } from './text.js';

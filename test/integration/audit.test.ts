@@ -95,9 +95,7 @@ describe('history, show and resolve over real applies', () => {
       new RegExp(`-/\\+ recreate {5}${ids.r2}  ${shortHash(pipHash('numpy==2.2.0'))}`),
     );
     expect(r.stdout).toContain(`replaces ${ids.r}\n`);
-    expect(r.stdout).toContain(
-      '~ config.packages.pip: "numpy==2.1.3" → "numpy==2.2.0"',
-    );
+    expect(r.stdout).toContain('~ config.packages.pip: "numpy==2.1.3" → "numpy==2.2.0"');
     expect(r.stdout).toContain(`~ name: "r" → "r~${shortHash(pipHash('numpy==2.1.3'))}"`);
     const all = await ws.cli(['history']);
     expect(all.stdout.match(/^\S.*$/gm)).toEqual([

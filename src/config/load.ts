@@ -21,12 +21,14 @@ import type {
   EnvironmentFile,
   FileFingerprint,
   LoadResult,
+  PackageSource,
   Policy,
 } from '../model.js';
+import { PACKAGE_MANAGERS } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
 import { capPerFile } from './limits.js';
 import { duplicateNames, type NamedPlace } from './names.js';
-import { MAX_FILE_BYTES, parseYamlFile } from './parse.js';
+import { MAX_FILE_BYTES, type ParsedDocument, parseYamlFile } from './parse.js';
 import { checkEnvironmentCount, checkPolicies } from './policies.js';
 import { checkPreviousNames, type PreviousNameClaim } from './previous-names.js';
 import { checkRules } from './rules.js';
@@ -142,7 +144,26 @@ function readCapped(file: string): Uint8Array | number | string {
   }
 }
 
-function toDesired(env: EnvironmentFile, file: string, line: number, column: number): DesiredEnvironment {
+/** Each package spec of a document with its place, in the file's order. */
+function packageSources(env: EnvironmentFile, file: string, doc: ParsedDocument): PackageSource[] {
+  const packages = env.config?.packages;
+  if (!packages) return [];
+  return PACKAGE_MANAGERS.flatMap((manager) =>
+    (packages[manager] ?? []).map((spec, i) => ({
+      manager,
+      spec,
+      at: { file, ...doc.locate(['config', 'packages', manager, i], 'value') },
+    })),
+  );
+}
+
+function toDesired(
+  env: EnvironmentFile,
+  file: string,
+  line: number,
+  column: number,
+  package_sources: PackageSource[],
+): DesiredEnvironment {
   const config = normalizeConfig(env.config);
   return {
     name: env.name,
@@ -159,6 +180,7 @@ function toDesired(env: EnvironmentFile, file: string, line: number, column: num
       previous_names: [...(env.lifecycle?.previous_names ?? [])],
     },
     source: { file, line, column },
+    package_sources,
   };
 }
 
@@ -261,7 +283,7 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
           source: { file, ...doc.locate(['lifecycle', 'previous_names', i], 'value') },
         });
       });
-      environments.push(toDesired(env, file, named.line, named.column));
+      environments.push(toDesired(env, file, named.line, named.column, packageSources(env, file, doc)));
     }
   }
 

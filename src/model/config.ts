@@ -1,5 +1,7 @@
 // Configs and desired state: the file format's types, the API's config shapes, envsync's normal form.
 
+import type { PackageSource } from './packages.js';
+
 export const PACKAGE_MANAGERS = ['apt', 'cargo', 'gem', 'go', 'npm', 'pip'] as const;
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 export type Packages = Record<PackageManager, string[]>;
@@ -96,6 +98,8 @@ export interface DesiredEnvironment {
   scope: Scope | null;
   lifecycle: Lifecycle;
   source: SourceLocation;
+  /** Every package spec as written, with its place in the file (registry checks point at it). */
+  package_sources: PackageSource[];
 }
 
 export type Severity = 'error' | 'warning';

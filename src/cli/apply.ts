@@ -6,16 +6,24 @@ import { createInterface } from 'node:readline';
 import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
-import type { Plan } from '../model.js';
+import type { LockNotes, Plan } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/session.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
-import { addPlanFlags, intOption, type OptsOf, rateLimitOption, targetOption } from './options.js';
+import {
+  addPackageFlags,
+  addPlanFlags,
+  intOption,
+  type OptsOf,
+  rateLimitOption,
+  targetOption,
+} from './options.js';
 import { cliReporter } from './reporter.js';
 import {
+  checkRegistries,
   connectFrom,
   loadProjectFiles,
   planSettings,
@@ -120,11 +128,14 @@ async function runApply(
   if (opts.plan) refuseShapingFlags(command);
   const project = projectFor(ctx, 'api', dir);
   let source: ApplySource;
+  let locks: LockNotes = {};
   if (opts.plan) {
     const plan = readPlan(ctx, opts.plan);
     source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
   } else {
-    const desired = loadProjectFiles(project);
+    const locked = loadProjectFiles(ctx, project, opts.frozen === true);
+    const desired = await checkRegistries(ctx, project, locked, opts.offline === true);
+    locks = locked.locks;
     warnAboutWarnings(ctx, desired);
     source = { kind: 'files', desired, settings: planSettings(opts, project) };
   }
@@ -179,7 +190,7 @@ async function runApply(
           // --quiet: the one-line summary stands for the plan (errors and the question still show).
           const text = ctx.global.quiet
             ? summaryLine(plan)
-            : renderPlanText(scopedPlan(ctx, plan), ctx.out, { compact: opts.compact === true });
+            : renderPlanText(scopedPlan(ctx, plan), ctx.out, { compact: opts.compact === true, locks });
           ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
           // A saved plan or --auto-approve runs at once: progress counts from here.
           if (opts.autoApprove || opts.plan) beginApplying(changeCount(plan));
@@ -207,7 +218,7 @@ function declareApply(program: Program) {
     .addOption(intOption('--parallelism <n>', 'actions in flight at once', 8, 1))
     .addOption(rateLimitOption())
     .addOption(targetOption());
-  return addPlanFlags(command);
+  return addPackageFlags(addPlanFlags(command));
 }
 type ApplyOptions = OptsOf<ReturnType<typeof declareApply>>;
 

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   validate: async () => (await import('./validate.js')).registerValidate,
   plan: async () => (await import('./plan.js')).registerPlan,
   apply: async () => (await import('./apply.js')).registerApply,
+  lock: async () => (await import('./lock.js')).registerLock,
   status: async () => (await import('./status.js')).registerStatus,
   history: async () => (await import('./history.js')).registerHistory,
   show: async () => (await import('./show.js')).registerShow,

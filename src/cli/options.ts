@@ -61,3 +61,15 @@ export function addPlanFlags<A extends unknown[], O extends OptionValues, G exte
       'archive or recreate environments that active or paused deployments still use (they are stranded)',
     );
 }
+
+/** The package-lock flags shared by plan and apply. */
+export function addPackageFlags<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
+    .option(
+      '--frozen',
+      'refuse when envsync.lock does not cover every package spec as the files say now (CI)',
+    )
+    .option('--offline', 'check packages against the registry cache only; say what could not be checked');
+}

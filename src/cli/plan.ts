@@ -4,12 +4,19 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnvsyncError, wrapFsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import type { Plan } from '../model.js';
+import type { LockNotes, Plan } from '../model.js';
 import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
-import { addPlanFlags, formatOption, intOption, type OptsOf, targetOption } from './options.js';
+import {
+  addPackageFlags,
+  addPlanFlags,
+  formatOption,
+  intOption,
+  type OptsOf,
+  targetOption,
+} from './options.js';
 import { planFiles, scopedPlan } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
@@ -19,10 +26,11 @@ export function renderPlan(
   plan: Plan,
   format: PlanFormat,
   opts: { compact?: true | undefined; maxBytes: number },
+  locks: LockNotes,
 ): string {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
   if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes });
-  return renderPlanText(plan, ctx.out, { compact: opts.compact === true });
+  return renderPlanText(plan, ctx.out, { compact: opts.compact === true, locks });
 }
 
 /** Where --out goes, checked before any API call: a directory or a missing parent is bad input. */
@@ -45,9 +53,9 @@ async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Pr
   const format: PlanFormat = opts.format;
   const out = opts.out || undefined;
   const outFile = out ? outPath(ctx, out) : undefined;
-  const { plan } = await planFiles(ctx, dir, opts);
+  const { plan, desired } = await planFiles(ctx, dir, opts);
   // Hints in what people read carry this run's --local/--workspace; JSON stays the plan as made.
-  const text = renderPlan(ctx, format === 'json' ? plan : scopedPlan(ctx, plan), format, opts);
+  const text = renderPlan(ctx, format === 'json' ? plan : scopedPlan(ctx, plan), format, opts, desired.locks);
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (out && outFile) {
     try {
@@ -81,7 +89,7 @@ function declarePlan(program: Program) {
       ),
     )
     .addOption(targetOption());
-  return addPlanFlags(command);
+  return addPackageFlags(addPlanFlags(command));
 }
 export type PlanOptions = OptsOf<ReturnType<typeof declarePlan>>;
 

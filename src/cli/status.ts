@@ -56,7 +56,7 @@ const LABEL: Record<StatusState, string> = {
 };
 
 async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions): Promise<number> {
-  const { plan, desired } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER });
+  const { plan, desired } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER }, false);
   const rows = statusRows(plan, desired.environments).sort((a, b) => compareNatural(a.name, b.name));
   if (opts.format === 'json') {
     ctx.io.stdout.write(

@@ -2,6 +2,7 @@
 
 import {
   type Diagnostic,
+  type DiagnosticCode,
   type EnvironmentFile,
   isReservedKey,
   PACKAGE_MANAGERS,
@@ -21,9 +22,19 @@ export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFi
     at: 'key' | 'value',
     message: string,
     hint?: string,
+    code?: DiagnosticCode,
   ) => {
     const { line, column } = doc.locate(path, at);
-    out.push({ severity, file, line, column, path: dottedPath(path), message, ...(hint ? { hint } : {}) });
+    out.push({
+      severity,
+      file,
+      line,
+      column,
+      path: dottedPath(path),
+      message,
+      ...(hint ? { hint } : {}),
+      ...(code ? { code } : {}),
+    });
   };
 
   for (const key of Object.keys(env.metadata ?? {})) {
@@ -77,6 +88,8 @@ export function checkRules(file: string, doc: ParsedDocument, env: EnvironmentFi
           'value',
           `${quote(spec)} is not pinned to a version: the same file could build a different container tomorrow`,
           pinHint(manager, spec),
+          // envsync.lock pins it for plan and apply: they drop this warning for a locked spec.
+          'unpinned_package',
         );
       }
     });

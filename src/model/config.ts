@@ -113,7 +113,11 @@ export interface Diagnostic {
   path: string;
   message: string;
   hint?: string;
+  /** What kind of finding it is, where something downstream must tell one apart (a locked spec is not unpinned). */
+  code?: DiagnosticCode;
 }
+
+export type DiagnosticCode = 'unpinned_package';
 
 export interface LoadResult {
   environments: DesiredEnvironment[];

@@ -65,6 +65,7 @@ export function applyLock<T extends LoadResult>(
 ): T & { locks: LockNotes } {
   const notes: LockNotes = {};
   const stale: Diagnostic[] = [];
+  const lockedAt = new Set<string>();
   const environments = desired.environments.map((env) => {
     if (lock === null && !frozen) return env;
     const replace = new Map<string, string>();
@@ -93,6 +94,7 @@ export function applyLock<T extends LoadResult>(
         });
       } else {
         const sent = exactSpec(source.manager, source.spec, entry.version);
+        lockedAt.add(`${source.at.file}:${source.at.line}:${source.at.column}`);
         replace.set(`${source.manager}\0${source.spec}`, sent);
         note(notes, source.manager, sent, { written: source.spec, version: entry.version, reason: null });
       }
@@ -100,6 +102,10 @@ export function applyLock<T extends LoadResult>(
     return relocked(env, replace);
   });
   if (frozen && stale.length > 0) throw new ValidationError(stale, 'the lock (--frozen)');
+  // A locked spec is pinned by the lock: the file's "not pinned" warning does not hold for what is sent.
+  const kept = desired.diagnostics.filter(
+    (d) => d.code !== 'unpinned_package' || !lockedAt.has(`${d.file}:${d.line}:${d.column}`),
+  );
   // Unlocked specs are sent as written: one warning, at the first, says how many.
   const first = stale[0];
   const warnings =
@@ -115,5 +121,5 @@ export function applyLock<T extends LoadResult>(
             hint: 'they are sent as written: run `envsync lock` (and commit envsync.lock)',
           },
         ];
-  return { ...desired, environments, diagnostics: [...desired.diagnostics, ...warnings], locks: notes };
+  return { ...desired, environments, diagnostics: [...kept, ...warnings], locks: notes };
 }

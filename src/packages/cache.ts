@@ -10,6 +10,8 @@ export const CACHE_DIR = '.envsync/cache';
 
 export interface CachedAnswer {
   url: string;
+  /** 200, or 404 for "nothing there" (registries let that be cached too). */
+  status: 200 | 404;
   etag: string | null;
   /** When it was fetched or last confirmed (ms since the epoch). */
   fetchedAt: number;
@@ -20,6 +22,7 @@ export interface CachedAnswer {
 
 interface Meta {
   url: string;
+  status: 200 | 404;
   etag: string | null;
   fetched_at: number;
   max_age: number;
@@ -31,6 +34,7 @@ function isMeta(v: unknown): v is Meta {
     typeof m === 'object' &&
     m !== null &&
     typeof m.url === 'string' &&
+    (m.status === 200 || m.status === 404) &&
     (m.etag === null || typeof m.etag === 'string') &&
     typeof m.fetched_at === 'number' &&
     typeof m.max_age === 'number'
@@ -67,7 +71,14 @@ export class RegistryCache {
       const meta: unknown = JSON.parse(readFileSync(files.meta, 'utf8'));
       if (!isMeta(meta) || meta.url !== url) return null;
       const body = readFileSync(files.body);
-      return { url, etag: meta.etag, fetchedAt: meta.fetched_at, maxAge: meta.max_age, body };
+      return {
+        url,
+        status: meta.status,
+        etag: meta.etag,
+        fetchedAt: meta.fetched_at,
+        maxAge: meta.max_age,
+        body,
+      };
     } catch {
       return null;
     }
@@ -81,6 +92,7 @@ export class RegistryCache {
     const files = this.files(answer.url);
     const meta: Meta = {
       url: answer.url,
+      status: answer.status,
       etag: answer.etag,
       fetched_at: answer.fetchedAt,
       max_age: answer.maxAge,

@@ -54,6 +54,10 @@ const PURPOSE: UrlPurpose = {
 
 const USER_AGENT = 'envsync (package lock)';
 
+function answerOf(answer: Pick<CachedAnswer, 'status' | 'body'>): Fetched {
+  return answer.status === 200 ? { kind: 'ok', body: answer.body } : { kind: 'missing' };
+}
+
 function retryWait(headers: Headers, cap: number): number {
   const raw = headers.get('retry-after');
   const seconds = raw === null ? 1 : Number(raw);
@@ -117,11 +121,11 @@ export class RegistryFetcher {
     if (this.access.offline) {
       if (!cached) return { kind: 'uncached' };
       this.stats.fromCache++;
-      return { kind: 'ok', body: cached.body };
+      return answerOf(cached);
     }
     if (cached && this.access.now() - cached.fetchedAt < cached.maxAge * 1000) {
       this.stats.fromCache++;
-      return { kind: 'ok', body: cached.body };
+      return answerOf(cached);
     }
     // The token belongs to the registry's origin: a URL elsewhere (a checksum database) never gets it.
     const originHeaders = new URL(url).origin === new URL(registry.url).origin ? this.token(registry) : {};
@@ -133,7 +137,7 @@ export class RegistryFetcher {
         headers: {
           accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
           'user-agent': USER_AGENT,
-          ...(cached?.etag ? { 'if-none-match': cached.etag } : {}),
+          ...(cached?.status === 200 && cached.etag ? { 'if-none-match': cached.etag } : {}),
         },
         originHeaders,
         maxBytes: this.limits.maxBytes,
@@ -141,19 +145,22 @@ export class RegistryFetcher {
         maxRedirects: this.limits.maxRedirects,
         purpose: PURPOSE,
       });
-      if (answer.status === 304 && cached) {
+      if (answer.status === 304 && cached?.status === 200) {
         this.remember({ ...cached, fetchedAt: this.access.now() }, answer.headers);
-        return { kind: 'ok', body: cached.body };
+        return answerOf(cached);
       }
-      if (answer.status === 200) {
-        const etag = answer.headers.get('etag');
-        this.remember(
-          { url, etag, fetchedAt: this.access.now(), maxAge: 0, body: answer.body },
-          answer.headers,
-        );
-        return { kind: 'ok', body: answer.body };
+      if (answer.status === 200 || answer.status === 404 || answer.status === 410) {
+        const fresh: CachedAnswer = {
+          url,
+          status: answer.status === 200 ? 200 : 404,
+          etag: answer.headers.get('etag'),
+          fetchedAt: this.access.now(),
+          maxAge: 0,
+          body: answer.body,
+        };
+        this.remember(fresh, answer.headers);
+        return answerOf(fresh);
       }
-      if (answer.status === 404 || answer.status === 410) return { kind: 'missing' };
       if ((answer.status === 429 || answer.status === 503) && attempt < this.limits.retries) {
         await new Promise((r) => setTimeout(r, retryWait(answer.headers, this.limits.maxRetryWaitMs)));
         continue;

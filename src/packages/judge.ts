@@ -1,6 +1,7 @@
 // A spec against what its registry said: the version it resolves to, or the located problem with it.
 
 import type { Diagnostic, Severity } from '../model.js';
+import { escapeText } from '../text/escape.js';
 import type { Learnt } from './lookups.js';
 import type { Need } from './needs.js';
 import { REGISTRY_NAMES } from './registries/record.js';
@@ -42,7 +43,8 @@ export function specDiagnostic(need: Need, severity: Severity, message: string, 
     line: need.at.line,
     column: need.at.column,
     path: `config.packages.${need.manager}`,
-    message: `${JSON.stringify(need.spec)}: ${message}${also}`,
-    ...(hint ? { hint } : {}),
+    // Registry text (deprecation messages, tags) is untrusted: nothing invisible or active gets through.
+    message: escapeText(`${JSON.stringify(need.spec)}: ${message}${also}`),
+    ...(hint ? { hint: escapeText(hint) } : {}),
   };
 }

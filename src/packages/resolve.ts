@@ -166,7 +166,7 @@ const go: Grammar = {
 const apt: Grammar = {
   compare: compareDebian,
   isPrerelease: () => false,
-  valid: () => true,
+  valid: (v) => /^(\d+:)?[0-9][A-Za-z0-9.+~:-]*$/.test(v),
   query(q) {
     return q === null ? newest(apt) : { kind: 'exact', wanted: q, matches: (v) => compareDebian(v, q) === 0 };
   },

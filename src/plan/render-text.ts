@@ -12,8 +12,9 @@ import {
   listedActions,
   MARKS,
   wideningText,
+  withLockNote,
 } from '../domain/format.js';
-import type { ActionKind, Paint, Plan, PlanAction } from '../model.js';
+import type { ActionKind, LockNotes, Paint, Plan, PlanAction } from '../model.js';
 import { escapeText } from '../text/escape.js';
 import { summaryLine } from './summary.js';
 
@@ -27,9 +28,16 @@ export interface TextPlanOptions {
   createDetailLimit?: number;
   /** A plan longer than this many lines repeats its summary line at the top. */
   longPlanLines?: number;
+  /** What envsync.lock made of each package spec, shown beside it (`"pandas"  (locked 2.2.3)`). */
+  locks?: LockNotes;
 }
 
-const DEFAULTS: Required<TextPlanOptions> = { compact: false, createDetailLimit: 20, longPlanLines: 40 };
+const DEFAULTS: Required<TextPlanOptions> = {
+  compact: false,
+  createDetailLimit: 20,
+  longPlanLines: 40,
+  locks: {},
+};
 
 function markColour(paint: Paint, kind: ActionKind): (s: string) => string {
   switch (kind) {
@@ -53,15 +61,18 @@ function headLine(action: PlanAction, paint: Paint): string {
   return `  ${mark} ${paint.bold(escapeText(actionTitle(action)))}${drift}`;
 }
 
-function renderAction(action: PlanAction, paint: Paint): string[] {
+function renderAction(action: PlanAction, paint: Paint, locks: LockNotes): string[] {
   const lines = [headLine(action, paint)];
   const note = actionNote(action);
   if (note !== null) lines.push(`      ${paint.dim(`# ${escapeText(note)}`)}`);
   const { changes, defaults } = foldDefaults(action);
-  for (const change of changes) {
+  for (const raw of changes) {
+    const { change, note } = withLockNote(raw, locks);
     const { mark: m, text } = changeLine(change);
     const colour = m === '+' ? paint.green : m === '-' ? paint.red : paint.yellow;
-    lines.push(`      ${colour(m)} ${escapeText(text)}`);
+    lines.push(
+      `      ${colour(m)} ${escapeText(text)}${note === null ? '' : `  ${paint.dim(escapeText(note))}`}`,
+    );
   }
   const folded = defaultsNote(defaults);
   if (folded !== null) lines.push(`      ${paint.dim(folded)}`);
@@ -94,7 +105,7 @@ function actionSection(actions: readonly PlanAction[], paint: Paint, o: Required
   for (const action of actions) {
     const detailed = !o.compact && !(createsInLine && action.kind === 'create');
     if (detailed || previousDetailed) out.push('');
-    if (detailed) out.push(...renderAction(action, paint));
+    if (detailed) out.push(...renderAction(action, paint, o.locks));
     else out.push(actionLine(action, paint));
     previousDetailed = detailed;
   }

@@ -2,7 +2,6 @@
 // desired state of plan and apply, and the registry checks of plan and validate --registries.
 
 import path from 'node:path';
-import { ValidationError } from '../errors.js';
 import type { Diagnostic, LoadResult, LockNotes } from '../model.js';
 import { applyLock } from '../packages/apply-lock.js';
 import { CACHE_DIR } from '../packages/cache.js';
@@ -115,32 +114,32 @@ export function applyProjectLock<T extends LoadResult>(
 }
 
 export interface RegistryCheck {
-  /** Warnings to show with the files' own (deprecated pins, withdrawn locked versions, what was not checked). */
-  warnings: Diagnostic[];
+  /**
+   * Errors at each spec (a package or pinned version that does not exist, a yanked pin, a range nothing
+   * matches) and warnings (deprecated pins, withdrawn locked versions, what could not be checked offline).
+   */
+  diagnostics: Diagnostic[];
   requests: number;
 }
 
 /**
- * The registry checks of plan, apply and validate --registries over the projects' environments. A package or
- * pinned version that does not exist, a yanked pin or a range nothing matches throws, each at its spec.
- * Offline, what the cache cannot answer is skipped with one warning saying how much.
+ * The registry checks of plan, apply and validate --registries over the projects' environments. Offline,
+ * what the cache cannot answer is skipped with one warning saying how much.
  */
 export async function checkProjectPackages(
   projects: ReadonlyArray<{ project: ProjectContext; desired: Pick<LoadResult, 'environments'> }>,
   o: RegistryRun,
 ): Promise<RegistryCheck> {
   const first = projects[0];
-  if (!first) return { warnings: [], requests: 0 };
+  if (!first) return { diagnostics: [], requests: 0 };
   const root = first.project.root;
   const lock = readLockFile(lockPath(root), o.cwd);
   const lookups = new Lookups(registryFetcher(root, o), o.local);
   const scopes = projects.map((p) => scopeOf(p.project, p.desired));
   const result = await checkPackages(scopes, lock, lookups);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new ValidationError(result.diagnostics, 'the package specs');
-  const warnings = [...result.diagnostics];
+  const diagnostics = [...result.diagnostics];
   if (result.unchecked > 0) {
-    warnings.push({
+    diagnostics.push({
       severity: 'warning',
       file: path.relative(o.cwd, path.join(root, 'envsync.yaml')) || 'envsync.yaml',
       line: 1,
@@ -150,5 +149,5 @@ export async function checkProjectPackages(
       hint: 'run once without --offline to check them and fill the cache',
     });
   }
-  return { warnings, requests: lookups.fetcher.stats.requests };
+  return { diagnostics, requests: lookups.fetcher.stats.requests };
 }

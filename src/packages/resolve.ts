@@ -223,7 +223,7 @@ export async function resolveSpec(
         return {
           kind: 'problem',
           message: `${where} has no version ${q.wanted} of ${name}`,
-          hint: versionHint(q.wanted, names(usable), g.compare),
+          hint: versionHint(q.wanted, names(usable), g),
         };
       }
       const installable = matching.filter((v) => !v.yanked).sort((a, b) => g.compare(a.version, b.version));
@@ -232,7 +232,7 @@ export async function resolveSpec(
         return {
           kind: 'problem',
           message: `version ${q.wanted} of ${name} is ${YANKED[manager]} on ${where}`,
-          hint: `pin another version: ${versionHint(q.wanted, names(usable), g.compare)}`,
+          hint: `pin another version: ${versionHint(q.wanted, names(usable), g)}`,
         };
       }
       return { kind: 'resolved', version: best, deprecated: best.deprecated };
@@ -246,7 +246,7 @@ export async function resolveSpec(
         message: onlyWithdrawn
           ? `${name}: only ${onlyWithdrawn.yanked ? YANKED[manager] : 'deprecated'} versions match ${q.shown} on ${where} (${onlyWithdrawn.version})`
           : `no version of ${name} on ${where} matches ${q.shown}`,
-        hint: versionHint(parts.query ?? '', names(usable), g.compare),
+        hint: versionHint(parts.query ?? '', names(usable), g),
       };
     }
     case 'tag': {
@@ -256,10 +256,7 @@ export async function resolveSpec(
         return {
           kind: 'problem',
           message: `${where} has no version or dist-tag ${q.tag} of ${name}`,
-          hint:
-            tags.length > 0
-              ? `its dist-tags: ${tags.join(', ')}`
-              : versionHint(q.tag, names(usable), g.compare),
+          hint: tags.length > 0 ? `its dist-tags: ${tags.join(', ')}` : versionHint(q.tag, names(usable), g),
         };
       }
       const version = chosen(tagged, usable);
@@ -276,7 +273,7 @@ export async function resolveSpec(
       return {
         kind: 'problem',
         message: `${name}@${q.tag} is ${tagged}, which is deprecated or missing on ${where}`,
-        hint: versionHint(tagged, names(usable), g.compare),
+        hint: versionHint(tagged, names(usable), g),
       };
     }
     case 'proxy': {
@@ -285,14 +282,14 @@ export async function resolveSpec(
         return {
           kind: 'problem',
           message: `${where} knows no version ${q.query} of ${name}`,
-          hint: versionHint(q.query, names(usable), g.compare),
+          hint: versionHint(q.query, names(usable), g),
         };
       }
       if (answer.yanked) {
         return {
           kind: 'problem',
           message: `version ${answer.version} of ${name} is ${YANKED[manager]} on ${where}`,
-          hint: `pin another version: ${versionHint(answer.version, names(usable), g.compare)}`,
+          hint: `pin another version: ${versionHint(answer.version, names(usable), g)}`,
         };
       }
       return { kind: 'resolved', version: answer, deprecated: null };

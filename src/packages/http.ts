@@ -29,11 +29,10 @@ export interface BoundedAnswer {
 }
 
 function timeout(get: BoundedGet): EnvsyncError {
-  return new EnvsyncError(
-    'http_timeout',
-    `${get.what}: no complete answer within ${Math.round(get.deadlineMs / 1000)} s`,
-    { hint: 'the server is slow or stalled; try again, or use --offline to work from the cache' },
-  );
+  const limit = get.deadlineMs >= 1000 ? `${Math.round(get.deadlineMs / 1000)} s` : `${get.deadlineMs} ms`;
+  return new EnvsyncError('http_timeout', `${get.what}: no complete answer within ${limit}`, {
+    hint: 'the server is slow or stalled; try again, or use --offline to work from the cache',
+  });
 }
 
 /** Reads a body up to the cap; a longer one is cut off and refused. */
@@ -41,7 +40,7 @@ async function readCapped(response: Response, get: BoundedGet): Promise<Buffer> 
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > get.maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(get, `declares ${declared} bytes`);
+    throw tooLarge(get, `it declares ${declared} bytes`);
   }
   if (!response.body) return Buffer.alloc(0);
   const reader = response.body.getReader();
@@ -53,17 +52,19 @@ async function readCapped(response: Response, get: BoundedGet): Promise<Buffer> 
     size += value.byteLength;
     if (size > get.maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(get, 'sent more');
+      throw tooLarge(get, `cut off after ${size} bytes`);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks);
 }
 
-function tooLarge(get: BoundedGet, what: string): EnvsyncError {
+function tooLarge(get: BoundedGet, detail: string): EnvsyncError {
+  const mib = get.maxBytes / 1024 / 1024;
+  const limit = mib >= 1 ? `${Math.round(mib)} MiB` : `${get.maxBytes} bytes`;
   return new EnvsyncError(
     'http_too_large',
-    `${get.what}: the answer ${what} than the ${Math.round(get.maxBytes / 1024 / 1024)} MiB limit`,
+    `${get.what}: the answer is larger than the ${limit} limit (${detail})`,
     { hint: 'a registry answer this large is not one envsync reads; check the registry URL' },
   );
 }

@@ -30,14 +30,13 @@ export function emptyLock(): LockFile {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Reports a problem at a key (an unknown one) or at a value (a wrong one). */
+type Problem = (path: PathSegment[], message: string, at?: 'key' | 'value') => void;
+
 const ENTRY_KEYS = new Set(['version', 'digest', 'published', 'registry', 'deprecated']);
 
 /** Reads one package section (`packages` of the file or of a workspace), each problem located. */
-function packagesOf(
-  value: unknown,
-  at: PathSegment[],
-  problem: (p: PathSegment[], m: string) => void,
-): LockedPackages {
+function packagesOf(value: unknown, at: PathSegment[], problem: Problem): LockedPackages {
   const out: LockedPackages = {};
   if (!isObject(value)) {
     problem(at, 'must be a mapping of managers');
@@ -48,6 +47,7 @@ function packagesOf(
       problem(
         [...at, manager],
         `unknown package manager "${manager}" (known: ${PACKAGE_MANAGERS.join(', ')})`,
+        'key',
       );
       continue;
     }
@@ -65,24 +65,20 @@ function packagesOf(
   return out;
 }
 
-function entryOf(
-  raw: unknown,
-  at: PathSegment[],
-  problem: (p: PathSegment[], m: string) => void,
-): LockEntry | null {
+function entryOf(raw: unknown, at: PathSegment[], problem: Problem): LockEntry | null {
   if (!isObject(raw)) {
     problem(at, 'must be a mapping');
     return null;
   }
   if ('unresolved' in raw) {
     if (typeof raw.unresolved !== 'string' || Object.keys(raw).length !== 1) {
-      problem(at, 'an unresolved entry holds only "unresolved": "<reason>"');
+      problem(at, 'an unresolved entry holds only "unresolved": "<reason>"', 'key');
       return null;
     }
     return { unresolved: raw.unresolved };
   }
   const unknown = Object.keys(raw).filter((k) => !ENTRY_KEYS.has(k));
-  for (const key of unknown) problem([...at, key], `unknown key "${key}"`);
+  for (const key of unknown) problem([...at, key], `unknown key "${key}"`, 'key');
   const text = (key: string, nullable: boolean): string | null | undefined => {
     const v = raw[key];
     if (typeof v === 'string' && v !== '') return v;
@@ -112,10 +108,8 @@ export function parseLockFile(text: Uint8Array, shown: string): LockFile {
   const parsed = parseYamlFile(shown, text);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const doc: ParsedDocument | undefined = parsed.documents[0];
-  const problem = (p: PathSegment[], message: string) => {
-    const place = doc
-      ? doc.locate(p, p.length > 0 && typeof p.at(-1) === 'string' ? 'key' : 'value')
-      : { line: 1, column: 1 };
+  const problem: Problem = (p, message, at = 'value') => {
+    const place = doc ? doc.locate(p, at) : { line: 1, column: 1 };
     diagnostics.push({ severity: 'error', file: shown, ...place, path: p.join('.'), message });
   };
   const value: unknown = doc?.value;
@@ -123,7 +117,7 @@ export function parseLockFile(text: Uint8Array, shown: string): LockFile {
   if (diagnostics.length > 0 || !isObject(value)) throw new ValidationError(diagnostics, 'envsync.lock');
   if (value.version !== 1) problem(['version'], `version must be 1, not ${JSON.stringify(value.version)}`);
   for (const key of Object.keys(value))
-    if (!['version', 'packages', 'workspaces'].includes(key)) problem([key], `unknown key "${key}"`);
+    if (!['version', 'packages', 'workspaces'].includes(key)) problem([key], `unknown key "${key}"`, 'key');
   const packages = packagesOf(value.packages ?? {}, ['packages'], problem);
   const workspaces: LockFile['workspaces'] = {};
   const rawWorkspaces = value.workspaces ?? {};
@@ -131,7 +125,7 @@ export function parseLockFile(text: Uint8Array, shown: string): LockFile {
   else {
     for (const [name, ws] of Object.entries(rawWorkspaces)) {
       if (!isObject(ws) || Object.keys(ws).some((k) => k !== 'packages')) {
-        problem(['workspaces', name], 'a workspace holds only "packages"');
+        problem(['workspaces', name], 'a workspace holds only "packages"', 'key');
         continue;
       }
       workspaces[name] = {

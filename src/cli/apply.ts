@@ -63,7 +63,7 @@ function readPlan(ctx: Ctx, file: string): Plan {
 
 /** Flags that shape a plan cannot change a saved one: say so rather than ignore them. */
 function refuseShapingFlags(command: { getOptionValueSource(key: string): string | undefined }): void {
-  const given = ['adopt', 'maxArchive', 'allowReferenced', 'target'].filter(
+  const given = ['adopt', 'maxArchive', 'allowReferenced', 'target', 'frozen', 'offline'].filter(
     (k) => command.getOptionValueSource(k) === 'cli',
   );
   if (given.length === 0) return;

@@ -3,6 +3,7 @@
 
 import { isPinned } from '../config/packages.js';
 import { type Diagnostic, isLocked, type LockFile } from '../model.js';
+import { compareCodeUnits } from '../util/order.js';
 import { judge, specDiagnostic, whereOf } from './judge.js';
 import type { Lookups } from './lookups.js';
 import { entryFor, type LockScope, needsOf } from './needs.js';
@@ -68,5 +69,6 @@ export async function checkPackages(
       );
     }
   }
+  out.diagnostics.sort((a, b) => compareCodeUnits(a.file, b.file) || a.line - b.line || a.column - b.column);
   return out;
 }

@@ -1,0 +1,310 @@
+// envsync lock end to end: the CLI in-process against the emulator and local registries over real HTTP.
+// Each manager resolved by its own grammar; bad pins located with suggestions; mirrors; offline; the lock
+// applied (exact versions sent, recorded, shown); --frozen and lock --check; registries that misbehave.
+
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningRegistries } from '../../src/emulator/registries.js';
+import type { Diagnostic } from '../../src/model.js';
+import { makeAgent } from '../helpers/emulator-refs.js';
+import { registriesBlock, startFixtureRegistries } from '../helpers/registries.js';
+import { TEST_PROJECT, Workspace } from '../helpers/workspace.js';
+
+let ws: Workspace;
+let regs: RunningRegistries;
+
+beforeEach(async () => {
+  ws = await Workspace.start();
+  regs = await startFixtureRegistries();
+  writeFileSync(path.join(ws.dir, 'envsync.yaml'), `project: ${TEST_PROJECT}\n${registriesBlock(regs.url)}`);
+});
+
+afterEach(async () => {
+  await regs.close();
+  await ws.close();
+});
+
+const env = (name: string, packages: Record<string, string[]>) =>
+  `name: ${name}\nconfig:\n  type: cloud\n  packages:\n${Object.entries(packages)
+    .map(([m, specs]) => `    ${m}: [${specs.map((s) => JSON.stringify(s)).join(', ')}]\n`)
+    .join('')}`;
+
+const lockJson = () => JSON.parse(readFileSync(path.join(ws.dir, 'envsync.lock'), 'utf8'));
+const versions = (section: Record<string, Record<string, { version?: string; unresolved?: string }>>) =>
+  Object.fromEntries(
+    Object.entries(section).flatMap(([m, specs]) =>
+      Object.entries(specs).map(([spec, e]) => [`${m} ${spec}`, e.version ?? `unresolved: ${e.unresolved}`]),
+    ),
+  );
+
+describe('envsync lock', () => {
+  it('resolves every manager by its own grammar, writes a canonical lock, and a second run asks nothing', async () => {
+    ws.files({
+      'a.yaml': env('a', {
+        pip: ['pandas', 'requests[socks]>=2.31,<3', 'Django'],
+        npm: ['express@^4.21.0', '@types/node@20', 'typescript@beta'],
+        cargo: ['serde', 'rand@0.8'],
+        gem: ['rails', 'nokogiri:1.16.7'],
+        go: ['golang.org/x/tools/cmd/goimports', 'github.com/spf13/cobra@v1.8'],
+        apt: ['libpq-dev', 'curl=7.88.1-10+deb12u5'],
+      }),
+      'b.yaml': env('b', { pip: ['pandas'], npm: ['express@^4.21.0'] }),
+    });
+    const r = await ws.cli(['lock']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Wrote envsync.lock: 14 added, 0 changed, 0 removed, 0 unchanged');
+    const lock = lockJson();
+    expect(versions(lock.packages)).toEqual({
+      'apt curl=7.88.1-10+deb12u5': '7.88.1-10+deb12u5',
+      'apt libpq-dev': '15.10-0+deb12u1',
+      'cargo rand@0.8': '0.8.5',
+      'cargo serde': '1.0.210',
+      'gem nokogiri:1.16.7': '1.16.7',
+      'gem rails': '7.1.3',
+      'go github.com/spf13/cobra@v1.8': 'v1.8.1',
+      'go golang.org/x/tools/cmd/goimports': 'v0.26.0',
+      'npm @types/node@20': '20.17.6',
+      'npm express@^4.21.0': '4.21.2',
+      'npm typescript@beta': '5.8.0-beta',
+      'pip Django': '5.1.1',
+      'pip pandas': '2.2.3',
+      'pip requests[socks]>=2.31,<3': '2.32.3',
+    });
+    // Every entry names its digest, publish time (where the registry says it) and registry.
+    expect(lock.packages.pip.pandas).toEqual({
+      version: '2.2.3',
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      published: '2024-09-20T13:08:42.347208Z',
+      registry: `${regs.url}/pip`,
+    });
+    expect(lock.packages.go['golang.org/x/tools/cmd/goimports'].digest).toMatch(/^h1:[A-Za-z0-9+/=]+$/);
+    expect(lock.packages.npm['express@^4.21.0'].digest).toMatch(/^sha512-/);
+    // One request per distinct package and registry: pandas and express once though two files name them.
+    const asked = regs.requests.filter((p) => p.includes('pandas') || p === '/npm/express');
+    expect(asked.sort()).toEqual(['/npm/express', '/pip/pypi/pandas/json']);
+    const text = readFileSync(path.join(ws.dir, 'envsync.lock'), 'utf8');
+    const before = regs.requests.length;
+    const again = await ws.cli(['lock']);
+    expect(again.stdout).toContain('envsync.lock is up to date: 0 added, 0 changed, 0 removed, 14 unchanged');
+    expect(again.stderr).toContain('(0 registry requests, ');
+    expect(regs.requests.length).toBe(before);
+    expect(readFileSync(path.join(ws.dir, 'envsync.lock'), 'utf8')).toBe(text);
+  });
+});
+
+const diagnosticsOf = (stdout: string): string[] =>
+  (JSON.parse(stdout) as { diagnostics: Diagnostic[] }).diagnostics.map(
+    (d) => `${d.severity} ${d.file}:${d.line}:${d.column} ${d.message}${d.hint ? ` | ${d.hint}` : ''}`,
+  );
+
+describe('pins that do not exist or are yanked, and packages that do not exist', () => {
+  const BAD = env('bad', {
+    pip: ['pandas==2.2.1', 'pandsa', 'numpy==2.1.3'],
+    npm: ['left-pad@9.9.9', 'left-pad@1.3.0'],
+    cargo: ['serde@1.0.215'],
+    gem: ['rails:7.1.4'],
+    go: ['golang.org/x/tools@v0.25.0'],
+  });
+  const EXPECTED = [
+    `error environments/bad.yaml:5:11 "pandas==2.2.1": version 2.2.1 of pandas is yanked on PyPI (${'REG'}/pip) | pin another version: did you mean 2.2.3, 2.2.2 or 2.2.0?`,
+    `error environments/bad.yaml:5:28 "pandsa": PyPI (REG/pip) has no package pandsa | check the name, and that registries in envsync.yaml names the registry that holds it`,
+    'error environments/bad.yaml:6:11 "left-pad@9.9.9": npm (REG/npm) has no version 9.9.9 of left-pad | the newest is 1.1.3',
+    'warning environments/bad.yaml:6:29 "left-pad@1.3.0": version 1.3.0 is deprecated on npm (REG/npm): use String.prototype.padStart() | pin a version that is not deprecated',
+    'error environments/bad.yaml:7:13 "serde@1.0.215": version 1.0.215 of serde is yanked on crates.io (REG/cargo) | pin another version: did you mean 1.0.210, 1.0.200 or 1.0.1?',
+    'error environments/bad.yaml:8:11 "rails:7.1.4": RubyGems (REG/gem) has no version 7.1.4 of rails | did you mean 7.1.3 or 7.1.0?',
+    'error environments/bad.yaml:9:10 "golang.org/x/tools@v0.25.0": version v0.25.0 of golang.org/x/tools is retracted on the Go module proxy (REG/go) | pin another version: did you mean v0.26.0, v0.24.0 or v0.1.0?',
+  ];
+
+  it('validate --registries reports each at its file:line:column with the closest versions', async () => {
+    ws.files({ 'bad.yaml': BAD });
+    const r = await ws.cli(['validate', '--registries', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(diagnosticsOf(r.stdout).filter((d) => !d.includes('not pinned'))).toEqual(
+      EXPECTED.map((l) => l.replaceAll('REG', regs.url)),
+    );
+    // Plain validate stays offline: no registry request.
+    const before = regs.requests.length;
+    const plain = await ws.cli(['validate']);
+    expect(plain.code).toBe(0);
+    expect(regs.requests.length).toBe(before);
+  });
+
+  it('plan refuses before any API call, and lock writes nothing', async () => {
+    ws.files({ 'bad.yaml': BAD });
+    const plan = await ws.cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('error[invalid_config]: 6 errors in the package specs');
+    expect(plan.stderr).toContain('--> environments/bad.yaml:5:11');
+    expect(ws.emu.stats().requests).toBe(0);
+    const lock = await ws.cli(['lock']);
+    expect(lock.code).toBe(1);
+    expect(lock.stderr).toContain(`"rails:7.1.4": RubyGems (${regs.url}/gem) has no version 7.1.4 of rails`);
+    expect(() => readFileSync(path.join(ws.dir, 'envsync.lock'))).toThrow();
+  });
+});
+
+describe('a lock applied', () => {
+  it('sends exact versions: the live config, the changelog, history, show and resolve all name them', async () => {
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas>=2.2,<2.2.3', 'numpy'], npm: ['express'] }) });
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    const plan = await ws.cli(['plan']);
+    expect(plan.stdout).toContain('+ config.packages.pip: "pandas>=2.2,<2.2.3"  (locked 2.2.2)');
+    expect(plan.stdout).toContain('+ config.packages.npm: "express"  (locked 4.21.2)');
+    // A locked spec is pinned by the lock: no "not pinned" warning for it.
+    expect(plan.stderr).not.toContain('not pinned');
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const [live] = await ws.live();
+    expect(live?.config).toMatchObject({
+      packages: { pip: ['numpy==2.2.0', 'pandas==2.2.2'], npm: ['express@4.21.2'] },
+    });
+    const created = ws.entries().find((e) => e.op === 'create');
+    expect(created?.config).toMatchObject({ packages: { pip: ['numpy==2.2.0', 'pandas==2.2.2'] } });
+
+    // The spec widens; the lock moves pandas to 2.2.3; the history shows the version change as one field change.
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas', 'numpy'], npm: ['express'] }) });
+    const relock = await ws.cli(['lock']);
+    expect(relock.stdout).toContain('  + pip pandas  2.2.3');
+    expect(relock.stdout).toContain('  - pip pandas>=2.2,<2.2.3  (no environment installs it)');
+    const update = await ws.cli(['plan']);
+    expect(update.stdout).toContain('~ config.packages.pip: "pandas==2.2.2" → "pandas"  (locked 2.2.3)');
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const history = await ws.cli(['history', 'data']);
+    expect(history.stdout).toContain('~ config.packages.pip: "pandas==2.2.2" → "pandas==2.2.3"');
+    const id = live?.id as string;
+    const show = await ws.cli(['show', id]);
+    expect(show.stdout).toMatch(/pip:\n\s+- numpy==2\.2\.0\n\s+- pandas==2\.2\.3/);
+    const agent = await makeAgent(ws.sdk());
+    const session = await ws.sdk().beta.sessions.create({ agent: agent.id, environment_id: id });
+    const resolved = await ws.cli(['resolve', '--session', session.id, '--format', 'json']);
+    expect(JSON.parse(resolved.stdout)).toMatchObject({
+      config: { packages: { pip: ['numpy==2.2.0', 'pandas==2.2.3'], npm: ['express@4.21.2'] } },
+    });
+    // The same lock again changes nothing.
+    expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('without envsync.lock nothing changes: specs are sent as written', async () => {
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas'] }) });
+    const plan = await ws.cli(['plan']);
+    expect(plan.stdout).toContain('+ config.packages.pip: "pandas"\n');
+    expect(plan.stdout).not.toContain('locked');
+    expect(plan.stderr).toContain('"pandas" is not pinned to a version');
+  });
+
+  it('apt specs without registries.apt are recorded as unresolved, sent as written, and the plan says so', async () => {
+    writeFileSync(
+      path.join(ws.dir, 'envsync.yaml'),
+      `project: ${TEST_PROJECT}\n${registriesBlock(regs.url, ['pip'])}`,
+    );
+    ws.files({ 'data.yaml': env('data', { apt: ['libpq-dev=15.10-0+deb12u1'], pip: ['numpy'] }) });
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    expect(lockJson().packages.apt).toEqual({
+      'libpq-dev=15.10-0+deb12u1': {
+        unresolved: 'no apt suite index: envsync.yaml names none (registries.apt), so the image decides',
+      },
+    });
+    const plan = await ws.cli(['plan']);
+    expect(plan.stdout).toContain(
+      '+ config.packages.apt: "libpq-dev=15.10-0+deb12u1"  (not locked: no apt suite index: envsync.yaml names none (registries.apt), so the image decides)',
+    );
+    expect((await ws.cli(['plan', '--frozen'])).code).toBe(0);
+  });
+});
+
+describe('--frozen and lock --check refuse a stale lock', () => {
+  it('an edited spec, a spec with no entry, an entry nobody uses, a lock from another registry', async () => {
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas', 'numpy==2.1.3'] }) });
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    expect((await ws.cli(['lock', '--check'])).code).toBe(0);
+    expect((await ws.cli(['plan', '--frozen'])).code).toBe(0);
+
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas', 'numpy==2.2.0'] }) });
+    const check = await ws.cli(['lock', '--check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(
+      'environments/data.yaml:5:21  config.packages.pip  "numpy==2.2.0": has no entry in envsync.lock',
+    );
+    expect(check.stdout).toContain(
+      'envsync.lock:1:1  packages.pip  "numpy==2.1.3" is locked but no environment installs it',
+    );
+    expect(check.stdout).toContain('envsync.lock is out of date: 2 problems');
+    const apiCalls = ws.emu.stats().requests;
+    const frozen = await ws.cli(['plan', '--frozen']);
+    expect(frozen.code).toBe(1);
+    expect(frozen.stderr).toContain('"numpy==2.2.0": has no entry in envsync.lock (--frozen)');
+    expect(frozen.stderr).toContain('error[lock_out_of_date]: 1 error in the lock (--frozen)');
+    expect(ws.emu.stats().requests).toBe(apiCalls);
+    // Without --frozen the unlocked spec is sent as written, with one warning.
+    const loose = await ws.cli(['plan']);
+    expect(loose.code).toBe(0);
+    expect(loose.stderr).toContain('"numpy==2.2.0": has no entry in envsync.lock');
+    expect(loose.stdout).toContain(
+      '+ config.packages.pip: "numpy==2.2.0"  (not locked: not in envsync.lock)',
+    );
+
+    // A lock made against another registry is not this one's.
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    const other = await startFixtureRegistries();
+    try {
+      writeFileSync(
+        path.join(ws.dir, 'envsync.yaml'),
+        `project: ${TEST_PROJECT}\n${registriesBlock(other.url)}`,
+      );
+      const moved = await ws.cli(['apply', '--frozen', '--auto-approve']);
+      expect(moved.code).toBe(1);
+      expect(moved.stderr).toContain(
+        `"pandas": is locked from ${regs.url}/pip, not from ${other.url}/pip in envsync.lock (--frozen)`,
+      );
+    } finally {
+      await other.close();
+    }
+    expect(ws.emu.stats().byRoute['POST /v1/environments'] ?? 0).toBe(0);
+  });
+
+  it('--frozen with no envsync.lock at all refuses every spec', async () => {
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas'] }) });
+    const r = await ws.cli(['plan', '--frozen']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"pandas": has no entry in envsync.lock (--frozen)');
+  });
+
+  it('a saved plan cannot be re-shaped by --frozen or --offline', async () => {
+    const r = await ws.cli(['apply', '--plan', 'x.json', '--frozen']);
+    expect(r.stderr).toContain('error[conflicting_flags]: --frozen cannot change a saved plan');
+  });
+});
+
+describe('--offline', () => {
+  it('with a cache: lock and plan use it and send nothing; without one: lock refuses, plan warns once', async () => {
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas'], npm: ['express'] }) });
+    const cold = await ws.cli(['lock', '--offline']);
+    expect(cold.code).toBe(1);
+    expect(cold.stderr).toContain('"pandas": cannot be locked offline: PyPI');
+    const uncheckedPlan = await ws.cli(['plan', '--offline']);
+    expect(uncheckedPlan.code).toBe(0);
+    expect(uncheckedPlan.stderr).toContain(
+      '--offline: 2 package specs were not checked against their registries (not in the cache)',
+    );
+    expect(regs.requests).toEqual([]);
+
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    const asked = regs.requests.length;
+    rmSync(path.join(ws.dir, 'envsync.lock'));
+    const warm = await ws.cli(['lock', '--offline']);
+    expect(warm.code, warm.stderr).toBe(0);
+    expect(lockJson().packages.pip.pandas.version).toBe('2.2.3');
+    const plan = await ws.cli(['plan', '--offline']);
+    expect(plan.stderr).not.toContain('not checked');
+    expect(regs.requests.length).toBe(asked);
+  });
+
+  it('offline, a pinned version the cache says is yanked is still an error', async () => {
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas'] }) });
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    ws.files({ 'data.yaml': env('data', { pip: ['pandas==2.2.1'] }) });
+    const r = await ws.cli(['plan', '--offline']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('version 2.2.1 of pandas is yanked');
+  });
+});

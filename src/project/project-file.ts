@@ -154,14 +154,8 @@ function registryProblems(
       const checked = checkServiceUrl(url, REGISTRY_URL);
       if (!('url' in checked)) out.push({ ...locate(p), message: checked.message, hint: checked.hint });
     }
-    if (typeof entry !== 'string' && entry.checksum_db !== undefined && manager !== 'go')
-      out.push({
-        ...locate([...at, manager, 'checksum_db']),
-        message: 'checksum_db applies to the go registry only',
-        hint: 'remove it',
-      });
   }
-  return out;
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /** Reads and checks a project file; any problem is a ValidationError with file:line:column. */

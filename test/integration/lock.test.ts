@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningRegistries } from '../../src/emulator/registries.js';
 import type { Diagnostic } from '../../src/model.js';
+import { quietIo } from '../helpers/cli.js';
 import { makeAgent } from '../helpers/emulator-refs.js';
 import { registriesBlock, startFixtureRegistries } from '../helpers/registries.js';
 import { TEST_PROJECT, Workspace } from '../helpers/workspace.js';
@@ -306,5 +307,203 @@ describe('--offline', () => {
     const r = await ws.cli(['plan', '--offline']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('version 2.2.1 of pandas is yanked');
+  });
+});
+
+describe('registries: in envsync.yaml', () => {
+  it("a workspace's own mirror is used for its specs, and its entries are its own", async () => {
+    const mirror = await startFixtureRegistries();
+    try {
+      writeFileSync(
+        path.join(ws.dir, 'envsync.yaml'),
+        [
+          `project: ${TEST_PROJECT}`,
+          registriesBlock(regs.url, ['pip', 'npm']).trimEnd(),
+          'workspaces:',
+          '  staging:',
+          '    dirs: [environments/staging]',
+          '  production:',
+          '    dirs: [environments/production]',
+          registriesBlock(mirror.url, ['pip'], '    ').trimEnd(),
+          '',
+        ].join('\n'),
+      );
+      ws.files({});
+      for (const [dir, name] of [
+        ['staging', 's'],
+        ['production', 'p'],
+      ] as const) {
+        const folder = path.join(ws.envDir, dir);
+        await import('node:fs').then((fs) => fs.mkdirSync(folder));
+        writeFileSync(path.join(folder, `${name}.yaml`), env(name, { pip: ['pandas'], npm: ['express'] }));
+      }
+      const r = await ws.cli(['lock']);
+      expect(r.code, r.stderr).toBe(0);
+      const lock = lockJson();
+      expect(lock.packages.pip.pandas.registry).toBe(`${regs.url}/pip`);
+      expect(lock.packages.npm.express.registry).toBe(`${regs.url}/npm`);
+      expect(lock.workspaces.production.packages.pip.pandas.registry).toBe(`${mirror.url}/pip`);
+      expect(lock.workspaces.production.packages.npm).toBeUndefined();
+      expect(mirror.requests).toEqual(['/pip/pypi/pandas/json']);
+      expect(regs.requests.sort()).toEqual(['/npm/express', '/pip/pypi/pandas/json']);
+      // Each workspace plans with its own entries, and --frozen holds for both.
+      for (const name of ['staging', 'production']) {
+        const plan = await ws.cli(['--workspace', name, 'plan', '--frozen']);
+        expect(plan.code, plan.stderr).toBe(0);
+        expect(plan.stdout).toContain('(locked 2.2.3)');
+      }
+      expect((await ws.cli(['lock', '--check'])).code).toBe(0);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('URLs follow the API base URL rules, each problem at its place', async () => {
+    writeFileSync(
+      path.join(ws.dir, 'envsync.yaml'),
+      [
+        `project: ${TEST_PROJECT}`,
+        'registries:',
+        '  pip: http://pypi.internal.example',
+        '  npm: {url: "https://user:pw@npm.example"}',
+        '  cargo: {url: https://index.example, checksum_db: https://sum.example}',
+        '  go: {url: https://proxy.example, token_env: "1BAD"}',
+        '  gem: ftp://gems.example',
+        '',
+      ].join('\n'),
+    );
+    ws.files({ 'a.yaml': env('a', { pip: ['pandas'] }) });
+    const r = await ws.cli(['lock']);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error') || l.startsWith('  -->'));
+    expect(lines).toEqual([
+      'error: registries.cargo.checksum_db: unknown key "checksum_db"',
+      '  --> envsync.yaml:5:39',
+      'error: registries.go.token_env: "1BAD" is not an environment variable name',
+      '  --> envsync.yaml:6:47',
+      'error[invalid_config]: 2 errors in the project file',
+    ]);
+    writeFileSync(
+      path.join(ws.dir, 'envsync.yaml'),
+      readFileSync(path.join(ws.dir, 'envsync.yaml'), 'utf8')
+        .replace(', token_env: "1BAD"', ', checksum_db: "http://sum.example"')
+        .replace(', checksum_db: https://sum.example', ''),
+    );
+    const urls = await ws.cli(['lock']);
+    expect(urls.stderr.split('\n').filter((l) => l.startsWith('error') || l.startsWith('  -->'))).toEqual([
+      'error: registries.pip: refusing to send registry requests over plain http:// to pypi.internal.example',
+      '  --> envsync.yaml:3:8',
+      'error: registries.npm.url: a registry URL must not carry credentials',
+      '  --> envsync.yaml:4:14',
+      'error: registries.go.checksum_db: refusing to send registry requests over plain http:// to sum.example',
+      '  --> envsync.yaml:6:49',
+      'error: registries.gem: unsupported URL scheme ftp: in ftp://gems.example',
+      '  --> envsync.yaml:7:8',
+      'error[invalid_config]: 4 errors in the project file',
+    ]);
+  });
+
+  it('a token is sent to its registry, never printed; a missing one is named', async () => {
+    const seen: string[] = [];
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization ?? 'none');
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error": "bad token sk-secret-123"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      writeFileSync(
+        path.join(ws.dir, 'envsync.yaml'),
+        `project: ${TEST_PROJECT}\nregistries:\n  pip: {url: "http://127.0.0.1:${port}", token_env: PIP_TOKEN}\n`,
+      );
+      ws.files({ 'a.yaml': env('a', { pip: ['pandas'] }) });
+      const missing = await ws.cli(['lock']);
+      expect(missing.stderr).toContain('error[registry_token_missing]: PIP_TOKEN is not set');
+      expect(missing.stderr).toContain('--> envsync.yaml:3:3');
+      const r = await ws.cli(['lock'], {
+        env: { ...process.env, PIP_TOKEN: 'sk-secret-123', ANTHROPIC_API_KEY: 'k' },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `error[registry_error]: PyPI (http://127.0.0.1:${port}) for pandas: the registry answered 401`,
+      );
+      expect(r.stderr).toContain('check its token (token_env in envsync.yaml)');
+      expect(`${r.stdout}${r.stderr}`).not.toContain('sk-secret-123');
+      expect(seen).toEqual(['Bearer sk-secret-123']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('a registry that misbehaves ends with a clear error', () => {
+  it.each([
+    ['loop', 'error[http_redirects]: PyPI', 'redirects in a loop'],
+    ['huge', 'error[http_too_large]: PyPI', 'the answer is larger than the 1 MiB limit'],
+    ['stall', 'error[http_timeout]: PyPI', 'no complete answer within 200 ms'],
+  ] as const)('%s', async (fault, code, words) => {
+    await regs.close();
+    regs = await startFixtureRegistries({ fault: () => fault });
+    writeFileSync(
+      path.join(ws.dir, 'envsync.yaml'),
+      `project: ${TEST_PROJECT}\n${registriesBlock(regs.url, ['pip'])}`,
+    );
+    ws.files({ 'a.yaml': env('a', { pip: ['pandas'] }) });
+    const { lockProject } = await import('../../src/workflow/lock.js');
+    const { resolveProject } = await import('../../src/project/context.js');
+    const project = resolveProject({
+      cwd: ws.dir,
+      local: false,
+      workspace: undefined,
+      changelog: undefined,
+      dir: undefined,
+      needs: 'files',
+    });
+    const run = lockProject({
+      projects: [project],
+      names: [],
+      whole: true,
+      check: false,
+      offline: false,
+      local: true,
+      env: {},
+      cwd: ws.dir,
+      now: Date.now,
+      limits: { maxBytes: 1024 * 1024, deadlineMs: 200 },
+    });
+    const e = await run.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    const { renderError } = await import('../../src/cli/context.js');
+    let text = '';
+    renderError(
+      undefined,
+      quietIo((s) => {
+        text += s;
+      }),
+      e,
+      false,
+    );
+    expect(text).toContain(code);
+    expect(text).toContain(words);
+    expect(() => readFileSync(path.join(ws.dir, 'envsync.lock'))).toThrow();
+  });
+
+  it('through the CLI: a redirect loop stops lock with its error and the registry named', async () => {
+    await regs.close();
+    regs = await startFixtureRegistries({ fault: (p) => (p.includes('express') ? 'loop' : undefined) });
+    writeFileSync(
+      path.join(ws.dir, 'envsync.yaml'),
+      `project: ${TEST_PROJECT}\n${registriesBlock(regs.url)}`,
+    );
+    ws.files({ 'a.yaml': env('a', { pip: ['pandas'], npm: ['express'] }) });
+    const r = await ws.cli(['lock']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `error[http_redirects]: npm (${regs.url}/npm) for express: redirects in a loop (back to ${regs.url}/npm/express)`,
+    );
   });
 });

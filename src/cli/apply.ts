@@ -127,19 +127,10 @@ async function runApply(
 ): Promise<number> {
   if (opts.plan) refuseShapingFlags(command);
   const project = projectFor(ctx, 'api', dir);
-  let source: ApplySource;
-  let locks: LockNotes = {};
-  if (opts.plan) {
-    const plan = readPlan(ctx, opts.plan);
-    source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
-  } else {
-    const locked = loadProjectFiles(ctx, project, opts.frozen === true);
-    const desired = await checkRegistries(ctx, project, locked, opts.offline === true);
-    locks = locked.locks;
-    warnAboutWarnings(ctx, desired);
-    source = { kind: 'files', desired, settings: planSettings(opts, project) };
-  }
-  sayScope(ctx, project);
+  // The input, read before connecting: bad files or a bad plan file stop here.
+  const input = opts.plan
+    ? { kind: 'saved' as const, plan: readPlan(ctx, opts.plan) }
+    : { kind: 'files' as const, locked: loadProjectFiles(ctx, project, opts.frozen === true) };
   const reporter = cliReporter(ctx);
   // From the moment changes start: the first Ctrl-C lets what runs finish and be recorded, then stops.
   const interrupt = new AbortController();
@@ -168,8 +159,24 @@ async function runApply(
     if (yes) beginApplying(n);
     return yes;
   };
+  // Connecting checks the base URL and the key, sending nothing: bad input stops before any request.
   const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
   try {
+    let source: ApplySource;
+    if (input.kind === 'saved') {
+      source = {
+        kind: 'saved',
+        plan: input.plan,
+        project: project.project,
+        workspace: project.workspace?.name ?? null,
+      };
+    } else {
+      const desired = await checkRegistries(ctx, project, input.locked, opts.offline === true);
+      warnAboutWarnings(ctx, desired);
+      source = { kind: 'files', desired, settings: planSettings(opts, project) };
+    }
+    sayScope(ctx, project);
+    const locks: LockNotes = input.kind === 'files' ? input.locked.locks : {};
     const outcome = await applyChanges(source, {
       api: conn.api,
       changelogPath: project.changelogPath,

@@ -14,6 +14,11 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'envsync apply --plan plan.json           # exactly the saved plan',
     'envsync apply --workspace production --target data-analysis',
   ],
+  lock: [
+    'envsync lock                              # every environment of every workspace',
+    'envsync lock --check                      # CI: exit 1 when envsync.lock is not up to date',
+    'envsync lock data-analysis --workspace production',
+  ],
   status: [
     'envsync status',
     'envsync status --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
@@ -35,6 +40,7 @@ const EXAMPLES: Record<string, readonly string[]> = {
   ],
   emulator: [
     'envsync emulator --port 4010 --state /tmp/emu.json',
+    'envsync emulator --registries test/fixtures/registries   # local package registries too',
     'ANTHROPIC_BASE_URL=http://127.0.0.1:4010 ANTHROPIC_API_KEY=any envsync plan',
   ],
 };
@@ -45,6 +51,11 @@ function environmentLines(command: string): string[] {
     'NO_COLOR, FORCE_COLOR, TERM=dumb  colour conventions (colour only on a terminal by default)',
   ];
   if (command === 'emulator') return lines;
+  if (['lock', 'plan', 'apply', 'validate'].includes(command)) {
+    lines.unshift(
+      '<token_env>           a registry token, as envsync.yaml names it (registries:); never printed',
+    );
+  }
   if (['plan', 'apply', 'status', 'verify', 'export', 'sessions', 'resolve'].includes(command)) {
     lines.unshift(
       'ANTHROPIC_API_KEY     the API key (never a flag); a workspace may name another variable (api_key_env)',
@@ -59,7 +70,8 @@ const EXIT_CODES: Record<string, string> = {
   apply:
     '0 success or nothing to do, 1 error (bad input, API failure, stale plan, a failed action), 3 blocked by a safety rule',
   verify: '0 the changelog checks out, 1 problems found or an error',
-  validate: '0 valid, 1 errors in the files',
+  validate: '0 valid, 1 errors in the files (or, with --registries, in the package versions)',
+  lock: '0 written or up to date, 1 error (a package or version that does not exist, a registry failure; --check: out of date)',
 };
 
 /** The text after a command's options in its --help. */

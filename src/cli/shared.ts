@@ -174,15 +174,16 @@ export async function planFiles(
 ): Promise<{ plan: Plan; desired: DesiredState & { locks: LockNotes } }> {
   const project = projectFor(ctx, 'api', dir);
   const locked = loadProjectFiles(ctx, project, flags.frozen === true);
-  // status plans only to compare: checking the registries is plan's and apply's job.
-  const checked = registries ? await checkRegistries(ctx, project, locked, flags.offline === true) : locked;
-  const desired = { ...checked, locks: locked.locks };
-  warnAboutWarnings(ctx, desired);
-  sayScope(ctx, project);
   const settings = planSettings(flags, project);
   const reporter = cliReporter(ctx);
+  // Connecting checks the base URL and the key, sending nothing: bad input stops before any request.
   const conn = await connectFrom(ctx, project, reporter, undefined);
   try {
+    // status plans only to compare: checking the registries is plan's and apply's job.
+    const checked = registries ? await checkRegistries(ctx, project, locked, flags.offline === true) : locked;
+    const desired = { ...checked, locks: locked.locks };
+    warnAboutWarnings(ctx, desired);
+    sayScope(ctx, project);
     const { plan } = await planOnly(desired, {
       api: conn.api,
       changelogPath: project.changelogPath,

@@ -172,6 +172,10 @@ describe('a lock applied', () => {
     expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
     const history = await ws.cli(['history', 'data']);
     expect(history.stdout).toContain('~ config.packages.pip: "pandas==2.2.2" → "pandas==2.2.3"');
+    // The audit page draws the same change.
+    expect((await ws.cli(['history', '--format', 'html', '--out', 'page.html'])).code).toBe(0);
+    const page = readFileSync(path.join(ws.dir, 'page.html'), 'utf8');
+    expect(page).toMatch(/config\.packages\.pip: \\"pandas==2\.2\.2\\" (→|\\u2192) \\"pandas==2\.2\.3\\"/);
     const id = live?.id as string;
     const show = await ws.cli(['show', id]);
     expect(show.stdout).toMatch(/pip:\n\s+- numpy==2\.2\.0\n\s+- pandas==2\.2\.3/);
@@ -183,6 +187,27 @@ describe('a lock applied', () => {
     });
     // The same lock again changes nothing.
     expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('lock NAME locks only those environments and keeps every other entry as it is', async () => {
+    ws.files({
+      'a.yaml': env('a', { pip: ['pandas>=2.2,<2.2.3'] }),
+      'b.yaml': env('b', { npm: ['express'] }),
+    });
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    ws.files({ 'a.yaml': env('a', { pip: ['pandas'] }), 'b.yaml': env('b', { npm: ['express@4.21.0'] }) });
+    const r = await ws.cli(['lock', 'b']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(versions(lockJson().packages)).toEqual({
+      'npm express': '4.21.2',
+      'npm express@4.21.0': '4.21.0',
+      'pip pandas>=2.2,<2.2.3': '2.2.2',
+    });
+    // Only the whole project drops what nothing installs; --check says what is left to do.
+    const check = await ws.cli(['lock', '--check']);
+    expect(check.stdout).toContain('"pandas": has no entry in envsync.lock');
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    expect(versions(lockJson().packages)).toEqual({ 'npm express@4.21.0': '4.21.0', 'pip pandas': '2.2.3' });
   });
 
   it('without envsync.lock nothing changes: specs are sent as written', async () => {

@@ -29,7 +29,7 @@ export function renderPlan(
   locks: LockNotes,
 ): string {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
-  if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes });
+  if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes, locks });
   return renderPlanText(plan, ctx.out, { compact: opts.compact === true, locks });
 }
 

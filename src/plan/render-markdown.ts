@@ -10,8 +10,9 @@ import {
   listedActions,
   MARKS,
   wideningText,
+  withLockNote,
 } from '../domain/format.js';
-import type { FieldChange, Plan, PlanAction } from '../model.js';
+import type { FieldChange, LockNotes, Plan, PlanAction } from '../model.js';
 import { escapeMarkdown, escapeText } from '../text/escape.js';
 import { fitParts, type Part, partLines } from './render-markdown-fit.js';
 import { summaryLine } from './summary.js';
@@ -24,10 +25,13 @@ export interface MarkdownPlanOptions {
   maxChars?: number;
   /** Markdown (inserted as is, not escaped) saying where the full plan is when the comment is cut down. */
   fullPlanNote?: string;
+  /** What envsync.lock made of each package spec, shown beside it (`"pandas"  (locked 2.2.3)`). */
+  locks?: LockNotes;
 }
 
 const DEFAULTS: Required<MarkdownPlanOptions> = {
   maxChars: 60_000,
+  locks: {},
   fullPlanNote:
     "The full plan is in the workflow's artifacts, or in the output of `envsync plan --format markdown`.",
 };
@@ -58,7 +62,14 @@ function diffLines(change: FieldChange): string[] {
   return lines;
 }
 
-function actionSection(action: PlanAction): string[] {
+/** A change's diff lines, the last one carrying what the lock made of the package, if anything. */
+function lockedDiffLines(raw: FieldChange, locks: LockNotes): string[] {
+  const { change, note } = withLockNote(raw, locks);
+  const lines = diffLines(change);
+  return note === null ? lines : [...lines.slice(0, -1), `${lines.at(-1)}  ${note}`];
+}
+
+function actionSection(action: PlanAction, locks: LockNotes): string[] {
   const facts: string[] = [action.kind];
   if (action.kind !== 'create') facts.push(code(action.env_id));
   if (action.drift !== null) facts.push('drift');
@@ -72,7 +83,10 @@ function actionSection(action: PlanAction): string[] {
   const { changes, defaults } = foldDefaults(action);
   const folded = defaultsNote(defaults);
   // A code block is plain text: values need only their invisible characters shown.
-  const diff = [...changes.flatMap(diffLines), ...(folded === null ? [] : [`  ${folded}`])].map(escapeText);
+  const diff = [
+    ...changes.flatMap((c) => lockedDiffLines(c, locks)),
+    ...(folded === null ? [] : [`  ${folded}`]),
+  ].map(escapeText);
   if (diff.length > 0) {
     const f = fence(diff);
     out.push(`${f}diff`, ...diff, f, '');
@@ -167,7 +181,8 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const widening = wideningPart(actions);
   const drift = driftPart(plan);
   const blocked = blockedPart(plan);
-  const changes = actions.length === 0 ? [] : ['### Changes', '', ...actions.flatMap(actionSection)];
+  const changes =
+    actions.length === 0 ? [] : ['### Changes', '', ...actions.flatMap((a) => actionSection(a, o.locks))];
 
   const full = [
     ...top,

@@ -152,6 +152,9 @@ describe('a lock applied', () => {
     const plan = await ws.cli(['plan']);
     expect(plan.stdout).toContain('+ config.packages.pip: "pandas>=2.2,<2.2.3"  (locked 2.2.2)');
     expect(plan.stdout).toContain('+ config.packages.npm: "express"  (locked 4.21.2)');
+    // The PR comment says the same.
+    const markdown = await ws.cli(['plan', '--format', 'markdown']);
+    expect(markdown.stdout).toContain('+ config.packages.pip: "pandas>=2.2,<2.2.3"  (locked 2.2.2)');
     // A locked spec is pinned by the lock: no "not pinned" warning for it.
     expect(plan.stderr).not.toContain('not pinned');
     expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
@@ -169,6 +172,10 @@ describe('a lock applied', () => {
     expect(relock.stdout).toContain('  - pip pandas>=2.2,<2.2.3  (no environment installs it)');
     const update = await ws.cli(['plan']);
     expect(update.stdout).toContain('~ config.packages.pip: "pandas==2.2.2" → "pandas"  (locked 2.2.3)');
+    const md = (await ws.cli(['plan', '--format', 'markdown'])).stdout;
+    expect(md).toContain(
+      '- config.packages.pip: "pandas==2.2.2"\n+ config.packages.pip: "pandas"  (locked 2.2.3)',
+    );
     expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
     const history = await ws.cli(['history', 'data']);
     expect(history.stdout).toContain('~ config.packages.pip: "pandas==2.2.2" → "pandas==2.2.3"');

@@ -4,7 +4,7 @@
 import { isPinned } from '../config/packages.js';
 import { type Diagnostic, isLocked, type LockFile } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
-import { judge, specDiagnostic, whereOf } from './judge.js';
+import { deprecatedWarning, judge, specDiagnostic, whereOf } from './judge.js';
 import type { Lookups } from './lookups.js';
 import { entryFor, type LockScope, needsOf } from './needs.js';
 
@@ -37,14 +37,7 @@ export async function checkPackages(
       judgement.deprecated !== null &&
       isPinned(need.manager, need.spec)
     ) {
-      out.diagnostics.push(
-        specDiagnostic(
-          need,
-          'warning',
-          `version ${judgement.version.version} is deprecated on ${whereOf(need)}: ${judgement.deprecated}`,
-          'pin a version that is not deprecated',
-        ),
-      );
+      out.diagnostics.push(deprecatedWarning(need, judgement.version.version, judgement.deprecated));
     }
     // What the lock will send must still be there, too.
     const entry = entryFor(lock, need);

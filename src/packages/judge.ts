@@ -48,3 +48,13 @@ export function specDiagnostic(need: Need, severity: Severity, message: string, 
     ...(hint ? { hint: escapeText(hint) } : {}),
   };
 }
+
+/** A pinned version its registry deprecated: kept (it is pinned), and said. */
+export function deprecatedWarning(need: Need, version: string, message: string): Diagnostic {
+  return specDiagnostic(
+    need,
+    'warning',
+    `version ${version} is deprecated on ${whereOf(need)}: ${message}`,
+    'pin a version that is not deprecated',
+  );
+}

@@ -10,7 +10,7 @@ import {
   PACKAGE_MANAGERS,
   type PackageManager,
 } from '../model.js';
-import { judge, specDiagnostic, whereOf } from './judge.js';
+import { deprecatedWarning, judge, specDiagnostic, whereOf } from './judge.js';
 import { emptyLock } from './lockfile.js';
 import type { Lookups } from './lookups.js';
 import { entryFor, type LockScope, type Need, needsOf, sectionPackages, staleReason } from './needs.js';
@@ -54,7 +54,16 @@ async function entryOf(
 ): Promise<{ entry: LockEntry; warning?: Diagnostic } | { problem: Diagnostic }> {
   if (need.registry === null) return { entry: { unresolved: APT_UNRESOLVED } };
   const stillGood = existing !== undefined && staleReason(need, existing) === null;
-  const judgement = await judge(need, lookups.of(need));
+  const learnt = lookups.of(need);
+  // A lock moves only when it must: an entry that still stands (listed, not withdrawn) is kept as it is.
+  if (stillGood && isLocked(existing) && learnt.kind === 'found') {
+    const now = learnt.record.versions.find((v) => v.version === existing.version);
+    if (now && !now.yanked && (now.deprecated === null || existing.deprecated !== undefined))
+      return existing.deprecated === undefined
+        ? { entry: existing }
+        : { entry: existing, warning: deprecatedWarning(need, existing.version, existing.deprecated) };
+  }
+  const judgement = await judge(need, learnt);
   if (judgement.kind === 'not_asked' || judgement.kind === 'uncached') {
     if (stillGood) {
       return {
@@ -82,16 +91,9 @@ async function entryOf(
   if (judgement.kind === 'problem')
     return { problem: specDiagnostic(need, 'error', judgement.message, judgement.hint) };
   if (judgement.kind === 'unresolved') return { entry: { unresolved: judgement.reason } };
-  // A lock moves only when it must: an entry that still stands (listed, not withdrawn) is kept as it is.
-  const listed = lookups.of(need);
-  if (stillGood && isLocked(existing) && listed.kind === 'found') {
-    const now = listed.record.versions.find((v) => v.version === existing.version);
-    if (now && !now.yanked && (now.deprecated === null || existing.deprecated !== undefined))
-      return { entry: existing };
-  }
   const v = judgement.version;
   const details =
-    listed.kind === 'found' && listed.record.details ? await listed.record.details(v.version) : v;
+    learnt.kind === 'found' && learnt.record.details ? await learnt.record.details(v.version) : v;
   const entry: LockEntry = {
     version: v.version,
     digest: details.digest,
@@ -100,15 +102,7 @@ async function entryOf(
     ...(judgement.deprecated === null ? {} : { deprecated: judgement.deprecated }),
   };
   if (judgement.deprecated === null) return { entry };
-  return {
-    entry,
-    warning: specDiagnostic(
-      need,
-      'warning',
-      `version ${v.version} is deprecated on ${whereOf(need)}: ${judgement.deprecated}`,
-      'pin a version that is not deprecated',
-    ),
-  };
+  return { entry, warning: deprecatedWarning(need, v.version, judgement.deprecated) };
 }
 
 function show(entry: LockEntry | undefined): string | null {

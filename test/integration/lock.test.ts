@@ -217,6 +217,19 @@ describe('a lock applied', () => {
     expect(versions(lockJson().packages)).toEqual({ 'npm express@4.21.0': '4.21.0', 'pip pandas': '2.2.3' });
   });
 
+  it('a deprecated pin is locked with its message and flagged on every run', async () => {
+    ws.files({ 'a.yaml': env('a', { npm: ['left-pad@1.3.0'] }) });
+    for (let run = 0; run < 2; run++) {
+      const r = await ws.cli(['lock']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('"left-pad@1.3.0": version 1.3.0 is deprecated on npm');
+    }
+    expect(lockJson().packages.npm['left-pad@1.3.0']).toMatchObject({
+      version: '1.3.0',
+      deprecated: 'use String.prototype.padStart()',
+    });
+  });
+
   it('without envsync.lock nothing changes: specs are sent as written', async () => {
     ws.files({ 'data.yaml': env('data', { pip: ['pandas'] }) });
     const plan = await ws.cli(['plan']);

@@ -172,3 +172,53 @@ describe('pins that do not exist or are withdrawn, with the closest versions', (
     );
   });
 });
+
+describe('answers that are not what a registry protocol promises are refused, never guessed at', () => {
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as { code?: string; message: string }).message;
+    }
+    return 'accepted';
+  };
+  it.each([
+    [
+      'PyPI, not JSON',
+      () => parsePypi(Buffer.from('<html>'), 'PyPI for x'),
+      'PyPI for x: the answer is not what the registry protocol promises (not JSON)',
+    ],
+    [
+      'PyPI, no releases',
+      () => parsePypi(Buffer.from('{"info": {}}'), 'PyPI for x'),
+      'PyPI for x: the answer is not what the registry protocol promises (no "releases" mapping)',
+    ],
+    [
+      'PyPI, a release that is not a list',
+      () => parsePypi(Buffer.from('{"releases": {"1.0": {}}}'), 'p'),
+      'p: the answer is not what the registry protocol promises (release 1.0 is not a list of files)',
+    ],
+    [
+      'npm, versions not a mapping',
+      () => parsePackument(Buffer.from('{"versions": []}'), 'n'),
+      'n: the answer is not what the registry protocol promises (no "versions" mapping)',
+    ],
+    [
+      'crates, a line that is not JSON',
+      () => parseIndexFile(Buffer.from('{"vers":"1.0.0"}\n{oops'), 'c'),
+      'c: the answer is not what the registry protocol promises (line 2 is not JSON)',
+    ],
+    [
+      'RubyGems, not a list',
+      () => parseGemVersions(Buffer.from('{}'), 'g'),
+      'g: the answer is not what the registry protocol promises (not a list of versions)',
+    ],
+  ])('%s', (_, f, message) => {
+    expect(code(f)).toBe(message);
+  });
+
+  it('a digest or time in the wrong shape is left out, not trusted', () => {
+    const [v] = parseIndexFile(Buffer.from('{"vers":"1.0.0","cksum":"not-hex","pubtime":"yesterday"}'), 'c');
+    expect(v).toEqual({ version: '1.0.0', digest: null, published: null, yanked: false, deprecated: null });
+  });
+});

@@ -8,11 +8,10 @@ import { needsOf } from '../../../src/packages/needs.js';
 import { desiredEnv } from '../plan/factories.js';
 
 const at = { file: 'environments/a.yaml', line: 5, column: 11 };
-const env = (specs: Array<[DesiredEnvironment['package_sources'][number]['manager'], string]>) =>
-  ({
-    name: 'a',
-    package_sources: specs.map(([manager, spec]) => ({ manager, spec, at })),
-  }) as DesiredEnvironment;
+const env = (specs: Array<[PackageManager, string]>): DesiredEnvironment => ({
+  ...desiredEnv('a'),
+  package_sources: specs.map(([manager, spec]) => ({ manager, spec, at })),
+});
 
 const fetcher = new RegistryFetcher({ offline: true, cacheDir: null, env: {}, now: Date.now });
 

@@ -76,6 +76,17 @@ export type ErrorCode =
   // Forget
   | 'not_managed'
   | 'still_declared'
+  // Package registries and the lock
+  | 'http_unreachable'
+  | 'http_timeout'
+  | 'http_too_large'
+  | 'http_redirects'
+  | 'registry_error'
+  | 'registry_bad_answer'
+  | 'registry_token_missing'
+  | 'lock_file_invalid'
+  | 'lock_out_of_date'
+  | 'no_registry'
   // Export
   | 'export_write_failed'
   | 'export_would_overwrite'
@@ -130,19 +141,34 @@ export class EnvsyncError extends Error {
   }
 }
 
+/** What a ValidationError is about: its code and what to do. */
+const VALIDATION = {
+  'the environment files': { code: 'invalid_config', hint: 'run `envsync validate` to see every problem' },
+  'the project file': {
+    code: 'invalid_config',
+    hint: 'fix envsync.yaml; its schema is schema/project.schema.json',
+  },
+  'envsync.lock': {
+    code: 'lock_file_invalid',
+    hint: 'envsync writes this file: run `envsync lock` to write it again',
+  },
+  'the package specs': {
+    code: 'invalid_config',
+    hint: 'fix the versions named; `envsync validate --registries` checks them all',
+  },
+  'the lock (--frozen)': {
+    code: 'lock_out_of_date',
+    hint: 'run `envsync lock` and commit envsync.lock with the files',
+  },
+} as const satisfies Record<string, { code: ErrorCode; hint: string }>;
+
 /** Bad input files: carries every diagnostic so the CLI can print them all. */
 export class ValidationError extends EnvsyncError {
   readonly diagnostics: Diagnostic[];
-  constructor(
-    diagnostics: Diagnostic[],
-    what: 'the environment files' | 'the project file' = 'the environment files',
-  ) {
+  constructor(diagnostics: Diagnostic[], what: keyof typeof VALIDATION = 'the environment files') {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    super('invalid_config', `${errors.length} error${errors.length === 1 ? '' : 's'} in ${what}`, {
-      hint:
-        what === 'the project file'
-          ? 'fix envsync.yaml; its schema is schema/project.schema.json'
-          : 'run `envsync validate` to see every problem',
+    super(VALIDATION[what].code, `${errors.length} error${errors.length === 1 ? '' : 's'} in ${what}`, {
+      hint: VALIDATION[what].hint,
     });
     this.diagnostics = diagnostics;
   }

@@ -3,5 +3,6 @@
 export * from './model/changelog.js';
 export * from './model/config.js';
 export * from './model/live.js';
+export * from './model/packages.js';
 export * from './model/plan.js';
 export * from './model/reporter.js';

@@ -9,36 +9,79 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-/** Parses and checks a base URL: https anywhere, plain http only to a loopback address. */
-export function checkBaseUrl(raw: string): string {
+/** Why a URL may not carry a secret, in words for the service it names; null when it may. */
+export interface UrlProblem {
+  code: 'invalid_base_url' | 'insecure_base_url';
+  message: string;
+  hint: string;
+}
+
+/** What the rules are checked for: the API (its key) or a package registry (its token, and what it answers). */
+export interface UrlPurpose {
+  /** The URL, in words: `the base URL`, `a registry URL`. */
+  what: string;
+  /** What would travel: `the API key`, `registry requests`. */
+  secret: string;
+  /** An example URL for the hint. */
+  example: string;
+  /** Which schemes it is served over, for the hint. */
+  served: string;
+  /** Where a credential comes from instead of the URL. */
+  credentials: string;
+}
+
+const API: UrlPurpose = {
+  what: 'the base URL',
+  secret: 'the API key',
+  example: 'https://api.anthropic.com',
+  served: 'the Environments API is served over https://',
+  credentials: 'the API key comes from ANTHROPIC_API_KEY only',
+};
+
+/**
+ * The one set of URL rules for every service envsync talks to: https anywhere, plain http only to a loopback
+ * address, no credentials in the URL. Returns the URL without trailing slashes, or what is wrong with it.
+ */
+export function checkServiceUrl(raw: string, purpose: UrlPurpose): { url: string } | UrlProblem {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new EnvsyncError('invalid_base_url', `not a URL: ${raw}`, {
-      hint: 'pass a URL such as https://api.anthropic.com',
-    });
+    return {
+      code: 'invalid_base_url',
+      message: `not a URL: ${raw}`,
+      hint: `pass a URL such as ${purpose.example}`,
+    };
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new EnvsyncError(
-      'insecure_base_url',
-      `refusing to send the API key over plain http:// to ${url.host}`,
-      {
-        hint: 'use https://, or a loopback address (127.0.0.1, localhost) for a local emulator',
-      },
-    );
+    return {
+      code: 'insecure_base_url',
+      message: `refusing to send ${purpose.secret} over plain http:// to ${url.host}`,
+      hint: 'use https://, or a loopback address (127.0.0.1, localhost) for a local emulator',
+    };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EnvsyncError('invalid_base_url', `unsupported URL scheme ${url.protocol} in ${raw}`, {
-      hint: 'the Environments API is served over https://',
-    });
+    return {
+      code: 'invalid_base_url',
+      message: `unsupported URL scheme ${url.protocol} in ${raw}`,
+      hint: purpose.served,
+    };
   }
   if (url.username || url.password) {
-    throw new EnvsyncError('invalid_base_url', 'the base URL must not carry credentials', {
-      hint: 'the API key comes from ANTHROPIC_API_KEY only',
-    });
+    return {
+      code: 'invalid_base_url',
+      message: `${purpose.what} must not carry credentials`,
+      hint: purpose.credentials,
+    };
   }
-  return url.toString().replace(/\/+$/, '');
+  return { url: url.toString().replace(/\/+$/, '') };
+}
+
+/** Parses and checks a base URL: https anywhere, plain http only to a loopback address. */
+export function checkBaseUrl(raw: string): string {
+  const checked = checkServiceUrl(raw, API);
+  if ('url' in checked) return checked.url;
+  throw new EnvsyncError(checked.code, checked.message, { hint: checked.hint });
 }
 
 /** True for the real Anthropic API, whose documented rate limits apply by default. */

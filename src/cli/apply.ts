@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
-import type { Plan } from '../model.js';
+import type { LockNotes, Plan } from '../model.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
@@ -11,6 +11,7 @@ import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/a
 import { runIdentity } from '../workflow/git.js';
 import { type ActionFactory, type Ctx, errorBlock, type Program } from './context.js';
 import {
+  addPackageFlags,
   addPlanFlags,
   intOption,
   lockTimeoutOption,
@@ -20,6 +21,7 @@ import {
 } from './options.js';
 import { cliReporter } from './reporter.js';
 import {
+  checkRegistries,
   connectFrom,
   loadProjectFiles,
   planSettings,
@@ -49,7 +51,7 @@ async function confirm(ctx: Ctx, question: string): Promise<boolean> {
 
 /** Flags that shape a plan cannot change a saved one: say so rather than ignore them. */
 function refuseShapingFlags(command: { getOptionValueSource(key: string): string | undefined }): void {
-  const given = ['adopt', 'maxArchive', 'allowReferenced', 'target'].filter(
+  const given = ['adopt', 'maxArchive', 'allowReferenced', 'target', 'frozen', 'offline'].filter(
     (k) => command.getOptionValueSource(k) === 'cli',
   );
   if (given.length === 0) return;
@@ -117,16 +119,10 @@ async function runApply(
   if (opts.plan) refuseShapingFlags(command);
   refuseFileAsDir(ctx, dir, (file) => `to apply a saved plan: \`envsync apply --plan ${file}\``);
   const project = projectFor(ctx, 'api', dir);
-  let source: ApplySource;
-  if (opts.plan) {
-    const plan = readSavedPlan(ctx, opts.plan);
-    source = { kind: 'saved', plan, project: project.project, workspace: project.workspace?.name ?? null };
-  } else {
-    const desired = loadProjectFiles(project);
-    warnAboutWarnings(ctx, desired);
-    source = { kind: 'files', desired, settings: planSettings(opts, project) };
-  }
-  sayScope(ctx, project);
+  // The input, read before connecting: bad files or a bad plan file stop here.
+  const input = opts.plan
+    ? { kind: 'saved' as const, plan: readSavedPlan(ctx, opts.plan) }
+    : { kind: 'files' as const, locked: loadProjectFiles(ctx, project, opts.frozen === true) };
   const reporter = cliReporter(ctx);
   // From the moment changes start: the first Ctrl-C lets what runs finish and be recorded, then stops.
   const interrupt = new AbortController();
@@ -155,8 +151,24 @@ async function runApply(
     if (yes) beginApplying(n);
     return yes;
   };
+  // Connecting checks the base URL and the key, sending nothing: bad input stops before any request.
   const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
   try {
+    let source: ApplySource;
+    if (input.kind === 'saved') {
+      source = {
+        kind: 'saved',
+        plan: input.plan,
+        project: project.project,
+        workspace: project.workspace?.name ?? null,
+      };
+    } else {
+      const desired = await checkRegistries(ctx, project, input.locked, opts.offline === true);
+      warnAboutWarnings(ctx, desired);
+      source = { kind: 'files', desired, settings: planSettings(opts, project) };
+    }
+    sayScope(ctx, project);
+    const locks: LockNotes = input.kind === 'files' ? input.locked.locks : {};
     const outcome = await applyChanges(source, {
       api: conn.api,
       changelogPath: project.changelogPath,
@@ -175,6 +187,7 @@ async function runApply(
             : renderPlanText(scopedPlan(ctx, plan), ctx.out, {
                 compact: opts.compact === true,
                 explain: opts.explain === true,
+                locks,
               });
           ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
           // A saved plan or --auto-approve runs at once: progress counts from here.
@@ -205,7 +218,7 @@ function declareApply(program: Program) {
     .addOption(lockTimeoutOption())
     .addOption(rateLimitOption())
     .addOption(targetOption());
-  return addPlanFlags(command);
+  return addPackageFlags(addPlanFlags(command));
 }
 type ApplyOptions = OptsOf<ReturnType<typeof declareApply>>;
 

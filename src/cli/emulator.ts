@@ -1,9 +1,12 @@
 // `envsync emulator`: serve the local Environments API on 127.0.0.1 until SIGINT or SIGTERM.
 
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { parseRateLimit } from '../api/rate-limit.js';
 import type { EmulatorOptions } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
+import { registryUrls, startRegistries } from '../emulator/registries.js';
 import { EnvsyncError } from '../errors.js';
 import { type ActionFactory, type Ctx, type Program, say } from './context.js';
 import type { OptsOf } from './options.js';
@@ -105,11 +108,22 @@ export async function runEmulator(
   ctx: Ctx,
   options: EmulatorOptions,
   until: () => Promise<unknown> = untilSignal,
+  registries?: { root: string; port: number },
 ): Promise<number> {
   const emulator = await startEmulator(options);
+  const local = registries ? await startRegistries(registries) : undefined;
   const stop = until();
   // The first stdout line is a contract: scripts and tests read the URL from it.
   ctx.io.stdout.write(`listening on ${emulator.url}\n`);
+  if (local) {
+    // The second says where the registries are; stderr shows the block for envsync.yaml.
+    ctx.io.stdout.write(`registries on ${local.url}\n`);
+    const urls = Object.entries(registryUrls(local.url)).map(([m, url]) => `  ${m}: ${url}`);
+    say(
+      ctx,
+      `envsync emulator: package registries from ${registries?.root}; in envsync.yaml:\nregistries:\n${urls.join('\n')}`,
+    );
+  }
   const notes = [
     options.statePath ? `state in ${options.statePath}` : 'state in memory only',
     options.rateLimit
@@ -118,6 +132,7 @@ export async function runEmulator(
   ];
   say(ctx, `envsync emulator: ${notes.join('; ')}; stop with Ctrl-C`);
   await stop;
+  await local?.close();
   await emulator.close();
   say(ctx, 'envsync emulator: stopped');
   return 0;
@@ -146,11 +161,35 @@ function declareEmulator(program: Program) {
       .option('--fail-rate <r>', 'share of requests (0..1) answered 500 or 529 without doing anything')
       .option('--drop-rate <r>', 'share of writes (0..1) committed, then answered by closing the connection')
       .option('--name-scope <scope>', 'names unique across "all" environments or only "active" ones', 'all')
+      .option(
+        '--registries <dir>',
+        'also serve local package registries (PyPI, npm, crates, RubyGems, Go proxy, apt) from this fixture folder',
+      )
+      .option('--registries-port <n>', 'port for the local registries; 0 picks a free one', '0')
   );
 }
 /** The emulator's flags as commander parses them: raw strings, checked by emulatorOptions. */
 export type EmulatorFlags = OptsOf<ReturnType<typeof declareEmulator>>;
 
 export function registerEmulator(program: Program, action: ActionFactory): void {
-  declareEmulator(program).action(action((ctx, opts) => runEmulator(ctx, emulatorOptions(opts))));
+  declareEmulator(program).action(
+    action((ctx, opts) => {
+      const root = opts.registries;
+      const registries =
+        root === undefined
+          ? undefined
+          : {
+              root: path.resolve(ctx.io.cwd, root),
+              port: integer('--registries-port', opts.registriesPort, 0, 65535, 'use 0 to pick a free port'),
+            };
+      if (registries && !existsSync(registries.root))
+        throw badFlag(
+          '--registries',
+          root,
+          'expected a folder of registry fixtures',
+          'e.g. test/fixtures/registries',
+        );
+      return runEmulator(ctx, emulatorOptions(opts), undefined, registries);
+    }),
+  );
 }

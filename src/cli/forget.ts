@@ -11,7 +11,7 @@ import { connectFrom, loadProjectFiles, projectFor, sayScope } from './shared.js
 async function runForget(ctx: Ctx, names: string[], opts: ForgetOptions): Promise<number> {
   const project = projectFor(ctx, 'api');
   // Files with errors stop here, as for plan: which names they declare must be known for sure.
-  const desired = loadProjectFiles(project);
+  const desired = loadProjectFiles(ctx, project);
   sayScope(ctx, project);
   const reporter = cliReporter(ctx);
   const conn = await connectFrom(ctx, project, reporter, undefined);

@@ -17,6 +17,11 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'envsync apply --workspace production --target data-analysis',
     'envsync apply --auto-approve --lock-timeout 5m   # wait for another apply',
   ],
+  lock: [
+    'envsync lock                              # every environment of every workspace',
+    'envsync lock --check                      # CI: exit 1 when envsync.lock is not up to date',
+    'envsync lock data-analysis --workspace production',
+  ],
   status: [
     'envsync status',
     'envsync status --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
@@ -47,6 +52,7 @@ const EXAMPLES: Record<string, readonly string[]> = {
   ],
   emulator: [
     'envsync emulator --port 4010 --state /tmp/emu.json',
+    'envsync emulator --registries test/fixtures/registries   # local package registries too',
     'ANTHROPIC_BASE_URL=http://127.0.0.1:4010 ANTHROPIC_API_KEY=any envsync plan',
   ],
 };
@@ -57,6 +63,11 @@ function environmentLines(command: string): string[] {
     'NO_COLOR, FORCE_COLOR, TERM=dumb  colour conventions (colour only on a terminal by default)',
   ];
   if (command === 'emulator') return lines;
+  if (['lock', 'plan', 'apply', 'validate'].includes(command)) {
+    lines.unshift(
+      '<token_env>           a registry token, as envsync.yaml names it (registries:); never printed',
+    );
+  }
   if (
     ['plan', 'apply', 'status', 'verify', 'export', 'sessions', 'resolve', 'forget', 'ping'].includes(command)
   ) {
@@ -75,11 +86,12 @@ const EXIT_CODES: Record<string, string> = {
   status:
     '0 success (with --detailed-exitcode: everything in sync), 1 error, 2 something to do (--detailed-exitcode), 3 blocked (--detailed-exitcode)',
   verify: '0 the changelog checks out, 1 problems found or an error',
-  validate: '0 valid, 1 errors in the files',
+  validate: '0 valid, 1 errors in the files (or, with --registries, in the package versions)',
   fmt: '0 formatted (with --check: nothing to format), 1 files to format (--check), or a file fmt cannot read',
   ping: '0 the API answered with this key, base URL and workspace; 1 a check failed (the output says which)',
   forget:
     '0 forgotten (or, with --dry-run, would be), 1 error: unknown, not managed, still declared, another project’s',
+  lock: '0 written or up to date, 1 error (a package or version that does not exist, a registry failure; --check: out of date)',
 };
 
 /** The text after a command's options in its --help. */

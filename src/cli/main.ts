@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   fmt: async () => (await import('./fmt.js')).registerFmt,
   plan: async () => (await import('./plan.js')).registerPlan,
   apply: async () => (await import('./apply.js')).registerApply,
+  lock: async () => (await import('./lock.js')).registerLock,
   status: async () => (await import('./status.js')).registerStatus,
   forget: async () => (await import('./forget.js')).registerForget,
   history: async () => (await import('./history.js')).registerHistory,

@@ -89,3 +89,15 @@ export function lockTimeoutOption() {
       return ms;
     });
 }
+
+/** The package-lock flags shared by plan and apply. */
+export function addPackageFlags<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
+    .option(
+      '--frozen',
+      'refuse when envsync.lock does not cover every package spec as the files say now (CI)',
+    )
+    .option('--offline', 'check packages against the registry cache only; say what could not be checked');
+}

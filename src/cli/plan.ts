@@ -4,12 +4,19 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnvsyncError, wrapFsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import type { Plan } from '../model.js';
+import type { LockNotes, Plan } from '../model.js';
 import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
-import { addPlanFlags, formatOption, intOption, type OptsOf, targetOption } from './options.js';
+import {
+  addPackageFlags,
+  addPlanFlags,
+  formatOption,
+  intOption,
+  type OptsOf,
+  targetOption,
+} from './options.js';
 import { planFiles, refuseFileAsDir, scopedPlan } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
@@ -19,11 +26,12 @@ export function renderPlan(
   plan: Plan,
   format: PlanFormat,
   opts: { compact?: true | undefined; explain?: true | undefined; maxBytes: number },
+  locks: LockNotes = {},
 ): string {
   const explain = opts.explain === true;
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
-  if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes, explain });
-  return renderPlanText(plan, ctx.out, { compact: opts.compact === true, explain });
+  if (format === 'markdown') return renderPlanMarkdown(plan, { maxChars: opts.maxBytes, explain, locks });
+  return renderPlanText(plan, ctx.out, { compact: opts.compact === true, explain, locks });
 }
 
 /** Where --out goes, checked before any API call: a directory or a missing parent is bad input. */
@@ -47,9 +55,9 @@ async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Pr
   const out = opts.out || undefined;
   const outFile = out ? outPath(ctx, out) : undefined;
   refuseFileAsDir(ctx, dir, (file) => `to look at a saved plan: \`envsync show ${file}\``);
-  const { plan } = await planFiles(ctx, dir, opts);
+  const { plan, desired } = await planFiles(ctx, dir, opts);
   // Hints in what people read carry this run's --local/--workspace; JSON stays the plan as made.
-  const text = renderPlan(ctx, format === 'json' ? plan : scopedPlan(ctx, plan), format, opts);
+  const text = renderPlan(ctx, format === 'json' ? plan : scopedPlan(ctx, plan), format, opts, desired.locks);
   ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   if (out && outFile) {
     try {
@@ -87,7 +95,7 @@ function declarePlan(program: Program) {
       ),
     )
     .addOption(targetOption());
-  return addPlanFlags(command);
+  return addPackageFlags(addPlanFlags(command));
 }
 export type PlanOptions = OptsOf<ReturnType<typeof declarePlan>>;
 

@@ -4,14 +4,23 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RateLimit } from '../api/rate-limit.js';
-import { EnvsyncError } from '../errors.js';
-import type { LiveView, Plan, Reporter } from '../model.js';
+import { hasErrors } from '../config/load.js';
+import { EnvsyncError, ValidationError } from '../errors.js';
+import type { LiveView, LockNotes, Plan, Reporter } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
 import { defaultChangelogPath, type ProjectContext, resolveProject } from '../project/context.js';
 import { type Connection, connect } from '../workflow/connect.js';
+import { applyProjectLock, checkProjectPackages } from '../workflow/lock.js';
 import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/plan.js';
 import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
+import { registryRun } from './registries.js';
 import { cliReporter } from './reporter.js';
+
+/** What the package flags of plan and apply (options.ts addPackageFlags) parse to. */
+export interface PackageFlags {
+  frozen?: true | undefined;
+  offline?: true | undefined;
+}
 
 /** What the plan-shaping flags (options.ts addPlanFlags, plan's --target) parse to. */
 export interface PlanFlags {
@@ -155,27 +164,62 @@ export function warnAboutWarnings(ctx: Ctx, desired: DesiredState): void {
 
 const MAX_WARNINGS_SHOWN = 10;
 
-/** The project's files, checked against its policies; any error stops here, before any API call. */
-export function loadProjectFiles(project: ProjectContext): DesiredState {
+/**
+ * The project's files, checked against its policies, with envsync.lock applied (exact versions; `frozen`
+ * refuses a spec it does not cover); any error stops here, before any API call.
+ */
+export function loadProjectFiles(
+  ctx: Ctx,
+  project: ProjectContext,
+  frozen = false,
+): DesiredState & { locks: LockNotes } {
   // Paths relative to the project root, wherever the command runs: they are recorded as each change's
   // source, and which file applied which ID must read the same from every folder.
-  return loadDesiredOrThrow(project.dirs, project.root, project.policies);
+  return applyProjectLock(
+    loadDesiredOrThrow(project.dirs, project.root, project.policies),
+    project,
+    ctx.io.cwd,
+    frozen,
+  );
+}
+
+/**
+ * Plan's and apply's registry checks over the files (every pinned version exists and is not yanked, every
+ * package exists); bad specs stop here with their places, before any API call. What it warns of joins the
+ * files' own warnings.
+ */
+export async function checkRegistries(
+  ctx: Ctx,
+  project: ProjectContext,
+  desired: DesiredState,
+  offline: boolean,
+): Promise<DesiredState> {
+  const { diagnostics } = await checkProjectPackages([{ project, desired }], registryRun(ctx, offline));
+  if (hasErrors(diagnostics)) throw new ValidationError(diagnostics, 'the package specs');
+  return diagnostics.length === 0
+    ? desired
+    : { ...desired, diagnostics: [...desired.diagnostics, ...diagnostics] };
 }
 
 /** What plan and status share: load the files (bad input stops here), list once, plan; nothing written. */
 export async function planFiles(
   ctx: Ctx,
   dir: string | undefined,
-  flags: PlanFlags,
-): Promise<{ plan: Plan; desired: DesiredState; live: LiveView }> {
+  flags: PlanFlags & PackageFlags,
+  registries = true,
+): Promise<{ plan: Plan; desired: DesiredState & { locks: LockNotes }; live: LiveView }> {
   const project = projectFor(ctx, 'api', dir);
-  const desired = loadProjectFiles(project);
-  warnAboutWarnings(ctx, desired);
-  sayScope(ctx, project);
+  const locked = loadProjectFiles(ctx, project, flags.frozen === true);
   const settings = planSettings(flags, project);
   const reporter = cliReporter(ctx);
+  // Connecting checks the base URL and the key, sending nothing: bad input stops before any request.
   const conn = await connectFrom(ctx, project, reporter, undefined);
   try {
+    // status plans only to compare: checking the registries is plan's and apply's job.
+    const checked = registries ? await checkRegistries(ctx, project, locked, flags.offline === true) : locked;
+    const desired = { ...checked, locks: locked.locks };
+    warnAboutWarnings(ctx, desired);
+    sayScope(ctx, project);
     const { plan, live } = await planOnly(desired, {
       api: conn.api,
       changelogPath: project.changelogPath,

@@ -81,7 +81,7 @@ const LABEL: Record<StatusState, string> = {
 };
 
 async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions): Promise<number> {
-  const { plan, desired, live } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER });
+  const { plan, desired, live } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER }, false);
   // With --detailed-exitcode, plan's rule: 0 in step, 2 something to do (pending, drift, missing, an archive),
   // 3 blocked (an unmanaged name, another project's, one envsync cannot read); without it, status exits 0.
   const code = opts.detailedExitcode ? planExitCode(plan, true) : 0;

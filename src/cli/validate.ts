@@ -1,8 +1,8 @@
-// `envsync validate [DIR]`: check the environment files, offline, and report every problem at once.
+// `envsync validate [DIR]`: check the environment files (offline unless --registries), every problem at once.
 
 import { hasErrors, loadDesired } from '../config/load.js';
-import type { LoadResult } from '../model.js';
-import { allWorkspaces, resolveProject } from '../project/context.js';
+import type { Diagnostic, LoadResult } from '../model.js';
+import { allWorkspaces, type ProjectContext, resolveProject } from '../project/context.js';
 import {
   type ActionFactory,
   type Ctx,
@@ -12,10 +12,14 @@ import {
   plural,
 } from './context.js';
 import { formatOption } from './options.js';
+import { registryRun } from './registries.js';
 
 export interface ValidateFlags {
   strict: boolean;
   format: 'text' | 'json';
+  /** Check every package spec against its registry too (network, or the cache with --offline). */
+  registries: boolean;
+  offline: boolean;
 }
 
 /**
@@ -26,7 +30,7 @@ function loadAll(
   ctx: Ctx,
   dir: string | undefined,
   strict: boolean,
-): LoadResult & { project: string | null } {
+): LoadResult & { project: string | null; scopes: Array<{ project: ProjectContext; desired: LoadResult }> } {
   const base = {
     cwd: ctx.io.cwd,
     local: ctx.global.local,
@@ -48,9 +52,11 @@ function loadAll(
     diagnostics: [],
     files: [],
   };
+  const loaded: Array<{ project: ProjectContext; desired: LoadResult }> = [];
   const once = (key: string) => !seen.has(key) && Boolean(seen.add(key));
   for (const scope of scopes) {
     const r = loadDesired(scope.dirs, { cwd: ctx.io.cwd, strict, policies: scope.policies });
+    loaded.push({ project: scope, desired: r });
     out.environments.push(...r.environments.filter((e) => once(`e ${e.source.file}:${e.source.line}`)));
     out.declared.push(...r.declared.filter((d) => once(`s ${d.file}:${d.line}:${d.column}`)));
     out.diagnostics.push(
@@ -58,12 +64,34 @@ function loadAll(
     );
     out.files.push(...r.files.filter((f) => once(`f ${f.file}`)));
   }
-  return out;
+  return { ...out, scopes: loaded };
+}
+
+/** validate --registries: the registry checks of plan over every workspace, reported with the files' problems. */
+async function registryDiagnostics(
+  ctx: Ctx,
+  loaded: ReturnType<typeof loadAll>,
+  flags: ValidateFlags,
+): Promise<Diagnostic[]> {
+  // Files that do not validate are not worth a registry request.
+  if (!flags.registries || hasErrors(loaded.diagnostics)) return [];
+  // Loaded only for --registries: plain validate stays offline and small.
+  const { checkProjectPackages } = await import('../workflow/lock.js');
+  const { diagnostics } = await checkProjectPackages(loaded.scopes, registryRun(ctx, flags.offline));
+  return flags.strict
+    ? diagnostics.map((d) =>
+        d.severity === 'warning' ? { ...d, severity: 'error', message: `${d.message} (--strict)` } : d,
+      )
+    : diagnostics;
 }
 
 export async function runValidate(ctx: Ctx, dir: string | undefined, flags: ValidateFlags): Promise<number> {
   const { io } = ctx;
-  const result = loadAll(ctx, dir, flags.strict);
+  const loaded = loadAll(ctx, dir, flags.strict);
+  const result: LoadResult = {
+    ...loaded,
+    diagnostics: [...loaded.diagnostics, ...(await registryDiagnostics(ctx, loaded, flags))],
+  };
   const valid = !hasErrors(result.diagnostics);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
@@ -71,7 +99,7 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
   if (flags.format === 'json') {
     const doc = {
       format_version: 1,
-      project: result.project,
+      project: loaded.project,
       valid,
       declared: result.declared.length,
       environments: result.environments.map((e) => ({
@@ -102,10 +130,17 @@ export function registerValidate(program: Program, action: ActionFactory): void 
     .description('check the environment files against the schema and the rules (offline, no API call)')
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--strict', 'treat warnings as errors')
+    .option('--registries', 'also check every package spec against its registry (the one network step)')
+    .option('--offline', 'with --registries: use only the registry cache, and say what it could not check')
     .addOption(formatOption(['text', 'json'], 'text'))
     .action(
       action((ctx, dir, opts) =>
-        runValidate(ctx, dir, { strict: opts.strict === true, format: opts.format }),
+        runValidate(ctx, dir, {
+          strict: opts.strict === true,
+          format: opts.format,
+          registries: opts.registries === true,
+          offline: opts.offline === true,
+        }),
       ),
     );
 }

@@ -9,10 +9,12 @@ import type {
   Diagnostic,
   EnvironmentFile,
   LoadResult,
+  PackageSource,
   Policy,
   Provenance,
   SourceLocation,
 } from '../model.js';
+import { PACKAGE_MANAGERS } from '../model.js';
 import { BaseResolver, isBaseDocument } from './bases.js';
 import { discoverFiles, type FoundFile, SourceFiles, symlinkProblem } from './files.js';
 import { InheritedDiagnostics } from './inherited.js';
@@ -38,12 +40,26 @@ export interface LoadOptions {
   root?: string;
 }
 
+/** Each package spec of a document with its place, in the file's order. */
+function packageSources(env: EnvironmentFile, file: string, doc: ParsedDocument): PackageSource[] {
+  const packages = env.config?.packages;
+  if (!packages) return [];
+  return PACKAGE_MANAGERS.flatMap((manager) =>
+    (packages[manager] ?? []).map((spec, i) => ({
+      manager,
+      spec,
+      at: { file, ...doc.locate(['config', 'packages', manager, i], 'value') },
+    })),
+  );
+}
+
 function toDesired(
   env: EnvironmentFile,
   file: string,
   line: number,
   column: number,
   provenance: Provenance | undefined,
+  package_sources: PackageSource[],
 ): DesiredEnvironment {
   const config = normalizeConfig(env.config);
   return {
@@ -62,6 +78,7 @@ function toDesired(
     },
     source: { file, line, column },
     ...(provenance ? { provenance } : {}),
+    package_sources,
   };
 }
 
@@ -261,7 +278,10 @@ class Loader {
         source: { file, ...doc.locate(['lifecycle', 'previous_names', i], 'value') },
       });
     });
-    this.environments.push(toDesired(env, file, named.line, named.column, provenance));
+    // Located in the file that wrote each spec: a base's line for an inherited package.
+    this.environments.push(
+      toDesired(env, file, named.line, named.column, provenance, packageSources(env, file, checked)),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 // Merges bases into an environment (`extends:`), keeping for every value the file and node it was written at.
 
 import { HOSTS_FIELD, memberKey } from '../domain/members.js';
-import { packageName } from '../domain/package-name.js';
+import { packageName } from '../domain/package-spec.js';
 import { normalizeHost } from '../hash/host.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../model.js';
 import type { Located, ParsedDocument, PathSegment } from './parse.js';

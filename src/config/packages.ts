@@ -1,7 +1,7 @@
 // Package specs per manager: why one is refused, whether it is pinned, and how to pin it.
 // The grammar itself is the schema's pattern for each manager; this file explains a refusal and judges pins.
 
-import { PIP_NAME } from '../domain/package-name.js';
+import { PIP_NAME } from '../domain/package-spec.js';
 import type { PackageManager } from '../model.js';
 import { describeChar, findChar, firstInvisible, quote } from './text.js';
 

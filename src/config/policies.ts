@@ -1,6 +1,6 @@
 // Policies from envsync.yaml checked against each environment file, at the line that breaks them.
 
-import { packageName } from '../domain/package-name.js';
+import { packageName } from '../domain/package-spec.js';
 import { normalizeHost } from '../hash/host.js';
 import {
   type Diagnostic,

@@ -2,6 +2,7 @@
 
 import {
   type Diagnostic,
+  type DiagnosticCode,
   isReservedKey,
   PACKAGE_MANAGERS,
   type PackageManager,
@@ -36,6 +37,7 @@ export function checkRules(file: string, doc: ParsedDocument, env: RulesInput): 
     at: 'key' | 'value',
     message: string,
     hint?: string,
+    code?: DiagnosticCode,
   ) => {
     const { line, column, file: where = file, path: written = path } = doc.locate(path, at);
     out.push({
@@ -46,6 +48,7 @@ export function checkRules(file: string, doc: ParsedDocument, env: RulesInput): 
       path: dottedPath(written),
       message,
       ...(hint ? { hint } : {}),
+      ...(code ? { code } : {}),
     });
   };
 
@@ -102,6 +105,8 @@ export function checkRules(file: string, doc: ParsedDocument, env: RulesInput): 
           'value',
           `${quote(spec)} is not pinned to a version: the same file could build a different container tomorrow`,
           pinHint(manager, spec),
+          // envsync.lock pins it for plan and apply: they drop this warning for a locked spec.
+          'unpinned_package',
         );
       }
     });

@@ -1,8 +1,9 @@
 // Field-level diffs between two environments (sets by member, scalars by value) and the changes that widen network access.
 
-import type { FieldChange, NormalConfig, Scope, Widening } from '../model.js';
+import type { FieldChange, NormalConfig, PackageManager, Scope, Widening } from '../model.js';
 import { isReservedKey } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
+import { packageIdentity } from './package-spec.js';
 
 /** The fields of an environment that a plan compares; name is matched, never diffed here. */
 export interface DiffSide {
@@ -142,12 +143,45 @@ function compareMembers(
   for (const member of added) out.push({ op: 'add', path, value: member });
 }
 
+const PACKAGE_LIST = /^config\.packages\.(apt|cargo|gem|go|npm|pip)$/;
+
+/**
+ * A package list's changes with each package whose version alone changed as one `set` (`"pandas==2.2.2"`
+ * → `"pandas==2.2.3"`), as a lock update reads: a package removed and added once under one identity.
+ */
+function pairVersions(path: string, changes: FieldChange[]): FieldChange[] {
+  const manager = PACKAGE_LIST.exec(path)?.[1] as PackageManager | undefined;
+  if (manager === undefined || changes.length < 2) return changes;
+  const count = new Map<string, number>();
+  const identity = (c: FieldChange) => (c.op === 'set' ? '' : `${c.op} ${packageIdentity(manager, c.value)}`);
+  for (const c of changes) count.set(identity(c), (count.get(identity(c)) ?? 0) + 1);
+  const added = new Map<string, string>();
+  for (const c of changes) {
+    if (c.op !== 'add') continue;
+    const id = packageIdentity(manager, c.value);
+    if (count.get(`add ${id}`) === 1 && count.get(`remove ${id}`) === 1) added.set(id, c.value);
+  }
+  if (added.size === 0) return changes;
+  const out: FieldChange[] = [];
+  for (const c of changes) {
+    if (c.op === 'set') out.push(c);
+    else {
+      const after = added.get(packageIdentity(manager, c.value));
+      if (after === undefined) out.push(c);
+      else if (c.op === 'remove') out.push({ op: 'set', path, before: c.value, after });
+    }
+  }
+  return out;
+}
+
 /** A value present on both sides: views key by key, member sets by member, anything else by value. */
 function compare(path: string, lhs: View[string], rhs: View[string], out: FieldChange[]): void {
   if (isView(lhs) && isView(rhs)) walk(path, lhs, rhs, out);
-  else if (lhs instanceof MemberSet && rhs instanceof MemberSet)
-    compareMembers(path, lhs.members, rhs.members, out);
-  else if (lhs === rhs) return;
+  else if (lhs instanceof MemberSet && rhs instanceof MemberSet) {
+    const changes: FieldChange[] = [];
+    compareMembers(path, lhs.members, rhs.members, changes);
+    out.push(...pairVersions(path, changes));
+  } else if (lhs === rhs) return;
   else if (isView(lhs) || isView(rhs) || lhs instanceof MemberSet || rhs instanceof MemberSet) {
     // A value became a different kind of value (a config type change): what went, then what came.
     expand(path, lhs, 'before', out);

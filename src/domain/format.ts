@@ -1,6 +1,15 @@
 // Wording shared by the text and markdown renderers: marks, values, notes, drift, folded defaults, short summaries.
 
-import type { ActionKind, DriftInfo, EnvReferences, FieldChange, Plan, PlanAction } from '../model.js';
+import type {
+  ActionKind,
+  DriftInfo,
+  EnvReferences,
+  FieldChange,
+  LockNotes,
+  PackageManager,
+  Plan,
+  PlanAction,
+} from '../model.js';
 import { compareNatural, groupBy } from '../util/order.js';
 
 /** Terraform's marks. */
@@ -76,6 +85,26 @@ export function changeLine(change: FieldChange): { mark: '+' | '-' | '~'; text: 
     mark: '~',
     text: `${change.path}: ${formatValue(change.before)} → ${formatValue(change.after)}`,
   };
+}
+
+/**
+ * A package change as the file wrote it, with what envsync.lock made of it: `"pandas"  (locked 2.2.3)`; a
+ * spec sent as written says why (`not locked: …`). Other changes, and plans made without a lock, as they are.
+ */
+export function withLockNote(
+  change: FieldChange,
+  locks: LockNotes,
+): { change: FieldChange; note: string | null } {
+  const manager = /^config\.packages\.(apt|cargo|gem|go|npm|pip)$/.exec(change.path)?.[1] as
+    | PackageManager
+    | undefined;
+  const sent = change.op === 'add' ? change.value : change.op === 'set' ? change.after : null;
+  const note = manager === undefined || typeof sent !== 'string' ? undefined : locks[manager]?.[sent];
+  if (note === undefined) return { change, note: null };
+  if (note.version === null) return { change, note: `(not locked: ${note.reason ?? 'no entry'})` };
+  const written =
+    change.op === 'add' ? { ...change, value: note.written } : { ...change, after: note.written };
+  return { change: written, note: `(locked ${note.version})` };
 }
 
 export interface DriftFinding {

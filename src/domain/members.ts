@@ -2,7 +2,7 @@
 
 import { normalizeHost } from '../hash/host.js';
 import { PACKAGE_MANAGERS, type PackageManager } from '../model.js';
-import { packageName } from './package-name.js';
+import { packageName } from './package-spec.js';
 
 export const HOSTS_FIELD = 'config.networking.allowed_hosts';
 

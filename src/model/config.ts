@@ -117,6 +117,8 @@ export interface DesiredEnvironment {
   source: SourceLocation;
   /** Set when the file extends bases: where each value was written. */
   provenance?: Provenance;
+  /** Every package spec as written, with its place in the file (registry checks point at it). */
+  package_sources: PackageSource[];
 }
 
 export type Severity = 'error' | 'warning';
@@ -132,7 +134,11 @@ export interface Diagnostic {
   hint?: string;
   /** For a problem in a value a base brought in: the environments that inherit it (the place is in the base). */
   inherited_by?: string[];
+  /** What kind of finding it is, where something downstream must tell one apart (a locked spec is not unpinned). */
+  code?: DiagnosticCode;
 }
+
+export type DiagnosticCode = 'unpinned_package';
 
 export interface LoadResult {
   environments: DesiredEnvironment[];
@@ -171,4 +177,11 @@ export interface EnvironmentFile {
     repoint_deployments?: boolean;
     previous_names?: string[];
   };
+}
+
+/** Where one package spec is written: its manager, its text, and its place in the file. */
+export interface PackageSource {
+  manager: PackageManager;
+  spec: string;
+  at: SourceLocation;
 }

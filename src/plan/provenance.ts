@@ -45,6 +45,11 @@ export function changeOrigin(change: FieldChange, desired: DesiredPayload): Chan
     const replacement = members.find(([member]) => key(member) === name)?.[1];
     return replacement ? shown(replacement) : null;
   }
+  // A member whose version alone changed is one `set` of its list (pandas 2.2.0 → 2.2.1): where the new one is written.
+  if (typeof change.after === 'string' && memberKey(change.path)) {
+    const at = p.members[change.path]?.[change.after];
+    return at ? shown(at) : null;
+  }
   const field = p.fields[change.path];
   if (field) return shown(field);
   const metadataKey = /^metadata\.(.*)$/s.exec(change.path)?.[1];

@@ -10,8 +10,9 @@ import {
   listedActions,
   MARKS,
   wideningText,
+  withLockNote,
 } from '../domain/format.js';
-import type { FieldChange, Plan, PlanAction } from '../model.js';
+import type { FieldChange, LockNotes, Plan, PlanAction } from '../model.js';
 import { escapeMarkdown, escapeText } from '../text/escape.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
 import { fitParts, type Part, partLines } from './render-markdown-fit.js';
@@ -27,11 +28,14 @@ export interface MarkdownPlanOptions {
   fullPlanNote?: string;
   /** After each field change, the file (and line) it comes from (`--explain`). */
   explain?: boolean;
+  /** What envsync.lock made of each package spec, shown beside it (`"pandas"  (locked 2.2.3)`). */
+  locks?: LockNotes;
 }
 
 const DEFAULTS: Required<MarkdownPlanOptions> = {
   explain: false,
   maxChars: 60_000,
+  locks: {},
   fullPlanNote:
     "The full plan is in the workflow's artifacts, or in the output of `envsync plan --format markdown`.",
 };
@@ -64,7 +68,14 @@ function diffLines(change: FieldChange, origin: string): string[] {
   return lines;
 }
 
-function actionSection(action: PlanAction, explain: boolean): string[] {
+/** A change's diff lines, the last one carrying what the lock made of the package and where it came from. */
+function lockedDiffLines(raw: FieldChange, locks: LockNotes, origin: string): string[] {
+  const { change, note } = withLockNote(raw, locks);
+  const lines = diffLines(change, origin);
+  return note === null ? lines : [...lines.slice(0, -1), `${lines.at(-1)}  ${note}`];
+}
+
+function actionSection(action: PlanAction, explain: boolean, locks: LockNotes): string[] {
   const facts: string[] = [action.kind];
   if (action.kind !== 'create') facts.push(code(action.env_id));
   if (action.drift !== null) facts.push('drift');
@@ -78,8 +89,10 @@ function actionSection(action: PlanAction, explain: boolean): string[] {
   const { changes, defaults } = foldDefaults(action);
   const folded = defaultsNote(defaults);
   // A code block is plain text: values need only their invisible characters shown.
-  const lines = changes.flatMap((c) => diffLines(c, explain ? originNote(action, c) : ''));
-  const diff = [...lines, ...(folded === null ? [] : [`  ${folded}`])].map(escapeText);
+  const diff = [
+    ...changes.flatMap((c) => lockedDiffLines(c, locks, explain ? originNote(action, c) : '')),
+    ...(folded === null ? [] : [`  ${folded}`]),
+  ].map(escapeText);
   if (diff.length > 0) {
     const f = fence(diff);
     out.push(`${f}diff`, ...diff, f, '');
@@ -205,7 +218,9 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const notes = notesPart(plan);
   const bases = basesPart(plan);
   const changes =
-    actions.length === 0 ? [] : ['### Changes', '', ...actions.flatMap((a) => actionSection(a, o.explain))];
+    actions.length === 0
+      ? []
+      : ['### Changes', '', ...actions.flatMap((a) => actionSection(a, o.explain, o.locks))];
 
   const full = [
     ...top,

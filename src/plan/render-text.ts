@@ -12,8 +12,9 @@ import {
   listedActions,
   MARKS,
   wideningText,
+  withLockNote,
 } from '../domain/format.js';
-import type { ActionKind, Paint, Plan, PlanAction } from '../model.js';
+import type { ActionKind, LockNotes, Paint, Plan, PlanAction } from '../model.js';
 import { escapeText } from '../text/escape.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
 import { summaryLine } from './summary.js';
@@ -30,6 +31,8 @@ export interface TextPlanOptions {
   longPlanLines?: number;
   /** After each field change, the file (and line) it comes from: a base's for an inherited value (`--explain`). */
   explain?: boolean;
+  /** What envsync.lock made of each package spec, shown beside it (`"pandas"  (locked 2.2.3)`). */
+  locks?: LockNotes;
 }
 
 const DEFAULTS: Required<TextPlanOptions> = {
@@ -37,6 +40,7 @@ const DEFAULTS: Required<TextPlanOptions> = {
   createDetailLimit: 20,
   longPlanLines: 40,
   explain: false,
+  locks: {},
 };
 
 function markColour(paint: Paint, kind: ActionKind): (s: string) => string {
@@ -61,16 +65,18 @@ function headLine(action: PlanAction, paint: Paint): string {
   return `  ${mark} ${paint.bold(escapeText(actionTitle(action)))}${drift}`;
 }
 
-function renderAction(action: PlanAction, paint: Paint, explain: boolean): string[] {
+function renderAction(action: PlanAction, paint: Paint, explain: boolean, locks: LockNotes): string[] {
   const lines = [headLine(action, paint)];
   const note = actionNote(action);
   if (note !== null) lines.push(`      ${paint.dim(`# ${escapeText(note)}`)}`);
   const { changes, defaults } = foldDefaults(action);
-  for (const change of changes) {
+  for (const raw of changes) {
+    const { change, note } = withLockNote(raw, locks);
     const { mark: m, text } = changeLine(change);
     const colour = m === '+' ? paint.green : m === '-' ? paint.red : paint.yellow;
-    const origin = explain ? originNote(action, change) : '';
-    lines.push(`      ${colour(m)} ${escapeText(text)}${origin ? `  ${paint.dim(escapeText(origin))}` : ''}`);
+    const origin = explain ? originNote(action, raw) : '';
+    const notes = [note ?? '', origin].filter(Boolean).join('  ');
+    lines.push(`      ${colour(m)} ${escapeText(text)}${notes ? `  ${paint.dim(escapeText(notes))}` : ''}`);
   }
   const folded = defaultsNote(defaults);
   if (folded !== null) lines.push(`      ${paint.dim(folded)}`);
@@ -103,7 +109,7 @@ function actionSection(actions: readonly PlanAction[], paint: Paint, o: Required
   for (const action of actions) {
     const detailed = !o.compact && !(createsInLine && action.kind === 'create');
     if (detailed || previousDetailed) out.push('');
-    if (detailed) out.push(...renderAction(action, paint, o.explain));
+    if (detailed) out.push(...renderAction(action, paint, o.explain, o.locks));
     else out.push(actionLine(action, paint));
     previousDetailed = detailed;
   }

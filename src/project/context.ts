@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { closestOrPrefix } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
-import type { Policy } from '../model.js';
+import { PACKAGE_MANAGERS, type PackageManager, type Policy, type RegistrySettings } from '../model.js';
 import {
   DEFAULT_KEY_ENV,
   findProjectFile,
@@ -29,6 +29,10 @@ export interface ProjectContext {
   dirs: string[];
   /** The project's policies and the workspace's own: every one holds. */
   policies: Policy[];
+  /** The registries envsync.yaml names: the project's, with the workspace's own replacing them by manager. */
+  registries: RegistrySettings;
+  /** The managers whose registry the workspace sets itself (their lock entries are the workspace's own). */
+  ownRegistries: PackageManager[];
   /**
    * This project's (and workspace's) changelog directory of run files; the legacy single file is the same
    * path plus `.jsonl`, the lock the same path plus `.lock`.
@@ -123,6 +127,8 @@ export function resolveProject(o: ResolveOptions): ProjectContext {
     workspace,
     dirs,
     policies: [...(project?.policies ?? []), ...(workspace?.policies ?? [])],
+    registries: { ...(project?.registries ?? {}), ...(workspace?.registries ?? {}) },
+    ownRegistries: PACKAGE_MANAGERS.filter((m) => workspace?.registries[m] !== undefined),
     changelogPath: o.changelog
       ? path.resolve(o.cwd, o.changelog)
       : defaultChangelogPath(root, o.local, workspace?.name ?? null),

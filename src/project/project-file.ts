@@ -2,11 +2,20 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { checkServiceUrl, type UrlPurpose } from '../api/base-url.js';
 import { validate as projectValidator } from '../config/generated/project.validator.js';
 import { type PathSegment, parseYamlFile } from '../config/parse.js';
 import { checkAgainst, type PatternProblem } from '../config/schema-check.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
-import type { Diagnostic, Policy, SourceLocation } from '../model.js';
+import type {
+  Diagnostic,
+  PackageManager,
+  Policy,
+  RegistrySetting,
+  RegistrySettings,
+  SourceLocation,
+} from '../model.js';
+import { PACKAGE_MANAGERS } from '../model.js';
 
 export const PROJECT_FILE = 'envsync.yaml';
 export const DEFAULT_DIR = 'environments';
@@ -21,6 +30,8 @@ export interface WorkspaceSettings {
   dirs: string[];
   /** This workspace's own policies (the project's apply too). */
   policies: Policy[];
+  /** The registries this workspace sets itself; they replace the project's for those managers. */
+  registries: RegistrySettings;
 }
 
 export interface ProjectFile {
@@ -34,6 +45,8 @@ export interface ProjectFile {
   dir: string;
   /** Policies for every workspace. */
   policies: Policy[];
+  /** Registries for every workspace (a workspace may replace one manager's). */
+  registries: RegistrySettings;
   workspaces: WorkspaceSettings[];
 }
 
@@ -142,6 +155,39 @@ function sharedWorkspaces(value: unknown, locate: (p: (string | number)[]) => Di
   return out;
 }
 
+const REGISTRY_URL: UrlPurpose = {
+  what: 'a registry URL',
+  secret: 'registry requests',
+  example: 'https://pypi.org',
+  served: 'registries are reached over https:// (or http:// on this machine, for a local one)',
+  credentials: 'put the token in an environment variable and name it with token_env',
+};
+
+type RawRegistry = string | { url: string; token_env?: string; checksum_db?: string };
+type RawRegistries = Partial<Record<PackageManager, RawRegistry>>;
+
+/** Every registry URL (and checksum database) in a registries block that breaks the URL rules, located. */
+function registryProblems(
+  raw: RawRegistries | undefined,
+  at: PathSegment[],
+  locate: (p: PathSegment[]) => Diagnostic,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const manager of PACKAGE_MANAGERS) {
+    const entry = raw?.[manager];
+    if (entry === undefined) continue;
+    const place = typeof entry === 'string' ? [...at, manager] : [...at, manager, 'url'];
+    const urls: Array<[string, PathSegment[]]> = [[typeof entry === 'string' ? entry : entry.url, place]];
+    if (typeof entry !== 'string' && entry.checksum_db !== undefined && entry.checksum_db !== 'off')
+      urls.push([entry.checksum_db, [...at, manager, 'checksum_db']]);
+    for (const [url, p] of urls) {
+      const checked = checkServiceUrl(url, REGISTRY_URL);
+      if (!('url' in checked)) out.push({ ...locate(p), message: checked.message, hint: checked.hint });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
 /** Reads and checks a project file; any problem is a ValidationError with file:line:column. */
 export function readProjectFile(file: string, cwd: string): ProjectFile {
   const shown = path.relative(cwd, file) || file;
@@ -168,11 +214,15 @@ export function readProjectFile(file: string, cwd: string): ProjectFile {
   if (diagnostics.length > 0 || !doc) throw new ValidationError(diagnostics, 'the project file');
   diagnostics.push(...checkAgainst(validator(), shown, doc, projectPattern));
   if (diagnostics.length === 0) {
-    const at = (p: (string | number)[]): Diagnostic => {
+    const at = (p: PathSegment[]): Diagnostic => {
       const { line, column } = doc.locate(p, 'value');
       return { severity: 'error', file: shown, line, column, path: p.join('.'), message: '' };
     };
+    const raw = doc.value as RawProject;
     diagnostics.push(...dirProblems(shown, doc.value, at), ...sharedWorkspaces(doc.value, at));
+    diagnostics.push(...registryProblems(raw.registries, ['registries'], at));
+    for (const [name, ws] of Object.entries(raw.workspaces ?? {}))
+      diagnostics.push(...registryProblems(ws.registries, ['workspaces', name, 'registries'], at));
   }
   if (diagnostics.length > 0) throw new ValidationError(diagnostics, 'the project file');
   const locate = (p: PathSegment[]): SourceLocation => ({ file: shown, ...doc.locate(p, 'key') });
@@ -185,10 +235,42 @@ interface RawProject {
   project: string;
   dir?: string;
   policies?: RawPolicies;
+  registries?: RawRegistries;
   workspaces?: Record<
     string,
-    { workspace_id?: string; api_key_env?: string; dirs?: string[]; policies?: RawPolicies }
+    {
+      workspace_id?: string;
+      api_key_env?: string;
+      dirs?: string[];
+      policies?: RawPolicies;
+      registries?: RawRegistries;
+    }
   >;
+}
+
+/** A schema-valid, URL-checked registries block as settings, each with the place it was set. */
+function registriesOf(
+  raw: RawRegistries | undefined,
+  at: PathSegment[],
+  locate: (p: PathSegment[]) => SourceLocation,
+): RegistrySettings {
+  const out: RegistrySettings = {};
+  for (const manager of PACKAGE_MANAGERS) {
+    const entry = raw?.[manager];
+    if (entry === undefined) continue;
+    const full = typeof entry === 'string' ? { url: entry } : entry;
+    const url = checkServiceUrl(full.url, REGISTRY_URL);
+    const db = full.checksum_db;
+    const setting: RegistrySetting = {
+      // Checked by registryProblems before this runs.
+      url: 'url' in url ? url.url : full.url,
+      token_env: full.token_env ?? null,
+      checksum_db: db === undefined ? null : db === 'off' ? 'off' : db.replace(/\/+$/, ''),
+      setAt: locate([...at, manager]),
+    };
+    out[manager] = setting;
+  }
+  return out;
 }
 
 /** A schema-valid policies block as typed rules, each with the place it was set. */
@@ -218,12 +300,14 @@ function toProjectFile(
     project: raw.project,
     dir,
     policies: policiesOf(raw.policies, [], 'project', locate),
+    registries: registriesOf(raw.registries, ['registries'], locate),
     workspaces: Object.entries(raw.workspaces ?? {}).map(([name, ws]) => ({
       name,
       workspace_id: ws.workspace_id ?? null,
       api_key_env: ws.api_key_env ?? DEFAULT_KEY_ENV,
       dirs: ws.dirs ?? [dir],
       policies: policiesOf(ws.policies, ['workspaces', name], name, locate),
+      registries: registriesOf(ws.registries, ['workspaces', name, 'registries'], locate),
     })),
   };
 }

@@ -5,11 +5,9 @@ import { changelogLocation } from '../changelog/store.js';
 import { hasErrors, loadDesired } from '../config/load.js';
 import { ValidationError } from '../errors.js';
 import type {
-  DesiredEnvironment,
-  Diagnostic,
   EnvironmentsApi,
-  FileFingerprint,
   LiveView,
+  LoadResult,
   OutsideChange,
   Plan,
   Policy,
@@ -22,11 +20,8 @@ import { behindMessage, compareWithLive, readState } from './recorded.js';
 import { listReferences } from './references.js';
 import { checkTargets } from './targets.js';
 
-export interface DesiredState {
-  environments: DesiredEnvironment[];
-  diagnostics: Diagnostic[];
-  files: FileFingerprint[];
-}
+/** The files as loaded: what plan and apply work from (validate's result, with its every declared document). */
+export type DesiredState = LoadResult;
 
 export interface PlanSettings {
   project: string;

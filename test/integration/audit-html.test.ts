@@ -212,8 +212,8 @@ describe.skipIf(!CHROMIUM)(`history --format html in headless Chromium${NO_BROWS
       l.map((x) => [x.className, x.textContent]),
     );
     expect(recreate).toEqual([
-      ['remove', '- config.packages.npm: "typescript@5.6.3"'],
-      ['add', '+ config.packages.npm: "typescript@5.7.2"'],
+      // A version change of one package is one field change on the page.
+      ['set', '~ config.packages.npm: "typescript@5.6.3" → "typescript@5.7.2"'],
     ]);
     expect(await p.textContent('#env-2 li.step:nth-child(2) .note')).toBe(`replaces ${ids.web}`);
     // Each row names its lane's env ID, the config hash's first 8 digits and the commit's first 7; the

@@ -78,8 +78,7 @@ describe('history, show and resolve over real applies', () => {
         head(at('update'), '  ~ update     ', pipHash('pandas==2.2.1')),
         '        from environments/a.yaml:1',
         '        ~ description: "A v1" → "A v2"',
-        '        - config.packages.pip: "pandas==2.2.0"',
-        '        + config.packages.pip: "pandas==2.2.1"',
+        '        ~ config.packages.pip: "pandas==2.2.0" → "pandas==2.2.1"',
         head(at('drift'), '  ! drift found', pipHash('pandas==2.2.1', 'requests==2.32.0')),
         `        live config ${shortHash(pipHash('pandas==2.2.1', 'requests==2.32.0'))} no longer matches the envsync_config_hash tag ${shortHash(pipHash('pandas==2.2.1'))} (found ${find('drift', ids.a as string).detail?.match(/found (\S+) by/)?.[1]} by tester)`,
         '        + config.packages.pip: "requests==2.32.0"',
@@ -101,9 +100,7 @@ describe('history, show and resolve over real applies', () => {
       new RegExp(`-/\\+ recreate {5}${ids.r2}  ${shortHash(pipHash('numpy==2.2.0'))}`),
     );
     expect(r.stdout).toContain(`replaces ${ids.r}\n`);
-    expect(r.stdout).toContain(
-      '- config.packages.pip: "numpy==2.1.3"\n        + config.packages.pip: "numpy==2.2.0"',
-    );
+    expect(r.stdout).toContain('~ config.packages.pip: "numpy==2.1.3" → "numpy==2.2.0"');
     expect(r.stdout).toContain(`~ name: "r" → "r~${shortHash(pipHash('numpy==2.1.3'))}"`);
     const all = await ws.cli(['history']);
     expect(all.stdout.match(/^\S.*$/gm)).toEqual([
@@ -129,8 +126,7 @@ describe('history, show and resolve over real applies', () => {
     }
     const recreate = doc.entries.find((e) => e.op === 'recreate');
     expect(recreate?.changes).toEqual([
-      { op: 'remove', path: 'config.packages.pip', value: 'numpy==2.1.3' },
-      { op: 'add', path: 'config.packages.pip', value: 'numpy==2.2.0' },
+      { op: 'set', path: 'config.packages.pip', before: 'numpy==2.1.3', after: 'numpy==2.2.0' },
     ]);
     const unknown = await ws.cli(['history', 'b']);
     expect([unknown.code, unknown.stderr]).toEqual([

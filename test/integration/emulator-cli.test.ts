@@ -36,6 +36,35 @@ describe('envsync emulator (the binary)', () => {
     },
   );
 
+  it('--registries also serves local package registries; the second line says where', async () => {
+    const p = await start(['--port', '0', '--registries', 'test/fixtures/registries']);
+    const second = await new Promise<string>((resolve) => {
+      const check = () => {
+        const line = p.stdout().split('\n')[1];
+        if (line) resolve(line);
+      };
+      p.child.stdout.on('data', check);
+      check();
+    });
+    const url = /^registries on (http:\/\/127\.0\.0\.1:\d+)$/.exec(second)?.[1];
+    expect(url).toBeDefined();
+    const packument = (await (await fetch(`${url}/npm/express`)).json()) as {
+      'dist-tags': Record<string, string>;
+    };
+    expect(packument['dist-tags'].latest).toBe('4.21.2');
+    expect(p.stderr()).toContain(`registries:\n  pip: ${url}/pip\n`);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('--registries must name a folder', async () => {
+    const r = await runCli(['emulator', '--port', '0', '--registries', 'no/such/folder']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'error[invalid_flag]: --registries: expected a folder of registry fixtures, got "no/such/folder"',
+    );
+  });
+
   it('--state keeps environments across two runs', async () => {
     const state = path.join(tempDir(), 'emu.json');
     const first = await start(['--port', '0', '--state', state]);

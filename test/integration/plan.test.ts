@@ -58,8 +58,7 @@ describe('envsync plan against the emulator', () => {
     const r = await ws.cli(['plan', '--detailed-exitcode']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/ {2}~ data \(env_\w+\)/);
-    expect(r.stdout).toContain('+ config.packages.pip: "pandas==2.2.1"');
-    expect(r.stdout).toContain('- config.packages.pip: "pandas==2.2.0"');
+    expect(r.stdout).toContain('~ config.packages.pip: "pandas==2.2.0" → "pandas==2.2.1"');
     expect(r.stdout).toContain('+ config.packages.pip: "polars==1.9.0"');
     expect(r.stdout).toContain('~ description: "data stack" → "data stack v2"');
     expect(r.stdout).toContain('Plan: 0 to create, 1 to update, 0 to recreate, 0 to archive.');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { registriesBlock, startFixtureRegistries } from '../helpers/registries.js';
 import { Workspace } from '../helpers/workspace.js';
 
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -56,6 +57,36 @@ describe('README walkthroughs, as written', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { environments: Array<{ environment: unknown }> };
     expect(doc.environments[0]?.environment).toEqual(parse(merged as string));
+  });
+
+  it('Locked packages: edit, lock, commit both, CI checks the lock and plans --frozen (with --local and local registries)', async () => {
+    const commands = shellCommands(section('Locked packages'));
+    expect(commands.map((c) => c.join(' '))).toEqual(['lock', 'lock --check', 'plan --frozen']);
+    const regs = await startFixtureRegistries();
+    try {
+      const dir = tempDir('envsync-readme-lock-');
+      mkdirSync(path.join(dir, 'environments'));
+      writeFileSync(path.join(dir, 'envsync.yaml'), `project: readme-lock\n${registriesBlock(regs.url)}`);
+      writeFileSync(
+        path.join(dir, 'environments/data.yaml'),
+        'name: data\nconfig:\n  type: cloud\n  packages:\n    pip: [pandas]\n    npm: ["express@^4.21.0"]\n    cargo: [serde]\n    gem: [rails]\n    go: [golang.org/x/tools/cmd/goimports]\n',
+      );
+      for (const args of commands) {
+        const r = await runCli(['--local', ...args], { cwd: dir });
+        expect(r.code, `envsync ${args.join(' ')}\n${r.stderr}`).toBe(0);
+        if (args[0] === 'plan') {
+          expect(r.stdout).toContain('+ config.packages.pip: "pandas"  (locked 2.2.3)');
+          expect(r.stdout).toContain('+ config.packages.npm: "express@^4.21.0"  (locked 4.21.2)');
+        }
+      }
+      // The README's own example of the lock's shape is what lock wrote.
+      const lock = JSON.parse(readFileSync(path.join(dir, 'envsync.lock'), 'utf8'));
+      expect(lock.packages.npm['express@^4.21.0'].published).toBe('2024-12-05T18:00:00.000Z');
+      expect(lock.packages.pip.pandas.published).toBe('2024-09-20T13:08:42.347208Z');
+      expect(section('Locked packages')).toContain('"published": "2024-09-20T13:08:42.347208Z"');
+    } finally {
+      await regs.close();
+    }
   });
 
   it('after a --local walkthrough, history and show without --local point at it', async () => {

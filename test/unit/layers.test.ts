@@ -19,6 +19,7 @@ const RANK: Record<string, number> = {
   plan: 5,
   changelog: 5,
   project: 5,
+  packages: 5,
   export: 5,
   usage: 5,
   apply: 6,

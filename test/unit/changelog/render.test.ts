@@ -19,7 +19,8 @@ function entries(text: string): ChangelogEntry[] {
       at: '2026-11-02T10:00:00Z',
       name,
       env_id: `env_${text}`,
-      config: pip(`${text}==2`),
+      // Another package, not another version of the same one: a hostile name must not change the line count.
+      config: pip(`b-${text}==2`),
       description: text,
       metadata: { [text]: text },
       git_commit: text,

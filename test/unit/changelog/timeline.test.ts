@@ -21,8 +21,7 @@ describe('historyOf', () => {
   it("compares a recreate's new ID with the environment it replaces, not with nothing", () => {
     const recreate = historyOf(entries, 'r').steps[1];
     expect(recreate?.changes).toEqual([
-      { op: 'remove', path: 'config.packages.pip', value: 'numpy==2.1.3' },
-      { op: 'add', path: 'config.packages.pip', value: 'numpy==2.2.0' },
+      { op: 'set', path: 'config.packages.pip', before: 'numpy==2.1.3', after: 'numpy==2.2.0' },
     ]);
   });
 
@@ -36,8 +35,7 @@ describe('historyOf', () => {
     expect(steps.map((s) => s.entry.op)).toEqual(['create', 'update', 'drift', 'update']);
     expect(steps[1]?.changes).toEqual([
       { op: 'set', path: 'description', before: 'A v1', after: 'A v2' },
-      { op: 'remove', path: 'config.packages.pip', value: 'pandas==2.2.0' },
-      { op: 'add', path: 'config.packages.pip', value: 'pandas==2.2.1' },
+      { op: 'set', path: 'config.packages.pip', before: 'pandas==2.2.0', after: 'pandas==2.2.1' },
     ]);
     expect(steps[2]?.changes).toEqual([
       { op: 'add', path: 'config.packages.pip', value: 'requests==2.32.0' },
@@ -115,8 +113,7 @@ describe('stepChanges', () => {
     const changes = stepChanges(log);
     expect(changes.get(log[1] as never)).toEqual([]);
     expect(changes.get(log[2] as never)).toEqual([
-      { op: 'remove', path: 'config.packages.pip', value: 'x==1' },
-      { op: 'add', path: 'config.packages.pip', value: 'x==2' },
+      { op: 'set', path: 'config.packages.pip', before: 'x==1', after: 'x==2' },
     ]);
   });
 });

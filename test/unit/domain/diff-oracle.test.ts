@@ -6,8 +6,15 @@ import deepDiff from 'deep-diff';
 import { describe, expect, it } from 'vitest';
 import { type DiffSide, diffEnvironment } from '../../../src/domain/diff.js';
 import { userMetadata } from '../../../src/domain/ownership.js';
+import { packageIdentity } from '../../../src/domain/package-spec.js';
 import { normalizeConfig } from '../../../src/hash/config-hash.js';
-import { type FieldChange, isReservedKey, type NormalConfig, PACKAGE_MANAGERS } from '../../../src/model.js';
+import {
+  type FieldChange,
+  isReservedKey,
+  type NormalConfig,
+  PACKAGE_MANAGERS,
+  type PackageManager,
+} from '../../../src/model.js';
 import { compareCodeUnits } from '../../../src/util/order.js';
 
 // ---- the oracle: the deep-diff implementation as it was --------------------------------------------------
@@ -96,7 +103,33 @@ function oracle(before: DiffSide | null, after: DiffSide): FieldChange[] {
   const withScope = after.scope !== null;
   const lhs = before === null ? {} : view(before, withScope);
   const diffs = deepDiff.diff<unknown, unknown>(lhs, view(after, withScope), skipReserved) ?? [];
-  return diffs.flatMap(fromDeepDiff).filter((c) => c.op !== 'set' || c.before !== c.after);
+  return pairedVersions(diffs.flatMap(fromDeepDiff).filter((c) => c.op !== 'set' || c.before !== c.after));
+}
+
+/**
+ * Added since deep-diff: in a package list, a package removed once and added once (the same name, another
+ * version) is one `set` at the removal's place. Written here apart from src/, member by member.
+ */
+function pairedVersions(changes: FieldChange[]): FieldChange[] {
+  const members = (op: 'add' | 'remove', path: string) =>
+    changes.flatMap((c) => (c.op === op && c.path === path ? [c.value] : []));
+  const managerOf = (path: string) =>
+    /^config\.packages\.(\w+)$/.exec(path)?.[1] as PackageManager | undefined;
+  const partner = (c: FieldChange): string | undefined => {
+    const manager = c.op === 'remove' || c.op === 'add' ? managerOf(c.path) : undefined;
+    if (manager === undefined || c.op === 'set') return undefined;
+    const id = packageIdentity(manager, c.value);
+    const same = (op: 'add' | 'remove') =>
+      members(op, c.path).filter((v) => packageIdentity(manager, v) === id);
+    const removed = same('remove');
+    const added = same('add');
+    return removed.length === 1 && added.length === 1 ? (added[0] as string) : undefined;
+  };
+  return changes.flatMap((c): FieldChange[] => {
+    const after = partner(c);
+    if (after === undefined) return [c];
+    return c.op === 'remove' ? [{ op: 'set', path: c.path, before: c.value, after }] : [];
+  });
 }
 
 // ---- generated sides ---------------------------------------------------------------------------------------

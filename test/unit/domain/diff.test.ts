@@ -29,6 +29,46 @@ describe('diffEnvironment', () => {
     ]);
   });
 
+  it("shows a package whose version alone changed as one change, in its manager's identity", () => {
+    const before = side({
+      config: {
+        packages: {
+          pip: ['pandas==2.2.2', 'Requests[socks]==2.31.0', 'numpy==1.0'],
+          npm: ['@scope/x@1.0.0', 'left@1'],
+          apt: ['curl:amd64=7.88'],
+        },
+      },
+    });
+    const after = side({
+      config: {
+        packages: {
+          // REQUESTS is the same PEP 503 name; numpy listed twice stays as two additions.
+          pip: ['pandas==2.2.3', 'REQUESTS[socks]==2.32.0', 'numpy==1.1', 'numpy==1.2'],
+          npm: ['@scope/x@1.1.0', 'right@1'],
+          // Another architecture is another package.
+          apt: ['curl:arm64=7.88'],
+        },
+      },
+    });
+    expect(diffEnvironment(before, after)).toEqual([
+      { op: 'remove', path: 'config.packages.apt', value: 'curl:amd64=7.88' },
+      { op: 'add', path: 'config.packages.apt', value: 'curl:arm64=7.88' },
+      { op: 'set', path: 'config.packages.npm', before: '@scope/x@1.0.0', after: '@scope/x@1.1.0' },
+      { op: 'remove', path: 'config.packages.npm', value: 'left@1' },
+      { op: 'add', path: 'config.packages.npm', value: 'right@1' },
+      {
+        op: 'set',
+        path: 'config.packages.pip',
+        before: 'Requests[socks]==2.31.0',
+        after: 'REQUESTS[socks]==2.32.0',
+      },
+      { op: 'remove', path: 'config.packages.pip', value: 'numpy==1.0' },
+      { op: 'set', path: 'config.packages.pip', before: 'pandas==2.2.2', after: 'pandas==2.2.3' },
+      { op: 'add', path: 'config.packages.pip', value: 'numpy==1.1' },
+      { op: 'add', path: 'config.packages.pip', value: 'numpy==1.2' },
+    ]);
+  });
+
   it('finds nothing when only the order of a set differs', () => {
     expect(
       diffEnvironment(side({ config: limited(['b', 'a']) }), side({ config: limited(['a', 'b', 'a']) })),

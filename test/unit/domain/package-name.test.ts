@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { memberKey } from '../../../src/domain/members.js';
-import { packageName } from '../../../src/domain/package-name.js';
+import { packageName } from '../../../src/domain/package-spec.js';
 import type { PackageManager } from '../../../src/model.js';
 
 describe('packageName', () => {

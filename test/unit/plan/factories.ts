@@ -48,6 +48,7 @@ export function desiredEnv(name: string, o: DesiredOverrides = {}): DesiredEnvir
       ...o.lifecycle,
     },
     source: { file: `environments/${name}.yaml`, line: o.line ?? 3, column: 7 },
+    package_sources: [],
   };
 }
 

@@ -135,11 +135,15 @@ describe('baseGroups and the renderers', () => {
     );
     expect(text).not.toContain('# from');
     const explained = renderPlanText(plan, paint(false), { explain: true });
-    expect(explained).toContain(`+ config.packages.pip: "pandas==2.2.1"  # from ${BASE}:5:11`);
-    expect(explained).toContain(`- config.packages.pip: "pandas==2.2.0"  # from ${BASE}:5:11`);
+    // A version change is one change of the package, from where its new version is written.
+    expect(explained).toContain(
+      `~ config.packages.pip: "pandas==2.2.0" → "pandas==2.2.1"  # from ${BASE}:5:11`,
+    );
     expect(explained).toContain('+ config.packages.pip: "ruff==0.6.9"  # from environments/own.yaml:6:5');
     expect(explained).toContain('- config.packages.pip: "pandas==2.2.0"  # no file sets it now');
-    expect(explained).toContain('+ config.packages.pip: "pandas==2.2.1"  # from environments/plain.yaml');
+    expect(explained).toContain(
+      '~ config.packages.pip: "pandas==2.2.0" → "pandas==2.2.1"  # from environments/plain.yaml',
+    );
   });
 
   it('markdown: the group, kept when the comment is cut down to names', () => {
@@ -152,6 +156,7 @@ describe('baseGroups and the renderers', () => {
     expect(cut).toContain('each change is listed by name only');
     const explained = renderPlanMarkdown(plan, { explain: true });
     expect(explained).toContain(`+ config.packages.pip: "pandas==2.2.1"  # from ${BASE}:5:11`);
+    expect(explained).toContain(`- config.packages.pip: "pandas==2.2.0"`);
   });
 
   it('a plan without bases has no group section', () => {

@@ -148,10 +148,7 @@ export const changeScenarios: Scenario[] = [
     actions: { data: 'update' },
     drift: ['data'],
     changes: {
-      data: [
-        { op: 'remove', path: 'config.packages.pip', value: 'pandas==2.1.0' },
-        { op: 'add', path: 'config.packages.pip', value: 'pandas==2.2.0' },
-      ],
+      data: [{ op: 'set', path: 'config.packages.pip', before: 'pandas==2.1.0', after: 'pandas==2.2.0' }],
     },
     check: (plan) => {
       const drift = plan.actions[0]?.drift;

@@ -1,6 +1,7 @@
 // Where requests go: the base URL, checked so the API key never travels over plain http off this machine.
 
 import { EnvsyncError } from '../errors.js';
+import type { RateLimit } from '../util/rate-limit.js';
 
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -89,3 +90,6 @@ export function isAnthropicApi(baseUrl: string): boolean {
   const host = new URL(baseUrl).hostname;
   return host === 'api.anthropic.com' || host.endsWith('.anthropic.com');
 }
+
+/** The documented per-organization limits of the Anthropic API (DESIGN §1). */
+export const ANTHROPIC_RATE_LIMIT: RateLimit = { writesPerMinute: 60, readsPerMinute: 600 };

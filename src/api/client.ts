@@ -14,11 +14,11 @@ import type {
   UpdateBody,
 } from '../model.js';
 import { Redactor } from '../text/redact.js';
+import type { RateLimit, Sleep } from '../util/rate-limit.js';
 import { toApiError } from './api-error.js';
 import { checkBaseUrl } from './base-url.js';
 import { MAX_LIST_ITEMS, type RawPage, readAllPages } from './pager.js';
 import { type Parsed, parseDeployment, parseEnvironment, parseSession } from './parse.js';
-import type { RateLimit, Sleep } from './rate-limit.js';
 import { DEFAULT_TIMEOUT_MS, patience, transport, withBudget } from './transport.js';
 
 export { toApiError };

@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Middleware, RetryableError } from '@anthropic-ai/sdk';
 import { UntrustedAnswerError } from '../errors.js';
 import type { Reporter } from '../model.js';
-import { type RateLimit, realSleep, type Sleep, TokenBucket, type WaitReason } from './rate-limit.js';
+import { type RateLimit, realSleep, type Sleep, TokenBucket, type WaitReason } from '../util/rate-limit.js';
 
 /** The largest answer envsync reads: a 1,000-environment page is a few MB. */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;

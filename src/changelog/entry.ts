@@ -4,7 +4,6 @@ import { canonicalJson } from '../hash/canonical-json.js';
 import { normalizeConfig, sha256Hex } from '../hash/config-hash.js';
 import type { ChangelogEntry, FrameOp, Lifecycle, NormalConfig, StepOp } from '../model.js';
 import { STEP_OPS } from '../model.js';
-import { compareCodeUnits } from '../util/order.js';
 
 /** The canonical JSON of a config, computed once per distinct config (the same few repeat all through a history). */
 const canonicalConfigs = new Map<string, string>();
@@ -26,44 +25,14 @@ function canonicalConfig(config: unknown): string {
 }
 
 /**
- * The hash of an entry: sha256 over the RFC 8785 canonical JSON of every field it carries but `hash`.
- * Built member by member (the same bytes canonicalJson writes) so the config's part is reused.
+ * The hash of an entry: sha256 over the RFC 8785 canonical JSON of every field it carries but `hash` — the
+ * one canonical serialiser, told the config's text when it has seen that config before.
  */
 export function entryHash(entry: object): string {
-  const fields = entry as Record<string, unknown>;
-  let text = '{';
-  for (const [k, name] of membersOf(fields)) {
-    const v = fields[k];
-    if (v === undefined) continue;
-    const value =
-      typeof v === 'string' || typeof v === 'boolean' || v === null
-        ? JSON.stringify(v)
-        : k === 'config'
-          ? canonicalConfig(v)
-          : canonicalJson(v);
-    text += `${text.length > 1 ? ',' : ''}${name}${value}`;
-  }
-  return `sha256:${sha256Hex(`${text}}`)}`;
-}
-
-/**
- * An entry's members in canonical order, each with its `"name":` text. Every entry of one format has
- * the same fields, so the order is worked out once per field set, not sorted again for each of 100,000.
- */
-const memberOrders = new Map<string, Array<[string, string]>>();
-function membersOf(entry: Record<string, unknown>): Array<[string, string]> {
-  const keys = Object.keys(entry);
-  const signature = keys.join('\u0000');
-  let order = memberOrders.get(signature);
-  if (order === undefined) {
-    order = keys
-      .filter((k) => k !== 'hash')
-      .sort(compareCodeUnits)
-      .map((k) => [k, `${JSON.stringify(k)}:`]);
-    if (memberOrders.size > 64) memberOrders.clear();
-    memberOrders.set(signature, order);
-  }
-  return order;
+  const text = canonicalJson({ ...entry, hash: undefined }, (key, v) =>
+    key === 'config' && v !== null && typeof v === 'object' ? canonicalConfig(v) : undefined,
+  );
+  return `sha256:${sha256Hex(text)}`;
 }
 
 type Parsed = { ok: true; entry: ChangelogEntry } | { ok: false; error: string };

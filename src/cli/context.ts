@@ -12,7 +12,7 @@ import {
   wrapFsError,
 } from '../errors.js';
 import type { Diagnostic } from '../model.js';
-import { escapeText } from '../text/escape.js';
+import { escapeText, escapeWorkflowCommand } from '../text/escape.js';
 import type { Redactor } from '../text/redact.js';
 import { compareNatural } from '../util/order.js';
 import { type CliIo, colorEnabled, type Paint, paint } from './io.js';
@@ -275,8 +275,8 @@ export function githubAnnotations(
   diagnostics: readonly Diagnostic[],
   io: Pick<CliIo, 'cwd' | 'env'>,
 ): string {
-  const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const prop = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const escapeData = (s: string) => escapeWorkflowCommand(s, 'data');
+  const prop = (s: string) => escapeWorkflowCommand(s, 'property');
   return diagnostics
     .map((d) => {
       const text = [d.path, d.message].filter(Boolean).join(': ') + (d.hint ? ` (hint: ${d.hint})` : '');

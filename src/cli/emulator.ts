@@ -3,11 +3,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { parseRateLimit } from '../api/rate-limit.js';
 import type { EmulatorOptions } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
 import { registryUrls, startRegistries } from '../emulator/registries.js';
 import { EnvsyncError } from '../errors.js';
+import { parseRateLimit } from '../util/rate-limit.js';
 import { type ActionFactory, type Ctx, type Program, say } from './context.js';
 import type { OptsOf } from './options.js';
 

@@ -2,10 +2,10 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadDesired } from '../config/load.js';
 import { EnvsyncError } from '../errors.js';
 import { escapeText } from '../text/escape.js';
 import { exportEnvironments } from '../workflow/export.js';
+import { loadDesired } from '../workflow/files.js';
 import { type ActionFactory, type Ctx, type Program, plural, say, scopedCommand } from './context.js';
 import type { OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';

@@ -4,11 +4,10 @@
 import path from 'node:path';
 import { renderHistory } from '../changelog/render.js';
 import { renderHistoryHtml } from '../changelog/render-html.js';
-import type { EnvironmentHistory } from '../changelog/timeline.js';
 import { EnvsyncError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import type { ProjectContext } from '../project/context.js';
-import { historyOf, historyPage } from '../workflow/audit.js';
+import { type EnvironmentHistory, historyOf, historyPage } from '../workflow/audit.js';
+import type { ProjectContext } from '../workflow/project.js';
 import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { warnAboutProblems } from './problems.js';

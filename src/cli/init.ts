@@ -2,8 +2,8 @@
 
 import path from 'node:path';
 import { EnvsyncError } from '../errors.js';
-import { PROJECT_NAME } from '../project/project-file.js';
-import { initProject } from '../scaffold/init.js';
+import { initProject } from '../workflow/init.js';
+import { PROJECT_NAME } from '../workflow/project.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 
 async function runInit(ctx: Ctx, dir: string, opts: { project?: string | undefined }): Promise<number> {

@@ -1,9 +1,8 @@
 // `envsync lock [NAME]...`: resolve every package spec to one version and write envsync.lock; --check reads it.
 
-import type { LockChange } from '../packages/lock.js';
-import { allWorkspaces } from '../project/context.js';
 import { escapeText } from '../text/escape.js';
-import { lockProject } from '../workflow/lock.js';
+import { type LockChange, lockProject } from '../workflow/lock.js';
+import { allWorkspaces } from '../workflow/project.js';
 import { type ActionFactory, type Ctx, formatDiagnostics, type Program, plural } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
 import { registryRun } from './registries.js';

@@ -1,8 +1,8 @@
 // Each flag that more than one command takes, declared once, typed by extra-typings from its declaration.
 
 import { type Command, InvalidArgumentError, Option, type OptionValues } from '@commander-js/extra-typings';
-import { parseRateLimit } from '../api/rate-limit.js';
 import { parseDuration } from '../util/duration.js';
+import { parseRateLimit } from '../util/rate-limit.js';
 
 /** The parsed option values of a declared command: what its handler receives. */
 export type OptsOf<C> = C extends { opts(): infer O } ? O : never;

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { EnvsyncError, wrapFsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { LockNotes, Plan } from '../model.js';
-import { planExitCode } from '../plan/planner.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
+import { planExitCode } from '../plan/summary.js';
 import type { ActionFactory, Ctx, Program } from './context.js';
 import {
   addPackageFlags,

@@ -1,17 +1,22 @@
 // What plan, apply and status share at the CLI edge: flags to options, connecting, printing bad input.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { RateLimit } from '../api/rate-limit.js';
-import { hasErrors } from '../config/load.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
 import type { LiveView, LockNotes, Plan, Reporter } from '../model.js';
-import { parsePlanFile } from '../plan/plan-file.js';
-import { defaultChangelogPath, type ProjectContext, resolveProject } from '../project/context.js';
+import type { RateLimit } from '../util/rate-limit.js';
 import { type Connection, connect } from '../workflow/connect.js';
+import { hasErrors } from '../workflow/files.js';
 import { applyProjectLock, checkProjectPackages } from '../workflow/lock.js';
-import { type DesiredState, loadDesiredOrThrow, type PlanSettings, planOnly } from '../workflow/plan.js';
+import {
+  type DesiredState,
+  loadDesiredOrThrow,
+  type PlanSettings,
+  planOnly,
+  readPlanFile,
+} from '../workflow/plan.js';
+import { defaultChangelogPath, type ProjectContext, resolveProject } from '../workflow/project.js';
 import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
 import { registryRun } from './registries.js';
 import { cliReporter } from './reporter.js';
@@ -140,15 +145,7 @@ export function refuseFileAsDir(ctx: Ctx, dir: string | undefined, instead: (fil
 
 /** A plan saved by `plan --out`, read and checked (apply runs it; show draws it). */
 export function readSavedPlan(ctx: Ctx, file: string): Plan {
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(ctx.io.cwd, file), 'utf8');
-  } catch {
-    throw new EnvsyncError('no_plan_file', `cannot read the plan file ${file}`, {
-      hint: 'make one with `envsync plan --out FILE`',
-    });
-  }
-  return parsePlanFile(text, file);
+  return readPlanFile(path.resolve(ctx.io.cwd, file), file);
 }
 
 /** The warnings plan and apply found in the files, each shown as validate shows it (up to a few). */

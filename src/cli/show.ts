@@ -4,7 +4,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { mergedEnvironments } from '../config/merged-file.js';
 import { EnvsyncError } from '../errors.js';
 import {
   environmentDocument,
@@ -13,6 +12,7 @@ import {
   schemaRefFor,
 } from '../export/environment-file.js';
 import { recordedConfig } from '../workflow/audit.js';
+import { mergedEnvironments } from '../workflow/files.js';
 import { type ActionFactory, type Ctx, formatDiagnostics, type Program } from './context.js';
 import { intOption, type OptsOf } from './options.js';
 import { renderPlan } from './plan.js';

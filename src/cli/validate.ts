@@ -1,8 +1,8 @@
 // `envsync validate [DIR]`: check the environment files (offline unless --registries), every problem at once.
 
-import { hasErrors, loadDesired } from '../config/load.js';
 import type { Diagnostic, LoadResult } from '../model.js';
-import { allWorkspaces, type ProjectContext, resolveProject } from '../project/context.js';
+import { hasErrors, loadDesired } from '../workflow/files.js';
+import { allWorkspaces, type ProjectContext, resolveProject } from '../workflow/project.js';
 import {
   type ActionFactory,
   type Ctx,

@@ -8,7 +8,7 @@ import { hostProblem } from './hosts.js';
 import { packageProblem } from './packages.js';
 import type { ParsedDocument, PathSegment } from './parse.js';
 import { closest } from './suggest.js';
-import { escapeText, quote, visibleTextProblem } from './text.js';
+import { escapeQuoted, quote, visibleTextProblem } from './text.js';
 
 // Compiled ahead of time (scripts/build-validators.mjs): nothing is compiled at start-up.
 const validator = () => environmentValidator;
@@ -28,7 +28,7 @@ function pointerToPath(pointer: string): PathSegment[] {
 export function dottedPath(path: readonly PathSegment[]): string {
   return path.reduce<string>((out, s) => {
     if (typeof s === 'number') return `${out}[${s}]`;
-    const key = escapeText(s);
+    const key = escapeQuoted(s);
     return out ? `${out}.${key}` : key;
   }, '');
 }

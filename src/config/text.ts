@@ -93,8 +93,12 @@ export function isHidden(ch: string): boolean {
 
 const MAX_SHOWN = 80;
 
-/** Text made safe to print: hidden characters, quotes and backslashes escaped; long text cut. */
-export function escapeText(text: string): string {
+/**
+ * A value quoted inside a message (what `quote` wraps): hidden characters, quotes and backslashes escaped,
+ * long text cut. Not the output escaper (src/text/escape.ts makes any text safe for a terminal, markdown or
+ * HTML); this one makes a file's value readable and unambiguous between quotes.
+ */
+export function escapeQuoted(text: string): string {
   let out = '';
   let count = 0;
   for (const ch of text) {
@@ -115,7 +119,7 @@ export function escapeHidden(text: string): string {
 
 /** Text in double quotes, escaped. Every user value in a message goes through this. */
 export function quote(text: string): string {
-  return `"${escapeText(text)}"`;
+  return `"${escapeQuoted(text)}"`;
 }
 
 /** The first character matching test, with its 1-based position in code points. */

@@ -1,7 +1,7 @@
 // The emulator's public option, stats and handle types, and the checks that turn options into settings.
 
-import { isRate } from '../api/rate-limit.js';
 import { EnvsyncError } from '../errors.js';
+import { isRate } from '../util/rate-limit.js';
 import type { RateLimits } from './rate-limit.js';
 import type { NameScope } from './store.js';
 

@@ -1,6 +1,6 @@
 // The emulator's limiter: per-class buckets (writes, reads) on the shared refill maths, saying how long a refused request should wait.
 
-import { type RateLimit, Refill } from '../api/rate-limit.js';
+import { type RateLimit, Refill } from '../util/rate-limit.js';
 
 export type RequestClass = 'write' | 'read';
 

@@ -8,7 +8,14 @@ import { compareCodeUnits } from '../util/order.js';
  * their names, strings and numbers as ECMAScript's JSON.stringify writes them (which is what RFC 8785
  * specifies). `undefined` members are omitted, as JSON.stringify does.
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(
+  value: unknown,
+  /**
+   * The text of one top-level member, when the caller already knows it (a changelog entry's config, the
+   * same few of which repeat through a history); undefined serialises it as usual.
+   */
+  known?: (key: string, member: unknown) => string | undefined,
+): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
@@ -30,7 +37,7 @@ export function canonicalJson(value: unknown): string {
     for (const key of keys) {
       const v = record[key];
       if (v === undefined) continue;
-      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(v)}`;
+      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${known?.(key, v) ?? canonicalJson(v)}`;
     }
     return `${out}}`;
   }

@@ -92,3 +92,13 @@ export function jsonForHtmlScript(value: unknown): string {
     return `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * Text for a GitHub Actions workflow command (`::error file=…::message`): `%`, CR and LF encoded as the
+ * runner decodes them, so a value can neither end the command nor start another; a property value also
+ * encodes `:` and `,`, which separate properties.
+ */
+export function escapeWorkflowCommand(text: string, as: 'data' | 'property'): string {
+  const data = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return as === 'data' ? data : data.replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

@@ -1,6 +1,9 @@
 // The library behind `apply`: the whole safety sequence in one call no caller can skip a step of.
 
 import type { ApplyResult } from '../apply/execute.js';
+
+export type { ApplyResult };
+
 import type { Plan } from '../model.js';
 import { planHasChanges } from '../plan/planner.js';
 import { type ApplyOptions, ApplySession } from './apply-session.js';

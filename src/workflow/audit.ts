@@ -16,6 +16,9 @@ import {
 import type { HistoryPageInput, VerifySummary } from '../changelog/render-html.js';
 import { groupSessionsByConfig, resolveSession } from '../changelog/sessions.js';
 import { baseName, type EnvironmentHistory, idsServing, recordedNames } from '../changelog/timeline.js';
+
+export type { EnvironmentHistory };
+
 import { closest } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
 import { environmentDocument } from '../export/environment-file.js';

@@ -2,11 +2,11 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
-import { ANTHROPIC_RATE_LIMIT, type RateLimit } from '../api/rate-limit.js';
+import { ANTHROPIC_RATE_LIMIT, DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
 import type { EnvironmentsApi, Reporter } from '../model.js';
 import { LOCAL_DIR, type ProjectContext } from '../project/context.js';
 import type { Redactor } from '../text/redact.js';
+import type { RateLimit } from '../util/rate-limit.js';
 
 export interface ConnectOptions {
   project: ProjectContext;

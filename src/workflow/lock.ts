@@ -8,6 +8,9 @@ import { CACHE_DIR } from '../packages/cache.js';
 import { checkPackages } from '../packages/check.js';
 import { type Limits, RegistryFetcher } from '../packages/fetcher.js';
 import { type LockChange, lockProblems, resolveLock } from '../packages/lock.js';
+
+export type { LockChange };
+
 import { lockPath, readLockFile, writeLockFile } from '../packages/lockfile.js';
 import { Lookups } from '../packages/lookups.js';
 import type { LockScope } from '../packages/needs.js';

@@ -1,11 +1,11 @@
 // `envsync ping`: can envsync work here? The key, the base URL, the workspace, the pacing, and what the key can see.
 
-import { checkBaseUrl, DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
-import { ANTHROPIC_RATE_LIMIT, type RateLimit } from '../api/rate-limit.js';
+import { ANTHROPIC_RATE_LIMIT, checkBaseUrl, DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
 import { ownerLabel, ownershipOf } from '../domain/ownership.js';
 import { ApiError, EnvsyncError } from '../errors.js';
 import type { Reporter } from '../model.js';
 import type { ProjectContext } from '../project/context.js';
+import type { RateLimit } from '../util/rate-limit.js';
 import { connect } from './connect.js';
 
 /** A check that failed: what went wrong and what to do, as an error would say it. */

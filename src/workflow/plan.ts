@@ -1,9 +1,10 @@
 // The library behind `plan`: gather desired, live and recorded state, list what the plan would retire references
 // for, and plan once.
 
+import { readFileSync } from 'node:fs';
 import { changelogLocation } from '../changelog/store.js';
 import { hasErrors, loadDesired } from '../config/load.js';
-import { ValidationError } from '../errors.js';
+import { EnvsyncError, ValidationError } from '../errors.js';
 import type {
   EnvironmentsApi,
   LiveView,
@@ -14,6 +15,7 @@ import type {
   RecordedEnvironment,
   Reporter,
 } from '../model.js';
+import { parsePlanFile } from '../plan/plan-file.js';
 import { matchEnvironments, planMatched, retiringIds } from '../plan/planner.js';
 import { liveView } from './live.js';
 import { behindMessage, compareWithLive, readState } from './recorded.js';
@@ -100,4 +102,17 @@ export async function planOnly(
   checkTargets(o.settings.targets, desired.environments, live.envs);
   const plan = await makePlan(o.api, desired, live, known.recorded, known.outside, o.settings);
   return { plan, live };
+}
+
+/** A plan saved by `plan --out`, read and checked (its schema, and each config against its hash); `shown` names it. */
+export function readPlanFile(file: string, shown: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new EnvsyncError('no_plan_file', `cannot read the plan file ${shown}`, {
+      hint: 'make one with `envsync plan --out FILE`',
+    });
+  }
+  return parsePlanFile(text, shown);
 }

@@ -24,7 +24,6 @@ const RANK: Record<string, number> = {
   usage: 5,
   apply: 6,
   emulator: 6,
-  scaffold: 6,
   workflow: 7,
   cli: 8,
 };
@@ -94,5 +93,45 @@ describe('layers', () => {
     };
     for (const f of files) visit(f, []);
     expect(cycles).toEqual([]);
+  });
+
+  /**
+   * The CLI is the shell: it parses, calls one library call of the workflow layer, and renders. So it reaches
+   * the workflow, the renderers, the model and errors, and leaf helpers (text, util, hash, fs, usage);
+   * never the changelog's, apply's, config's or the planner's internals. The emulator command runs the
+   * emulator itself.
+   */
+  it('src/cli/ imports only the workflow layer, the renderers, the model, errors and leaf helpers', () => {
+    const allowed = [
+      /^workflow\//,
+      /^model(\.ts|\/)/,
+      /^errors\.ts$/,
+      /^(text|util|hash|fs|usage)\//,
+      /^plan\/(render-[a-z-]+|summary)\.ts$/,
+      /^changelog\/(render|render-html)\.ts$/,
+      /^export\/environment-file\.ts$/,
+      /^cli\//,
+    ];
+    const wrong: string[] = [];
+    for (const file of files.filter((f) => layerOf(f) === 'cli')) {
+      for (const target of importsOf(file)) {
+        const rel = path.relative(SRC, target).replace(/\.js$/, '.ts').split(path.sep).join('/');
+        const emulatorCommand = path.basename(file) === 'emulator.ts' && rel.startsWith('emulator/');
+        if (!emulatorCommand && !allowed.some((a) => a.test(rel)))
+          wrong.push(`${path.relative(ROOT, file)} → ${rel}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('src/emulator/ imports nothing from src/api/: the local API shares no code with the client that tests it', () => {
+    const wrong = files
+      .filter((f) => layerOf(f) === 'emulator')
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((t) => layerOf(t) === 'api')
+          .map((t) => `${path.relative(ROOT, f)} → ${path.relative(ROOT, t)}`),
+      );
+    expect(wrong).toEqual([]);
   });
 });

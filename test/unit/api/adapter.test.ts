@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBaseUrl, isLoopbackHost } from '../../../src/api/base-url.js';
 import { createApiClient } from '../../../src/api/client.js';
-import { parseRateLimit, Refill, TokenBucket } from '../../../src/api/rate-limit.js';
 import { patience, retryAfterMs } from '../../../src/api/transport.js';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { EnvsyncError } from '../../../src/errors.js';
 import { type ReporterEvent, silentReporter } from '../../../src/model.js';
+import { parseRateLimit, Refill, TokenBucket } from '../../../src/util/rate-limit.js';
 
 /** Counts every HTTP request this process starts through fetch (undici publishes each one). */
 function watchRequests() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { environmentSchema } from '../../../src/config/schema-check.js';
 import {
   describeChar,
-  escapeText,
+  escapeQuoted,
   INVISIBLE_CLASS,
   lookalikeKey,
   visibleTextProblem,
@@ -41,8 +41,8 @@ describe('hidden characters', () => {
   });
 
   it('escapes what does not show, and quotes', () => {
-    expect(escapeText('a\u202Eb\u00A0c "d"\\')).toBe('a\\u{202E}b\\u{00A0}c \\"d\\"\\\\');
-    expect(escapeText('x'.repeat(100))).toBe(`${'x'.repeat(80)}…`);
+    expect(escapeQuoted('a\u202Eb\u00A0c "d"\\')).toBe('a\\u{202E}b\\u{00A0}c \\"d\\"\\\\');
+    expect(escapeQuoted('x'.repeat(100))).toBe(`${'x'.repeat(80)}…`);
   });
 
   it('folds what a reader cannot tell apart', () => {

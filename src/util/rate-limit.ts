@@ -1,12 +1,10 @@
-// Rate limits, once: the `--rate-limit` syntax, the refill maths, and the client's pacing bucket built on it.
+// Rate limits, once, for the client and the emulator alike: the `--rate-limit` syntax, the refill maths, and
+// the pacing bucket built on it.
 
 export interface RateLimit {
   writesPerMinute: number;
   readsPerMinute: number;
 }
-
-/** The documented per-organization limits of the Anthropic API (DESIGN §1). */
-export const ANTHROPIC_RATE_LIMIT: RateLimit = { writesPerMinute: 60, readsPerMinute: 600 };
 
 /**
  * The one parser of `WRITES,READS` (per minute), for `envsync apply --rate-limit` and

@@ -76,6 +76,11 @@ export type ErrorCode =
   // Forget
   | 'not_managed'
   | 'still_declared'
+  // Coming from ant apply (import --from-ant)
+  | 'invalid_ant_lock'
+  | 'no_ant_lock'
+  | 'ant_origin_mismatch'
+  | 'ant_lock_changed'
   // Export
   | 'export_write_failed'
   | 'export_would_overwrite'

@@ -21,6 +21,7 @@ const RANK: Record<string, number> = {
   project: 5,
   export: 5,
   usage: 5,
+  ant: 5,
   apply: 6,
   emulator: 6,
   scaffold: 6,

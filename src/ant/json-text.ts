@@ -45,7 +45,7 @@ export function positionAt(text: string, offset: number): { line: number; column
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const STRING_BODY = /(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*/y;
+const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 
 class Reader {
   at = 0;
@@ -94,9 +94,20 @@ class Reader {
 
   string(): JsonNode & { type: 'string' } {
     const start = this.at;
-    STRING_BODY.lastIndex = start + 1;
-    const body = STRING_BODY.exec(this.text);
-    const end = start + 1 + (body?.[0].length ?? 0);
+    let end = start + 1;
+    // Up to the closing quote: any character but a control character, or an escape JSON knows.
+    for (;;) {
+      const code = this.text.charCodeAt(end);
+      if (Number.isNaN(code) || code === 0x22 || code < 0x20) break;
+      if (code !== 0x5c) {
+        end++;
+        continue;
+      }
+      ESCAPE.lastIndex = end;
+      const escaped = ESCAPE.exec(this.text);
+      if (escaped === null) break;
+      end += escaped[0].length;
+    }
     if (this.text[end] !== '"') {
       this.at = end;
       return this.fail(

@@ -1,5 +1,6 @@
 // The plan: actions, field changes, widening, drift, blocks and fingerprints (DESIGN §6).
 
+import type { AntTrackedEnvironment } from './ant.js';
 import type { RecordedEnvironment } from './changelog.js';
 import type {
   ConfigHash,
@@ -155,7 +156,9 @@ export type BlockedRule =
   | 'max_archive'
   | 'referenced'
   | 'rename_ambiguous'
-  | 'unreadable_live';
+  | 'unreadable_live'
+  /** A claude-lock.json still tracks it: `ant apply` manages it, and envsync does not update it behind ant's back. */
+  | 'managed_by_ant';
 
 export interface BlockedItem {
   rule: BlockedRule;
@@ -203,6 +206,8 @@ export interface PlanOptions {
   allowReferenced: boolean;
   /** What references environments; null when not listed (a plan without archive or recreate needs none). */
   references: ReferenceIndex | null;
+  /** The environments a claude-lock.json in the repository still tracks: a file or ID among them is blocked. */
+  antTracked: readonly AntTrackedEnvironment[];
   /** Empty: every name. */
   targets: string[];
   planId: string;

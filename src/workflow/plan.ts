@@ -1,10 +1,12 @@
 // The library behind `plan`: gather desired, live and recorded state, list what the plan would retire references
 // for, and plan once.
 
+import { antTrackedEnvironments } from '../ant/lock.js';
 import { changelogLocation } from '../changelog/store.js';
 import { hasErrors, loadDesired } from '../config/load.js';
 import { ValidationError } from '../errors.js';
 import type {
+  AntTrackedEnvironment,
   DesiredEnvironment,
   Diagnostic,
   EnvironmentsApi,
@@ -26,6 +28,8 @@ export interface DesiredState {
   environments: DesiredEnvironment[];
   diagnostics: Diagnostic[];
   files: FileFingerprint[];
+  /** What a claude-lock.json above the files still tracks: ant apply's, never updated behind its back. */
+  antTracked: AntTrackedEnvironment[];
 }
 
 export interface PlanSettings {
@@ -47,7 +51,8 @@ export function loadDesiredOrThrow(
 ): DesiredState {
   const result = loadDesired(dirs, { cwd, strict: false, policies });
   if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
-  return result;
+  const files = [...new Set(result.environments.map((d) => d.source.file))];
+  return { ...result, antTracked: antTrackedEnvironments(cwd, files) };
 }
 
 /**
@@ -72,6 +77,7 @@ export async function makePlan(
     maxArchive: settings.maxArchive,
     allowReferenced: settings.allowReferenced,
     references,
+    antTracked: desired.antTracked,
     targets: settings.targets,
     planId: settings.planId,
     createdAt: settings.now.toISOString(),

@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   apply: async () => (await import('./apply.js')).registerApply,
   status: async () => (await import('./status.js')).registerStatus,
   forget: async () => (await import('./forget.js')).registerForget,
+  import: async () => (await import('./import.js')).registerImport,
   history: async () => (await import('./history.js')).registerHistory,
   show: async () => (await import('./show.js')).registerShow,
   resolve: async () => (await import('./resolve.js')).registerResolve,

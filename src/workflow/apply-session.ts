@@ -91,6 +91,7 @@ export class ApplySession {
       writer: this.writer,
       halt: this.halt,
       knownIds: new Set([...known, ...this.live.envs.map((e) => e.id)]),
+      adoptDetails: this.o.adoptDetails ?? {},
       reporter: this.o.reporter,
       identity: { ...this.o.identity, plan_id: planId },
       parents: this.known.state.parents,

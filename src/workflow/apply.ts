@@ -39,6 +39,8 @@ export interface ApplyOptions {
   lockTimeoutMs: number;
   /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
   interrupt?: AbortSignal;
+  /** Why each adopted env ID is adopted, recorded as its `adopt` entry's detail (`import --from-ant`). */
+  adoptDetails?: Readonly<Record<string, string>>;
   host: ApplyHost;
 }
 

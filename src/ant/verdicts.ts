@@ -81,7 +81,7 @@ export function verdictOf(input: VerdictInput): { outcome: AntResourceOutcome; c
       outcome: out(
         'stays',
         'another_kind',
-        `a ${r.kind}: stays with ant apply (envsync manages environments only)`,
+        `${/^[aeiou]/i.test(r.kind) ? 'an' : 'a'} ${r.kind}: stays with ant apply (envsync manages environments only)`,
         null,
       ),
       candidate: null,
@@ -103,7 +103,7 @@ export function verdictOf(input: VerdictInput): { outcome: AntResourceOutcome; c
     return refuse(
       'archived',
       `${r.id} was archived at ${got.env.archived_at}: an archived environment takes no new sessions or updates`,
-      `${removeEntry}; then \`envsync plan\` creates a new environment (a new ID) from ${file}`,
+      `${removeEntry}; then delete ${file} if it was retired on purpose, or keep it and \`envsync plan\` creates a new environment (a new ID) from it`,
     );
   switch (state.kind) {
     case 'not_yaml':

@@ -49,7 +49,7 @@ function fileReference(text: string, dir: string): { message: string; hint: stri
   if (/^@(?:file|data):\/\//.test(text)) {
     return {
       message: `${quote(text)} is a file reference of the ant CLI (it sends the file's contents); envsync sends strings as written`,
-      hint: 'write the text itself here (a YAML block scalar, `description: |`, keeps it readable)',
+      hint: 'write the text itself here (a YAML block scalar, `|`, keeps long text readable)',
     };
   }
   if (text.startsWith('\\@')) {
@@ -61,7 +61,7 @@ function fileReference(text: string, dir: string): { message: string; hint: stri
   if (text.startsWith('@') && text.length > 1 && isFile(path.resolve(dir, text.slice(1)))) {
     return {
       message: `${quote(text)} names the file ${quote(text.slice(1))}, whose contents the ant CLI sends in its place; envsync sends strings as written`,
-      hint: `write the text of ${text.slice(1)} here (a YAML block scalar, \`description: |\`, keeps it readable)`,
+      hint: `write the text of ${text.slice(1)} here (a YAML block scalar, \`|\`, keeps long text readable)`,
     };
   }
   return null;

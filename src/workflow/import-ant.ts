@@ -328,7 +328,11 @@ function followUp(
   const steps: string[] = [];
   const toAdopt = outcomes.filter((x) => x.verdict === 'adopt').length;
   if (!o.apply && toAdopt > 0)
-    steps.push(`adopt them: \`${o.command} --apply${o.handOver ? ' --hand-over' : ''}\``);
+    steps.push(
+      o.handOver
+        ? `adopt them and hand them over: \`${o.command} --apply --hand-over\``
+        : `adopt them: \`${o.command} --apply\` (with --hand-over, also remove them from ${o.lock.shown} in the same run)`,
+    );
   if (o.apply && handedOver === null && taken.size > 0)
     steps.push(
       `ant apply still tracks ${[...taken].join(', ')} in ${o.lock.shown}, so envsync's plan leaves them alone (managed_by_ant) until they leave it: \`${o.command} --apply --hand-over\` (what is adopted already is only handed over)`,

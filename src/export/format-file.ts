@@ -9,7 +9,18 @@ import { PACKAGE_MANAGERS } from '../model.js';
 const ORDER: Record<string, readonly string[]> = {
   // ant's kind marker and a base's say what the file is, first; what a file extends comes before what it
   // sets, and what it removes after.
-  '': ['type', 'base', 'extends', 'name', 'description', 'metadata', 'scope', 'config', 'remove', 'lifecycle'],
+  '': [
+    'type',
+    'base',
+    'extends',
+    'name',
+    'description',
+    'metadata',
+    'scope',
+    'config',
+    'remove',
+    'lifecycle',
+  ],
   config: ['type', 'packages', 'networking'],
   'config.packages': PACKAGE_MANAGERS,
   'config.networking': ['type', 'allowed_hosts', 'allow_mcp_servers', 'allow_package_managers'],

@@ -57,7 +57,9 @@ export async function formatFiles(o: FormatOptions): Promise<FormatReport> {
         throw wrapFsError(e, file, 'read');
       }
       // A file written for ant apply keeps pointing at ant's schema: it is still ant's file to its editor.
-      const schemaRef = hasAntModeline(text) ? ANT_ENVIRONMENT_SCHEMA : schemaRefFor(path.dirname(found.path));
+      const schemaRef = hasAntModeline(text)
+        ? ANT_ENVIRONMENT_SCHEMA
+        : schemaRefFor(path.dirname(found.path));
       const formatted = formatEnvironmentText(text, schemaRef);
       if (!formatted.ok) {
         skip(`not formatted: ${formatted.message}`, formatted.line, formatted.column);

@@ -6,8 +6,10 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { pathReferences } from '../ant/deployments.js';
+import { followUp } from '../ant/follow-up.js';
 import { handOver } from '../ant/hand-over.js';
 import { ANT_LOCK_NAME, type AntLock, findAntLock, readAntLock, searchBoundary } from '../ant/lock.js';
+import { checkOrigin } from '../ant/origin.js';
 import { type Candidate, type FileState, type Retrieved, verdictOf } from '../ant/verdicts.js';
 import type { RunIdentity } from '../apply/context.js';
 import type { ApplyResult } from '../apply/execute.js';
@@ -57,40 +59,6 @@ export function readImportLock(given: string | undefined, cwd: string, projectRo
     );
   }
   return readAntLock(abs, path.relative(projectRoot, abs) || ANT_LOCK_NAME);
-}
-
-/**
- * ant apply refuses credentials that resolve to another organization or workspace than its lock's; so does
- * envsync, from what the API itself names (its answer headers), with nothing written.
- */
-function checkOrigin(lock: AntLock, api: ApiOrigin, workspaceId: string | null): void {
-  const refuse = (message: string, hint: string): never => {
-    throw new EnvsyncError('ant_origin_mismatch', `${lock.shown}: ${message}; nothing was imported`, {
-      hint,
-    });
-  };
-  const want = lock.origin;
-  if (api.organization_id === null)
-    refuse(
-      'the API did not name its organization (no anthropic-organization-id header), so the lock’s organization cannot be confirmed',
-      'check that the base URL is the Anthropic API (a proxy may drop the header)',
-    );
-  if (api.organization_id !== want.organization_id)
-    refuse(
-      `written for organization ${want.organization_id}, but this key works in organization ${api.organization_id}`,
-      'use a key of the lock’s organization, or the lock of this one (ant apply keeps one lock per organization and workspace)',
-    );
-  const served = api.workspace_id ?? workspaceId;
-  if (served === null)
-    refuse(
-      `written for workspace ${want.workspace_id}, and the API did not say which workspace it served`,
-      `set workspace_id: ${want.workspace_id} for this workspace in envsync.yaml`,
-    );
-  if (served !== want.workspace_id || (workspaceId !== null && workspaceId !== want.workspace_id))
-    refuse(
-      `written for workspace ${want.workspace_id}, but envsync works in workspace ${workspaceId ?? served}`,
-      'pick the envsync workspace whose workspace_id is the lock’s (--workspace NAME), or import the lock of this workspace',
-    );
 }
 
 async function retrieve(api: EnvironmentsApi, id: string): Promise<Retrieved> {
@@ -311,39 +279,14 @@ export async function importFromAnt(o: AntImportOptions): Promise<AntImportOutco
       plan,
       handed_over: handedOver,
       path_references: references,
-      follow_up: followUp(o, outcomes, takenKeys, handedOver, references.length),
+      follow_up: followUp(
+        { command: o.command, lock: o.lock.shown, apply: o.apply, handOver: o.handOver },
+        outcomes,
+        takenKeys,
+        handedOver,
+        references.length,
+      ),
     },
     result,
   };
-}
-
-/** What is left to do after this run, each as the exact command or edit. */
-function followUp(
-  o: AntImportOptions,
-  outcomes: readonly AntResourceOutcome[],
-  taken: ReadonlySet<string>,
-  handedOver: readonly string[] | null,
-  references: number,
-): string[] {
-  const steps: string[] = [];
-  const toAdopt = outcomes.filter((x) => x.verdict === 'adopt').length;
-  if (!o.apply && toAdopt > 0)
-    steps.push(
-      o.handOver
-        ? `adopt them and hand them over: \`${o.command} --apply --hand-over\``
-        : `adopt them: \`${o.command} --apply\` (with --hand-over, also remove them from ${o.lock.shown} in the same run)`,
-    );
-  if (o.apply && handedOver === null && taken.size > 0)
-    steps.push(
-      `ant apply still tracks ${[...taken].join(', ')} in ${o.lock.shown}, so envsync's plan leaves them alone (managed_by_ant) until they leave it: \`${o.command} --apply --hand-over\` (what is adopted already is only handed over)`,
-    );
-  if (references > 0)
-    steps.push(
-      `in ant's deployment files, write each environment's ID where its path is (listed above): ant resolves paths through ${o.lock.shown}, which ${o.apply && handedOver !== null ? 'no longer tracks' : 'will no longer track'} them`,
-    );
-  if (o.apply && handedOver !== null && handedOver.length > 0)
-    steps.push(
-      `run ant apply on its own files only (\`ant apply --yes agents deployments\`, not \`ant apply .\`): it would read envsync's environment files as new environments`,
-    );
-  return steps;
 }

@@ -19,7 +19,6 @@ import { ApiError, BlockedError, EnvsyncError, StalePlanError, UntrustedAnswerEr
 import type {
   AntImportReport,
   AntResourceOutcome,
-  ApiOrigin,
   DesiredEnvironment,
   EnvironmentsApi,
   Plan,

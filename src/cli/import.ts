@@ -1,7 +1,6 @@
 // `envsync import --from-ant [PATH]`: take over what ant apply's claude-lock.json tracks, in place (same IDs).
 
 import { randomUUID } from 'node:crypto';
-import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { EnvsyncError } from '../errors.js';
 import type { AntImportReport, AntResourceOutcome } from '../model.js';
@@ -23,6 +22,7 @@ import {
   connectFrom,
   loadProjectFiles,
   projectFor,
+  runIdentity,
   sayScope,
   scopedPlan,
   warnAboutWarnings,
@@ -137,13 +137,7 @@ async function runImport(ctx: Ctx, opts: ImportOptions): Promise<number> {
       dirs: project.dirs,
       changelogPath: project.changelogPath,
       reporter,
-      identity: {
-        actor: actorFrom(ctx.io.env),
-        git_commit: gitCommit(project.root),
-        git_dirty: gitDirty(project.root, project.dirs),
-        target: conn.api.target,
-        workspace: project.workspace?.name ?? null,
-      },
+      identity: runIdentity(ctx, project, conn.api.target),
       now: () => new Date(),
       lockTimeoutMs: opts.lockTimeout,
       parallelism: opts.parallelism,

@@ -9,13 +9,13 @@ import { pathReferences } from '../ant/deployments.js';
 import { followUp } from '../ant/follow-up.js';
 import { handOver } from '../ant/hand-over.js';
 import { ANT_LOCK_NAME, type AntLock, findAntLock, readAntLock, searchBoundary } from '../ant/lock.js';
+import { fileState, listedById, lookUp } from '../ant/look-up.js';
 import { checkOrigin } from '../ant/origin.js';
-import { type Candidate, type FileState, type Retrieved, verdictOf } from '../ant/verdicts.js';
+import { type Candidate, verdictOf } from '../ant/verdicts.js';
 import type { RunIdentity } from '../apply/context.js';
 import type { ApplyResult } from '../apply/execute.js';
 import { changelogLocation } from '../changelog/store.js';
-import { isInside } from '../config/files.js';
-import { ApiError, BlockedError, EnvsyncError, StalePlanError, UntrustedAnswerError } from '../errors.js';
+import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
 import type {
   AntImportReport,
   AntResourceOutcome,
@@ -58,30 +58,6 @@ export function readImportLock(given: string | undefined, cwd: string, projectRo
     );
   }
   return readAntLock(abs, path.relative(projectRoot, abs) || ANT_LOCK_NAME);
-}
-
-async function retrieve(api: EnvironmentsApi, id: string): Promise<Retrieved> {
-  try {
-    return { kind: 'live', env: await api.retrieve(id) };
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return { kind: 'gone' };
-    if (e instanceof UntrustedAnswerError && e.code === 'api_unreadable')
-      return { kind: 'unreadable', problem: e.message };
-    throw e;
-  }
-}
-
-function fileState(
-  abs: string,
-  file: string,
-  byFile: ReadonlyMap<string, DesiredEnvironment[]>,
-  dirs: readonly string[],
-): FileState {
-  const declared = byFile.get(file);
-  if (declared !== undefined) return { kind: 'declared', environments: declared };
-  if (/\.(?:md|markdown|json)$/i.test(abs)) return { kind: 'not_yaml' };
-  if (!statSync(abs, { throwIfNoEntry: false })?.isFile()) return { kind: 'missing' };
-  return dirs.some((dir) => isInside(abs, dir)) ? { kind: 'no_environment' } : { kind: 'outside_dirs' };
 }
 
 export interface AntImportOptions {
@@ -153,8 +129,9 @@ export async function importFromAnt(o: AntImportOptions): Promise<AntImportOutco
   const owner = { project: o.project, recorded: (id: string) => recordedIds.has(id) };
 
   const limit = pLimit(LOOKUPS);
+  const listed = listedById(live);
   const lookups = await Promise.all(
-    o.lock.resources.map((r) => (r.kind === 'environment' ? limit(() => retrieve(o.api, r.id)) : null)),
+    o.lock.resources.map((r) => (r.kind === 'environment' ? limit(() => lookUp(o.api, listed, r.id)) : null)),
   );
   const byFile = new Map<string, DesiredEnvironment[]>();
   for (const d of o.desired.environments)

@@ -317,6 +317,26 @@ describe('envsync import --from-ant', () => {
     expect(ws.runFiles()).toEqual([]);
   });
 
+  it('an ID the list leaves out but a lookup finds: nothing is imported from that list', async () => {
+    // The lock's IDs are read from the one checked list; only an ID it lacks is looked up, and found.
+    const r = await ws.cliThrough(
+      (method, p, req) =>
+        method === 'GET' && p === '/v1/environments' && /(^|&)limit=1000(&|$)/.test(req.search)
+          ? {
+              rewrite: (body) => {
+                const page = body as { data: Array<{ id: string }> };
+                return { ...page, data: page.data.filter((e) => e.id !== repo.ids.web) };
+              },
+            }
+          : 'forward',
+      ['import', '--from-ant', '--apply'],
+    );
+    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('error[list_incomplete]')]);
+    expect(r.stderr).toContain(`left out ${repo.ids.web} (web)`);
+    expect(ws.runFiles()).toEqual([]);
+    expect(writesOf(ws)).toEqual({});
+  });
+
   it('says why it cannot take an entry whose file envsync does not read as that environment, in JSON too', async () => {
     const sdk = ws.sdk();
     const ids = await Promise.all(

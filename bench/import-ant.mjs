@@ -18,7 +18,17 @@ writeFileSync(path.join(dir, 'envsync.yaml'), 'project: bench\n');
 let emu = await startEmulator({ statePath });
 const scratch = path.join(dir, 'scratch-changelog');
 const fill = await timeCli(
-  ['--base-url', emu.url, '--changelog', scratch, 'apply', '--auto-approve', '--quiet', '--parallelism', '16'],
+  [
+    '--base-url',
+    emu.url,
+    '--changelog',
+    scratch,
+    'apply',
+    '--auto-approve',
+    '--quiet',
+    '--parallelism',
+    '16',
+  ],
   { cwd: dir, env },
 );
 if (fill.code !== 0) throw new Error(`fill failed: ${fill.stderr}`);
@@ -27,14 +37,20 @@ const sdk = new Anthropic({ apiKey: 'bench-key', baseURL: emu.url, maxRetries: 0
 const live = [];
 for await (const e of sdk.beta.environments.list({ limit: 1000 })) live.push(e);
 for (const e of live)
-  await sdk.beta.environments.update(e.id, { metadata: { envsync_managed: null, envsync_config_hash: null } });
+  await sdk.beta.environments.update(e.id, {
+    metadata: { envsync_managed: null, envsync_config_hash: null },
+  });
 const entries = Object.fromEntries(
   live.map((e) => [
     `./environments/${e.name.replace(/-(\d+)$/, (_m, n) => `-${n.padStart(5, '0')}`)}.yaml`,
     { kind: 'environment', id: e.id, hash: 'h', remote_hash: 'r' },
   ]),
 );
-const origin = { base_url: emu.url, organization_id: EMULATOR_ORGANIZATION_ID, workspace_id: 'wrkspc_default' };
+const origin = {
+  base_url: emu.url,
+  organization_id: EMULATOR_ORGANIZATION_ID,
+  workspace_id: 'wrkspc_default',
+};
 writeFileSync(
   path.join(dir, 'claude-lock.json'),
   JSON.stringify({ version: 1, origin, resources: entries }, null, 2),
@@ -63,7 +79,9 @@ await emu.close();
 
 const row = (what, runs, note) =>
   `| ${what} | ${N} | ${Math.max(...runs.map((r) => r.requests))} | ${median(runs.map((r) => r.ms)).toFixed(0)} ms | ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB | ${note} |`;
-console.log('| benchmark (25 ms latency) | environments | API requests | wall time (median) | peak RSS | note |');
+console.log(
+  '| benchmark (25 ms latency) | environments | API requests | wall time (median) | peak RSS | note |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | --- |');
 console.log(row('`plan` while the lock tracks them (all blocked)', blocked, `median of ${RUNS}`));
 console.log(row('`import --from-ant` (dry run)', dry, `median of ${RUNS}`));

@@ -43,9 +43,10 @@ export type AntRefusal =
   | 'not_planned';
 
 /**
- * What import does with one entry: `adopt` (the plan takes it; `adopted` once applied), `already` (this
- * project took it before: only handed over), `refused` (cannot be taken, with why and what to do), `stays`
- * (another kind of resource: ant keeps managing it).
+ * What import does with one entry: `adopt` (the plan takes it; `adopted` once applied — after --apply, an
+ * `adopt` left is one whose adoption failed, listed in `failures`), `already` (this project took it before:
+ * only handed over), `refused` (cannot be taken, with why and what to do), `stays` (another kind of
+ * resource: ant keeps managing it).
  */
 export type AntVerdict = 'adopt' | 'adopted' | 'already' | 'refused' | 'stays';
 
@@ -87,6 +88,8 @@ export interface AntImportReport {
   resources: AntResourceOutcome[];
   /** The plan of adoptions (adopt actions only); null when there was nothing to take. */
   plan: Plan | null;
+  /** Adoptions that --apply tried and that failed (nothing handed over for them). */
+  failures: Array<{ name: string; code: string; message: string }>;
   /** Lock keys removed by `--hand-over` (or, without --apply, that it would remove); null without it. */
   handed_over: string[] | null;
   /** Deployment files of ant's that must name handed-over environments by ID. */

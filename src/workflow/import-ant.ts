@@ -253,6 +253,7 @@ export async function importFromAnt(o: AntImportOptions): Promise<AntImportOutco
       applied: o.apply,
       resources: outcomes,
       plan,
+      failures: (result?.failed ?? []).map((f) => ({ name: f.name, code: f.code, message: f.message })),
       handed_over: handedOver,
       path_references: references,
       follow_up: followUp(

@@ -376,6 +376,27 @@ describe('envsync import --from-ant', () => {
     expect(ws.runFiles()).toEqual([]);
   });
 
+  it('an adoption that fails is not handed over; the others are', async () => {
+    const r = await ws.cliThrough(
+      (method, p) =>
+        method === 'POST' && p === `/v1/environments/${repo.ids.web}` ? { refuse: 400 } : 'forward',
+      ['import', '--from-ant', '--apply', '--hand-over', '--format', 'json'],
+    );
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.failures).toEqual([{ name: 'web', code: 'api_error', message: expect.any(String) }]);
+    expect(report.handed_over).toEqual(['./environments/data-analysis.yaml']);
+    const lock = JSON.parse(readLock(ws)).resources;
+    expect(lock).toHaveProperty(['./environments/web.yaml']);
+    expect(lock).not.toHaveProperty(['./environments/data-analysis.yaml']);
+    expect(
+      ws
+        .entries()
+        .filter((e) => e.op === 'adopt')
+        .map((e) => e.name),
+    ).toEqual(['data-analysis']);
+  });
+
   it('--hand-over without --apply only says what would leave the lock', async () => {
     const r = await ws.cli(['import', '--from-ant', '--hand-over']);
     expect(r.code).toBe(2);

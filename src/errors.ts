@@ -87,6 +87,11 @@ export type ErrorCode =
   | 'lock_file_invalid'
   | 'lock_out_of_date'
   | 'no_registry'
+  // Coming from ant apply (import --from-ant)
+  | 'invalid_ant_lock'
+  | 'no_ant_lock'
+  | 'ant_origin_mismatch'
+  | 'ant_lock_changed'
   // Export
   | 'export_write_failed'
   | 'export_would_overwrite'

@@ -18,7 +18,7 @@ import type { RateLimit, Sleep } from '../util/rate-limit.js';
 import { toApiError } from './api-error.js';
 import { checkBaseUrl } from './base-url.js';
 import { MAX_LIST_ITEMS, type RawPage, readAllPages } from './pager.js';
-import { type Parsed, parseDeployment, parseEnvironment, parseSession } from './parse.js';
+import { type Parsed, parseDeployment, parseEnvironment, parseOrigin, parseSession } from './parse.js';
 import { DEFAULT_TIMEOUT_MS, patience, transport, withBudget } from './transport.js';
 
 export { toApiError };
@@ -69,7 +69,11 @@ async function jsonOf(promise: AsResponse, what: string): Promise<RawPage> {
 }
 
 /** One answer that must be exactly one item: parsed, or refused as unreadable with the field named. */
-function expectOne<T>(raw: RawPage, parse: (v: unknown) => Parsed<T>, what: string): T {
+function expectOne<T, B = unknown>(
+  raw: { body: B; requestId: string | null },
+  parse: (v: B) => Parsed<T>,
+  what: string,
+): T {
   const parsed = parse(raw.body);
   if (parsed.ok) return parsed.value;
   throw new UntrustedAnswerError(
@@ -166,6 +170,17 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
         return { id, type: 'environment_deleted' as const };
       }),
     references: referencesOf(client, call),
+    // The API names the organization and workspace it served in every answer's headers: one small read.
+    origin: () =>
+      call('read the organization and workspace', async () => {
+        const response = await environments.list({ limit: 1 }).asResponse();
+        await response.text();
+        return expectOne(
+          { body: response.headers, requestId: response.headers.get('request-id') },
+          parseOrigin,
+          'read the organization and workspace',
+        );
+      }),
   };
 }
 

@@ -3,6 +3,7 @@
 
 import {
   type ApiConfig,
+  type ApiOrigin,
   type DeploymentSummary,
   type LiveEnvironment,
   type Networking,
@@ -232,6 +233,24 @@ export function parseDeployment(value: unknown): Parsed<DeploymentSummary> {
       environment_id: id(obj.environment_id, 'environment_id', 'env_'),
       status: status as 'active' | 'paused',
       archived_at: nullableTime(obj.archived_at, 'archived_at'),
+    };
+  });
+}
+
+/**
+ * The organization and workspace an answer names in its headers (`anthropic-organization-id`,
+ * `anthropic-workspace-id`): absent is null (the API did not say), present but not an ID is refused.
+ */
+export function parseOrigin(headers: Headers): Parsed<ApiOrigin> {
+  return attempt(() => {
+    const header = (name: string, pattern: RegExp) => {
+      const raw = headers.get(name);
+      if (raw === null) return null;
+      return pattern.test(raw) ? raw : refuse(name, `expected an ID, got ${describe(raw)}`);
+    };
+    return {
+      organization_id: header('anthropic-organization-id', /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/),
+      workspace_id: header('anthropic-workspace-id', /^wrkspc_[A-Za-z0-9_-]{1,128}$/),
     };
   });
 }

@@ -294,11 +294,13 @@ export async function runUpdate(
   );
   const why = action.kind === 'update' && action.renamed_from !== null ? ' (lifecycle.previous_names)' : '';
   const op = action.kind === 'adopt' ? 'adopt' : renamedFrom !== null ? 'rename' : 'update';
+  const adoptedFrom = op === 'adopt' ? deps.adoptDetails[env.id] : undefined;
   record(deps, {
     op,
     env_id: env.id,
     ...recordConfigOf(d),
     ...(op === 'rename' ? { detail: `renamed from ${renamedFrom}${why}` } : {}),
+    ...(adoptedFrom !== undefined ? { detail: adoptedFrom } : {}),
   });
   return { env_id: env.id, already: false };
 }

@@ -28,6 +28,8 @@ export interface ApplyDeps {
   knownIds: ReadonlySet<string>;
   /** Only on the run's begin: the heads it continues. */
   parents: string[];
+  /** Why an environment is adopted, by env ID, for its `adopt` entry's detail (`import --from-ant` names the lock). */
+  adoptDetails: Readonly<Record<string, string>>;
   reporter: Reporter;
   identity: RunIdentity;
   now: () => Date;
@@ -49,6 +51,7 @@ export function gatedApi(
   };
   return {
     target: api.target,
+    origin: () => api.origin(),
     list: (options) => api.list(options),
     retrieve: (id) => api.retrieve(id),
     create: async (body) => {

@@ -6,7 +6,6 @@ import type { LockNotes, Plan } from '../model.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
-import type { ApplyResult } from '../workflow/apply.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/apply.js';
 import { runIdentity } from '../workflow/git.js';
 import { type ActionFactory, type Ctx, errorBlock, type Program } from './context.js';
@@ -19,6 +18,7 @@ import {
   rateLimitOption,
   targetOption,
 } from './options.js';
+import { applySummaryLine } from './render-apply.js';
 import { cliReporter } from './reporter.js';
 import {
   checkRegistries,
@@ -224,20 +224,4 @@ type ApplyOptions = OptsOf<ReturnType<typeof declareApply>>;
 
 export function registerApply(program: Program, action: ActionFactory): void {
   declareApply(program).action(action(runApply));
-}
-
-/** `Apply complete: 2 created, 1 updated, 0 recreated, 1 archived, 0 failed.` — what did happen. */
-function applySummaryLine(r: ApplyResult): string {
-  const adopted = r.adopted > 0 ? `, ${r.adopted} adopted` : '';
-  const already = r.already.length > 0 ? `, ${r.already.length} already done by another apply` : '';
-  const unrecorded = r.unrecorded.length > 0 ? `, ${r.unrecorded.length} not recorded` : '';
-  const notStarted = r.notStarted > 0 ? `, ${r.notStarted} not started` : '';
-  const head = r.interrupted
-    ? 'Apply interrupted'
-    : r.stopped
-      ? 'Apply stopped'
-      : r.failed.length > 0
-        ? 'Apply failed'
-        : 'Apply complete';
-  return `${head}: ${r.created} created, ${r.updated} updated, ${r.recreated} recreated, ${r.archived} archived${adopted}${already}, ${r.failed.length} failed${unrecorded}${notStarted}.`;
 }

@@ -31,6 +31,10 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'envsync forget legacy-runner --dry-run',
     'envsync forget legacy-runner             # after removing its file; it keeps running, unmanaged',
   ],
+  import: [
+    'envsync import --from-ant                 # what claude-lock.json tracks: the plan of adoptions',
+    'envsync import --from-ant claude-lock.json --apply --hand-over',
+  ],
   history: ['envsync history data-analysis', 'envsync history --format json'],
   show: [
     'envsync show env_01Abc… --at 2026-10-03',
@@ -69,7 +73,18 @@ function environmentLines(command: string): string[] {
     );
   }
   if (
-    ['plan', 'apply', 'status', 'verify', 'export', 'sessions', 'resolve', 'forget', 'ping'].includes(command)
+    [
+      'plan',
+      'apply',
+      'status',
+      'verify',
+      'export',
+      'sessions',
+      'resolve',
+      'forget',
+      'ping',
+      'import',
+    ].includes(command)
   ) {
     lines.unshift(
       'ANTHROPIC_API_KEY     the API key (never a flag); a workspace may name another variable (api_key_env)',
@@ -89,6 +104,8 @@ const EXIT_CODES: Record<string, string> = {
   validate: '0 valid, 1 errors in the files (or, with --registries, in the package versions)',
   fmt: '0 formatted (with --check: nothing to format), 1 files to format (--check), or a file fmt cannot read',
   ping: '0 the API answered with this key, base URL and workspace; 1 a check failed (the output says which)',
+  import:
+    '0 adopted (with --apply) or nothing to take, 1 error (a bad lock, another organization or workspace, a failed adoption), 2 a dry run with something to adopt or hand over',
   forget:
     '0 forgotten (or, with --dry-run, would be), 1 error: unknown, not managed, still declared, another project’s',
   lock: '0 written or up to date, 1 error (a package or version that does not exist, a registry failure; --check: out of date)',

@@ -35,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   lock: async () => (await import('./lock.js')).registerLock,
   status: async () => (await import('./status.js')).registerStatus,
   forget: async () => (await import('./forget.js')).registerForget,
+  import: async () => (await import('./import.js')).registerImport,
   history: async () => (await import('./history.js')).registerHistory,
   show: async () => (await import('./show.js')).registerShow,
   resolve: async () => (await import('./resolve.js')).registerResolve,

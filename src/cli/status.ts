@@ -16,7 +16,9 @@ export type StatusState =
   | 'missing'
   | 'unmanaged'
   | 'other_project'
-  | 'unreadable';
+  | 'unreadable'
+  /** A claude-lock.json still tracks it: ant apply manages it until `import --from-ant --hand-over`. */
+  | 'managed_by_ant';
 
 export interface StatusRow {
   name: string;
@@ -50,6 +52,7 @@ export function statusRows(
       state = 'other_project';
       owner = held?.metadata[MANAGED_KEY] ?? null;
     } else if (block?.rule === 'unreadable_live') state = 'unreadable';
+    else if (block?.rule === 'managed_by_ant') state = 'managed_by_ant';
     else if (block?.rule === 'unmanaged_conflict') state = 'unmanaged';
     else if (!action || action.kind === 'create') state = 'missing';
     else if (action.drift) state = 'drift';
@@ -78,6 +81,7 @@ const LABEL: Record<StatusState, string> = {
   unmanaged: 'unmanaged',
   other_project: 'other project',
   unreadable: 'unreadable',
+  managed_by_ant: 'ant apply (claude-lock.json)',
 };
 
 async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions): Promise<number> {

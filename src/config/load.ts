@@ -15,6 +15,7 @@ import type {
   SourceLocation,
 } from '../model.js';
 import { PACKAGE_MANAGERS } from '../model.js';
+import { antConstructs } from './ant.js';
 import { BaseResolver, isBaseDocument } from './bases.js';
 import { discoverFiles, type FoundFile, SourceFiles, symlinkProblem } from './files.js';
 import { InheritedDiagnostics } from './inherited.js';
@@ -241,7 +242,11 @@ class Loader {
     }
   }
 
-  private environment(file: string, abs: string, doc: ParsedDocument): void {
+  private environment(file: string, abs: string, read: ParsedDocument): void {
+    // ant apply's own constructs are reported (or its kind marker accepted) before the schema sees the document.
+    const ant = antConstructs(file, abs, read);
+    this.own.push(...ant.diagnostics);
+    const doc = ant.doc;
     const named = doc.locate(['name'], 'value');
     const name = (doc.value as { name?: unknown }).name;
     // Every named document takes part in the duplicate check, valid or not: two copies of one broken

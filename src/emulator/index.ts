@@ -19,6 +19,7 @@ import { type WorkspaceOptions, Workspaces } from './workspace.js';
 
 export type { EmulatorOptions, EmulatorStats, RunningEmulator } from './options.js';
 export type { RateLimits } from './rate-limit.js';
+export { EMULATOR_ORGANIZATION_ID } from './server.js';
 export type { NameScope } from './store.js';
 export { DEFAULT_WORKSPACE } from './workspace.js';
 

@@ -105,6 +105,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The organization every answer names (`anthropic-organization-id`), as the real API names the key's: the
+ * emulator serves one organization, so `import --from-ant` has an origin to check a lock against.
+ */
+export const EMULATOR_ORGANIZATION_ID = '5e1f0c3a-7d2b-4c8e-9a61-3b2d4f6e8a10';
+
 function send(
   res: ServerResponse,
   status: number,
@@ -118,6 +124,7 @@ function send(
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(json),
     'request-id': requestId,
+    'anthropic-organization-id': EMULATOR_ORGANIZATION_ID,
   });
   res.end(json);
 }

@@ -7,8 +7,20 @@ import { PACKAGE_MANAGERS } from '../model.js';
 
 /** Key order per mapping, as DESIGN §3 writes a file (and `export`, `show` and `init` do); unknown keys go last. */
 const ORDER: Record<string, readonly string[]> = {
-  // A base says so first; what a file extends comes before what it sets, and what it removes after.
-  '': ['base', 'extends', 'name', 'description', 'metadata', 'scope', 'config', 'remove', 'lifecycle'],
+  // ant's kind marker and a base's say what the file is, first; what a file extends comes before what it
+  // sets, and what it removes after.
+  '': [
+    'type',
+    'base',
+    'extends',
+    'name',
+    'description',
+    'metadata',
+    'scope',
+    'config',
+    'remove',
+    'lifecycle',
+  ],
   config: ['type', 'packages', 'networking'],
   'config.packages': PACKAGE_MANAGERS,
   'config.networking': ['type', 'allowed_hosts', 'allow_mcp_servers', 'allow_package_managers'],

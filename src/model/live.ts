@@ -109,6 +109,15 @@ export interface ReferencesApi {
   repointDeployment(id: string, environmentId: string): Promise<DeploymentSummary>;
 }
 
+/**
+ * Which organization and workspace the API says it served (the `anthropic-organization-id` and
+ * `anthropic-workspace-id` headers of its answers); null where it did not say.
+ */
+export interface ApiOrigin {
+  organization_id: string | null;
+  workspace_id: string | null;
+}
+
 /** The one interface through which envsync talks to an Environments API, real or local. */
 export interface EnvironmentsApi {
   /** The base URL requests go to, for the changelog's `target` and plan fingerprints. */
@@ -122,4 +131,6 @@ export interface EnvironmentsApi {
   delete(id: string): Promise<{ id: string; type: 'environment_deleted' }>;
   /** Sessions and deployments, which hold environment IDs. */
   readonly references: ReferencesApi;
+  /** The organization and workspace this key and base URL reach, as the API names them (one read). */
+  origin(): Promise<ApiOrigin>;
 }

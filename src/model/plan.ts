@@ -155,7 +155,9 @@ export type BlockedRule =
   | 'max_archive'
   | 'referenced'
   | 'rename_ambiguous'
-  | 'unreadable_live';
+  | 'unreadable_live'
+  /** A claude-lock.json still tracks it: `ant apply` manages it, and envsync does not update it behind ant's back. */
+  | 'managed_by_ant';
 
 export interface BlockedItem {
   rule: BlockedRule;
@@ -203,6 +205,8 @@ export interface PlanOptions {
   allowReferenced: boolean;
   /** What references environments; null when not listed (a plan without archive or recreate needs none). */
   references: ReferenceIndex | null;
+  /** The environments a claude-lock.json in the repository still tracks: a file or ID among them is blocked. */
+  antTracked: readonly AntTrackedEnvironment[];
   /** Empty: every name. */
   targets: string[];
   planId: string;
@@ -248,4 +252,15 @@ export interface Plan {
   /** Names that had no live environment when planned: apply refuses if one has appeared. */
   absent: string[];
   files: FileFingerprint[];
+}
+
+/** An environment a claude-lock.json still tracks: `ant apply` manages it, so envsync's plans leave it alone. */
+export interface AntTrackedEnvironment {
+  /** The lock file, relative to the project root. */
+  lock: string;
+  /** The lock's key for it, as ant wrote it (`./environments/x.yaml`). */
+  key: string;
+  /** That file, relative to the project root, as desired environments' sources are written. */
+  file: string;
+  env_id: string;
 }

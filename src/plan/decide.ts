@@ -31,6 +31,7 @@ import {
   type UnreadableItem,
 } from '../model.js';
 import { escapeText } from '../text/escape.js';
+import type { Claim } from './match.js';
 
 /** What the per-name decisions share while one plan is built. */
 export interface PlanContext {
@@ -394,6 +395,37 @@ export function planDesired(
       hint: adoptHint(d.name),
     });
   }
+}
+
+/** The live IDs a claim says a file means. */
+function claimedIds(claim: Claim | undefined): string[] {
+  if (claim === undefined) return [];
+  if (claim.by === 'identity') return [claim.env.id];
+  if (claim.by === 'name') return claim.envs.map((e) => e.id);
+  return claim.item.id === null ? [] : [claim.item.id];
+}
+
+/**
+ * A file, or the ID it means, that a claude-lock.json still tracks is ant apply's: changing it here would
+ * fight ant (each tool undoing the other's edits). Blocked, naming the lock and the ID, with the import that
+ * hands it over as the way out. Returns true when it blocked.
+ */
+export function blockManagedByAnt(
+  ctx: PlanContext,
+  d: DesiredEnvironment,
+  claim: Claim | undefined,
+): boolean {
+  const ids = claimedIds(claim);
+  const tracked = ctx.options.antTracked.find((t) => t.file === d.source.file || ids.includes(t.env_id));
+  if (tracked === undefined) return false;
+  ctx.blocked.push({
+    rule: 'managed_by_ant',
+    name: d.name,
+    env_id: tracked.env_id,
+    message: `${d.name} is managed by ant apply: ${tracked.lock} tracks ${tracked.env_id} as ${tracked.key}`,
+    hint: `take it over with the same ID: \`envsync import --from-ant ${tracked.lock}\` shows the adoption, \`envsync import --from-ant ${tracked.lock} --apply --hand-over\` makes it and removes the entry from the lock`,
+  });
+  return true;
 }
 
 /** A file whose environment cannot be read: nothing is planned for it, and the field and request are named. */

@@ -19,6 +19,7 @@ import type {
 } from '../model.js';
 import { compareNatural as compare, compareCodeUnits as compareIds, groupBy } from '../util/order.js';
 import {
+  blockManagedByAnt,
   blockUnreadable,
   type PlanContext,
   planDesired,
@@ -178,6 +179,8 @@ export function planMatched(
   for (const d of matching.desired) {
     if (!wanted(d.name)) continue;
     const claim = matching.claims.get(d.name);
+    // ant apply's, by its file or the ID the file means: never updated behind ant's back.
+    if (blockManagedByAnt(ctx, d, claim)) continue;
     if (claim === undefined) continue;
     if (claim.by === 'identity') planIdentity(ctx, d, claim.env);
     else if (claim.by === 'identity_unreadable')

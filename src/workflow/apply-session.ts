@@ -37,6 +37,8 @@ export interface ApplyOptions {
   lockTimeoutMs: number;
   /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
   interrupt?: AbortSignal;
+  /** Why each adopted env ID is adopted, recorded as its `adopt` entry's detail (`import --from-ant`). */
+  adoptDetails?: Readonly<Record<string, string>>;
   host: ApplyHost;
 }
 
@@ -117,6 +119,7 @@ export class ApplySession {
       writer: this.writer,
       halt: this.halt,
       knownIds: new Set([...known, ...this.live.envs.map((e) => e.id)]),
+      adoptDetails: this.o.adoptDetails ?? {},
       reporter: this.o.reporter,
       identity: { ...this.o.identity, plan_id: planId },
       parents: this.known.state.parents,

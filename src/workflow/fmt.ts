@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ANT_ENVIRONMENT_SCHEMA, hasAntModeline } from '../config/ant.js';
 import { discoverFiles } from '../config/files.js';
 import { wrapFsError } from '../errors.js';
 import { schemaRefFor } from '../export/environment-file.js';
@@ -55,7 +56,11 @@ export async function formatFiles(o: FormatOptions): Promise<FormatReport> {
       } catch (e) {
         throw wrapFsError(e, file, 'read');
       }
-      const formatted = formatEnvironmentText(text, schemaRefFor(path.dirname(found.path)));
+      // A file written for ant apply keeps pointing at ant's schema: it is still ant's file to its editor.
+      const schemaRef = hasAntModeline(text)
+        ? ANT_ENVIRONMENT_SCHEMA
+        : schemaRefFor(path.dirname(found.path));
+      const formatted = formatEnvironmentText(text, schemaRef);
       if (!formatted.ok) {
         skip(`not formatted: ${formatted.message}`, formatted.line, formatted.column);
         continue;

@@ -123,6 +123,7 @@ export async function forgetEnvironments(o: ForgetOptions): Promise<Forgotten[]>
       writer,
       halt,
       knownIds: new Set([...recorded, ...live.map((e) => e.id)]),
+      adoptDetails: {},
       parents: state.parents,
       reporter: o.reporter,
       identity: { ...o.identity, plan_id: planId },

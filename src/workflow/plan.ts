@@ -2,10 +2,12 @@
 // for, and plan once.
 
 import { readFileSync } from 'node:fs';
+import { antTrackedEnvironments } from '../ant/lock.js';
 import { changelogLocation } from '../changelog/store.js';
 import { hasErrors, loadDesired } from '../config/load.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
 import type {
+  AntTrackedEnvironment,
   EnvironmentsApi,
   LiveView,
   LoadResult,
@@ -22,8 +24,11 @@ import { behindMessage, compareWithLive, readState } from './recorded.js';
 import { listReferences } from './references.js';
 import { checkTargets } from './targets.js';
 
-/** The files as loaded: what plan and apply work from (validate's result, with its every declared document). */
-export type DesiredState = LoadResult;
+/** The files as loaded (validate's result, every declared document counted), and what ant apply still tracks. */
+export type DesiredState = LoadResult & {
+  /** What a claude-lock.json above the files still tracks: ant apply's, never updated behind its back. */
+  antTracked: AntTrackedEnvironment[];
+};
 
 export interface PlanSettings {
   project: string;
@@ -44,7 +49,8 @@ export function loadDesiredOrThrow(
 ): DesiredState {
   const result = loadDesired(dirs, { cwd, strict: false, policies });
   if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
-  return result;
+  const files = [...new Set(result.environments.map((d) => d.source.file))];
+  return { ...result, antTracked: antTrackedEnvironments(cwd, files) };
 }
 
 /**
@@ -69,6 +75,7 @@ export async function makePlan(
     maxArchive: settings.maxArchive,
     allowReferenced: settings.allowReferenced,
     references,
+    antTracked: desired.antTracked,
     targets: settings.targets,
     planId: settings.planId,
     createdAt: settings.now.toISOString(),

@@ -104,6 +104,7 @@ describe('--help', () => {
     'apply',
     'status',
     'forget',
+    'import',
     'history',
     'show',
     'resolve',

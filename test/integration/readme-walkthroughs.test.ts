@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { EMULATOR_ORGANIZATION_ID } from '../../src/emulator/index.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 import { registriesBlock, startFixtureRegistries } from '../helpers/registries.js';
 import { Workspace } from '../helpers/workspace.js';
@@ -136,6 +137,67 @@ describe('README walkthroughs, as written', () => {
       expect((await ws.live()).map((e) => [e.id, e.metadata.envsync_managed])).toEqual([
         [made.id, 'test-project'],
       ]);
+    });
+  });
+
+  describe('Moving from ant apply: the walkthrough', () => {
+    let ws: Workspace;
+    beforeEach(async () => {
+      ws = await Workspace.start();
+    });
+    afterEach(() => ws.close());
+
+    it('validate, plan (blocked), import, import --apply --hand-over, plan: the same ID, the last plan clean', async () => {
+      const text = section('Moving from ant apply');
+      const commands = shellCommands(text);
+      expect(commands.map((c) => c.join(' '))).toEqual([
+        'validate',
+        'plan',
+        'import --from-ant',
+        'import --from-ant --apply --hand-over',
+        'plan',
+      ]);
+      const project = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)][0]?.[1] as string;
+      writeFileSync(path.join(ws.dir, 'envsync.yaml'), project);
+      // What ant apply left: an environment made through the API, its file, and the lock mapping one to the other.
+      const web = await ws.sdk().beta.environments.create({
+        name: 'web',
+        config: { type: 'cloud', networking: { type: 'unrestricted' } },
+      });
+      ws.files({
+        'web.yaml':
+          '# yaml-language-server: $schema=https://platform.claude.com/schemas/ant/beta/environment.json\ntype: environment\nname: web\nconfig:\n  type: cloud\n  networking:\n    type: unrestricted\n',
+      });
+      writeFileSync(
+        path.join(ws.dir, 'claude-lock.json'),
+        JSON.stringify(
+          {
+            version: 1,
+            origin: {
+              base_url: ws.emu.url,
+              organization_id: EMULATOR_ORGANIZATION_ID,
+              workspace_id: 'wrkspc_default',
+            },
+            resources: {
+              './environments/web.yaml': { kind: 'environment', id: web.id, hash: 'a', remote_hash: 'b' },
+            },
+          },
+          null,
+          2,
+        ),
+      );
+      const codes = [0, 3, 2, 0, 0];
+      let last = '';
+      for (const [i, args] of commands.entries()) {
+        const r = await ws.cli(args);
+        expect(r.code, `envsync ${args.join(' ')}\n${r.stdout}${r.stderr}`).toBe(codes[i]);
+        last = r.stdout;
+      }
+      expect(last.trim()).toBe('No changes.');
+      expect((await ws.live()).map((e) => [e.id, e.metadata.envsync_managed])).toEqual([
+        [web.id, 'research-agents'],
+      ]);
+      expect(JSON.parse(readFileSync(path.join(ws.dir, 'claude-lock.json'), 'utf8')).resources).toEqual({});
     });
   });
 });

@@ -29,6 +29,34 @@ const warn = row('warning');
 
 /** Every diagnostic each fixture must produce, in order, exactly: nothing missing, nothing extra. */
 const expected: Record<string, Expected[]> = {
+  // ant apply's files: its modeline and kind marker are read as they are; what envsync would send otherwise is said.
+  'valid/ant-layout': [],
+  'invalid/ant-constructs': [
+    err(
+      'env.yaml:3:7',
+      'type',
+      "type: agent marks ant's agent file: envsync manages environments only",
+      "keep it out of envsync's folders (`dir`/`dirs` in envsync.yaml): ant apply keeps managing it",
+    ),
+    err(
+      'env.yaml:5:14',
+      'description',
+      '"@notes.md" names the file "notes.md", whose contents the ant CLI sends in its place; envsync sends strings as written',
+      'write the text of notes.md here (a YAML block scalar, `|`, keeps long text readable)',
+    ),
+    err(
+      'env.yaml:7:9',
+      'metadata.logo',
+      '"@file://logo.png" is a file reference of the ant CLI (it sends the file\'s contents); envsync sends strings as written',
+      'write the text itself here (a YAML block scalar, `|`, keeps long text readable)',
+    ),
+    err(
+      'env.yaml:8:10',
+      'metadata.owner',
+      '"\\\\@team" is the ant CLI\'s escape for a literal "@team"; envsync sends strings as written, backslash included',
+      'write "@team"',
+    ),
+  ],
   'invalid/alias-bomb': [
     err(
       'env.yaml:3:8',

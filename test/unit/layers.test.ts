@@ -22,6 +22,7 @@ const RANK: Record<string, number> = {
   packages: 5,
   export: 5,
   usage: 5,
+  ant: 5,
   apply: 6,
   emulator: 6,
   workflow: 7,

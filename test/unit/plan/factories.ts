@@ -149,6 +149,7 @@ export function planOptions(o: Partial<PlanOptions> = {}): PlanOptions {
     maxArchive: 5,
     allowReferenced: false,
     references: null,
+    antTracked: [],
     targets: [],
     planId: 'plan_test',
     createdAt: '2026-11-27T12:00:00Z',

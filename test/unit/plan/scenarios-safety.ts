@@ -18,7 +18,57 @@ const refs = (deployments: Array<[string, 'active' | 'paused']>, recent = 0) => 
   },
 });
 
+/** What a claude-lock.json tracks: the lock, its key, the file from the project root, the ID. */
+const antLock = (file: string, envId: string) => ({
+  lock: 'claude-lock.json',
+  key: `./${file}`,
+  file,
+  env_id: envId,
+});
+
 export const safetyScenarios: Scenario[] = [
+  {
+    name: 'a file ant apply still tracks: blocked as managed_by_ant, the lock and ID named, even with --adopt',
+    desired: [desiredEnv('cloud')],
+    live: [liveEnv('cloud', 'env_1', { managed: false, description: 'changed by hand' })],
+    options: { adopt: true, antTracked: [antLock('environments/cloud.yaml', 'env_1')] },
+    actions: {},
+    blocked: [['managed_by_ant', 'cloud']],
+    check: (plan) => {
+      expect(plan.blocked[0]).toMatchObject({
+        env_id: 'env_1',
+        message: 'cloud is managed by ant apply: claude-lock.json tracks env_1 as ./environments/cloud.yaml',
+        hint: expect.stringContaining('`envsync import --from-ant claude-lock.json --apply --hand-over`'),
+      });
+      // Nothing else is planned for it: no adopt, no update behind ant's back, no create of a second one.
+      expect(plan.actions).toEqual([]);
+    },
+  },
+  {
+    name: 'an ID ant tracks under another file still blocks the file that means it (by recorded ID)',
+    desired: [desiredEnv('cloud')],
+    live: [liveEnv('cloud', 'env_1', { description: 'drifted' })],
+    recorded: [recordedEnv('cloud', 'env_1')],
+    options: { antTracked: [antLock('ant/cloud.yaml', 'env_1')] },
+    actions: {},
+    blocked: [['managed_by_ant', 'cloud']],
+  },
+  {
+    name: 'a file ant tracks whose ID is gone blocks the create too: ant would make its own on its next apply',
+    desired: [desiredEnv('cloud')],
+    live: [],
+    options: { antTracked: [antLock('environments/cloud.yaml', 'env_9')] },
+    actions: {},
+    blocked: [['managed_by_ant', 'cloud']],
+  },
+  {
+    name: 'what the lock tracks for other files and IDs leaves the rest of the plan alone',
+    desired: [desiredEnv('mine'), desiredEnv('new')],
+    live: [liveEnv('mine', 'env_1', { description: 'old' })],
+    recorded: [recordedEnv('mine', 'env_1')],
+    options: { antTracked: [antLock('environments/other.yaml', 'env_7')] },
+    actions: { mine: 'update', new: 'create' },
+  },
   {
     name: "another project's environment with a desired name: blocked with the owner named, even with --adopt",
     desired: [desiredEnv('shared')],

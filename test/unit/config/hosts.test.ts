@@ -55,6 +55,12 @@ describe('normalizeHost', () => {
     ['HTTPS://Api.Example.com/', 'https://api.example.com'],
     ['https://api.example.com.:8443/', 'https://api.example.com:8443'],
     ['*.Example.com', '*.example.com'],
+    // Read as WHATWG URL reads an origin: the default port goes, a name in Unicode takes its ASCII form.
+    ['https://api.example.com:443', 'https://api.example.com'],
+    ['https://API.example.com:443/', 'https://api.example.com'],
+    ['https://bücher.example', 'https://xn--bcher-kva.example'],
+    // Not an origin (a path): left as written, for validation to refuse.
+    ['https://api.example.com/v1', 'https://api.example.com/v1'],
   ])('%s → %s, and is idempotent', (host, normal) => {
     expect(normalizeHost(host)).toBe(normal);
     expect(normalizeHost(normal)).toBe(normal);
@@ -66,5 +72,6 @@ describe('normalizeHost', () => {
     expect(config(['API.example.com.', 'https://B.example.com/'])).toBe(
       config(['api.example.com', 'https://b.example.com']),
     );
+    expect(config(['https://api.example.com:443'])).toBe(config(['https://api.example.com']));
   });
 });

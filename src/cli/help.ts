@@ -26,7 +26,17 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'envsync forget legacy-runner --dry-run',
     'envsync forget legacy-runner             # after removing its file; it keeps running, unmanaged',
   ],
-  history: ['envsync history data-analysis', 'envsync history --format json'],
+  preview: [
+    'envsync preview up --id pr-42 --only-changed    # copies named <name>--pr-42 of what the branch changes',
+    'envsync preview up --id pr-42 --ttl 7d --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
+    'envsync preview down --id pr-42',
+    'envsync preview gc --dry-run                    # which expired previews it would archive',
+  ],
+  history: [
+    'envsync history data-analysis',
+    'envsync history --format json',
+    'envsync history --previews                      # preview runs, kept apart',
+  ],
   show: [
     'envsync show env_01Abc… --at 2026-10-03',
     'envsync show sha256:1f2e… > environments/restored.yaml',
@@ -58,7 +68,18 @@ function environmentLines(command: string): string[] {
   ];
   if (command === 'emulator') return lines;
   if (
-    ['plan', 'apply', 'status', 'verify', 'export', 'sessions', 'resolve', 'forget', 'ping'].includes(command)
+    [
+      'plan',
+      'apply',
+      'status',
+      'verify',
+      'export',
+      'sessions',
+      'resolve',
+      'forget',
+      'ping',
+      'preview',
+    ].includes(command)
   ) {
     lines.unshift(
       'ANTHROPIC_API_KEY     the API key (never a flag); a workspace may name another variable (api_key_env)',
@@ -80,6 +101,8 @@ const EXIT_CODES: Record<string, string> = {
   ping: '0 the API answered with this key, base URL and workspace; 1 a check failed (the output says which)',
   forget:
     '0 forgotten (or, with --dry-run, would be), 1 error: unknown, not managed, still declared, another project’s',
+  preview:
+    '0 done (or, with --dry-run, planned), 1 error (bad input, an ID or name that cannot fit, a failed action, no base ref for --only-changed), 3 blocked: a preview name another environment holds, a desired name a preview holds, a deployment that would be stranded',
 };
 
 /** The text after a command's options in its --help. */

@@ -6,11 +6,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { cacheKey, entriesForName, loadState, namesKnown, readHistory } from '../changelog/cache.js';
 import { repositoryLinkOf } from '../changelog/html/repository.js';
+import { entriesOfRuns } from '../changelog/preview-runs.js';
 import { renderHistory } from '../changelog/render.js';
 import { type HistoryPageInput, renderHistoryHtml, type VerifySummary } from '../changelog/render-html.js';
 import { changelogLocation } from '../changelog/store.js';
 import { type EnvironmentHistory, historyAll, historyOf } from '../changelog/timeline.js';
 import { closest } from '../config/suggest.js';
+import { previewName } from '../domain/preview.js';
 import { EnvsyncError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { SessionSummary } from '../model.js';
@@ -26,8 +28,14 @@ import { warnAboutProblems } from './verify.js';
  * One name reads only its own lines, through the cache's index (so it costs the same with any amount of
  * history); all names, or an index that no longer matches, read everything.
  */
-function historiesFor(ctx: Ctx, changelog: string, name: string | undefined): EnvironmentHistory[] {
+function historiesFor(
+  ctx: Ctx,
+  changelog: string,
+  name: string | undefined,
+  previews: boolean,
+): EnvironmentHistory[] {
   const location = changelogLocation(changelog);
+  if (previews) return previewHistories(ctx, changelog, name);
   if (name !== undefined) {
     const key = cacheKey(location);
     const state = loadState(location, key);
@@ -39,7 +47,23 @@ function historiesFor(ctx: Ctx, changelog: string, name: string | undefined): En
   }
   const history = readHistory(location);
   warnAboutProblems(ctx, history.problems);
-  return name === undefined ? historyAll(history.entries) : [historyOf(history.entries, name)];
+  // Preview runs are shown apart (--previews): their copies are not the environments the files declare.
+  const main = entriesOfRuns(history.runs, 'main');
+  return name === undefined ? historyAll(main) : [historyOf(main, name)];
+}
+
+/**
+ * `history --previews [NAME]`: the preview runs' timelines, one per copy (`<name>--<ID>`); with NAME, the
+ * copies of that environment under every preview ID recorded (or the one copy NAME names).
+ */
+function previewHistories(ctx: Ctx, changelog: string, name: string | undefined): EnvironmentHistory[] {
+  const history = readHistory(changelogLocation(changelog));
+  warnAboutProblems(ctx, history.problems);
+  const all = historyAll(entriesOfRuns(history.runs, 'previews'));
+  if (name === undefined) return all;
+  const ids = new Set(history.runs.flatMap((r) => r.preview?.ids ?? []));
+  const names = new Set([name, ...[...ids].map((id) => previewName(name, id))]);
+  return all.filter((h) => names.has(h.name));
 }
 
 const DEFAULT_PAGE = 'envsync-history.html';
@@ -139,7 +163,13 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
   }
   const project = projectFor(ctx, 'files');
   sayScope(ctx, project);
-  const histories = historiesFor(ctx, project.changelogPath, name);
+  const previews = opts.previews === true;
+  const histories = historiesFor(ctx, project.changelogPath, name, previews);
+  if (previews && name !== undefined && histories.length === 0) {
+    throw new EnvsyncError('unknown_name', `the changelog has no preview runs of ${name}`, {
+      hint: '`envsync history --previews` lists every preview copy recorded',
+    });
+  }
   if (name !== undefined && histories[0]?.steps.length === 0) {
     const known = namesKnown(changelogLocation(project.changelogPath));
     const near = closest(name, known);
@@ -162,6 +192,7 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
       project: project.project,
       workspace: project.workspace?.name ?? null,
       name: name ?? null,
+      previews,
       entries,
     };
     ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -192,6 +223,10 @@ function declareHistory(program: Program) {
     .option(
       '--sessions',
       'with --format html: count the sessions that ran on each version (needs the API key)',
+    )
+    .option(
+      '--previews',
+      'the preview runs instead (`preview up`, `down`, `gc`), one timeline per copy <name>--<ID>; hidden otherwise',
     );
 }
 type HistoryOptions = OptsOf<ReturnType<typeof declareHistory>>;

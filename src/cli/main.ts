@@ -34,6 +34,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   apply: async () => (await import('./apply.js')).registerApply,
   status: async () => (await import('./status.js')).registerStatus,
   forget: async () => (await import('./forget.js')).registerForget,
+  preview: async () => (await import('./preview.js')).registerPreview,
   history: async () => (await import('./history.js')).registerHistory,
   show: async () => (await import('./show.js')).registerShow,
   resolve: async () => (await import('./resolve.js')).registerResolve,
@@ -61,7 +62,11 @@ function flagsOf(command: { options: readonly { long?: string | undefined }[] })
 }
 
 function commandShapes(commands: readonly CommandUnknownOpts[]): CommandShape[] {
-  return commands.map((c) => ({ name: c.name(), flags: [...flagsOf(c), '--help'] }));
+  // A command with subcommands (`preview up`) takes its subcommands' flags too.
+  return commands.map((c) => ({
+    name: c.name(),
+    flags: [...flagsOf(c), ...c.commands.flatMap(flagsOf), '--help'],
+  }));
 }
 
 export async function main(argv: string[], edges: CliIo): Promise<number> {

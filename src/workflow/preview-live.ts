@@ -1,0 +1,92 @@
+// The live list split in two (DESIGN §14): this project's preview copies, and the rest — all the main plan,
+// apply, status and verify --live ever see, so a preview is never drift, never archived and never blocks.
+
+import { nameKey } from '../domain/naming.js';
+import { previewOf } from '../domain/preview.js';
+import { EnvsyncError } from '../errors.js';
+import {
+  type DesiredEnvironment,
+  type EnvironmentsApi,
+  type LiveEnvironment,
+  type LiveList,
+  type LiveView,
+  MANAGED_KEY,
+  type RecordedEnvironment,
+} from '../model.js';
+import { compareNatural } from '../util/order.js';
+import { listLive, liveView } from './live.js';
+
+/** A desired name that a live preview copy holds, or a preview name that something else holds: exit 3. */
+export class PreviewConflictError extends EnvsyncError {
+  override readonly exitCode = 3;
+}
+
+/**
+ * Whether an environment is one of this project's preview copies: this project's own tag (never a legacy
+ * or missing one) and a preview tag. An ID the main changelog records stays the main history's whatever its
+ * tags say: identity is the recorded ID, and a tag added by hand must not hide an environment from its plan.
+ */
+export function isPreviewCopy(
+  env: Pick<LiveEnvironment, 'id' | 'metadata'>,
+  project: string,
+  mainIds: ReadonlySet<string>,
+): boolean {
+  return env.metadata[MANAGED_KEY] === project && previewOf(env.metadata) !== null && !mainIds.has(env.id);
+}
+
+/** One checked list, split: the main side (what parsed and what did not), and this project's preview copies. */
+export function splitPreviews(
+  list: LiveList,
+  project: string,
+  recorded: readonly RecordedEnvironment[],
+): { main: LiveList; previews: LiveEnvironment[] } {
+  const mainIds = new Set(recorded.map((r) => r.env_id));
+  const previews: LiveEnvironment[] = [];
+  const envs: LiveEnvironment[] = [];
+  for (const env of list.envs) (isPreviewCopy(env, project, mainIds) ? previews : envs).push(env);
+  return { main: { envs, unreadable: list.unreadable }, previews };
+}
+
+/**
+ * The main live view: one checked list with this project's previews set aside (archived ones too), and the
+ * recorded IDs that list lacks looked up. The previews come back apart, for the name check below.
+ */
+export async function mainLiveView(
+  api: EnvironmentsApi,
+  recorded: readonly RecordedEnvironment[],
+  project: string,
+): Promise<{ view: LiveView; previews: LiveEnvironment[] }> {
+  const { main, previews } = splitPreviews(await listLive(api), project, recorded);
+  return { view: await liveView(api, recorded, main), previews };
+}
+
+/**
+ * Refuses, before anything is planned, a desired name that a live preview copy holds (exactly, or as a name
+ * the API may hold to be the same): the plan cannot see previews, so it would try to create a name that is
+ * taken. `preview down` frees it.
+ */
+export function refusePreviewNames(
+  desired: readonly Pick<DesiredEnvironment, 'name'>[],
+  previews: readonly LiveEnvironment[],
+): void {
+  const held = new Map(previews.filter((e) => !e.archived_at).map((e) => [nameKey(e.name), e]));
+  const clashes = desired
+    .flatMap((d) => {
+      const env = held.get(nameKey(d.name));
+      return env ? [{ name: d.name, env }] : [];
+    })
+    .sort((a, b) => compareNatural(a.name, b.name));
+  const first = clashes[0];
+  if (first === undefined) return;
+  const ids = [...new Set(clashes.map((c) => previewOf(c.env.metadata)?.id ?? '?'))];
+  throw new PreviewConflictError(
+    'preview_conflict',
+    `${clashes.length === 1 ? 'a name the files declare is' : `${clashes.length} names the files declare are`} held by a preview copy: ${clashes
+      .slice(0, 5)
+      .map((c) => `${c.name} (${c.env.id}, preview ${previewOf(c.env.metadata)?.id ?? '?'})`)
+      .join(', ')}${clashes.length > 5 ? `, and ${clashes.length - 5} more` : ''}`,
+    {
+      hint: `\`envsync preview down --id ${ids[0]}\` archives that preview${ids.length > 1 ? ` (and the same for ${ids.slice(1).join(', ')})` : ''}, or rename the environment in its file`,
+    },
+  );
+}

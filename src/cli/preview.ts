@@ -4,7 +4,8 @@ import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { checkPreviewId, parseTtl } from '../domain/preview.js';
-import { BlockedError, EnvsyncError } from '../errors.js';
+import { BlockedError, EnvsyncError, wrapFsError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 import type { Plan } from '../model.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { ProjectContext } from '../project/context.js';
@@ -12,6 +13,7 @@ import { changedEnvironments, changedFiles } from '../workflow/changed.js';
 import { type PreviewOptions, previewDown, previewGc, previewUp } from '../workflow/preview.js';
 import { type ActionFactory, type Ctx, errorBlock, type Program, say } from './context.js';
 import { formatOption, intOption, lockTimeoutOption, type OptsOf, rateLimitOption } from './options.js';
+import { outPath } from './plan.js';
 import {
   type PreviewAction,
   type PreviewReport,
@@ -45,6 +47,7 @@ async function runPreviewCommand(
   opts: Common,
   run: (o: PreviewOptions) => ReturnType<typeof previewGc>,
 ): Promise<number> {
+  const outFile = opts.out ? outPath(ctx, opts.out) : undefined;
   sayScope(ctx, project);
   const reporter = cliReporter(ctx);
   const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
@@ -84,7 +87,15 @@ async function runPreviewCommand(
       id,
       outcome,
     };
-    if (opts.format === 'json') ctx.io.stdout.write(`${JSON.stringify(previewJson(report), null, 2)}\n`);
+    const json = `${JSON.stringify(previewJson(report), null, 2)}\n`;
+    if (outFile) {
+      try {
+        await writeFileAtomic(outFile, ctx.redactor.redact(json));
+      } catch (e) {
+        throw wrapFsError(e, opts.out ?? outFile, 'write the previews to');
+      }
+    }
+    if (opts.format === 'json') ctx.io.stdout.write(json);
     else if (opts.format === 'markdown') ctx.io.stdout.write(previewMarkdown(report));
     const result = outcome.result;
     const failed = [...(result?.failed ?? []), ...(outcome.extended?.failed ?? [])];
@@ -149,6 +160,7 @@ function addPreviewFlags<A extends unknown[], O extends OptionValues, G extends 
   return command
     .option('--dry-run', 'show the plan and what would change; change nothing, record nothing')
     .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
+    .option('--out <file>', 'also write the JSON document (name → env ID, what was archived) to FILE')
     .option(
       '--allow-referenced',
       'archive previews that active or paused deployments still use (they are stranded)',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash, normalizeConfig } from '../../src/hash/config-hash.js';
 import type { ChangelogEntry, Plan } from '../../src/model.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import type { HookAnswer } from '../helpers/hook-proxy.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
@@ -434,5 +435,42 @@ describe('previews', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[api_untrusted]');
     expect(r.stderr).toContain('without the tag envsync_expires');
+  });
+
+  it('the README’s Previews commands, as written, on a clone whose branch changes one environment', async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('## Previews\n');
+    const text = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const commands = [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .flatMap((m) => (m[1] as string).split('\n'))
+      .map((l) => l.replace(/#.*$/, '').trim())
+      .filter((l) => l.startsWith('npx envsync '))
+      .map((l) => l.slice('npx envsync '.length).split(/\s+/));
+    expect(commands.map((c) => c.slice(0, 2).join(' '))).toEqual([
+      'preview up',
+      'preview down',
+      'preview gc',
+    ]);
+    // A clone (so origin/HEAD is there, the default base) with a branch that changes b.
+    ws.files({ 'a.yaml': envFile('a'), 'b.yaml': envFile('b') });
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' });
+    const origin = path.join(tempDir('envsync-origin-'), 'origin.git');
+    git(ws.dir, 'init', '--quiet', '-b', 'main');
+    git(ws.dir, 'add', '.');
+    git(ws.dir, 'commit', '--quiet', '-m', 'environments');
+    git(ws.dir, 'clone', '--quiet', '--bare', ws.dir, origin);
+    git(ws.dir, 'remote', 'add', 'origin', origin);
+    git(ws.dir, 'fetch', '--quiet', 'origin');
+    git(ws.dir, 'remote', 'set-head', 'origin', 'main');
+    git(ws.dir, 'checkout', '--quiet', '-b', 'feature');
+    ws.files({ 'b.yaml': envFile('b', 'description: changed\n') });
+    const results = [];
+    for (const args of commands) results.push(await ok(args));
+    expect(results[0]?.stdout).toMatch(/b +b--pr-42 +env_\S+ +\S+Z +created/);
+    expect(results[1]?.stdout).toContain('Archived:');
+    expect(results[1]?.stdout).toContain('b--pr-42');
+    expect(results[2]?.stdout).toContain('No expired previews.');
+    expect((await ws.live()).map((e) => e.name)).toEqual([]);
   });
 });

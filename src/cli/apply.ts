@@ -1,7 +1,6 @@
 // `envsync apply [DIR]` / `apply --plan FILE`: plan (or load a saved plan), confirm, apply, record.
 
 import { createInterface } from 'node:readline';
-import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
 import type { Plan } from '../model.js';
@@ -26,6 +25,7 @@ import {
   projectFor,
   readSavedPlan,
   refuseFileAsDir,
+  runIdentity,
   sayScope,
   scopedPlan,
   warnAboutWarnings,
@@ -161,13 +161,7 @@ async function runApply(
       api: conn.api,
       changelogPath: project.changelogPath,
       reporter,
-      identity: {
-        actor: actorFrom(ctx.io.env),
-        git_commit: gitCommit(project.root),
-        git_dirty: gitDirty(project.root, project.dirs),
-        target: conn.api.target,
-        workspace: project.workspace?.name ?? null,
-      },
+      identity: runIdentity(ctx, project, conn.api.target),
       now: () => new Date(),
       project: project.project,
       parallelism: opts.parallelism,

@@ -1,12 +1,11 @@
 // `envsync forget NAME...`: stop managing environments without archiving them (Terraform's removed { destroy = false }).
 
-import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { escapeText } from '../text/escape.js';
 import { forgetEnvironments } from '../workflow/forget.js';
 import { type ActionFactory, type Ctx, type Program, say, scopedCommand } from './context.js';
 import { lockTimeoutOption, type OptsOf } from './options.js';
 import { cliReporter } from './reporter.js';
-import { connectFrom, loadProjectFiles, projectFor, sayScope } from './shared.js';
+import { connectFrom, loadProjectFiles, projectFor, runIdentity, sayScope } from './shared.js';
 
 async function runForget(ctx: Ctx, names: string[], opts: ForgetOptions): Promise<number> {
   const project = projectFor(ctx, 'api');
@@ -20,13 +19,7 @@ async function runForget(ctx: Ctx, names: string[], opts: ForgetOptions): Promis
       api: conn.api,
       changelogPath: project.changelogPath,
       reporter,
-      identity: {
-        actor: actorFrom(ctx.io.env),
-        git_commit: gitCommit(project.root),
-        git_dirty: gitDirty(project.root, project.dirs),
-        target: conn.api.target,
-        workspace: project.workspace?.name ?? null,
-      },
+      identity: runIdentity(ctx, project, conn.api.target),
       now: () => new Date(),
       project: project.project,
       lockTimeoutMs: opts.lockTimeout,

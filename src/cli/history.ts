@@ -199,7 +199,7 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
     return 0;
   }
   if (histories.length === 0) {
-    ctx.io.stdout.write('No changes recorded.\n');
+    ctx.io.stdout.write(previews ? 'No preview runs recorded.\n' : 'No changes recorded.\n');
     const hint = localChangelogHint(ctx, project);
     if (hint) say(ctx, `hint: ${hint}`);
     return 0;

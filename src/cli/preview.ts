@@ -1,7 +1,6 @@
 // `envsync preview up|down|gc`: copies of the environments per pull request, named `<name>--<ID>`, and their cleanup.
 
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { actorFrom, gitCommit, gitDirty } from '../apply/context.js';
 import { applySummaryLine } from '../apply/execute.js';
 import { checkPreviewId, parseTtl } from '../domain/preview.js';
 import { BlockedError, EnvsyncError, wrapFsError } from '../errors.js';
@@ -27,6 +26,7 @@ import {
   loadProjectFiles,
   projectFor,
   refuseFileAsDir,
+  runIdentity,
   sayScope,
   scopedPlan,
   warnAboutWarnings,
@@ -61,13 +61,7 @@ async function runPreviewCommand(
       api: conn.api,
       changelogPath: project.changelogPath,
       reporter,
-      identity: {
-        actor: actorFrom(ctx.io.env),
-        git_commit: gitCommit(project.root),
-        git_dirty: gitDirty(project.root, project.dirs),
-        target: conn.api.target,
-        workspace: project.workspace?.name ?? null,
-      },
+      identity: runIdentity(ctx, project, conn.api.target),
       now: () => new Date(),
       project: project.project,
       workspace: project.workspace?.name ?? null,

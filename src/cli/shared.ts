@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RateLimit } from '../api/rate-limit.js';
+import { actorFrom, gitCommit, gitDirty, type RunIdentity } from '../apply/context.js';
 import { EnvsyncError } from '../errors.js';
 import type { LiveView, Plan, Reporter } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
@@ -71,6 +72,17 @@ export async function connectFrom(
     timeoutMs: ctx.global.timeoutMs,
     redactor: ctx.redactor,
   });
+}
+
+/** Who and what a run that writes the changelog records: the actor, the git commit (and whether the files differ), where. */
+export function runIdentity(ctx: Ctx, project: ProjectContext, target: string): Omit<RunIdentity, 'plan_id'> {
+  return {
+    actor: actorFrom(ctx.io.env),
+    git_commit: gitCommit(project.root),
+    git_dirty: gitDirty(project.root, project.dirs),
+    target,
+    workspace: project.workspace?.name ?? null,
+  };
 }
 
 /** The changelog of this project and workspace (or --changelog, checked). Needs no connection. */

@@ -3,10 +3,10 @@
 // limiter, checked answers, the changelog) as preview runs. Nothing but this project's previews is ever touched.
 
 import { randomUUID } from 'node:crypto';
-import type { RunIdentity } from '../apply/context.js';
 import type { ApplyResult } from '../apply/execute.js';
 import { type Extended, extendExpiry } from '../apply/preview-expiry.js';
 import type { PreviewRun } from '../changelog/preview-runs.js';
+import { changelogLocation } from '../changelog/store.js';
 import { nameKey } from '../domain/naming.js';
 import { ownerLabel } from '../domain/ownership.js';
 import {
@@ -20,7 +20,6 @@ import {
   previewTags,
 } from '../domain/preview.js';
 import {
-  type EnvironmentsApi,
   EXPIRES_KEY,
   HASH_KEY,
   type LiveEnvironment,
@@ -34,26 +33,32 @@ import {
 } from '../model.js';
 import { planHasChanges } from '../plan/planner.js';
 import { compareNatural } from '../util/order.js';
+import type { ApplyOptions } from './apply.js';
 import { ApplySession, type PreviewScope } from './apply-session.js';
 import { listLive } from './live.js';
 import { type DesiredState, makePlan, type PlanSettings } from './plan.js';
 import { PreviewConflictError, splitPreviews } from './preview-live.js';
+import { readState } from './recorded.js';
 
-export interface PreviewOptions {
-  api: EnvironmentsApi;
-  changelogPath: string;
-  reporter: Reporter;
-  identity: Omit<RunIdentity, 'plan_id'>;
-  now: () => Date;
-  project: string;
+/** What an apply needs to run (its lock, its changelog, its identity), less the questions: previews ask none. */
+export interface PreviewOptions
+  extends Pick<
+    ApplyOptions,
+    | 'api'
+    | 'changelogPath'
+    | 'reporter'
+    | 'identity'
+    | 'now'
+    | 'project'
+    | 'parallelism'
+    | 'lockTimeoutMs'
+    | 'interrupt'
+  > {
   workspace: string | null;
-  parallelism: number;
-  lockTimeoutMs: number;
   /** Archive previews that active or paused deployments still use (they are stranded). */
   allowReferenced: boolean;
   /** Plan only: no lock, no write, nothing recorded. */
   dryRun: boolean;
-  interrupt?: AbortSignal;
   /** The plan, before anything is applied: the CLI prints it. */
   planned(plan: Plan): void;
   /** Writes start: this many (the plan's changes and the expiries to extend). */
@@ -285,8 +290,10 @@ async function runPreview(
   const plan = (live: LiveView) => makePlan(o.api, spec.desired, live, [], [], settings);
 
   if (o.dryRun) {
+    // As a run would see them, without its lock: an ID the main changelog records is never a preview.
+    const { recorded } = readState(changelogLocation(o.changelogPath), o.reporter);
     const list = await listLive(o.api);
-    const live = view(list, splitPreviews(list, o.project, []).previews);
+    const live = view(list, splitPreviews(list, o.project, recorded).previews);
     const p = await plan(live);
     o.planned(p);
     return finish(p, live, {
@@ -308,18 +315,7 @@ async function runPreview(
     },
   };
   const session: ApplySession = await ApplySession.open(
-    {
-      api: o.api,
-      changelogPath: o.changelogPath,
-      reporter,
-      identity: o.identity,
-      now: o.now,
-      project: o.project,
-      parallelism: o.parallelism,
-      lockTimeoutMs: o.lockTimeoutMs,
-      ...(o.interrupt ? { interrupt: o.interrupt } : {}),
-      host: { planned: o.planned, confirm: 'auto' },
-    },
+    { ...o, reporter, host: { planned: o.planned, confirm: 'auto' } },
     scope,
   );
   try {

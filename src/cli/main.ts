@@ -118,7 +118,11 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
   for (const load of commandsToLoad(argv)) (await load())(program, action);
 
   // Then its examples, variables and exit codes.
-  for (const command of program.commands) command.addHelpText('after', helpFooter(command.name()));
+  for (const command of program.commands) {
+    command.addHelpText('after', helpFooter(command.name()));
+    // A subcommand (`preview up`) ends with its command's.
+    for (const sub of command.commands) sub.addHelpText('after', helpFooter(command.name()));
+  }
 
   try {
     // Terraform and decK habits (`-out`, `plan --auto-approve`, `import`) get envsync's way, not a bare refusal.

@@ -34,7 +34,11 @@ export function isPreviewCopy(
   return env.metadata[MANAGED_KEY] === project && previewOf(env.metadata) !== null && !mainIds.has(env.id);
 }
 
-/** One checked list, split: the main side (what parsed and what did not), and this project's preview copies. */
+/**
+ * One checked list, split: the main side (what parsed and what did not), and this project's preview copies.
+ * An archived copy is on both sides: the main side only needs its name (a retired name the main plan picks
+ * must be free), and nothing there acts on an archived environment no record names.
+ */
 export function splitPreviews(
   list: LiveList,
   project: string,
@@ -43,7 +47,11 @@ export function splitPreviews(
   const mainIds = new Set(recorded.map((r) => r.env_id));
   const previews: LiveEnvironment[] = [];
   const envs: LiveEnvironment[] = [];
-  for (const env of list.envs) (isPreviewCopy(env, project, mainIds) ? previews : envs).push(env);
+  for (const env of list.envs) {
+    const copy = isPreviewCopy(env, project, mainIds);
+    if (copy) previews.push(env);
+    if (!copy || env.archived_at !== null) envs.push(env);
+  }
   return { main: { envs, unreadable: list.unreadable }, previews };
 }
 

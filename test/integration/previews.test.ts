@@ -2,14 +2,15 @@
 // refused up front, and the main plan, apply, status, verify --live and history never seeing a preview.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash, normalizeConfig } from '../../src/hash/config-hash.js';
 import type { ChangelogEntry, Plan } from '../../src/model.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import type { HookAnswer } from '../helpers/hook-proxy.js';
-import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
+import { envFile, pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
 
 interface Row {
   name: string;
@@ -348,6 +349,52 @@ describe('previews', () => {
     expect(missing.stderr).toContain('error[no_base_ref]');
     const stray = await ws.cli(['preview', 'up', '--id', 'pr-5', '--base-ref', 'main']);
     expect([stray.code, stray.stderr]).toEqual([1, expect.stringContaining('error[conflicting_flags]')]);
+  });
+
+  it('an archived copy’s name is still taken: the main plan retires an environment under another name', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    await preview('up', '--id', 'x');
+    await preview('down', '--id', 'x');
+    const [held] = (await ws.live(true)).map((e) => e.name);
+    expect(held).toMatch(/^a--x~[0-9a-f]{8}$/);
+    // The same name and config as the copy had, now an environment of the files, then removed from them.
+    ws.files({ 'a.yaml': null, 'ax.yaml': envFile('a--x') });
+    await ok(['apply', '--auto-approve']);
+    ws.files({ 'ax.yaml': null, 'b.yaml': envFile('b') });
+    await ok(['apply', '--auto-approve']);
+    const names = (await ws.live(true)).map((e) => e.name).sort();
+    expect(names).toEqual([held, `${held}-2`, 'b']);
+  });
+
+  it('--workspace: a workspace’s previews are its own, in its namespace and its changelog', async () => {
+    writeFileSync(
+      path.join(ws.dir, 'envsync.yaml'),
+      'project: agents\nworkspaces:\n  staging:\n    workspace_id: wrkspc_01S\n    dirs: [environments/staging]\n  production:\n    workspace_id: wrkspc_01P\n    dirs: [environments/production]\n',
+    );
+    for (const d of ['staging', 'production']) mkdirSync(path.join(ws.envDir, d));
+    writeFileSync(path.join(ws.envDir, 'staging/s.yaml'), envFile('s'));
+    writeFileSync(path.join(ws.envDir, 'production/p.yaml'), envFile('p'));
+    await ok(['--workspace', 'production', 'apply', '--auto-approve']);
+    const up = await preview('--workspace', 'staging', 'up', '--id', 'pr-1');
+    expect(up.environments.map((e) => e.preview_name)).toEqual(['s--pr-1']);
+    const namesIn = async (workspaceId: string) => {
+      const sdk = new Anthropic({
+        apiKey: TEST_KEY,
+        baseURL: ws.emu.url,
+        maxRetries: 0,
+        defaultHeaders: { 'anthropic-workspace-id': workspaceId },
+      });
+      const out: string[] = [];
+      for await (const e of sdk.beta.environments.list({ limit: 100 })) out.push(e.name);
+      return out.sort();
+    };
+    expect(await namesIn('wrkspc_01S')).toEqual(['s--pr-1']);
+    expect(await namesIn('wrkspc_01P')).toEqual(['p']);
+    expect(readdirSync(path.join(ws.changelog, 'staging'))).toHaveLength(1);
+    expect((await ws.cli(['--workspace', 'production', 'plan', '--detailed-exitcode'])).code).toBe(0);
+    // Down in the other workspace finds nothing of it.
+    expect((await preview('--workspace', 'production', 'down', '--id', 'pr-1')).archived).toEqual([]);
+    expect(await namesIn('wrkspc_01S')).toEqual(['s--pr-1']);
   });
 
   it('a saved plan is stale once a preview took a name it expects free', async () => {

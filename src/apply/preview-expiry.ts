@@ -25,6 +25,8 @@ export async function extendExpiry(
   noops: readonly NoopAction[],
   seen: ReadonlyMap<string, LiveFingerprint>,
   parallelism: number,
+  /** The first Ctrl-C: no new write starts. */
+  interrupt?: AbortSignal,
 ): Promise<Extended> {
   const out: Extended = { extended: [], failed: [] };
   const tags = deps.tags ?? {};
@@ -33,7 +35,9 @@ export async function extendExpiry(
     noops.map((action) =>
       limit(async () => {
         const fp = seen.get(action.env_id);
-        if (deps.halt.reason !== undefined || deps.writer.failure !== undefined || fp === undefined) return;
+        const stopped =
+          deps.halt.reason !== undefined || deps.writer.failure !== undefined || interrupt?.aborted === true;
+        if (stopped || fp === undefined) return;
         deps.reporter.event({ type: 'action_start', kind: 'update', name: action.name });
         const started = deps.now().getTime();
         try {

@@ -51,6 +51,9 @@ async function runPreviewCommand(
   sayScope(ctx, project);
   const reporter = cliReporter(ctx);
   const conn = await connectFrom(ctx, project, reporter, opts.rateLimit);
+  // From the moment writes start, the first Ctrl-C lets what runs finish and be recorded, then stops.
+  const interrupt = new AbortController();
+  let stopListening: (() => void) | undefined;
   const planned = (plan: Plan) => {
     if (ctx.global.quiet) return;
     const text = renderPlanText(scopedPlan(ctx, plan), opts.format === 'text' ? ctx.out : ctx.err, {});
@@ -70,7 +73,16 @@ async function runPreviewCommand(
       allowReferenced: opts.allowReferenced === true,
       dryRun: opts.dryRun === true,
       planned,
-      starting: (total) => reporter.start(total),
+      interrupt: interrupt.signal,
+      starting: (total) => {
+        reporter.start(total);
+        stopListening = ctx.io.onInterrupt?.(() => {
+          ctx.io.stderr.write(
+            '\nInterrupted: the preview changes in flight finish and are recorded; nothing new starts.\n',
+          );
+          interrupt.abort();
+        });
+      },
     });
     reporter.stop();
     if (outcome.status === 'blocked') throw new BlockedError(outcome.plan.blocked);
@@ -101,11 +113,16 @@ async function runPreviewCommand(
     const bad = failed.length > 0 || result?.stopped != null || (result?.unrecorded.length ?? 0) > 0;
     if (opts.format === 'text') {
       if (result) ctx.io.stdout.write(`\n${(bad ? ctx.out.red : ctx.out.green)(applySummaryLine(result))}\n`);
+      const moved = outcome.extended?.extended.length ?? 0;
+      if (moved > 0)
+        ctx.io.stdout.write(`Expiry moved on for ${moved} unchanged preview${moved === 1 ? '' : 's'}.\n`);
       ctx.io.stdout.write(previewText(report, ctx.out));
     }
     if (opts.dryRun) say(ctx, 'Nothing changed (--dry-run).');
-    return bad || result?.interrupted ? 1 : 0;
+    if (result?.interrupted) return 130;
+    return bad ? 1 : 0;
   } finally {
+    stopListening?.();
     reporter.stop();
     await conn.close();
   }

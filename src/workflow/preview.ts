@@ -311,7 +311,8 @@ async function runPreview(
     beforeActions: async (deps, p) => {
       const noops = p.actions.filter((a): a is NoopAction => a.kind === 'noop');
       if (spec.action !== 'up' || noops.length === 0) return;
-      extended = await extendExpiry(deps, noops, new Map(p.live.map((l) => [l.id, l])), o.parallelism);
+      const seen = new Map(p.live.map((l) => [l.id, l]));
+      extended = await extendExpiry(deps, noops, seen, o.parallelism, o.interrupt);
     },
   };
   const session: ApplySession = await ApplySession.open(

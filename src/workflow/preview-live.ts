@@ -2,7 +2,8 @@
 // apply, status and verify --live ever see, so a preview is never drift, never archived and never blocks.
 
 import { nameKey } from '../domain/naming.js';
-import { previewOf } from '../domain/preview.js';
+import { ownerLabel } from '../domain/ownership.js';
+import { type PreviewInfo, previewOf } from '../domain/preview.js';
 import { EnvsyncError } from '../errors.js';
 import {
   type DesiredEnvironment,
@@ -97,4 +98,69 @@ export function refusePreviewNames(
       hint: `\`envsync preview down --id ${ids[0]}\` archives that preview${ids.length > 1 ? ` (and the same for ${ids.slice(1).join(', ')})` : ''}, or rename the environment in its file`,
     },
   );
+}
+
+/** Who holds a name, in words: an unmanaged environment, a preview of some project, or a project's environment. */
+function holder(env: LiveEnvironment, project: string): string {
+  const tag = env.metadata[MANAGED_KEY];
+  if (tag === undefined || tag === '') return 'an environment envsync does not manage';
+  const whose = tag === project ? 'this project' : ownerLabel(tag);
+  const info = previewOf(env.metadata);
+  return info ? `preview ${info.id} of ${whose}` : `an environment of ${whose}`;
+}
+
+/**
+ * A copy's name held by anything but a preview this run may touch (another preview ID's copy, an environment
+ * of this or another project, one envsync does not manage or cannot read): refused before anything is
+ * planned, so a preview never takes over, updates or renames an environment that is not its own.
+ */
+function refuseTakenNames(
+  desired: readonly Pick<DesiredEnvironment, 'name'>[],
+  list: LiveList,
+  selected: ReadonlySet<string>,
+  project: string,
+): void {
+  const wanted = new Map(desired.map((d) => [nameKey(d.name), d.name]));
+  if (wanted.size === 0) return;
+  const clashes: string[] = [];
+  for (const env of list.envs) {
+    const name = wanted.get(nameKey(env.name));
+    if (name === undefined || env.archived_at !== null || selected.has(env.id)) continue;
+    clashes.push(`${name} is held by ${env.id}, ${holder(env, project)}`);
+  }
+  for (const item of list.unreadable)
+    if (item.name !== null && wanted.has(nameKey(item.name)))
+      clashes.push(`${item.name} is held by ${item.id ?? 'an environment'}, which envsync cannot read`);
+  if (clashes.length === 0) return;
+  clashes.sort(compareNatural);
+  const more = clashes.length > 5 ? `; and ${clashes.length - 5} more` : '';
+  throw new PreviewConflictError(
+    'preview_conflict',
+    `${clashes.length} preview name${clashes.length === 1 ? ' is' : 's are'} taken: ${clashes.slice(0, 5).join('; ')}${more}`,
+    {
+      hint: 'use another preview ID (--id), or rename what holds the name; a preview never takes over an environment',
+    },
+  );
+}
+
+/**
+ * The live view a preview plan sees: the selected previews (archived ones too), and every other archived
+ * environment for its name only (a retired `<name>--<ID>~hash8` must be free). No other active environment
+ * is in it, so the plan can neither update nor archive one.
+ */
+export function previewView(
+  list: LiveList,
+  previews: readonly LiveEnvironment[],
+  select: (info: PreviewInfo) => boolean,
+  desired: readonly Pick<DesiredEnvironment, 'name'>[],
+  project: string,
+): LiveView {
+  const selected = previews.filter((e) => {
+    const info = previewOf(e.metadata);
+    return info !== null && select(info);
+  });
+  const ids = new Set(selected.map((e) => e.id));
+  refuseTakenNames(desired, list, ids, project);
+  const archived = list.envs.filter((e) => e.archived_at !== null && !ids.has(e.id));
+  return { envs: [...selected, ...archived], unreadable: [], gone: [] };
 }

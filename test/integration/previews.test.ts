@@ -4,13 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash, normalizeConfig } from '../../src/hash/config-hash.js';
 import type { ChangelogEntry, Plan } from '../../src/model.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import type { HookAnswer } from '../helpers/hook-proxy.js';
-import { envFile, pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
+import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
 interface Row {
   name: string;
@@ -377,17 +376,7 @@ describe('previews', () => {
     await ok(['--workspace', 'production', 'apply', '--auto-approve']);
     const up = await preview('--workspace', 'staging', 'up', '--id', 'pr-1');
     expect(up.environments.map((e) => e.preview_name)).toEqual(['s--pr-1']);
-    const namesIn = async (workspaceId: string) => {
-      const sdk = new Anthropic({
-        apiKey: TEST_KEY,
-        baseURL: ws.emu.url,
-        maxRetries: 0,
-        defaultHeaders: { 'anthropic-workspace-id': workspaceId },
-      });
-      const out: string[] = [];
-      for await (const e of sdk.beta.environments.list({ limit: 100 })) out.push(e.name);
-      return out.sort();
-    };
+    const namesIn = (workspaceId: string) => ws.namesIn(workspaceId);
     expect(await namesIn('wrkspc_01S')).toEqual(['s--pr-1']);
     expect(await namesIn('wrkspc_01P')).toEqual(['p']);
     expect(readdirSync(path.join(ws.changelog, 'staging'))).toHaveLength(1);

@@ -1,5 +1,6 @@
 // The GitHub Action's script (action.yml): plan → log, job summary and one PR comment per project and workspace;
-// apply → commit and push the changelog; drift → one issue per project and workspace, opened, updated, closed.
+// preview → preview copies per pull request in a section of that comment, archived on close, collected on a
+// schedule; apply → commit and push the changelog; drift → one issue per project and workspace, opened, updated, closed.
 // Plain Node, no dependencies, so it runs before anything is built; every input comes from INPUT_* variables.
 
 import { spawnSync } from 'node:child_process';
@@ -177,21 +178,35 @@ function validate() {
   return { code: r.code, text, project: doc.project ?? fallback };
 }
 
+function githubEvent() {
+  return process.env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, 'utf8')) : {};
+}
+
+/** The previews' section of the PR comment: the preview mode writes it, the plan mode keeps it. */
+const PREVIEW_START = '<!-- envsync-preview -->';
+const PREVIEW_END = '<!-- /envsync-preview -->';
+
+/** A comment's body (after its marker line) in its two parts: the plan's, and the previews' section (or ''). */
+function commentParts(body) {
+  const at = body.lastIndexOf(PREVIEW_START);
+  if (at === -1) return { plan: body, preview: '' };
+  const end = body.indexOf(PREVIEW_END, at);
+  return { plan: body.slice(0, at), preview: end === -1 ? '' : body.slice(at, end + PREVIEW_END.length) };
+}
+
 /**
  * The PR comment of this project and workspace, found by its marker (an older action's bare marker is taken
- * over only where no workspace is set), updated in place or created. `comment: changes` creates one only for
- * a plan worth reading (changes, blocked, or an error) but always updates one already there, so a comment
- * never shows a plan that is out of date.
+ * over only where no workspace is set), updated in place or created; `compose` makes the new body from the
+ * old one (after its marker line; null when there is none), so the plan and the previews each keep the
+ * other's part. `comment: changes` creates one only for something worth reading (changes, blocked, an error,
+ * previews) but always updates one already there, so a comment never shows a plan that is out of date.
  */
-async function postComment(s, body, worthPosting) {
+async function postComment(s, compose, worthPosting, createOnlyWhenWorth = false) {
   const mode = input('COMMENT', 'always');
   if (!['always', 'changes', 'never'].includes(mode))
     fail(`comment must be always, changes or never, not "${mode}"`);
   if (mode === 'never') return null;
-  const event = process.env.GITHUB_EVENT_PATH
-    ? JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, 'utf8'))
-    : {};
-  const number = event.pull_request?.number ?? null;
+  const number = githubEvent().pull_request?.number ?? null;
   if (!number) {
     console.log('Not a pull request: no comment; the plan is above in this log and in the job summary.');
     return null;
@@ -204,10 +219,10 @@ async function postComment(s, body, worthPosting) {
     if (c.body.startsWith(`${marker}\n`)) mine = c;
     else if (!mine && !s.workspace && c.body.startsWith('<!-- envsync-plan -->\n')) mine = c;
   }
-  const text = `${marker}\n${body}`;
+  const text = `${marker}\n${compose(mine ? mine.body.slice(mine.body.indexOf('\n') + 1) : null)}`;
   if (mine)
     return (await github('PATCH', `/repos/${repo}/issues/comments/${mine.id}`, { body: text })).html_url;
-  if (mode === 'changes' && !worthPosting) return null;
+  if ((mode === 'changes' || createOnlyWhenWorth) && !worthPosting) return null;
   return (await github('POST', `/repos/${repo}/issues/${number}/comments`, { body: text })).html_url;
 }
 
@@ -246,7 +261,15 @@ async function plan() {
   summary(markdown);
   const counts = saved?.summary ?? {};
   const hasChanges = code === 2;
-  const url = await postComment(s, markdown, code !== 0);
+  // The previews' section, if the preview mode wrote one, stays below the new plan.
+  const url = await postComment(
+    s,
+    (old) => {
+      const kept = old ? commentParts(old).preview : '';
+      return kept ? `${markdown.replace(/\n*$/, '\n\n')}${kept}\n` : markdown;
+    },
+    code !== 0,
+  );
   output('exitcode', code);
   output('has-changes', hasChanges);
   for (const kind of ['create', 'update', 'recreate', 'archive', 'adopt', 'blocked', 'drift'])
@@ -255,6 +278,64 @@ async function plan() {
   output('plan-file', saved ? planFile : '');
   if (code === 1 || code === 3)
     fail(`envsync plan exited ${code}${code === 3 ? ' (blocked by a safety rule)' : ''}`);
+}
+
+/**
+ * Previews per pull request: on open, push and reopen, `preview up --id pr-N --only-changed` (the branch's
+ * changes against its base) with its table in the PR comment's previews section; on close, `preview down`;
+ * on any other event (a schedule), `preview gc`. Never commits: previews are found by their tags, and a pull
+ * request's job must not push to the base branch (the run file is in the job's changelog, for an artifact).
+ */
+async function preview() {
+  const event = githubEvent();
+  const pr = event.pull_request ?? null;
+  const validated = envsync(['validate', '--format', 'json']);
+  let project = path.basename(process.cwd());
+  try {
+    project = JSON.parse(validated.stdout).project ?? project;
+  } catch {
+    // The preview command says what is wrong with the project; the marker falls back to the folder's name.
+  }
+  const s = scope(project);
+  const id = pr ? `pr-${pr.number}` : null;
+  const action = pr ? (event.action === 'closed' ? 'down' : 'up') : 'gc';
+  const ttl = input('PREVIEW_TTL');
+  const args =
+    action === 'up'
+      ? ['preview', 'up', '--id', id, '--only-changed', '--base-ref', `origin/${pr.base?.ref ?? 'main'}`]
+      : action === 'down'
+        ? ['preview', 'down', '--id', id]
+        : ['preview', 'gc'];
+  if (action === 'up' && ttl) args.push('--ttl', ttl);
+  const file = path.resolve(`envsync-preview${s.suffix}.json`);
+  const r = envsync([...args, '--format', 'markdown', '--out', file, ...extraArgs()]);
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  const doc = r.code !== 3 && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  let markdown = doc
+    ? r.stdout
+    : `### envsync previews${id ? ` · \`${id}\`` : ''}: failed\n\n${fenced(withoutCommands(r.stderr).slice(-20_000))}\n`;
+  if (doc && r.code !== 0) markdown += `\n${fenced(withoutCommands(r.stderr).slice(-20_000))}\n`;
+  summary(markdown);
+  let url = null;
+  if (pr) {
+    const section = `${PREVIEW_START}\n${markdown.trimEnd()}\n${PREVIEW_END}\n`;
+    const worth = r.code !== 0 || (doc?.environments?.length ?? 0) > 0 || (doc?.archived?.length ?? 0) > 0;
+    url = await postComment(
+      s,
+      (old) => `${old ? commentParts(old).plan.replace(/\n*$/, '\n\n') : ''}${section}`,
+      worth,
+      true,
+    );
+  }
+  output('exitcode', r.code);
+  output('preview-id', id ?? '');
+  output('previews', doc?.environments?.length ?? 0);
+  output('archived', doc?.archived?.length ?? 0);
+  output('preview-file', doc ? file : '');
+  output('comment-url', url ?? '');
+  if (r.code !== 0)
+    fail(`envsync preview ${action} exited ${r.code}${r.code === 3 ? ' (blocked by a safety rule)' : ''}`);
 }
 
 function git(args) {
@@ -395,6 +476,7 @@ async function drift() {
 
 const mode = input('MODE');
 if (mode === 'plan') await plan();
+else if (mode === 'preview') await preview();
 else if (mode === 'apply') apply();
 else if (mode === 'drift') await drift();
-else fail(`mode must be plan, apply or drift, not "${mode}"`);
+else fail(`mode must be plan, preview, apply or drift, not "${mode}"`);

@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'invalid_preview_id'
   | 'invalid_ttl'
   | 'not_previewable'
+  | 'preview_conflict'
+  | 'no_base_ref'
   // Plans
   | 'unknown_target'
   | 'invalid_plan'

@@ -14,6 +14,7 @@ import type {
   UpdateAction,
   UpdateBody,
 } from '../model.js';
+import { PREVIEW_KEY } from '../model.js';
 import { believe } from './answers.js';
 import { type ApplyDeps, record } from './context.js';
 import { liveRecordFields } from './reconcile.js';
@@ -27,11 +28,26 @@ export interface Done {
   already: boolean;
 }
 
-function createBody(project: string, d: DesiredPayload): CreateBody {
+/** The tags a write puts on: the ownership tags, and a preview run's own. */
+function tagsFor(deps: ApplyDeps, d: DesiredPayload): Record<string, string> {
+  return { ...ownershipTags(deps.owner.project, d.config_hash), ...deps.tags };
+}
+
+/** The tags an answer must carry besides the ownership tags (a preview run's), for `believe`. */
+function extraTags(deps: ApplyDeps): { tags?: Record<string, string> } {
+  return deps.tags ? { tags: deps.tags } : {};
+}
+
+/** A found environment is of the kind this run writes: a copy of the same preview, or no preview at all. */
+function sameKind(deps: ApplyDeps, env: LiveEnvironment): boolean {
+  return (env.metadata[PREVIEW_KEY] ?? '') === (deps.tags?.[PREVIEW_KEY] ?? '');
+}
+
+function createBody(deps: ApplyDeps, d: DesiredPayload): CreateBody {
   return {
     name: d.name,
     description: d.description,
-    metadata: { ...d.metadata, ...ownershipTags(project, d.config_hash) },
+    metadata: { ...d.metadata, ...tagsFor(deps, d) },
     config: d.config,
     ...(d.scope ? { scope: d.scope } : {}),
   };
@@ -39,13 +55,13 @@ function createBody(project: string, d: DesiredPayload): CreateBody {
 
 /** The metadata patch from live to desired: new values, and null for every user key to delete. */
 function metadataPatch(
-  project: string,
+  deps: ApplyDeps,
   live: Record<string, string>,
   d: DesiredPayload,
 ): Record<string, string | null> {
   const patch: Record<string, string | null> = {};
   for (const key of Object.keys(userMetadata(live))) if (!(key in d.metadata)) patch[key] = null;
-  return { ...patch, ...d.metadata, ...ownershipTags(project, d.config_hash) };
+  return { ...patch, ...d.metadata, ...tagsFor(deps, d) };
 }
 
 async function findLiveByName(deps: ApplyDeps, name: string): Promise<LiveEnvironment | undefined> {
@@ -94,17 +110,25 @@ function recordAlready(deps: ApplyDeps, env: LiveEnvironment, what: string, at: 
  * a lost response: such an environment was made by another apply, and is recorded as that.
  */
 async function createSafely(deps: ApplyDeps, d: DesiredPayload): Promise<Done> {
-  const expected = { name: d.name, hash: d.config_hash, tagged: deps.owner.project, notAmong: deps.knownIds };
+  const expected = {
+    name: d.name,
+    hash: d.config_hash,
+    tagged: deps.owner.project,
+    notAmong: deps.knownIds,
+    ...extraTags(deps),
+  };
   let lastError: unknown;
   for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
     let answer: LiveEnvironment;
     try {
-      answer = await deps.api.create(createBody(deps.owner.project, d));
+      answer = await deps.api.create(createBody(deps, d));
     } catch (e) {
       if (!isUncertain(e)) throw e;
       lastError = e;
       const found = await findLiveByName(deps, d.name);
-      const ours = found && isMine(found, deps.owner) && taggedHash(found) === d.config_hash;
+      // A preview copy of the same config carries the same hash tag: it is ours only in a run of that preview.
+      const ours =
+        found && isMine(found, deps.owner) && taggedHash(found) === d.config_hash && sameKind(deps, found);
       const collided = e instanceof ApiError && e.status === 409 && attempt === 1;
       if (found && ours && collided) return recordAlready(deps, found, 'created', found.created_at);
       if (found && ours) {
@@ -283,12 +307,18 @@ export async function runUpdate(
   const body: UpdateBody = {
     ...(renamedFrom !== null ? { name: d.name } : {}),
     description: d.description,
-    metadata: metadataPatch(deps.owner.project, current.metadata, d),
+    metadata: metadataPatch(deps, current.metadata, d),
     ...(liveHash(current) !== d.config_hash ? { config: d.config } : {}),
     ...(d.scope ? { scope: d.scope } : {}),
   };
   const answer = await deps.api.update(current.id, body);
-  const expected = { id: current.id, name: d.name, hash: d.config_hash, tagged: deps.owner.project };
+  const expected = {
+    id: current.id,
+    name: d.name,
+    hash: d.config_hash,
+    tagged: deps.owner.project,
+    ...extraTags(deps),
+  };
   const { env } = await believe(deps.halt, `update ${current.id}`, answer, expected, () =>
     lookUpById(deps, current.id),
   );

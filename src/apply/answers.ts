@@ -17,6 +17,8 @@ export interface Expected {
   hash?: ConfigHash;
   /** This project's tags, carrying `hash`. */
   tagged?: string;
+  /** Further tags the write set (a preview's), each with exactly this value. */
+  tags?: Record<string, string>;
   archived?: boolean;
 }
 
@@ -33,6 +35,8 @@ export function mismatch(env: LiveEnvironment, expected: Expected): string | nul
     (env.metadata[MANAGED_KEY] !== expected.tagged || taggedHash(env) !== (expected.hash ?? taggedHash(env)))
   )
     return 'without the ownership tags envsync wrote';
+  const tag = Object.entries(expected.tags ?? {}).find(([k, v]) => env.metadata[k] !== v);
+  if (tag !== undefined) return `without the tag ${tag[0]}: ${JSON.stringify(tag[1])} envsync wrote`;
   if (expected.archived === true && env.archived_at === null) return 'not archived (archived_at is null)';
   return null;
 }

@@ -33,6 +33,11 @@ export interface ApplyDeps {
   reporter: Reporter;
   identity: RunIdentity;
   now: () => Date;
+  /**
+   * Tags written with the ownership tags on every create and update, and checked in every answer: a preview
+   * run's `envsync_preview` and `envsync_expires` (DESIGN §14). Absent for the main apply.
+   */
+  tags?: Record<string, string>;
 }
 
 /**

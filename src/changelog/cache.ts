@@ -7,6 +7,7 @@ import { writeFileAtomicSync } from '../fs/atomic.js';
 import type { ChangelogEntry } from '../model.js';
 import { parseEntry } from './entry.js';
 import { buildHistory, type History, openHeads, openPlanIds, parentsFor } from './history.js';
+import { entriesOfRuns } from './preview-runs.js';
 import { type ChangelogState, parseSnapshotState } from './snapshot.js';
 
 export type { ChangelogState, Repair } from './snapshot.js';
@@ -18,7 +19,8 @@ import { isStep, servedUnder } from './timeline.js';
 // 3: records carry the file that last applied them (source) and its previous names.
 // 4: the name index keeps each name's positions packed in one string, read only for the name asked.
 // 5: records carry every name they had and what superseded them (identity by recorded ID).
-const FORMAT = 5;
+// 6: preview runs are left out of the records, the known hashes, the open runs and the name index.
+const FORMAT = 6;
 /** How many problems a snapshot keeps to show; the count is always exact. */
 const PROBLEMS_KEPT = 20;
 
@@ -64,13 +66,15 @@ export function stateOf(
   history: History,
   files: { legacy: boolean; missingNewline: boolean; badLines: { torn: boolean }[]; path: string }[],
 ): ChangelogState {
-  const heads = history.heads;
+  // Preview runs stay in the DAG (parents, verify) but are no part of what the main plan believes.
+  const heads = history.mainHeads;
+  const main = entriesOfRuns(history.runs, 'main');
   return {
     entries: history.entries.length,
-    recorded: foldRecorded(history.entries),
-    known: knownHashes(history.entries),
+    recorded: foldRecorded(main),
+    known: knownHashes(main),
     parents: parentsFor(history),
-    open: openHeads(history).flatMap((h) =>
+    open: openHeads({ heads }).flatMap((h) =>
       h.file.legacy ? openPlanIds(h.file.entries) : [h.file.entries[0]?.plan_id ?? h.file.name],
     ),
     uncertain: [...new Set(heads.flatMap((h) => h.uncertain))].sort(),
@@ -87,6 +91,8 @@ function indexOf(history: History, files: string[]): NameIndex['index'] {
   const byId = new Map<string, Array<[number, number, number]>>();
   const namesOf = new Map<string, Set<string>>();
   for (const run of history.runs) {
+    // `history NAME` and "did you mean" are the main history's; previews are read whole, on request.
+    if (run.preview !== null) continue;
     const fi = fileIdx.get(run.file.path) ?? -1;
     run.file.entries.forEach((e, i) => {
       if (!isStep(e)) return;

@@ -2,9 +2,11 @@
 // snapshot and name index (the cache files), and its full history — each read at most once per object.
 
 import { existsSync } from 'node:fs';
+import { previewName } from '../domain/preview.js';
 import type { ChangelogEntry } from '../model.js';
 import { cacheKey, entriesForName, loadState, namesKnown, readFullHistory } from './cache.js';
 import type { History } from './history.js';
+import { entriesOfRuns } from './preview-runs.js';
 import type { ChangelogState } from './snapshot.js';
 import { type ChangelogLocation, changelogLocation } from './store.js';
 import { type EnvironmentHistory, historyAll, historyOf } from './timeline.js';
@@ -64,11 +66,29 @@ export class Changelog {
       }
     }
     const full = this.history();
+    // Preview runs are shown apart (previewTimelines): their copies are not the environments the files declare.
+    const main = entriesOfRuns(full.runs, 'main');
     return {
-      histories: name === undefined ? historyAll(full.entries) : [historyOf(full.entries, name)],
+      histories: name === undefined ? historyAll(main) : [historyOf(main, name)],
       problems: full.problems,
       problemCount: full.problems.length,
     };
+  }
+
+  /**
+   * `history --previews [NAME]`: the preview runs' timelines, one per copy (`<name>--<ID>`); with NAME, the
+   * copies of that environment under every preview ID recorded (or the one copy NAME names).
+   */
+  previewTimelines(name: string | undefined): {
+    histories: EnvironmentHistory[];
+    problems: History['problems'];
+  } {
+    const full = this.history();
+    const all = historyAll(entriesOfRuns(full.runs, 'previews'));
+    if (name === undefined) return { histories: all, problems: full.problems };
+    const ids = new Set(full.runs.flatMap((r) => r.preview?.ids ?? []));
+    const names = new Set([name, ...[...ids].map((id) => previewName(name, id))]);
+    return { histories: all.filter((h) => names.has(h.name)), problems: full.problems };
   }
 
   /** Every name the changelog knows, for "did you mean". */

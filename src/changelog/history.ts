@@ -2,6 +2,7 @@
 
 import type { ChangelogEntry, HistoryProblem } from '../model.js';
 import { entryHash, normalConfigHash } from './entry.js';
+import { type PreviewRun, previewRunOf } from './preview-runs.js';
 import type { ChangelogFile } from './store.js';
 import { runFileName } from './writer.js';
 
@@ -19,6 +20,8 @@ export interface RunNode {
   open: boolean;
   /** The env IDs whose write this run recorded as uncertain (its `end` says so). */
   uncertain: string[];
+  /** A `preview up`/`down`/`gc` run (its begin says so): kept apart from the main history's state. */
+  preview: PreviewRun | null;
 }
 
 export interface History {
@@ -28,6 +31,11 @@ export interface History {
   entries: ChangelogEntry[];
   /** Runs no later run began from. */
   heads: RunNode[];
+  /**
+   * Main runs (not previews) no later main run began from: what the main history's state is read from, so
+   * a preview run that began from an interrupted apply never hides that apply from the next one.
+   */
+  mainHeads: RunNode[];
   /** Integrity problems: edited, removed, reordered or unreadable lines, missing parents, torn tails. */
   problems: HistoryProblem[];
   /** Facts worth showing that are not problems: forks. */
@@ -70,6 +78,7 @@ function nodeOf(file: ChangelogFile): RunNode {
     at: first?.at ?? '',
     open: file.legacy ? openPlanIds(file.entries).length > 0 : last?.op !== 'end',
     uncertain: uncertainOf(file.entries),
+    preview: file.legacy ? null : previewRunOf(file.entries),
   };
 }
 
@@ -231,6 +240,14 @@ export function buildHistory(
   const { runs, problems, children } = order(nodes);
   for (const n of nodes) problems.push(...checkFile(n.file));
   const heads = runs.filter((n) => (children.get(n) ?? []).length === 0);
+  // Children before parents: whether any main run descends from each run.
+  const mainBelow = new Map<RunNode, boolean>();
+  for (const n of [...runs].reverse())
+    mainBelow.set(
+      n,
+      (children.get(n) ?? []).some((c) => c.preview === null || mainBelow.get(c) === true),
+    );
+  const mainHeads = runs.filter((n) => n.preview === null && mainBelow.get(n) !== true);
   const headNames = new Set(heads.map((h) => h.file.name));
   for (const name of aside) {
     const runName = name.replace(/\.torn-\d+$/, '');
@@ -258,6 +275,7 @@ export function buildHistory(
     runs,
     entries: runs.flatMap((r) => r.file.entries),
     heads,
+    mainHeads,
     problems,
     notes: forkNotes(runs, children),
   };

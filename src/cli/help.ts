@@ -35,7 +35,17 @@ const EXAMPLES: Record<string, readonly string[]> = {
     'envsync import --from-ant                 # what claude-lock.json tracks: the plan of adoptions',
     'envsync import --from-ant claude-lock.json --apply --hand-over',
   ],
-  history: ['envsync history data-analysis', 'envsync history --format json'],
+  preview: [
+    'envsync preview up --id pr-42 --only-changed    # copies named <name>--pr-42 of what the branch changes',
+    'envsync preview up --id pr-42 --ttl 7d --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
+    'envsync preview down --id pr-42',
+    'envsync preview gc --dry-run                    # which expired previews it would archive',
+  ],
+  history: [
+    'envsync history data-analysis',
+    'envsync history --format json',
+    'envsync history --previews                      # preview runs, kept apart',
+  ],
   show: [
     'envsync show env_01Abc… --at 2026-10-03',
     'envsync show sha256:1f2e… > environments/restored.yaml',
@@ -84,6 +94,7 @@ function environmentLines(command: string): string[] {
       'forget',
       'ping',
       'import',
+      'preview',
     ].includes(command)
   ) {
     lines.unshift(
@@ -109,6 +120,8 @@ const EXIT_CODES: Record<string, string> = {
   forget:
     '0 forgotten (or, with --dry-run, would be), 1 error: unknown, not managed, still declared, another project’s',
   lock: '0 written or up to date, 1 error (a package or version that does not exist, a registry failure; --check: out of date)',
+  preview:
+    '0 done (or, with --dry-run, planned), 1 error (bad input, an ID or name that cannot fit, a failed action, no base ref for --only-changed), 3 blocked: a preview name another environment holds, a desired name a preview holds, a deployment that would be stranded',
 };
 
 /** The text after a command's options in its --help. */

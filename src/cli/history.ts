@@ -6,7 +6,7 @@ import { renderHistory } from '../changelog/render.js';
 import { renderHistoryHtml } from '../changelog/render-html.js';
 import { EnvsyncError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { type EnvironmentHistory, historyOf, historyPage } from '../workflow/audit.js';
+import { type EnvironmentHistory, historyOf, historyPage, previewHistoryOf } from '../workflow/audit.js';
 import type { ProjectContext } from '../workflow/project.js';
 import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
 import { formatOption, type OptsOf } from './options.js';
@@ -62,7 +62,10 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
   }
   const project = projectFor(ctx, 'files');
   sayScope(ctx, project);
-  const found = historyOf(project.changelogPath, name, localChangelogHint(ctx, project));
+  const previews = opts.previews === true;
+  const found = previews
+    ? previewHistoryOf(project.changelogPath, name)
+    : historyOf(project.changelogPath, name, localChangelogHint(ctx, project));
   warnAboutProblems(ctx, found.problems, found.problemCount);
   const histories = found.histories;
   if (opts.format === 'html') return writePage(ctx, project, name, histories, opts);
@@ -76,13 +79,14 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
       project: project.project,
       workspace: project.workspace?.name ?? null,
       name: name ?? null,
+      previews,
       entries,
     };
     ctx.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return 0;
   }
   if (histories.length === 0) {
-    ctx.io.stdout.write('No changes recorded.\n');
+    ctx.io.stdout.write(previews ? 'No preview runs recorded.\n' : 'No changes recorded.\n');
     const hint = localChangelogHint(ctx, project);
     if (hint) say(ctx, `hint: ${hint}`);
     return 0;
@@ -106,6 +110,10 @@ function declareHistory(program: Program) {
     .option(
       '--sessions',
       'with --format html: count the sessions that ran on each version (needs the API key)',
+    )
+    .option(
+      '--previews',
+      'the preview runs instead (`preview up`, `down`, `gc`), one timeline per copy <name>--<ID>; hidden otherwise',
     );
 }
 type HistoryOptions = OptsOf<ReturnType<typeof declareHistory>>;

@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   status: async () => (await import('./status.js')).registerStatus,
   forget: async () => (await import('./forget.js')).registerForget,
   import: async () => (await import('./import.js')).registerImport,
+  preview: async () => (await import('./preview.js')).registerPreview,
   history: async () => (await import('./history.js')).registerHistory,
   show: async () => (await import('./show.js')).registerShow,
   resolve: async () => (await import('./resolve.js')).registerResolve,
@@ -63,7 +64,11 @@ function flagsOf(command: { options: readonly { long?: string | undefined }[] })
 }
 
 function commandShapes(commands: readonly CommandUnknownOpts[]): CommandShape[] {
-  return commands.map((c) => ({ name: c.name(), flags: [...flagsOf(c), '--help'] }));
+  // A command with subcommands (`preview up`) takes its subcommands' flags too.
+  return commands.map((c) => ({
+    name: c.name(),
+    flags: [...flagsOf(c), ...c.commands.flatMap(flagsOf), '--help'],
+  }));
 }
 
 export async function main(argv: string[], edges: CliIo): Promise<number> {
@@ -115,7 +120,11 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
   for (const load of commandsToLoad(argv)) (await load())(program, action);
 
   // Then its examples, variables and exit codes.
-  for (const command of program.commands) command.addHelpText('after', helpFooter(command.name()));
+  for (const command of program.commands) {
+    command.addHelpText('after', helpFooter(command.name()));
+    // A subcommand (`preview up`) ends with its command's.
+    for (const sub of command.commands) sub.addHelpText('after', helpFooter(command.name()));
+  }
 
   try {
     // Terraform and decK habits (`-out`, `plan --auto-approve`, `import`) get envsync's way, not a bare refusal.

@@ -35,7 +35,7 @@ export function renderPlan(
 }
 
 /** Where --out goes, checked before any API call: a directory or a missing parent is bad input. */
-function outPath(ctx: Ctx, out: string): string {
+export function outPath(ctx: Ctx, out: string): string {
   const file = path.resolve(ctx.io.cwd, out);
   const problem =
     existsSync(file) && statSync(file).isDirectory()

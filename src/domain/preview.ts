@@ -1,7 +1,7 @@
 // Preview copies (DESIGN §14): their names `<name>--<ID>`, their tags, and how long they live.
 
 import { EnvsyncError } from '../errors.js';
-import { EXPIRES_KEY, PREVIEW_KEY } from '../model.js';
+import { type DesiredEnvironment, EXPIRES_KEY, PREVIEW_KEY } from '../model.js';
 import { MAX_NAME_LENGTH } from './naming.js';
 
 /** Between an environment's name and the preview ID. */
@@ -117,4 +117,24 @@ export function previewOf(metadata: Record<string, string>): PreviewInfo | null 
 /** Whether `preview gc` may archive it now: expired by its own tag. An unreadable expiry never counts as expired. */
 export function isExpired(info: PreviewInfo, now: Date): boolean {
   return info.expires !== null && info.expires.getTime() <= now.getTime();
+}
+
+/**
+ * The preview copies of desired environments: each named `<name>--<ID>`, updated in place whatever its file
+ * says (a preview is a copy to try, not an immutable release), with no previous names and nothing that keeps
+ * `preview down` from archiving it. Config, description and metadata are the file's, so the config hash is
+ * too; the preview tags are added when written, like the ownership tags.
+ */
+export function previewCopies(environments: readonly DesiredEnvironment[], id: string): DesiredEnvironment[] {
+  return environments.map((d) => ({
+    ...d,
+    name: previewName(d.name, id),
+    lifecycle: {
+      on_config_change: 'update',
+      keep_superseded: false,
+      prevent_archive: false,
+      repoint_deployments: false,
+      previous_names: [],
+    },
+  }));
 }

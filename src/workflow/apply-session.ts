@@ -7,11 +7,13 @@ import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { findingFields } from '../apply/reconcile.js';
 import type { ChangelogState } from '../changelog/cache.js';
 import { acquireLockWithin, type Lock, reportedLockWait } from '../changelog/lock.js';
+import { type PreviewRun, previewBeginDetail } from '../changelog/preview-runs.js';
 import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
-import type { EnvironmentsApi, LiveView, Plan, Reporter } from '../model.js';
-import { liveView } from './live.js';
+import type { EnvironmentsApi, LiveEnvironment, LiveList, LiveView, Plan, Reporter } from '../model.js';
+import { listLive } from './live.js';
+import { mainLiveView, splitPreviews } from './preview-live.js';
 import { behindError, compareWithLive, type Known, readState } from './recorded.js';
 
 /** The questions apply asks its caller, as the AWS CDK toolkit's IoHost requests do. */
@@ -57,9 +59,23 @@ function mend(state: ChangelogState, reporter: Reporter): boolean {
 }
 
 /**
- * Holds the changelog lock and the live view it saw. Private to the workflow: only applyChanges drives
- * it. Refuses to open when the changelog is behind the live environments: another apply did what it
- * never recorded, and planning from it would undo that.
+ * What makes a session a preview run (DESIGN §14): the previews it may touch, how its `begin` is marked, the
+ * tags it writes, and a step before the plan's actions (extending the expiry of previews left as they are).
+ * A preview run knows nothing of the main history: no findings, no "behind", nothing folded.
+ */
+export interface PreviewScope {
+  /** What the run's `begin` says it is: the preview action and IDs, with the plan's counts. */
+  run(plan: Plan): PreviewRun;
+  /** The live view the plan sees, from the one list: this project's previews apart from the main side. */
+  view(list: LiveList, previews: readonly LiveEnvironment[]): LiveView;
+  tags: Record<string, string>;
+  beforeActions(deps: ApplyDeps, plan: Plan): Promise<void>;
+}
+
+/**
+ * Holds the changelog lock and the live view it saw. Private to the workflow: applyChanges drives it, and
+ * the preview commands with a PreviewScope. Refuses to open (for an apply) when the changelog is behind the
+ * live environments: another apply did what it never recorded, and planning from it would undo that.
  */
 export class ApplySession {
   private writer: RunWriter | undefined;
@@ -75,9 +91,12 @@ export class ApplySession {
     readonly live: LiveView,
     readonly known: Known,
     private readonly mended: boolean,
+    /** This project's preview copies, set aside from `live`: never planned here, but their names are taken. */
+    readonly previews: LiveEnvironment[],
+    private readonly scope?: PreviewScope,
   ) {}
 
-  static async open(o: ApplyOptions): Promise<ApplySession> {
+  static async open(o: ApplyOptions, scope?: PreviewScope): Promise<ApplySession> {
     const location = changelogLocation(o.changelogPath);
     const lock = await acquireLockWithin(location.dir, reportedLockWait(o.lockTimeoutMs, o.reporter));
     try {
@@ -90,7 +109,22 @@ export class ApplySession {
       let state = readState(location, o.reporter);
       const mended = mend(state, o.reporter);
       if (mended) state = readState(location, { event() {} });
-      const live = await liveView(o.api, state.recorded);
+      if (scope) {
+        const list = await listLive(o.api);
+        const { previews } = splitPreviews(list, o.project, state.recorded);
+        const known = { state, findings: [], behind: [], recorded: [], interrupted: false, outside: [] };
+        return new ApplySession(
+          o,
+          location,
+          lock,
+          scope.view(list, previews),
+          known,
+          mended,
+          previews,
+          scope,
+        );
+      }
+      const { view: live, previews } = await mainLiveView(o.api, state.recorded, o.project);
       const known = compareWithLive(state, o.project, live, 'all', o.now().toISOString());
       if (known.behind.length > 0) throw behindError(known.behind);
       if (o.identity.git_dirty) {
@@ -99,7 +133,7 @@ export class ApplySession {
           message: `the environment files differ from commit ${o.identity.git_commit?.slice(0, 7) ?? '(none)'}: what this apply records is in no commit; commit first`,
         });
       }
-      return new ApplySession(o, location, lock, live, known, mended);
+      return new ApplySession(o, location, lock, live, known, mended, previews);
     } catch (e) {
       lock.release();
       throw e;
@@ -118,12 +152,13 @@ export class ApplySession {
       owner: { project: this.o.project, recorded: (id) => known.has(id) },
       writer: this.writer,
       halt: this.halt,
-      knownIds: new Set([...known, ...this.live.envs.map((e) => e.id)]),
+      knownIds: new Set([...known, ...this.live.envs.map((e) => e.id), ...this.previews.map((e) => e.id)]),
       adoptDetails: this.o.adoptDetails ?? {},
       reporter: this.o.reporter,
       identity: { ...this.o.identity, plan_id: planId },
       parents: this.known.state.parents,
       now: this.o.now,
+      ...(this.scope ? { tags: this.scope.tags } : {}),
     };
   }
 
@@ -160,8 +195,15 @@ export class ApplySession {
 
   apply(plan: Plan, parallelism: number, interrupt?: AbortSignal): Promise<ApplyResult> {
     const deps = this.deps(plan.plan_id);
-    this.begin(deps, JSON.stringify(plan.summary));
-    return applyPlan(deps, plan, this.live.envs, parallelism, interrupt);
+    const scope = this.scope;
+    if (scope === undefined) {
+      this.begin(deps, JSON.stringify(plan.summary));
+      return applyPlan(deps, plan, this.live.envs, parallelism, interrupt);
+    }
+    this.begin(deps, previewBeginDetail(scope.run(plan), plan.summary));
+    return scope
+      .beforeActions(deps, plan)
+      .then(() => applyPlan(deps, plan, this.live.envs, parallelism, interrupt));
   }
 
   close(): void {

@@ -12,6 +12,7 @@ export type { ApplyHost, ApplyOptions } from './apply-session.js';
 
 import { listLive } from './live.js';
 import { type DesiredState, makePlan, type PlanSettings } from './plan.js';
+import { refusePreviewNames } from './preview-live.js';
 import { newReferences } from './references.js';
 import { staleReasons } from './stale.js';
 import { checkTargets } from './targets.js';
@@ -51,12 +52,14 @@ async function decide(session: ApplySession, source: ApplySource, o: ApplyOption
     plan = source.plan;
     const reasons = [
       ...scopeReasons(plan, source.project, source.workspace),
-      ...staleReasons(plan, session.live.envs, o.api.target),
+      // Previews included: one that took a name the plan expects free makes the plan stale.
+      ...staleReasons(plan, [...session.live.envs, ...session.previews], o.api.target),
     ];
     reasons.push(...(await newReferences(o.api, plan, o.now())));
     if (reasons.length > 0) return { status: 'stale', plan, reasons };
   } else {
     checkTargets(source.settings.targets, source.desired.environments, session.live.envs);
+    refusePreviewNames(source.desired.environments, session.previews);
     // What apply found was recorded as it opened: nothing is left to mark as outside drift.
     plan = await makePlan(o.api, source.desired, session.live, session.known.recorded, [], source.settings);
   }

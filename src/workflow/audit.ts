@@ -61,6 +61,20 @@ export function historyOf(
   return found;
 }
 
+/** `history --previews [NAME]`: the preview copies' timelines (all, or NAME's under every preview ID). */
+export function previewHistoryOf(
+  changelogPath: string,
+  name: string | undefined,
+): Problems & { histories: EnvironmentHistory[] } {
+  const found = Changelog.open(changelogPath).previewTimelines(name);
+  if (name !== undefined && found.histories.length === 0) {
+    throw new EnvsyncError('unknown_name', `the changelog has no preview runs of ${name}`, {
+      hint: '`envsync history --previews` lists every preview copy recorded',
+    });
+  }
+  return { ...found, problemCount: found.problems.length };
+}
+
 function problemsOf(changelog: Changelog): Problems {
   const { problems } = changelog.history();
   return { problems, problemCount: problems.length };

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMine, liveHash, type Owner, ownerLabel, ownershipOf, userMetadata } from '../domain/ownership.js';
+import { previewOf } from '../domain/preview.js';
 import { wrapFsError } from '../errors.js';
 import {
   checkEnvironmentText,
@@ -73,6 +74,9 @@ function inexpressible(
   sameName: LiveEnvironment[],
   owner: Owner,
 ): string | null {
+  const preview = managed ? previewOf(env.metadata) : null;
+  if (preview)
+    return `a preview copy (preview ${preview.id}), not an environment of the files: \`envsync preview down --id ${preview.id}\` removes it`;
   if (env.name.includes('~')) {
     return managed
       ? 'a superseded environment (`<name>~<hash>`): the file of its name keeps it, so it gets no file of its own'

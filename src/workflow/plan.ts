@@ -19,7 +19,7 @@ import type {
 } from '../model.js';
 import { parsePlanFile } from '../plan/plan-file.js';
 import { matchEnvironments, planMatched, retiringIds } from '../plan/planner.js';
-import { liveView } from './live.js';
+import { mainLiveView, refusePreviewNames } from './preview-live.js';
 import { behindMessage, compareWithLive, readState } from './recorded.js';
 import { listReferences } from './references.js';
 import { checkTargets } from './targets.js';
@@ -97,7 +97,8 @@ export async function planOnly(
   o: PlanOnlyOptions,
 ): Promise<{ plan: Plan; live: LiveView }> {
   const state = readState(changelogLocation(o.changelogPath), o.reporter);
-  const live = await liveView(o.api, state.recorded);
+  const { view: live, previews } = await mainLiveView(o.api, state.recorded, o.settings.project);
+  refusePreviewNames(desired.environments, previews);
   const known = compareWithLive(state, o.settings.project, live, 'own', o.settings.now.toISOString());
   if (known.behind.length > 0) o.reporter.event({ type: 'warning', message: behindMessage(known.behind) });
   if (known.interrupted) {

@@ -3,13 +3,14 @@
 import { findUnrecorded } from '../apply/reconcile.js';
 import { Changelog } from '../changelog/changelog.js';
 import type { HistoryProblem } from '../changelog/history.js';
+import { entriesOfRuns } from '../changelog/preview-runs.js';
 import { foldRecorded } from '../changelog/state.js';
 import { isMine, liveHash, type Owner, ownerLabel, ownershipOf, taggedHash } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
 import { shortHash } from '../hash/config-hash.js';
 import type { EnvironmentsApi, LiveEnvironment, LiveView, RecordedEnvironment } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
-import { liveView } from './live.js';
+import { mainLiveView } from './preview-live.js';
 
 export interface AuditProblem {
   /** Where the problem is: a line of the changelog, or the live environments. */
@@ -152,8 +153,9 @@ export async function verifyChangelog(
   const problems = auditProblems(history.problems);
   const report = { entries: history.entries.length, problems, notes: history.notes, liveManaged: null };
   if (api === null) return report;
-  const recorded = foldRecorded(history.entries);
-  const view = await liveView(api, recorded);
+  // The main history against the live environments: preview runs and preview copies are neither's business.
+  const recorded = foldRecorded(entriesOfRuns(history.runs, 'main'));
+  const { view } = await mainLiveView(api, recorded, project);
   const known = new Set(recorded.map((r) => r.env_id));
   const owner: Owner = { project, recorded: (id) => known.has(id) };
   return {

@@ -134,6 +134,19 @@ export class Workspace {
     return out;
   }
 
+  /** The names of the live environments of one API workspace (`anthropic-workspace-id`), sorted. */
+  async namesIn(workspaceId: string): Promise<string[]> {
+    const sdk = new Anthropic({
+      apiKey: TEST_KEY,
+      baseURL: this.emu.url,
+      maxRetries: 0,
+      defaultHeaders: { 'anthropic-workspace-id': workspaceId },
+    });
+    const out: string[] = [];
+    for await (const e of sdk.beta.environments.list({ limit: 100 })) out.push(e.name);
+    return out.sort();
+  }
+
   async close(): Promise<void> {
     await this.emu.close();
   }

@@ -429,6 +429,102 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
     return { origin, git };
   }
 
+  it('preview mode: a pull request’s previews in a section of its comment, kept by the plan, archived on close; gc on a schedule', async () => {
+    ws.files({ 'a.yaml': envFile('a'), 'b.yaml': envFile('b') });
+    const { git } = originFor();
+    git(ws.dir, 'checkout', '--quiet', '-b', 'feature');
+    ws.files({ 'a.yaml': envFile('a', 'description: tried in a preview\n') });
+    git(ws.dir, 'commit', '--quiet', '-am', 'a: new description');
+    const opened = runner({ action: 'opened', pull_request: { number: 7, base: { ref: 'main' } } });
+    const plan = await runAction(ws.dir, { ...opened.env, INPUT_MODE: 'plan' });
+    expect(plan.code, plan.out).toBe(0);
+
+    const up = await runAction(ws.dir, { ...opened.env, INPUT_MODE: 'preview', INPUT_PREVIEW_TTL: '2d' });
+    expect(up.code, up.out).toBe(0);
+    const live = Object.fromEntries((await ws.live()).map((e) => [e.name, e]));
+    // Only what the branch changed gets a preview.
+    expect(Object.keys(live)).toEqual(['a--pr-7']);
+    expect(live['a--pr-7']?.description).toBe('tried in a preview');
+    expect(opened.outputs()).toMatchObject({
+      'preview-id': 'pr-7',
+      previews: '1',
+      archived: '0',
+      exitcode: '0',
+    });
+    const doc = JSON.parse(readFileSync(opened.outputs()['preview-file'] as string, 'utf8'));
+    expect(doc.environments.map((e: { name: string; env_id: string }) => [e.name, e.env_id])).toEqual([
+      ['a', live['a--pr-7']?.id],
+    ]);
+    // One comment: the plan, then the previews' section with name → env ID.
+    expect(gh.comments).toHaveLength(1);
+    const body = () => gh.comments[0]?.body ?? '';
+    expect(body()).toMatch(/^<!-- envsync-plan project=test-project workspace=- -->\n## envsync plan/);
+    expect(body()).toContain('<!-- envsync-preview -->\n### envsync previews · <code>pr-7</code>');
+    expect(body()).toContain(
+      // The env ID as a reader sees it: its `_` a character reference, like every untrusted text.
+      `| <code>a</code> | <code>a--pr-7</code> | <code>env&#95;${live['a--pr-7']?.id.slice(4)}</code> |`,
+    );
+    expect(body().trimEnd().endsWith('<!-- /envsync-preview -->')).toBe(true);
+    expect(opened.summary()).toContain('### envsync previews');
+
+    // The next push: the plan is rewritten and keeps the previews' section; the previews update in place.
+    const pushed = runner({ action: 'synchronize', pull_request: { number: 7, base: { ref: 'main' } } });
+    expect((await runAction(ws.dir, { ...pushed.env, INPUT_MODE: 'plan' })).code).toBe(0);
+    expect(body()).toContain('<code>a--pr-7</code>');
+    expect(body().indexOf('## envsync plan')).toBeLessThan(body().indexOf('<!-- envsync-preview -->'));
+    expect((await runAction(ws.dir, { ...pushed.env, INPUT_MODE: 'preview' })).code).toBe(0);
+    expect(body().match(/<!-- envsync-preview -->/g)).toHaveLength(1);
+    expect(body()).toContain('expiry extended');
+    expect(body()).toContain('## envsync plan');
+    expect(gh.comments).toHaveLength(1);
+
+    // Closed: the previews are archived, the section says so; nothing else is touched.
+    const closed = runner({ action: 'closed', pull_request: { number: 7, base: { ref: 'main' } } });
+    const down = await runAction(ws.dir, { ...closed.env, INPUT_MODE: 'preview' });
+    expect(down.code, down.out).toBe(0);
+    expect(await ws.live()).toEqual([]);
+    expect(closed.outputs()).toMatchObject({ archived: '1', 'preview-id': 'pr-7' });
+    expect(body()).toContain('Archived 1 preview environment: <code>a--pr-7</code>');
+    expect(body()).toContain('## envsync plan');
+    expect(gh.comments).toHaveLength(1);
+
+    // On a schedule: gc archives what expired, and talks to GitHub not at all.
+    expect((await ws.cli(['preview', 'up', '--id', 'pr-8'])).code).toBe(0);
+    const stale = await ws.live();
+    expect(stale.map((e) => e.name).sort()).toEqual(['a--pr-8', 'b--pr-8']);
+    for (const e of stale)
+      await ws
+        .sdk()
+        .beta.environments.update(e.id, { metadata: { envsync_expires: '2020-01-01T00:00:00Z' } });
+    const before = gh.calls.length;
+    const nightly = runner({ schedule: '17 6 * * *' });
+    const gc = await runAction(ws.dir, { ...nightly.env, INPUT_MODE: 'preview' });
+    expect(gc.code, gc.out).toBe(0);
+    expect(nightly.outputs()).toMatchObject({ archived: '2', 'preview-id': '' });
+    expect(await ws.live()).toEqual([]);
+    expect(gh.calls.length).toBe(before);
+    expect(nightly.summary()).toContain('Archived 2 preview environments');
+  });
+
+  it('preview mode creates no comment for a pull request that changes no environment, and fails on a blocked preview', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    const { git } = originFor();
+    git(ws.dir, 'checkout', '--quiet', '-b', 'docs');
+    const r = runner({ action: 'opened', pull_request: { number: 7, base: { ref: 'main' } } });
+    const quiet = await runAction(ws.dir, { ...r.env, INPUT_MODE: 'preview' });
+    expect(quiet.code, quiet.out).toBe(0);
+    expect(r.outputs()).toMatchObject({ previews: '0', 'comment-url': '' });
+    expect(gh.writes()).toEqual([]);
+    // Something else holds the name a preview would take: exit 3, said in a new comment.
+    ws.files({ 'a.yaml': envFile('a', 'description: x\n') });
+    await ws.sdk().beta.environments.create({ name: 'a--pr-7' });
+    const blocked = await runAction(ws.dir, { ...r.env, INPUT_MODE: 'preview' });
+    expect(blocked.code).toBe(1);
+    expect(blocked.out).toContain('::error::envsync preview up exited 3 (blocked by a safety rule)');
+    expect(gh.comments[0]?.body).toContain('error[preview_conflict]');
+    expect(r.outputs()).toMatchObject({ exitcode: '3', 'preview-file': '' });
+  });
+
   const applyInputs = () => ({
     INPUT_MODE: 'apply',
     INPUT_COMMIT_MESSAGE: 'envsync: changelog',

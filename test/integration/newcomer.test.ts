@@ -38,7 +38,7 @@ describe('examples', () => {
         { steps: { run?: string; uses?: string; with?: Record<string, string> }[]; concurrency?: unknown }
       >;
     };
-    expect(Object.keys(workflow.jobs).sort()).toEqual(['apply', 'drift', 'plan']);
+    expect(Object.keys(workflow.jobs).sort()).toEqual(['apply', 'drift', 'plan', 'preview-cleanup']);
     expect(workflow.jobs.apply?.concurrency).toBeDefined();
     // Plan and apply go through this repository's action, with inputs it declares.
     const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
@@ -49,8 +49,11 @@ describe('examples', () => {
     );
     expect(uses.map(([job, w]) => [job, w.mode])).toEqual([
       ['plan', 'plan'],
+      ['plan', 'preview'],
+      ['preview-cleanup', 'preview'],
       ['apply', 'apply'],
       ['drift', 'drift'],
+      ['drift', 'preview'],
     ]);
     for (const [, w] of uses)
       for (const input of Object.keys(w)) expect(Object.keys(action.inputs)).toContain(input);

@@ -2,7 +2,6 @@
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { baseEnv, runCli } from '../helpers/cli.js';
 import { envFile, TEST_KEY, Workspace } from '../helpers/workspace.js';
@@ -28,17 +27,7 @@ describe('workspaces', () => {
   let ws: Workspace;
   const env = () => baseEnv({ ANTHROPIC_API_KEY: TEST_KEY, ANTHROPIC_API_KEY_STAGING: STAGING_KEY });
   const cli = (args: string[]) => runCli(['--base-url', ws.emu.url, ...args], { cwd: ws.dir, env: env() });
-  const namesIn = async (workspaceId: string) => {
-    const sdk = new Anthropic({
-      apiKey: TEST_KEY,
-      baseURL: ws.emu.url,
-      maxRetries: 0,
-      defaultHeaders: { 'anthropic-workspace-id': workspaceId },
-    });
-    const out: string[] = [];
-    for await (const e of sdk.beta.environments.list({ limit: 100 })) out.push(e.name);
-    return out.sort();
-  };
+  const namesIn = (workspaceId: string) => ws.namesIn(workspaceId);
 
   beforeEach(async () => {
     ws = await Workspace.start();

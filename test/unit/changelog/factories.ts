@@ -66,8 +66,16 @@ export function runEntries(
   parents: string[],
   specs: readonly EntrySpec[],
   at = '2026-10-01T00:00:00.000Z',
+  /** The begin's detail (a preview run's marks it); null as an apply writes none here. */
+  beginDetail: string | null = null,
+  /** The end's detail (an uncertain write's run says so), or false for an interrupted run with no `end`. */
+  endDetail: string | null | false = null,
 ): ChangelogEntry[] {
-  const all: EntrySpec[] = [{ op: 'begin', at }, ...specs, { op: 'end', at: specs.at(-1)?.at ?? at }];
+  const all: EntrySpec[] = [
+    { op: 'begin', at, detail: beginDetail },
+    ...specs,
+    ...(endDetail === false ? [] : [{ op: 'end' as const, at: specs.at(-1)?.at ?? at, detail: endDetail }]),
+  ];
   const out: ChangelogEntry[] = [];
   all.forEach((s, i) => {
     const v1 = chain([{ ...s, plan_id: planId }])[0] as ChangelogEntry;

@@ -8,17 +8,18 @@ import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/apply.js';
 import { runIdentity } from '../workflow/git.js';
-import { type ActionFactory, type Ctx, errorBlock, type Program } from './context.js';
+import type { Ctx } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
 import {
   addPackageFlags,
   addPlanFlags,
   intOption,
   lockTimeoutOption,
-  type OptsOf,
   rateLimitOption,
   targetOption,
 } from './options.js';
 import { applySummaryLine } from './render-apply.js';
+import { errorBlock } from './render-errors.js';
 import { cliReporter } from './reporter.js';
 import {
   checkRegistries,
@@ -47,18 +48,6 @@ async function confirm(ctx: Ctx, question: string): Promise<boolean> {
   });
   rl.close();
   return /^\s*(y|yes)\s*$/i.test(answer);
-}
-
-/** Flags that shape a plan cannot change a saved one: say so rather than ignore them. */
-function refuseShapingFlags(command: { getOptionValueSource(key: string): string | undefined }): void {
-  const given = ['adopt', 'maxArchive', 'allowReferenced', 'target', 'frozen', 'offline'].filter(
-    (k) => command.getOptionValueSource(k) === 'cli',
-  );
-  if (given.length === 0) return;
-  const flags = given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ');
-  throw new EnvsyncError('conflicting_flags', `${flags} cannot change a saved plan`, {
-    hint: 'a saved plan runs exactly as it was made: make a new one with `envsync plan --out FILE` and those flags',
-  });
 }
 
 function outcomeCode(ctx: Ctx, outcome: ApplyOutcome): number {
@@ -110,13 +99,7 @@ function closingAdvice(stoppedBy: string | undefined, unrecorded: boolean): stri
   return 'Run `envsync plan` to see what is left; everything that did change is in the changelog.';
 }
 
-async function runApply(
-  ctx: Ctx,
-  dir: string | undefined,
-  opts: ApplyOptions,
-  command: { getOptionValueSource(key: string): string | undefined },
-): Promise<number> {
-  if (opts.plan) refuseShapingFlags(command);
+async function runApply(ctx: Ctx, dir: string | undefined, opts: ApplyOptions): Promise<number> {
   refuseFileAsDir(ctx, dir, (file) => `to apply a saved plan: \`envsync apply --plan ${file}\``);
   const project = projectFor(ctx, 'api', dir);
   // The input, read before connecting: bad files or a bad plan file stop here.
@@ -205,10 +188,8 @@ async function runApply(
   }
 }
 
-function declareApply(program: Program) {
-  const command = program
-    .command('apply')
-    .description('apply the plan: make the live environments match the files, recording every change')
+function declare(c: Subject) {
+  const command = c
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--plan <file>', 'apply exactly this saved plan (from `plan --out`), if nothing changed since')
     .option('--auto-approve', 'do not ask for confirmation (for CI)')
@@ -220,8 +201,29 @@ function declareApply(program: Program) {
     .addOption(targetOption());
   return addPackageFlags(addPlanFlags(command));
 }
-type ApplyOptions = OptsOf<ReturnType<typeof declareApply>>;
+type ApplyOptions = OptionsOf<typeof declare>;
 
-export function registerApply(program: Program, action: ActionFactory): void {
-  declareApply(program).action(action(runApply));
-}
+export default defineCommand({
+  name: 'apply',
+  description: 'apply the plan: make the live environments match the files, recording every change',
+  needs: ['api', 'registries'],
+  examples: [
+    'envsync apply --local --auto-approve',
+    'envsync apply --plan plan.json           # exactly the saved plan',
+    'envsync apply --workspace production --target data-analysis',
+    'envsync apply --auto-approve --lock-timeout 5m   # wait for another apply',
+  ],
+  exitCodes:
+    '0 success or nothing to do, 1 error (bad input, API failure, stale plan, a failed action, a --target that matches nothing, cancelled at the prompt), 3 blocked by a safety rule',
+  declare,
+  // Flags that shape a plan cannot change a saved one: said, rather than ignored.
+  conflicts: [
+    {
+      flag: 'plan',
+      with: ['adopt', 'maxArchive', 'allowReferenced', 'target', 'frozen', 'offline'],
+      message: (refused) => `${refused} cannot change a saved plan`,
+      hint: 'a saved plan runs exactly as it was made: make a new one with `envsync plan --out FILE` and those flags',
+    },
+  ],
+  handler: runApply,
+});

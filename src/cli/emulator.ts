@@ -8,8 +8,8 @@ import { startEmulator } from '../emulator/index.js';
 import { registryUrls, startRegistries } from '../emulator/registries.js';
 import { EnvsyncError } from '../errors.js';
 import { parseRateLimit } from '../util/rate-limit.js';
-import { type ActionFactory, type Ctx, type Program, say } from './context.js';
-import type { OptsOf } from './options.js';
+import { type Ctx, say } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
 
 export const DEFAULT_EMULATOR_PORT = 4010;
 
@@ -138,11 +138,9 @@ export async function runEmulator(
   return 0;
 }
 
-function declareEmulator(program: Program) {
+function declare(c: Subject) {
   return (
-    program
-      .command('emulator')
-      .description('serve a local Environments API on 127.0.0.1 (for tests, demos and --local)')
+    c
       // The raw string is parsed by emulatorOptions; help shows the default as the number it is.
       .addOption(
         new Option('--port <n>', 'port to listen on; 0 picks a free one').default(
@@ -169,27 +167,33 @@ function declareEmulator(program: Program) {
   );
 }
 /** The emulator's flags as commander parses them: raw strings, checked by emulatorOptions. */
-export type EmulatorFlags = OptsOf<ReturnType<typeof declareEmulator>>;
+export type EmulatorFlags = OptionsOf<typeof declare>;
 
-export function registerEmulator(program: Program, action: ActionFactory): void {
-  declareEmulator(program).action(
-    action((ctx, opts) => {
-      const root = opts.registries;
-      const registries =
-        root === undefined
-          ? undefined
-          : {
-              root: path.resolve(ctx.io.cwd, root),
-              port: integer('--registries-port', opts.registriesPort, 0, 65535, 'use 0 to pick a free port'),
-            };
-      if (registries && !existsSync(registries.root))
-        throw badFlag(
-          '--registries',
-          root,
-          'expected a folder of registry fixtures',
-          'e.g. test/fixtures/registries',
-        );
-      return runEmulator(ctx, emulatorOptions(opts), undefined, registries);
-    }),
-  );
-}
+export default defineCommand({
+  name: 'emulator',
+  description: 'serve a local Environments API on 127.0.0.1 (for tests, demos and --local)',
+  examples: [
+    'envsync emulator --port 4010 --state /tmp/emu.json',
+    'envsync emulator --registries test/fixtures/registries   # local package registries too',
+    'ANTHROPIC_BASE_URL=http://127.0.0.1:4010 ANTHROPIC_API_KEY=any envsync plan',
+  ],
+  declare,
+  handler: async (ctx, opts) => {
+    const root = opts.registries;
+    const registries =
+      root === undefined
+        ? undefined
+        : {
+            root: path.resolve(ctx.io.cwd, root),
+            port: integer('--registries-port', opts.registriesPort, 0, 65535, 'use 0 to pick a free port'),
+          };
+    if (registries && !existsSync(registries.root))
+      throw badFlag(
+        '--registries',
+        root,
+        'expected a folder of registry fixtures',
+        'e.g. test/fixtures/registries',
+      );
+    return runEmulator(ctx, emulatorOptions(opts), undefined, registries);
+  },
+});

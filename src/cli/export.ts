@@ -6,8 +6,8 @@ import { EnvsyncError } from '../errors.js';
 import { escapeText } from '../text/escape.js';
 import { exportEnvironments } from '../workflow/export.js';
 import { loadDesired } from '../workflow/files.js';
-import { type ActionFactory, type Ctx, type Program, plural, say, scopedCommand } from './context.js';
-import type { OptsOf } from './options.js';
+import { type Ctx, plural, say, scopedCommand } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor } from './shared.js';
 
@@ -35,15 +35,6 @@ function declaredNames(dirs: readonly string[], outDir: string, cwd: string): Ma
 }
 
 async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
-  if (opts.onlyUnmanaged && opts.includeUnmanaged) {
-    throw new EnvsyncError(
-      'conflicting_flags',
-      '--only-unmanaged and --include-unmanaged cannot be used together',
-      {
-        hint: '--only-unmanaged exports just the environments to adopt; --include-unmanaged adds them to this project’s',
-      },
-    );
-  }
   const project = projectFor(ctx, 'api');
   const out = opts.out ?? (path.relative(ctx.io.cwd, project.dirs[0] ?? 'environments') || '.');
   const outDir = path.resolve(ctx.io.cwd, out);
@@ -95,12 +86,8 @@ async function runExport(ctx: Ctx, opts: ExportOptions): Promise<number> {
   return 0;
 }
 
-function declareExport(program: Program) {
-  return program
-    .command('export')
-    .description(
-      'write live environments as new environment files (never overwrites, never re-declares a name)',
-    )
+function declare(c: Subject) {
+  return c
     .option('--out <dir>', "folder to write the files to (default: the project's first dir)")
     .option('--only-unmanaged', 'export only environments no project manages (to adopt them)')
     .option('--include-unmanaged', "export this project's environments and unmanaged ones")
@@ -110,8 +97,24 @@ function declareExport(program: Program) {
       (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value],
     );
 }
-type ExportOptions = OptsOf<ReturnType<typeof declareExport>>;
+type ExportOptions = OptionsOf<typeof declare>;
 
-export function registerExport(program: Program, action: ActionFactory): void {
-  declareExport(program).action(action(runExport));
-}
+export default defineCommand({
+  name: 'export',
+  description:
+    'write live environments as new environment files (never overwrites, never re-declares a name)',
+  needs: ['api'],
+  examples: [
+    'envsync export                            # this project’s environments',
+    'envsync export --only-unmanaged --name hand-made --out review',
+  ],
+  declare,
+  conflicts: [
+    {
+      flag: 'onlyUnmanaged',
+      with: ['includeUnmanaged'],
+      hint: '--only-unmanaged exports just the environments to adopt; --include-unmanaged adds them to this project’s',
+    },
+  ],
+  handler: runExport,
+});

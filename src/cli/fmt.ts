@@ -1,8 +1,9 @@
 // `envsync fmt [DIR] [--check]`: the environment files in their canonical layout (as terraform fmt), or a CI check.
 
 import { formatFiles } from '../workflow/fmt.js';
-import { type ActionFactory, type Ctx, formatDiagnostics, type Program, plural, say } from './context.js';
-import type { OptsOf } from './options.js';
+import { type Ctx, plural, say } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatDiagnostics } from './render-errors.js';
 import { projectFor } from './shared.js';
 
 async function runFmt(ctx: Ctx, dir: string | undefined, opts: FmtOptions): Promise<number> {
@@ -29,20 +30,26 @@ async function runFmt(ctx: Ctx, dir: string | undefined, opts: FmtOptions): Prom
   return report.skipped.length > 0 ? 1 : 0;
 }
 
-function declareFmt(program: Program) {
-  return program
-    .command('fmt')
-    .description(
-      'rewrite environment files in their canonical layout: key order, sorted package lists and hosts, the modeline; comments kept',
-    )
+function declare(c: Subject) {
+  return c
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option(
       '--check',
       'write nothing; list the files that are not formatted and exit 1 if there are any (for CI)',
     );
 }
-type FmtOptions = OptsOf<ReturnType<typeof declareFmt>>;
+type FmtOptions = OptionsOf<typeof declare>;
 
-export function registerFmt(program: Program, action: ActionFactory): void {
-  declareFmt(program).action(action(runFmt));
-}
+export default defineCommand({
+  name: 'fmt',
+  description:
+    'rewrite environment files in their canonical layout: key order, sorted package lists and hosts, the modeline; comments kept',
+  examples: [
+    'envsync fmt',
+    'envsync fmt --check                        # in CI: exit 1 and the files to format',
+  ],
+  exitCodes:
+    '0 formatted (with --check: nothing to format), 1 files to format (--check), or a file fmt cannot read',
+  declare,
+  handler: runFmt,
+});

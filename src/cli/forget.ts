@@ -3,8 +3,9 @@
 import { escapeText } from '../text/escape.js';
 import { forgetEnvironments } from '../workflow/forget.js';
 import { runIdentity } from '../workflow/git.js';
-import { type ActionFactory, type Ctx, type Program, say, scopedCommand } from './context.js';
-import { lockTimeoutOption, type OptsOf } from './options.js';
+import { type Ctx, say, scopedCommand } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { lockTimeoutOption } from './options.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, loadProjectFiles, projectFor, sayScope } from './shared.js';
 
@@ -43,18 +44,25 @@ async function runForget(ctx: Ctx, names: string[], opts: ForgetOptions): Promis
   }
 }
 
-function declareForget(program: Program) {
-  return program
-    .command('forget')
-    .description(
-      'stop managing environments without archiving them: remove envsync’s ownership tags, record it in the changelog',
-    )
+function declare(c: Subject) {
+  return c
     .argument('<name...>', 'live environment names (already removed from the files)')
     .option('--dry-run', 'say which environments would be forgotten; change nothing')
     .addOption(lockTimeoutOption());
 }
-type ForgetOptions = OptsOf<ReturnType<typeof declareForget>>;
+type ForgetOptions = OptionsOf<typeof declare>;
 
-export function registerForget(program: Program, action: ActionFactory): void {
-  declareForget(program).action(action(runForget));
-}
+export default defineCommand({
+  name: 'forget',
+  description:
+    'stop managing environments without archiving them: remove envsync’s ownership tags, record it in the changelog',
+  needs: ['api'],
+  examples: [
+    'envsync forget legacy-runner --dry-run',
+    'envsync forget legacy-runner             # after removing its file; it keeps running, unmanaged',
+  ],
+  exitCodes:
+    '0 forgotten (or, with --dry-run, would be), 1 error: unknown, not managed, still declared, another project’s',
+  declare,
+  handler: runForget,
+});

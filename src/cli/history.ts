@@ -8,8 +8,9 @@ import { EnvsyncError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { type EnvironmentHistory, historyOf, historyPage, previewHistoryOf } from '../workflow/audit.js';
 import type { ProjectContext } from '../workflow/project.js';
-import { type ActionFactory, type Ctx, type Program, plural, say } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
+import { type Ctx, plural, say } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption } from './options.js';
 import { warnAboutProblems } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, localChangelogHint, projectFor, sayScope } from './shared.js';
@@ -95,12 +96,8 @@ async function runHistory(ctx: Ctx, name: string | undefined, opts: HistoryOptio
   return 0;
 }
 
-function declareHistory(program: Program) {
-  return program
-    .command('history')
-    .description(
-      'the recorded changes of one environment (every env ID that served NAME) or of all, from the changelog',
-    )
+function declare(c: Subject) {
+  return c
     .argument('[name]', 'environment name; all environments when left out')
     .addOption(formatOption(['text', 'json', 'html'], 'text'))
     .option(
@@ -116,8 +113,17 @@ function declareHistory(program: Program) {
       'the preview runs instead (`preview up`, `down`, `gc`), one timeline per copy <name>--<ID>; hidden otherwise',
     );
 }
-type HistoryOptions = OptsOf<ReturnType<typeof declareHistory>>;
+type HistoryOptions = OptionsOf<typeof declare>;
 
-export function registerHistory(program: Program, action: ActionFactory): void {
-  declareHistory(program).action(action(runHistory));
-}
+export default defineCommand({
+  name: 'history',
+  description:
+    'the recorded changes of one environment (every env ID that served NAME) or of all, from the changelog',
+  examples: [
+    'envsync history data-analysis',
+    'envsync history --format json',
+    'envsync history --previews                      # preview runs, kept apart',
+  ],
+  declare,
+  handler: runHistory,
+});

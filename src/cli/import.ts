@@ -7,17 +7,11 @@ import { renderPlanText } from '../plan/render-text.js';
 import { escapeText } from '../text/escape.js';
 import { runIdentity } from '../workflow/git.js';
 import { type AntImportOutcome, importFromAnt, readImportLock } from '../workflow/import-ant.js';
-import {
-  type ActionFactory,
-  type Ctx,
-  errorBlock,
-  type Program,
-  say,
-  scopedCommandLine,
-  scopeHint,
-} from './context.js';
-import { formatOption, intOption, lockTimeoutOption, type OptsOf } from './options.js';
+import { type Ctx, say, scopedCommandLine, scopeHint } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption, intOption, lockTimeoutOption } from './options.js';
 import { applySummaryLine } from './render-apply.js';
+import { errorBlock } from './render-errors.js';
 import { cliReporter } from './reporter.js';
 import {
   connectFrom,
@@ -156,12 +150,8 @@ async function runImport(ctx: Ctx, opts: ImportOptions): Promise<number> {
   }
 }
 
-function declareImport(program: Program) {
-  return program
-    .command('import')
-    .description(
-      'take over, in place (same IDs), the environments ant apply’s claude-lock.json tracks: a dry run unless --apply',
-    )
+function declare(c: Subject) {
+  return c
     .option(
       '--from-ant [path]',
       'the claude-lock.json (or its folder); default: the nearest one up to the repository root',
@@ -175,8 +165,19 @@ function declareImport(program: Program) {
     .addOption(intOption('--parallelism <n>', 'adoptions in flight at once', 8, 1))
     .addOption(lockTimeoutOption());
 }
-type ImportOptions = OptsOf<ReturnType<typeof declareImport>>;
+type ImportOptions = OptionsOf<typeof declare>;
 
-export function registerImport(program: Program, action: ActionFactory): void {
-  declareImport(program).action(action(runImport));
-}
+export default defineCommand({
+  name: 'import',
+  description:
+    'take over, in place (same IDs), the environments ant apply’s claude-lock.json tracks: a dry run unless --apply',
+  needs: ['api'],
+  examples: [
+    'envsync import --from-ant                 # what claude-lock.json tracks: the plan of adoptions',
+    'envsync import --from-ant claude-lock.json --apply --hand-over',
+  ],
+  exitCodes:
+    '0 adopted (with --apply) or nothing to take, 1 error (a bad lock, another organization or workspace, a failed adoption), 2 a dry run with something to adopt or hand over',
+  declare,
+  handler: runImport,
+});

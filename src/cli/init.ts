@@ -4,7 +4,8 @@ import path from 'node:path';
 import { EnvsyncError } from '../errors.js';
 import { initProject } from '../workflow/init.js';
 import { PROJECT_NAME } from '../workflow/project.js';
-import type { ActionFactory, Ctx, Program } from './context.js';
+import type { Ctx } from './context.js';
+import { defineCommand, type Subject } from './define.js';
 
 async function runInit(ctx: Ctx, dir: string, opts: { project?: string | undefined }): Promise<number> {
   const project = opts.project;
@@ -39,13 +40,14 @@ async function runInit(ctx: Ctx, dir: string, opts: { project?: string | undefin
   return 0;
 }
 
-export function registerInit(program: Program, action: ActionFactory): void {
-  program
-    .command('init')
-    .description(
-      'scaffold a project: envsync.yaml and a directory of environment files with a commented example',
-    )
-    .argument('[dir]', 'directory to create', 'environments')
-    .option('--project <name>', 'the project name (default: the folder name, made valid)')
-    .action(action(runInit));
-}
+export default defineCommand({
+  name: 'init',
+  description:
+    'scaffold a project: envsync.yaml and a directory of environment files with a commented example',
+  examples: ['envsync init', 'envsync init --project research-agents'],
+  declare: (c: Subject) =>
+    c
+      .argument('[dir]', 'directory to create', 'environments')
+      .option('--project <name>', 'the project name (default: the folder name, made valid)'),
+  handler: runInit,
+});

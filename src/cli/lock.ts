@@ -3,9 +3,11 @@
 import { escapeText } from '../text/escape.js';
 import { type LockChange, lockProject } from '../workflow/lock.js';
 import { allWorkspaces } from '../workflow/project.js';
-import { type ActionFactory, type Ctx, formatDiagnostics, type Program, plural } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
+import { type Ctx, plural } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption } from './options.js';
 import { registryRun } from './registries.js';
+import { formatDiagnostics } from './render-errors.js';
 import { projectFor } from './shared.js';
 
 function changeLine(c: LockChange): string {
@@ -67,17 +69,26 @@ async function runLock(ctx: Ctx, names: string[], opts: LockOptions): Promise<nu
   return 0;
 }
 
-function declareLock(program: Program) {
-  return program
-    .command('lock')
-    .description('resolve every package to one version with its registry and write envsync.lock')
+function declare(c: Subject) {
+  return c
     .argument('[names...]', 'lock only these environments (default: every environment of every workspace)')
     .option('--check', 'write nothing; exit 1 when envsync.lock is not up to date with the files (offline)')
     .option('--offline', 'use only envsync.lock and the registry cache; never the network')
     .addOption(formatOption(['text', 'json'], 'text'));
 }
-type LockOptions = OptsOf<ReturnType<typeof declareLock>>;
+type LockOptions = OptionsOf<typeof declare>;
 
-export function registerLock(program: Program, action: ActionFactory): void {
-  declareLock(program).action(action(runLock));
-}
+export default defineCommand({
+  name: 'lock',
+  description: 'resolve every package to one version with its registry and write envsync.lock',
+  needs: ['registries'],
+  examples: [
+    'envsync lock                              # every environment of every workspace',
+    'envsync lock --check                      # CI: exit 1 when envsync.lock is not up to date',
+    'envsync lock data-analysis --workspace production',
+  ],
+  exitCodes:
+    '0 written or up to date, 1 error (a package or version that does not exist, a registry failure; --check: out of date)',
+  declare,
+  handler: runLock,
+});

@@ -3,55 +3,32 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { EnvsyncError } from '../errors.js';
 import { Redactor } from '../text/redact.js';
-import { type CommandShape, commandNameIn, habitProblem } from '../usage/habits.js';
-import type { Program } from './context.js';
-import {
-  type ActionFactory,
-  type Ctx,
-  declareGlobals,
-  errorDocument,
-  globalOptions,
-  makeCtx,
-  renderError,
-} from './context.js';
+import { type CommandShape, commandNameIn, type GlobalFlags, habitProblem } from '../usage/habits.js';
+import { COMMANDS, type LoadCommand } from './commands.js';
+import { type ActionFactory, type Ctx, declareGlobals, globalOptions, makeCtx } from './context.js';
 import { helpFooter } from './help.js';
 import type { CliIo } from './io.js';
+import { errorDocument, renderError } from './render-errors.js';
 
 export const VERSION = '0.1.0';
 
-type Register = (program: Program, action: ActionFactory) => void;
-
-/**
- * Each command's module, loaded only when that command runs: `--version` loads none, `validate` never loads
- * the SDK, the planner or the emulator. Listed in the order help shows them.
- */
-const COMMANDS: Record<string, () => Promise<Register>> = {
-  init: async () => (await import('./init.js')).registerInit,
-  ping: async () => (await import('./ping.js')).registerPing,
-  validate: async () => (await import('./validate.js')).registerValidate,
-  fmt: async () => (await import('./fmt.js')).registerFmt,
-  plan: async () => (await import('./plan.js')).registerPlan,
-  apply: async () => (await import('./apply.js')).registerApply,
-  lock: async () => (await import('./lock.js')).registerLock,
-  status: async () => (await import('./status.js')).registerStatus,
-  forget: async () => (await import('./forget.js')).registerForget,
-  import: async () => (await import('./import.js')).registerImport,
-  preview: async () => (await import('./preview.js')).registerPreview,
-  history: async () => (await import('./history.js')).registerHistory,
-  show: async () => (await import('./show.js')).registerShow,
-  resolve: async () => (await import('./resolve.js')).registerResolve,
-  sessions: async () => (await import('./sessions.js')).registerSessions,
-  verify: async () => (await import('./verify.js')).registerVerify,
-  export: async () => (await import('./export.js')).registerExport,
-  emulator: async () => (await import('./emulator.js')).registerEmulator,
-};
+/** The global flags as the program declares them, for the pre-scan that runs before any command is loaded. */
+function globalFlags(program: CommandUnknownOpts): GlobalFlags {
+  const withValue = program.options.filter((o) => o.required || o.optional);
+  return {
+    all: [...flagsOf(program), '--help', '--version'],
+    withValue: new Set(
+      withValue.flatMap((o) => [o.long, o.short].filter((f): f is string => f !== undefined)),
+    ),
+  };
+}
 
 /**
  * Which command modules this command line needs: the one it names; none for `--version` alone; all of them
  * for help, no command, or an unknown one (so commander can list them or suggest the nearest).
  */
-export function commandsToLoad(argv: readonly string[]): Array<() => Promise<Register>> {
-  const named = commandNameIn(argv);
+export function commandsToLoad(argv: readonly string[], globals: GlobalFlags): LoadCommand[] {
+  const named = commandNameIn(argv, globals.withValue);
   const load = named === undefined ? undefined : COMMANDS[named];
   if (load) return [load];
   if (named === undefined && argv.some((a) => a === '--version' || a === '-V')) return [];
@@ -117,22 +94,18 @@ export async function main(argv: string[], edges: CliIo): Promise<number> {
 
   // A command's help lists its own flags; the global ones are on `envsync --help`, named in each footer.
   program.configureHelp({ showGlobalOptions: false });
-  for (const load of commandsToLoad(argv)) (await load())(program, action);
-
-  // Then its examples, variables and exit codes.
-  for (const command of program.commands) {
-    command.addHelpText('after', helpFooter(command.name()));
-    // A subcommand (`preview up`) ends with its command's.
-    for (const sub of command.commands) sub.addHelpText('after', helpFooter(command.name()));
+  const globals = globalFlags(program);
+  for (const load of commandsToLoad(argv, globals)) {
+    const definition = await load();
+    const command = definition.register(program, action);
+    // Then its examples, variables and exit codes; a subcommand (`preview up`) ends with its command's.
+    command.addHelpText('after', helpFooter(definition));
+    for (const sub of command.commands) sub.addHelpText('after', helpFooter(definition));
   }
 
   try {
     // Terraform and decK habits (`-out`, `plan --auto-approve`, `import`) get envsync's way, not a bare refusal.
-    const habit = habitProblem(argv, commandShapes(program.commands), [
-      ...flagsOf(program),
-      '--help',
-      '--version',
-    ]);
+    const habit = habitProblem(argv, commandShapes(program.commands), globals);
     if (habit) throw new EnvsyncError('usage', habit.message, { hint: habit.hint });
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -2,8 +2,9 @@
 
 import { escapeText } from '../text/escape.js';
 import { type PingReport, pingApi } from '../workflow/ping.js';
-import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
+import { type Ctx, plural } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption } from './options.js';
 import { cliReporter } from './reporter.js';
 import { projectFor, sayScope } from './shared.js';
 
@@ -77,16 +78,19 @@ async function runPing(ctx: Ctx, opts: PingOptions): Promise<number> {
   return report.failure === null ? 0 : 1;
 }
 
-function declarePing(program: Program) {
-  return program
-    .command('ping')
-    .description(
-      'check the connection before a first plan: the API key, base URL, workspace, rate limits, and what the key can see',
-    )
-    .addOption(formatOption(['text', 'json'], 'text'));
+function declare(c: Subject) {
+  return c.addOption(formatOption(['text', 'json'], 'text'));
 }
-type PingOptions = OptsOf<ReturnType<typeof declarePing>>;
+type PingOptions = OptionsOf<typeof declare>;
 
-export function registerPing(program: Program, action: ActionFactory): void {
-  declarePing(program).action(action(runPing));
-}
+export default defineCommand({
+  name: 'ping',
+  description:
+    'check the connection before a first plan: the API key, base URL, workspace, rate limits, and what the key can see',
+  needs: ['api'],
+  examples: ['envsync ping', 'envsync ping --workspace production --format json'],
+  exitCodes:
+    '0 the API answered with this key, base URL and workspace; 1 a check failed (the output says which)',
+  declare,
+  handler: runPing,
+});

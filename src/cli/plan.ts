@@ -8,15 +8,9 @@ import type { LockNotes, Plan } from '../model.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { planExitCode } from '../plan/summary.js';
-import type { ActionFactory, Ctx, Program } from './context.js';
-import {
-  addPackageFlags,
-  addPlanFlags,
-  formatOption,
-  intOption,
-  type OptsOf,
-  targetOption,
-} from './options.js';
+import type { Ctx } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { addPackageFlags, addPlanFlags, formatOption, intOption, targetOption } from './options.js';
 import { planFiles, refuseFileAsDir, scopedPlan } from './shared.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
@@ -73,10 +67,8 @@ async function runPlan(ctx: Ctx, dir: string | undefined, opts: PlanOptions): Pr
   return planExitCode(plan, opts.detailedExitcode === true);
 }
 
-function declarePlan(program: Program) {
-  const command = program
-    .command('plan')
-    .description('show what apply would change: create, update, recreate, archive, adopt')
+function declare(c: Subject) {
+  const command = c
     .argument('[dir]', "directory of environment files (default: the project file's dirs)")
     .option('--out <file>', 'save the plan for `apply --plan FILE`')
     .addOption(formatOption(['text', 'json', 'markdown'], 'text'))
@@ -97,8 +89,19 @@ function declarePlan(program: Program) {
     .addOption(targetOption());
   return addPackageFlags(addPlanFlags(command));
 }
-export type PlanOptions = OptsOf<ReturnType<typeof declarePlan>>;
+export type PlanOptions = OptionsOf<typeof declare>;
 
-export function registerPlan(program: Program, action: ActionFactory): void {
-  declarePlan(program).action(action(runPlan));
-}
+export default defineCommand({
+  name: 'plan',
+  description: 'show what apply would change: create, update, recreate, archive, adopt',
+  needs: ['api', 'registries'],
+  examples: [
+    'envsync plan --local                      # against the embedded local API',
+    'envsync plan --workspace staging --out plan.json',
+    'envsync plan --format markdown --detailed-exitcode > plan.md   # a PR comment',
+  ],
+  exitCodes:
+    '0 success (with --detailed-exitcode: no changes), 1 error, 2 changes (--detailed-exitcode), 3 blocked by a safety rule',
+  declare,
+  handler: runPlan,
+});

@@ -1,7 +1,7 @@
 // `envsync preview up|down|gc`: copies of the environments per pull request, named `<name>--<ID>`, and their cleanup.
 
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { BlockedError, EnvsyncError, wrapFsError } from '../errors.js';
+import { BlockedError, wrapFsError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { Plan } from '../model.js';
 import { renderPlanText } from '../plan/render-text.js';
@@ -16,8 +16,9 @@ import {
   previewUp,
 } from '../workflow/preview.js';
 import type { ProjectContext } from '../workflow/project.js';
-import { type ActionFactory, type Ctx, errorBlock, type Program, say } from './context.js';
-import { formatOption, intOption, lockTimeoutOption, type OptsOf, rateLimitOption } from './options.js';
+import { type Ctx, say } from './context.js';
+import { defineCommand, defineGroup, type OptionsOf, type Subject } from './define.js';
+import { formatOption, intOption, lockTimeoutOption, rateLimitOption } from './options.js';
 import { outPath } from './plan.js';
 import {
   type PreviewAction,
@@ -27,6 +28,7 @@ import {
   previewText,
 } from './preview-render.js';
 import { applySummaryLine } from './render-apply.js';
+import { errorBlock } from './render-errors.js';
 import { cliReporter } from './reporter.js';
 import {
   connectFrom,
@@ -136,10 +138,6 @@ async function runPreviewCommand(
 
 async function runUp(ctx: Ctx, dir: string | undefined, opts: UpOptions): Promise<number> {
   refuseFileAsDir(ctx, dir, () => 'pass the folder of environment files');
-  if (opts.baseRef !== undefined && !opts.onlyChanged)
-    throw new EnvsyncError('conflicting_flags', '--base-ref applies to --only-changed', {
-      hint: 'add --only-changed, or leave out --base-ref',
-    });
   // Everything that can be refused is refused here, before any API call.
   checkPreviewId(opts.id);
   const ttlMs = parseTtl(opts.ttl);
@@ -187,18 +185,9 @@ function addPreviewFlags<A extends unknown[], O extends OptionValues, G extends 
     .addOption(rateLimitOption());
 }
 
-function declarePreview(program: Program) {
-  const preview = program
-    .command('preview')
-    .description(
-      'preview copies of the environments per pull request (<name>--<ID>), and their cleanup: up, down, gc',
-    );
-  const up = addPreviewFlags(
-    preview
-      .command('up')
-      .description(
-        'create or update a copy named <name>--<ID> of each environment (or of those a branch changes), tagged with the ID and an expiry',
-      )
+const declareUp = (c: Subject) =>
+  addPreviewFlags(
+    c
       .argument('[dir]', "directory of environment files (default: the project file's dirs)")
       .requiredOption('--id <id>', 'the preview ID: 1–64 lower-case letters, digits, . _ - (e.g. pr-123)')
       .option(
@@ -215,27 +204,48 @@ function declarePreview(program: Program) {
         'with --only-changed: the git ref to compare with (default: origin/$GITHUB_BASE_REF, else origin/HEAD)',
       ),
   );
-  const down = addPreviewFlags(
-    preview
-      .command('down')
-      .description(
-        'archive the previews of one ID (renamed to <name>--<ID>~<hash8> first, so the names can be reused)',
-      )
-      .requiredOption('--id <id>', 'the preview ID'),
-  );
-  const gc = addPreviewFlags(
-    preview.command('gc').description('archive every preview of this project whose expiry has passed'),
-  );
-  return { preview, up, down, gc };
-}
-type Declared = ReturnType<typeof declarePreview>;
-type UpOptions = OptsOf<Declared['up']>;
-type DownOptions = OptsOf<Declared['down']>;
-type GcOptions = OptsOf<Declared['gc']>;
+const declareDown = (c: Subject) => addPreviewFlags(c.requiredOption('--id <id>', 'the preview ID'));
+const declareGc = (c: Subject) => addPreviewFlags(c);
+type UpOptions = OptionsOf<typeof declareUp>;
+type DownOptions = OptionsOf<typeof declareDown>;
+type GcOptions = OptionsOf<typeof declareGc>;
 
-export function registerPreview(program: Program, action: ActionFactory): void {
-  const { up, down, gc } = declarePreview(program);
-  up.action(action(runUp));
-  down.action(action(runDown));
-  gc.action(action(runGc));
-}
+export default defineGroup({
+  name: 'preview',
+  description:
+    'preview copies of the environments per pull request (<name>--<ID>), and their cleanup: up, down, gc',
+  needs: ['api'],
+  examples: [
+    'envsync preview up --id pr-42 --only-changed    # copies named <name>--pr-42 of what the branch changes',
+    'envsync preview up --id pr-42 --ttl 7d --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
+    'envsync preview down --id pr-42',
+    'envsync preview gc --dry-run                    # which expired previews it would archive',
+  ],
+  exitCodes:
+    '0 done (or, with --dry-run, planned), 1 error (bad input, an ID or name that cannot fit, a failed action, no base ref for --only-changed), 3 blocked: a preview name another environment holds, a desired name a preview holds, a deployment that would be stranded',
+  subcommands: [
+    defineCommand({
+      name: 'up',
+      description:
+        'create or update a copy named <name>--<ID> of each environment (or of those a branch changes), tagged with the ID and an expiry',
+      declare: declareUp,
+      requires: [
+        { flag: 'baseRef', needs: 'onlyChanged', hint: 'add --only-changed, or leave out --base-ref' },
+      ],
+      handler: runUp,
+    }),
+    defineCommand({
+      name: 'down',
+      description:
+        'archive the previews of one ID (renamed to <name>--<ID>~<hash8> first, so the names can be reused)',
+      declare: declareDown,
+      handler: runDown,
+    }),
+    defineCommand({
+      name: 'gc',
+      description: 'archive every preview of this project whose expiry has passed',
+      declare: declareGc,
+      handler: runGc,
+    }),
+  ],
+});

@@ -4,8 +4,9 @@ import { renderResolution } from '../changelog/render.js';
 import { EnvsyncError } from '../errors.js';
 import { escapeText } from '../text/escape.js';
 import { resolveName, resolveSessionOf } from '../workflow/audit.js';
-import { type ActionFactory, type Ctx, type Program, scopedCommandLine } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
+import { type Ctx, scopedCommandLine } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption } from './options.js';
 import { warnAboutProblems } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { changelogPath, connectFrom, projectFor } from './shared.js';
@@ -90,12 +91,8 @@ async function runResolve(ctx: Ctx, name: string | undefined, opts: ResolveOptio
   return 0;
 }
 
-function declareResolve(program: Program) {
-  return program
-    .command('resolve')
-    .description(
-      'which env ID and config hash served NAME at a time, or which config a session ran on, from the changelog',
-    )
+function declare(c: Subject) {
+  return c
     .argument('[name]', 'environment name (with --at)')
     .option(
       '--at <time>',
@@ -107,8 +104,17 @@ function declareResolve(program: Program) {
     )
     .addOption(formatOption(['text', 'json'], 'text'));
 }
-type ResolveOptions = OptsOf<ReturnType<typeof declareResolve>>;
+type ResolveOptions = OptionsOf<typeof declare>;
 
-export function registerResolve(program: Program, action: ActionFactory): void {
-  declareResolve(program).action(action(runResolve));
-}
+export default defineCommand({
+  name: 'resolve',
+  description:
+    'which env ID and config hash served NAME at a time, or which config a session ran on, from the changelog',
+  needs: ['api'],
+  examples: [
+    'envsync resolve data-analysis --at 2026-10-03T14:00:00Z',
+    'envsync resolve --session sesn_01Abc…     # which config did that session run on?',
+  ],
+  declare,
+  handler: runResolve,
+});

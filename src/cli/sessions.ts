@@ -3,8 +3,9 @@
 import { shortHash } from '../hash/config-hash.js';
 import { escapeText } from '../text/escape.js';
 import { type SessionsResult, sessionsOf } from '../workflow/audit.js';
-import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
+import { type Ctx, plural } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption } from './options.js';
 import { warnAboutProblems } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor, sayScope } from './shared.js';
@@ -50,16 +51,22 @@ async function runSessions(ctx: Ctx, name: string, opts: SessionsOptions): Promi
   return 0;
 }
 
-function declareSessions(program: Program) {
-  return program
-    .command('sessions')
-    .description("an environment's sessions, grouped by the config (hash) each ran on, newest first")
+function declare(c: Subject) {
+  return c
     .argument('<name>', 'environment name')
     .option('--since <time>', "RFC 3339 time or YYYY-MM-DD (default: the name's first recorded change)")
     .addOption(formatOption(['text', 'json'], 'text'));
 }
-type SessionsOptions = OptsOf<ReturnType<typeof declareSessions>>;
+type SessionsOptions = OptionsOf<typeof declare>;
 
-export function registerSessions(program: Program, action: ActionFactory): void {
-  declareSessions(program).action(action(runSessions));
-}
+export default defineCommand({
+  name: 'sessions',
+  description: "an environment's sessions, grouped by the config (hash) each ran on, newest first",
+  needs: ['api'],
+  examples: [
+    'envsync sessions data-analysis',
+    'envsync sessions data-analysis --since 2026-10-01 --format json',
+  ],
+  declare,
+  handler: runSessions,
+});

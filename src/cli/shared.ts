@@ -17,8 +17,9 @@ import {
   readPlanFile,
 } from '../workflow/plan.js';
 import { defaultChangelogPath, type ProjectContext, resolveProject } from '../workflow/project.js';
-import { type Ctx, formatDiagnostics, plural, say, scopeHint } from './context.js';
+import { type Ctx, plural, say, scopeHint } from './context.js';
 import { registryRun } from './registries.js';
+import { formatDiagnostics } from './render-errors.js';
 import { cliReporter } from './reporter.js';
 
 /** What the package flags of plan and apply (options.ts addPackageFlags) parse to. */

@@ -13,10 +13,12 @@ import {
 } from '../export/environment-file.js';
 import { recordedConfig } from '../workflow/audit.js';
 import { mergedEnvironments } from '../workflow/files.js';
-import { type ActionFactory, type Ctx, formatDiagnostics, type Program } from './context.js';
-import { intOption, type OptsOf } from './options.js';
+import type { Ctx } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { intOption } from './options.js';
 import { renderPlan } from './plan.js';
 import { warnAboutProblems } from './problems.js';
+import { formatDiagnostics } from './render-errors.js';
 import { localChangelogHint, projectFor, readSavedPlan, scopedPlan } from './shared.js';
 
 /** `show PLANFILE` (as terraform show): a saved plan drawn again, in text, JSON or markdown; no API call. */
@@ -44,10 +46,6 @@ function showPlanFile(ctx: Ctx, file: string, opts: ShowOptions): number {
 
 /** The merged environments of one file, as a valid environment file (or JSON); no API call, no changelog. */
 function showMerged(ctx: Ctx, file: string, opts: ShowOptions): number {
-  if (opts.at !== undefined)
-    throw new EnvsyncError('conflicting_flags', '--at applies to an env ID, not to --merged', {
-      hint: 'drop --at: --merged shows the file as it is now',
-    });
   if (opts.format === 'text' || opts.format === 'markdown')
     throw new EnvsyncError(
       'invalid_flag',
@@ -148,12 +146,8 @@ async function runShow(ctx: Ctx, ref: string, opts: ShowOptions): Promise<number
   return 0;
 }
 
-function declareShow(program: Program) {
-  return program
-    .command('show')
-    .description(
-      'print the config an env ID or config hash stood for, as an environment file; or draw a saved plan again; with --merged, an environment file with its bases merged in',
-    )
+function declare(c: Subject) {
+  return c
     .argument(
       '<ref>',
       'a plan file (from `plan --out`), an env ID, a config hash (sha256:…), or a unique prefix of ≥ 8 hex digits; with --merged, an environment file',
@@ -176,8 +170,25 @@ function declareShow(program: Program) {
       ),
     );
 }
-type ShowOptions = OptsOf<ReturnType<typeof declareShow>>;
+type ShowOptions = OptionsOf<typeof declare>;
 
-export function registerShow(program: Program, action: ActionFactory): void {
-  declareShow(program).action(action(runShow));
-}
+export default defineCommand({
+  name: 'show',
+  description:
+    'print the config an env ID or config hash stood for, as an environment file; or draw a saved plan again; with --merged, an environment file with its bases merged in',
+  examples: [
+    'envsync show env_01Abc… --at 2026-10-03',
+    'envsync show sha256:1f2e… > environments/restored.yaml',
+    'envsync show plan.json --format markdown  # a saved plan, drawn again',
+  ],
+  declare,
+  conflicts: [
+    {
+      flag: 'merged',
+      with: ['at'],
+      message: () => '--at applies to an env ID, not to --merged',
+      hint: 'drop --at: --merged shows the file as it is now',
+    },
+  ],
+  handler: runShow,
+});

@@ -5,8 +5,9 @@ import { type LiveEnvironment, MANAGED_KEY, type Plan } from '../model.js';
 import { planExitCode } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { compareNatural } from '../util/order.js';
-import type { ActionFactory, Ctx, Program } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
+import type { Ctx } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption } from './options.js';
 import { planFiles } from './shared.js';
 
 export type StatusState =
@@ -84,7 +85,20 @@ const LABEL: Record<StatusState, string> = {
   managed_by_ant: 'ant apply (claude-lock.json)',
 };
 
-async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions): Promise<number> {
+const declare = (c: Subject) =>
+  c
+    .argument('[dir]', "directory of environment files (default: the project file's dirs)")
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when everything is in sync, 2 when anything is pending, drifted, missing or to archive, 3 blocked',
+    );
+
+async function runStatus(
+  ctx: Ctx,
+  dir: string | undefined,
+  opts: OptionsOf<typeof declare>,
+): Promise<number> {
   const { plan, desired, live } = await planFiles(ctx, dir, { maxArchive: Number.MAX_SAFE_INTEGER }, false);
   // With --detailed-exitcode, plan's rule: 0 in step, 2 something to do (pending, drift, missing, an archive),
   // 3 blocked (an unmanaged name, another project's, one envsync cannot read); without it, status exits 0.
@@ -114,19 +128,17 @@ async function runStatus(ctx: Ctx, dir: string | undefined, opts: StatusOptions)
   return code;
 }
 
-function declareStatus(program: Program) {
-  return program
-    .command('status')
-    .description('for each environment file: the live env ID, its config hash, and whether it is in sync')
-    .argument('[dir]', "directory of environment files (default: the project file's dirs)")
-    .addOption(formatOption(['text', 'json'], 'text'))
-    .option(
-      '--detailed-exitcode',
-      'exit 0 when everything is in sync, 2 when anything is pending, drifted, missing or to archive, 3 blocked',
-    );
-}
-type StatusOptions = OptsOf<ReturnType<typeof declareStatus>>;
-
-export function registerStatus(program: Program, action: ActionFactory): void {
-  declareStatus(program).action(action(runStatus));
-}
+export default defineCommand({
+  name: 'status',
+  description: 'for each environment file: the live env ID, its config hash, and whether it is in sync',
+  needs: ['api'],
+  examples: [
+    'envsync status',
+    'envsync status --format json | jq -r \'.environments[] | "\\(.name) \\(.env_id)"\'',
+    'envsync status --detailed-exitcode       # 0 in sync, 2 something to do, 3 blocked',
+  ],
+  exitCodes:
+    '0 success (with --detailed-exitcode: everything in sync), 1 error, 2 something to do (--detailed-exitcode), 3 blocked (--detailed-exitcode)',
+  declare,
+  handler: runStatus,
+});

@@ -3,16 +3,11 @@
 import type { Diagnostic, LoadResult } from '../model.js';
 import { hasErrors, loadDesired } from '../workflow/files.js';
 import { allWorkspaces, type ProjectContext, resolveProject } from '../workflow/project.js';
-import {
-  type ActionFactory,
-  type Ctx,
-  formatDiagnostics,
-  githubAnnotations,
-  type Program,
-  plural,
-} from './context.js';
+import { type Ctx, plural } from './context.js';
+import { defineCommand, type Subject } from './define.js';
 import { formatOption } from './options.js';
 import { registryRun } from './registries.js';
+import { formatDiagnostics, githubAnnotations } from './render-errors.js';
 
 export interface ValidateFlags {
   strict: boolean;
@@ -124,23 +119,24 @@ export async function runValidate(ctx: Ctx, dir: string | undefined, flags: Vali
   return valid ? 0 : 1;
 }
 
-export function registerValidate(program: Program, action: ActionFactory): void {
-  program
-    .command('validate')
-    .description('check the environment files against the schema and the rules (offline, no API call)')
-    .argument('[dir]', "directory of environment files (default: the project file's dirs)")
-    .option('--strict', 'treat warnings as errors')
-    .option('--registries', 'also check every package spec against its registry (the one network step)')
-    .option('--offline', 'with --registries: use only the registry cache, and say what it could not check')
-    .addOption(formatOption(['text', 'json'], 'text'))
-    .action(
-      action((ctx, dir, opts) =>
-        runValidate(ctx, dir, {
-          strict: opts.strict === true,
-          format: opts.format,
-          registries: opts.registries === true,
-          offline: opts.offline === true,
-        }),
-      ),
-    );
-}
+export default defineCommand({
+  name: 'validate',
+  description: 'check the environment files against the schema and the rules (offline, no API call)',
+  needs: ['registries'],
+  examples: ['envsync validate --strict', 'envsync validate --workspace production --format json'],
+  exitCodes: '0 valid, 1 errors in the files (or, with --registries, in the package versions)',
+  declare: (c: Subject) =>
+    c
+      .argument('[dir]', "directory of environment files (default: the project file's dirs)")
+      .option('--strict', 'treat warnings as errors')
+      .option('--registries', 'also check every package spec against its registry (the one network step)')
+      .option('--offline', 'with --registries: use only the registry cache, and say what it could not check')
+      .addOption(formatOption(['text', 'json'], 'text')),
+  handler: (ctx, dir, opts) =>
+    runValidate(ctx, dir, {
+      strict: opts.strict === true,
+      format: opts.format,
+      registries: opts.registries === true,
+      offline: opts.offline === true,
+    }),
+});

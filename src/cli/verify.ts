@@ -2,8 +2,9 @@
 
 import { escapeText } from '../text/escape.js';
 import { type AuditProblem, verifyChangelog } from '../workflow/verify.js';
-import { type ActionFactory, type Ctx, type Program, plural } from './context.js';
-import { formatOption, type OptsOf } from './options.js';
+import { type Ctx, plural } from './context.js';
+import { defineCommand, type OptionsOf, type Subject } from './define.js';
+import { formatOption } from './options.js';
 import { shownPath } from './problems.js';
 import { cliReporter } from './reporter.js';
 import { connectFrom, projectFor } from './shared.js';
@@ -54,17 +55,20 @@ async function runVerify(ctx: Ctx, opts: VerifyOptions): Promise<number> {
   return clean ? 0 : 1;
 }
 
-function declareVerify(program: Program) {
-  return program
-    .command('verify')
-    .description(
-      "check the changelog's run files (hash chains, sequence, begin/end) and how they join; --live: also against the API",
-    )
+function declare(c: Subject) {
+  return c
     .option('--live', 'also check that live managed environments and the changelog agree (needs the API)')
     .addOption(formatOption(['text', 'json'], 'text'));
 }
-type VerifyOptions = OptsOf<ReturnType<typeof declareVerify>>;
+type VerifyOptions = OptionsOf<typeof declare>;
 
-export function registerVerify(program: Program, action: ActionFactory): void {
-  declareVerify(program).action(action(runVerify));
-}
+export default defineCommand({
+  name: 'verify',
+  description:
+    "check the changelog's run files (hash chains, sequence, begin/end) and how they join; --live: also against the API",
+  needs: ['api'],
+  examples: ['envsync verify', 'envsync verify --live'],
+  exitCodes: '0 the changelog checks out, 1 problems found or an error',
+  declare,
+  handler: runVerify,
+});

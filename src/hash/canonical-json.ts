@@ -19,7 +19,7 @@ export function canonicalJson(
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
-      throw new EnvsyncError('not_json', `cannot canonicalize the number ${value}`);
+      throw new EnvsyncError('not_json', `cannot canonicalize the number ${value}`, { source: 'envsync' });
     return JSON.stringify(value);
   }
   // Built with plain loops: a 100,000-entry verify canonicalizes every entry's metadata and lifecycle.
@@ -41,7 +41,9 @@ export function canonicalJson(
     }
     return `${out}}`;
   }
-  throw new EnvsyncError('not_json', `cannot canonicalize a value of type ${typeof value}`);
+  throw new EnvsyncError('not_json', `cannot canonicalize a value of type ${typeof value}`, {
+    source: 'envsync',
+  });
 }
 
 function inOrder(keys: readonly string[]): boolean {

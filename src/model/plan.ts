@@ -1,15 +1,7 @@
 // The plan: actions, field changes, widening, drift, blocks and fingerprints (DESIGN §6).
 
 import type { RecordedEnvironment } from './changelog.js';
-import type {
-  ConfigHash,
-  DesiredEnvironment,
-  FileFingerprint,
-  Lifecycle,
-  NormalConfig,
-  Provenance,
-  Scope,
-} from './config.js';
+import type { ConfigHash, DesiredEnvironment, FileFingerprint } from './config.js';
 import type { LiveView } from './live.js';
 
 export type ActionKind = 'create' | 'update' | 'recreate' | 'archive' | 'adopt' | 'noop';
@@ -32,20 +24,13 @@ export interface Widening {
   detail: string;
 }
 
-/** Everything apply sends for an environment, as the plan fixed it. */
-export interface DesiredPayload {
-  name: string;
-  description: string | null;
-  metadata: Record<string, string>;
-  config: NormalConfig;
-  config_hash: ConfigHash;
-  scope: Scope | null;
-  source: string;
-  /** Recorded in the changelog, so prevent_archive still guards an environment after its file is gone. */
-  lifecycle: Lifecycle;
-  /** Where each value was written, when the file extends bases; not recorded in the changelog. */
-  provenance?: Provenance;
-}
+/**
+ * Everything apply sends for an environment, as the plan fixed it: the desired environment itself, with its
+ * source as the `file:line` a plan file and the changelog carry, and without the package specs' places
+ * (registry checks ran before the plan). The lifecycle is recorded in the changelog, so prevent_archive
+ * still guards an environment after its file is gone; the provenance is not.
+ */
+export type DesiredPayload = Omit<DesiredEnvironment, 'source' | 'package_sources'> & { source: string };
 
 export interface DriftInfo {
   /**

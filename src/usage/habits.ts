@@ -2,21 +2,21 @@
 
 import { closest } from '../config/suggest.js';
 
-/** The global flags that take a value: their value is never the command's name. */
-export const GLOBAL_VALUE_FLAGS: ReadonlySet<string> = new Set([
-  '--base-url',
-  '--workspace',
-  '--changelog',
-  '--project-dir',
-  '--timeout',
-]);
+/**
+ * The program's global flags, as the program declares them (never a hand copy): every one, and those that take
+ * a value — whose value is never the command's name.
+ */
+export interface GlobalFlags {
+  all: readonly string[];
+  withValue: ReadonlySet<string>;
+}
 
 /** The first word of the command line that is not a flag (or a global flag's value): the command's name. */
-export function commandNameIn(argv: readonly string[]): string | undefined {
+export function commandNameIn(argv: readonly string[], withValue: ReadonlySet<string>): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') return undefined;
-    if (GLOBAL_VALUE_FLAGS.has(arg)) i++;
+    if (withValue.has(arg)) i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;
@@ -148,9 +148,10 @@ function misplaced(
 export function habitProblem(
   argv: readonly string[],
   commands: readonly CommandShape[],
-  globals: readonly string[],
+  flags: GlobalFlags,
 ): UsageProblem | null {
-  const name = commandNameIn(argv);
+  const globals = flags.all;
+  const name = commandNameIn(argv, flags.withValue);
   const command = commands.find((c) => c.name === name);
   if (name !== undefined && !command) {
     const habit = COMMAND_HABITS[name];

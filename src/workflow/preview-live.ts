@@ -17,11 +17,6 @@ import {
 import { compareNatural } from '../util/order.js';
 import { listLive, liveView } from './live.js';
 
-/** A desired name that a live preview copy holds, or a preview name that something else holds: exit 3. */
-export class PreviewConflictError extends EnvsyncError {
-  override readonly exitCode = 3;
-}
-
 /**
  * Whether an environment is one of this project's preview copies: this project's own tag (never a legacy
  * or missing one) and a preview tag. An ID the main changelog records stays the main history's whatever its
@@ -88,7 +83,7 @@ export function refusePreviewNames(
   const first = clashes[0];
   if (first === undefined) return;
   const ids = [...new Set(clashes.map((c) => previewOf(c.env.metadata)?.id ?? '?'))];
-  throw new PreviewConflictError(
+  throw new EnvsyncError(
     'preview_conflict',
     `${clashes.length === 1 ? 'a name the files declare is' : `${clashes.length} names the files declare are`} held by a preview copy: ${clashes
       .slice(0, 5)
@@ -134,7 +129,7 @@ function refuseTakenNames(
   if (clashes.length === 0) return;
   clashes.sort(compareNatural);
   const more = clashes.length > 5 ? `; and ${clashes.length - 5} more` : '';
-  throw new PreviewConflictError(
+  throw new EnvsyncError(
     'preview_conflict',
     `${clashes.length} preview name${clashes.length === 1 ? ' is' : 's are'} taken: ${clashes.slice(0, 5).join('; ')}${more}`,
     {

@@ -136,7 +136,9 @@ describe('pins that do not exist or are yanked, and packages that do not exist',
     const plan = await ws.cli(['plan']);
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain('error[invalid_config]: 6 errors in the package specs');
-    expect(plan.stderr).toContain('--> environments/bad.yaml:5:11');
+    expect(plan.stderr).toContain(
+      'error    environments/bad.yaml:5:11  config.packages.pip  "pandas==2.2.1"',
+    );
     expect(ws.emu.stats().requests).toBe(0);
     const lock = await ws.cli(['lock']);
     expect(lock.code).toBe(1);
@@ -422,12 +424,10 @@ describe('registries: in envsync.yaml', () => {
     ws.files({ 'a.yaml': env('a', { pip: ['pandas'] }) });
     const r = await ws.cli(['lock']);
     expect(r.code).toBe(1);
-    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error') || l.startsWith('  -->'));
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error'));
     expect(lines).toEqual([
-      'error: registries.cargo.checksum_db: unknown key "checksum_db"',
-      '  --> envsync.yaml:5:39',
-      'error: registries.go.token_env: "1BAD" is not an environment variable name',
-      '  --> envsync.yaml:6:47',
+      'error    envsync.yaml:5:39  registries.cargo.checksum_db  unknown key "checksum_db"',
+      'error    envsync.yaml:6:47  registries.go.token_env  "1BAD" is not an environment variable name',
       'error[invalid_config]: 2 errors in the project file',
     ]);
     writeFileSync(
@@ -437,15 +437,11 @@ describe('registries: in envsync.yaml', () => {
         .replace(', checksum_db: https://sum.example', ''),
     );
     const urls = await ws.cli(['lock']);
-    expect(urls.stderr.split('\n').filter((l) => l.startsWith('error') || l.startsWith('  -->'))).toEqual([
-      'error: registries.pip: refusing to send registry requests over plain http:// to pypi.internal.example',
-      '  --> envsync.yaml:3:8',
-      'error: registries.npm.url: a registry URL must not carry credentials',
-      '  --> envsync.yaml:4:14',
-      'error: registries.go.checksum_db: refusing to send registry requests over plain http:// to sum.example',
-      '  --> envsync.yaml:6:49',
-      'error: registries.gem: unsupported URL scheme ftp: in ftp://gems.example',
-      '  --> envsync.yaml:7:8',
+    expect(urls.stderr.split('\n').filter((l) => l.startsWith('error'))).toEqual([
+      'error    envsync.yaml:3:8  registries.pip  refusing to send registry requests over plain http:// to pypi.internal.example',
+      'error    envsync.yaml:4:14  registries.npm.url  a registry URL must not carry credentials',
+      'error    envsync.yaml:6:49  registries.go.checksum_db  refusing to send registry requests over plain http:// to sum.example',
+      'error    envsync.yaml:7:8  registries.gem  unsupported URL scheme ftp: in ftp://gems.example',
       'error[invalid_config]: 4 errors in the project file',
     ]);
   });
@@ -524,7 +520,7 @@ describe('a registry that misbehaves ends with a clear error', () => {
       () => null,
       (err: unknown) => err,
     );
-    const { renderError } = await import('../../src/cli/context.js');
+    const { renderError } = await import('../../src/cli/render-errors.js');
     let text = '';
     renderError(
       undefined,

@@ -109,7 +109,7 @@ describe('plan and apply refuse a policy violation before any API call', () => {
       expect(r.stderr).toContain(
         'violates policy "required_metadata" (set at envsync.yaml:3:3): metadata "team" is missing',
       );
-      expect(r.stderr).toContain('--> environments/b.yaml:1:7');
+      expect(r.stderr).toContain('error    environments/b.yaml:1:7  name  violates policy');
     }
     expect(ws.emu.stats().requests).toBe(0);
   });

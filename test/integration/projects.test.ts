@@ -209,11 +209,11 @@ describe('the project file', () => {
     ws.emu.resetStats();
     const r = await ws.cli(['plan']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('project: "Team A" is not a valid name');
-    expect(r.stderr).toContain('envsync.yaml:1:10');
-    expect(r.stderr).toContain('workspaces.staging.workspace_id: "nope" is not a workspace ID');
-    expect(r.stderr).toContain('envsync.yaml:4:19');
-    expect(r.stderr).toContain('unknown key "dirz"');
+    expect(r.stderr).toContain('error    envsync.yaml:1:10  project  "Team A" is not a valid name');
+    expect(r.stderr).toContain(
+      'error    envsync.yaml:4:19  workspaces.staging.workspace_id  "nope" is not a workspace ID',
+    );
+    expect(r.stderr).toContain('error    envsync.yaml:5:5  workspaces.staging.dirz  unknown key "dirz"');
     expect(r.stderr).toContain('did you mean "dirs"?');
     expect(ws.emu.stats().requests).toBe(0);
   });

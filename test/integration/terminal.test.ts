@@ -72,12 +72,15 @@ describe('terminal behaviour', () => {
     expect(verbose.stderr).toMatch(/✓ b: created env_\w+ in \d+ms/);
   });
 
-  it('prints errors as error: / --> / hint:', async () => {
+  it('prints a bad file as its diagnostics (file:line:column  path  message, then the hint) and error[code] / hint:', async () => {
     ws.files({ 'bad.yaml': 'name: bad\ndescripton: typo\n' });
     const r = await ws.cli(['plan']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      'error: descripton: unknown key "descripton"\n  --> environments/bad.yaml:2:1\n  hint: did you mean "description"?',
+      'error    environments/bad.yaml:2:1  descripton  unknown key "descripton"\n         hint: did you mean "description"?',
+    );
+    expect(r.stderr).toContain(
+      'error[invalid_config]: 1 error in the environment files\n  hint: run `envsync validate`',
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const verbose = await ws.cli(['plan', '--verbose']);

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorDocument, renderError } from '../../../src/cli/context.js';
-import { ApiError, EnvsyncError, wrapFsError } from '../../../src/errors.js';
+import { errorDocument, exitCodeOf, renderError } from '../../../src/cli/render-errors.js';
+import { ApiError, BlockedError, EnvsyncError, ValidationError, wrapFsError } from '../../../src/errors.js';
 import { quietIo, tempDir } from '../../helpers/cli.js';
 import { unsafeIn } from '../text/hostile.js';
 
@@ -122,5 +122,49 @@ describe('errors that carry names from files or the API', () => {
     );
     expect(unsafeIn(stderr)).toEqual([]);
     expect(stderr).toContain('evil\\x1B]0;owned\\x07');
+  });
+});
+
+describe('diagnostics in an error', () => {
+  it('print in the one diagnostic form validate uses, escaped: file, path, message and hint', () => {
+    const hostile = 'bad\nname\u202e';
+    const { stderr } = rendered(
+      new ValidationError([
+        {
+          severity: 'error',
+          file: `environments/${hostile}.yaml`,
+          line: 2,
+          column: 3,
+          path: `metadata.${hostile}`,
+          message: `unknown key "${hostile}"`,
+          hint: `did you mean "${hostile}x"?`,
+        },
+      ]),
+    );
+    expect(unsafeIn(stderr)).toEqual([]);
+    expect(stderr).toContain(
+      'error    environments/bad\\x0Aname\\u{202E}.yaml:2:3  metadata.bad\\x0Aname\\u{202E}  unknown key "bad\\x0Aname\\u{202E}"\n         hint: did you mean "bad\\x0Aname\\u{202E}x"?',
+    );
+    expect(stderr).toContain('error[invalid_config]: 1 error in the environment files');
+  });
+});
+
+describe('the exit code an error means', () => {
+  it.each([
+    ['preview_conflict', 3],
+    // A command's own refusal (forget of another project's environment) is not a blocked plan.
+    ['blocked', 1],
+    ['invalid_config', 1],
+    ['stale_plan', 1],
+    ['api_error', 1],
+    ['internal', 1],
+  ] as const)('%s exits %i', (code, exit) => {
+    expect(exitCodeOf(new EnvsyncError(code, 'x'))).toBe(exit);
+    expect(rendered(new EnvsyncError(code, 'x')).code).toBe(exit);
+  });
+
+  it('a blocked plan exits 3 whatever its first item says', () => {
+    expect(exitCodeOf(new BlockedError([]))).toBe(3);
+    expect(rendered(new BlockedError([])).code).toBe(3);
   });
 });

@@ -11,7 +11,10 @@ const COMMANDS: CommandShape[] = [
   },
   { name: 'export', flags: ['--out', '--help'] },
 ];
-const GLOBALS = ['--local', '--workspace', '--project-dir', '--no-color', '--help', '--version'];
+const GLOBALS = {
+  all: ['--local', '--workspace', '--project-dir', '--no-color', '--help', '--version'],
+  withValue: new Set(['--workspace', '--project-dir']),
+};
 const habit = (...argv: string[]) => habitProblem(argv, COMMANDS, GLOBALS);
 
 describe('habitProblem', () => {
@@ -69,8 +72,8 @@ describe('habitProblem', () => {
   });
 
   it('finds the command past global flags and their values', () => {
-    expect(commandNameIn(['--workspace', 'prod', '--local', 'plan'])).toBe('plan');
-    expect(commandNameIn(['--project-dir', 'x', 'apply'])).toBe('apply');
-    expect(commandNameIn(['--version'])).toBeUndefined();
+    expect(commandNameIn(['--workspace', 'prod', '--local', 'plan'], GLOBALS.withValue)).toBe('plan');
+    expect(commandNameIn(['--project-dir', 'x', 'apply'], GLOBALS.withValue)).toBe('apply');
+    expect(commandNameIn(['--version'], GLOBALS.withValue)).toBeUndefined();
   });
 });

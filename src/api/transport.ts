@@ -8,6 +8,7 @@ import { type Middleware, RetryableError } from '@anthropic-ai/sdk';
 import { UntrustedAnswerError } from '../errors.js';
 import type { Reporter } from '../model.js';
 import { type RateLimit, realSleep, type Sleep, TokenBucket, type WaitReason } from '../util/rate-limit.js';
+import { readCapped } from '../util/read-capped.js';
 
 /** The largest answer envsync reads: a 1,000-environment page is a few MB. */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -92,41 +93,15 @@ export const GAVE_UP_HEADER = 'x-envsync-asked-wait-ms';
 
 export const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-/** Reads a body whole, refusing past the cap; the caller's abort (the attempt's deadline) ends it too. */
-async function readCapped(response: Response, what: string, requestId: string | null): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
-  const tooLarge = () =>
+/** The API's "too large" refusal; `readCapped` says how the body passed the cap. */
+function tooLarge(what: string, requestId: string | null): () => UntrustedAnswerError {
+  return () =>
     new UntrustedAnswerError(
       'api_too_large',
       `${what}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`,
       requestId,
       'envsync reads no answer that large; nothing was acted on. Check the base URL points at the Environments API',
     );
-  if (declared > MAX_ANSWER_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 /** The SDK middleware that owns pacing, 429s, deadlines and the size cap for every attempt. */
@@ -187,7 +162,7 @@ export function transport(options: TransportOptions): Middleware {
         }
         let body: Uint8Array;
         try {
-          body = await readCapped(response, budget.what, requestId);
+          body = await readCapped(response, MAX_ANSWER_BYTES, tooLarge(budget.what, requestId));
         } catch (e) {
           if (!deadline.signal.aborted || request.signal?.aborted) throw e;
           // The answer began but did not finish in time: a transient stall is retried, within the budget.

@@ -7,7 +7,6 @@ import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/apply.js';
-import { runIdentity } from '../workflow/git.js';
 import type { Ctx } from './context.js';
 import { defineCommand, type OptionsOf, type Subject } from './define.js';
 import {
@@ -29,6 +28,7 @@ import {
   projectFor,
   readSavedPlan,
   refuseFileAsDir,
+  runSetup,
   sayScope,
   scopedPlan,
   warnAboutWarnings,
@@ -153,14 +153,8 @@ async function runApply(ctx: Ctx, dir: string | undefined, opts: ApplyOptions): 
     sayScope(ctx, project);
     const locks: LockNotes = input.kind === 'files' ? input.locked.locks : {};
     const outcome = await applyChanges(source, {
-      api: conn.api,
-      changelogPath: project.changelogPath,
-      reporter,
-      identity: runIdentity(ctx.io.env, project, conn.api.target),
-      now: () => new Date(),
-      project: project.project,
+      ...runSetup(ctx, project, conn, reporter, opts.lockTimeout),
       parallelism: opts.parallelism,
-      lockTimeoutMs: opts.lockTimeout,
       interrupt: interrupt.signal,
       host: {
         planned: (plan) => {

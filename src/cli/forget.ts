@@ -2,12 +2,11 @@
 
 import { escapeText } from '../text/escape.js';
 import { forgetEnvironments } from '../workflow/forget.js';
-import { runIdentity } from '../workflow/git.js';
 import { type Ctx, say, scopedCommand } from './context.js';
 import { defineCommand, type OptionsOf, type Subject } from './define.js';
 import { lockTimeoutOption } from './options.js';
 import { cliReporter } from './reporter.js';
-import { connectFrom, loadProjectFiles, projectFor, sayScope } from './shared.js';
+import { connectFrom, loadProjectFiles, projectFor, runSetup, sayScope } from './shared.js';
 
 async function runForget(ctx: Ctx, names: string[], opts: ForgetOptions): Promise<number> {
   const project = projectFor(ctx, 'api');
@@ -18,13 +17,7 @@ async function runForget(ctx: Ctx, names: string[], opts: ForgetOptions): Promis
   const conn = await connectFrom(ctx, project, reporter, undefined);
   try {
     const done = await forgetEnvironments({
-      api: conn.api,
-      changelogPath: project.changelogPath,
-      reporter,
-      identity: runIdentity(ctx.io.env, project, conn.api.target),
-      now: () => new Date(),
-      project: project.project,
-      lockTimeoutMs: opts.lockTimeout,
+      ...runSetup(ctx, project, conn, reporter, opts.lockTimeout),
       names,
       desired: desired.environments,
       dryRun: opts.dryRun === true,

@@ -5,7 +5,6 @@ import { EnvsyncError } from '../errors.js';
 import type { AntImportReport, AntResourceOutcome } from '../model.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { escapeText } from '../text/escape.js';
-import { runIdentity } from '../workflow/git.js';
 import { type AntImportOutcome, importFromAnt, readImportLock } from '../workflow/import-ant.js';
 import { type Ctx, say, scopedCommandLine, scopeHint } from './context.js';
 import { defineCommand, type OptionsOf, type Subject } from './define.js';
@@ -17,6 +16,7 @@ import {
   connectFrom,
   loadProjectFiles,
   projectFor,
+  runSetup,
   sayScope,
   scopedPlan,
   warnAboutWarnings,
@@ -121,19 +121,13 @@ async function runImport(ctx: Ctx, opts: ImportOptions): Promise<number> {
   const conn = await connectFrom(ctx, project, reporter, undefined);
   try {
     const outcome = await importFromAnt({
-      api: conn.api,
+      ...runSetup(ctx, project, conn, reporter, opts.lockTimeout),
       desired,
       lock,
-      project: project.project,
       workspace: project.workspace?.name ?? null,
       workspaceId: project.workspaceId,
       root: project.root,
       dirs: project.dirs,
-      changelogPath: project.changelogPath,
-      reporter,
-      identity: runIdentity(ctx.io.env, project, conn.api.target),
-      now: () => new Date(),
-      lockTimeoutMs: opts.lockTimeout,
       parallelism: opts.parallelism,
       planId: `plan_${randomUUID()}`,
       apply: opts.apply === true,

@@ -6,7 +6,6 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import type { Plan } from '../model.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { changedEnvironments, changedFiles } from '../workflow/changed.js';
-import { runIdentity } from '../workflow/git.js';
 import {
   checkPreviewId,
   type PreviewOptions,
@@ -35,6 +34,7 @@ import {
   loadProjectFiles,
   projectFor,
   refuseFileAsDir,
+  runSetup,
   sayScope,
   scopedPlan,
   warnAboutWarnings,
@@ -69,15 +69,9 @@ async function runPreviewCommand(
   };
   try {
     const outcome = await run({
-      api: conn.api,
-      changelogPath: project.changelogPath,
-      reporter,
-      identity: runIdentity(ctx.io.env, project, conn.api.target),
-      now: () => new Date(),
-      project: project.project,
+      ...runSetup(ctx, project, conn, reporter, opts.lockTimeout),
       workspace: project.workspace?.name ?? null,
       parallelism: opts.parallelism,
-      lockTimeoutMs: opts.lockTimeout,
       allowReferenced: opts.allowReferenced === true,
       dryRun: opts.dryRun === true,
       planned,

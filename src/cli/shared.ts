@@ -8,6 +8,7 @@ import type { LiveView, LockNotes, Plan, Reporter } from '../model.js';
 import type { RateLimit } from '../util/rate-limit.js';
 import { type Connection, connect } from '../workflow/connect.js';
 import { hasErrors } from '../workflow/files.js';
+import { runIdentity } from '../workflow/git.js';
 import { applyProjectLock, checkProjectPackages } from '../workflow/lock.js';
 import {
   type DesiredState,
@@ -17,6 +18,7 @@ import {
   readPlanFile,
 } from '../workflow/plan.js';
 import { defaultChangelogPath, type ProjectContext, resolveProject } from '../workflow/project.js';
+import type { RunSetup } from '../workflow/run-setup.js';
 import { type Ctx, plural, say, scopeHint } from './context.js';
 import { registryRun } from './registries.js';
 import { formatDiagnostics } from './render-errors.js';
@@ -86,6 +88,25 @@ export async function connectFrom(
     timeoutMs: ctx.global.timeoutMs,
     redactor: ctx.redactor,
   });
+}
+
+/** Where a run goes and who makes it, for every command that writes one (apply, forget, import, preview). */
+export function runSetup(
+  ctx: Ctx,
+  project: ProjectContext,
+  conn: Connection,
+  reporter: Reporter,
+  lockTimeoutMs: number,
+): RunSetup {
+  return {
+    api: conn.api,
+    changelogPath: project.changelogPath,
+    reporter,
+    identity: runIdentity(ctx.io.env, project, conn.api.target),
+    now: () => new Date(),
+    project: project.project,
+    lockTimeoutMs,
+  };
 }
 
 /** The changelog of this project and workspace (or --changelog, checked). Needs no connection. */

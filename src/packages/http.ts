@@ -3,6 +3,7 @@
 
 import { checkServiceUrl, type UrlPurpose } from '../api/base-url.js';
 import { EnvsyncError } from '../errors.js';
+import { readCapped } from '../util/read-capped.js';
 
 export interface BoundedGet {
   url: string;
@@ -33,30 +34,6 @@ function timeout(get: BoundedGet): EnvsyncError {
   return new EnvsyncError('http_timeout', `${get.what}: no complete answer within ${limit}`, {
     hint: 'the server is slow or stalled; try again, or use --offline to work from the cache',
   });
-}
-
-/** Reads a body up to the cap; a longer one is cut off and refused. */
-async function readCapped(response: Response, get: BoundedGet): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > get.maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(get, `it declares ${declared} bytes`);
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > get.maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(get, `cut off after ${size} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 function tooLarge(get: BoundedGet, detail: string): EnvsyncError {
@@ -119,7 +96,7 @@ export async function boundedGet(get: BoundedGet): Promise<BoundedAnswer> {
         seen.add(url);
         continue;
       }
-      const body = await readCapped(response, get);
+      const body = await readCapped(response, get.maxBytes, (detail) => tooLarge(get, detail));
       return { status: response.status, headers: response.headers, body, url };
     }
   } catch (e) {

@@ -1,7 +1,6 @@
 // An apply in progress: the lock, the mended files, what the changelog knows, and the one run file it writes.
 
 import { Halt } from '../apply/answers.js';
-import type { RunIdentity } from '../apply/context.js';
 import { type ApplyDeps, gatedApi, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { findingFields } from '../apply/reconcile.js';
@@ -11,10 +10,11 @@ import { type PreviewRun, previewBeginDetail } from '../changelog/preview-runs.j
 import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
-import type { EnvironmentsApi, LiveEnvironment, LiveList, LiveView, Plan, Reporter } from '../model.js';
+import type { LiveEnvironment, LiveList, LiveView, Plan, Reporter } from '../model.js';
 import { listLive } from './live.js';
 import { mainLiveView, splitPreviews } from './preview-live.js';
 import { behindError, compareWithLive, type Known, readState } from './recorded.js';
+import type { RunSetup } from './run-setup.js';
 
 /** The questions apply asks its caller, as the AWS CDK toolkit's IoHost requests do. */
 export interface ApplyHost {
@@ -27,16 +27,8 @@ export interface ApplyHost {
   confirm: 'auto' | ((plan: Plan) => Promise<boolean>);
 }
 
-export interface ApplyOptions {
-  api: EnvironmentsApi;
-  changelogPath: string;
-  reporter: Reporter;
-  identity: Omit<RunIdentity, 'plan_id'>;
-  now: () => Date;
-  project: string;
+export interface ApplyOptions extends RunSetup {
   parallelism: number;
-  /** `--lock-timeout`: how long to wait for another apply's changelog lock (0: refuse at once). */
-  lockTimeoutMs: number;
   /** The first Ctrl-C: no new action starts; what runs finishes and is recorded, the run is closed. */
   interrupt?: AbortSignal;
   /** Why each adopted env ID is adopted, recorded as its `adopt` entry's detail (`import --from-ant`). */

@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { believe, Halt } from '../apply/answers.js';
-import { gatedApi, type RunIdentity, record } from '../apply/context.js';
+import { gatedApi, record } from '../apply/context.js';
 import { liveRecordFields } from '../apply/reconcile.js';
 import { acquireLockWithin, reportedLockWait } from '../changelog/lock.js';
 import { changelogLocation } from '../changelog/store.js';
@@ -16,19 +16,13 @@ import { RunWriter, runFileName } from '../changelog/writer.js';
 import { closest } from '../config/suggest.js';
 import { ownerLabel, ownershipOf } from '../domain/ownership.js';
 import { EnvsyncError } from '../errors.js';
-import type { DesiredEnvironment, EnvironmentsApi, LiveEnvironment, Reporter } from '../model.js';
+import type { DesiredEnvironment, LiveEnvironment } from '../model.js';
 import { HASH_KEY, MANAGED_KEY } from '../model.js';
 import { listLive } from './live.js';
 import { readState } from './recorded.js';
+import type { RunSetup } from './run-setup.js';
 
-export interface ForgetOptions {
-  api: EnvironmentsApi;
-  changelogPath: string;
-  reporter: Reporter;
-  identity: Omit<RunIdentity, 'plan_id'>;
-  now: () => Date;
-  project: string;
-  lockTimeoutMs: number;
+export interface ForgetOptions extends RunSetup {
   /** The names to forget, as live has them. */
   names: readonly string[];
   /** What the files declare: a name still declared would be planned again, so it is refused. */

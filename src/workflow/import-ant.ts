@@ -12,23 +12,16 @@ import { ANT_LOCK_NAME, type AntLock, findAntLock, readAntLock, searchBoundary }
 import { fileState, listedById, lookUp } from '../ant/look-up.js';
 import { checkOrigin } from '../ant/origin.js';
 import { type Candidate, verdictOf } from '../ant/verdicts.js';
-import type { RunIdentity } from '../apply/context.js';
 import type { ApplyResult } from '../apply/execute.js';
 import { changelogLocation } from '../changelog/store.js';
 import { BlockedError, EnvsyncError, StalePlanError } from '../errors.js';
-import type {
-  AntImportReport,
-  AntResourceOutcome,
-  DesiredEnvironment,
-  EnvironmentsApi,
-  Plan,
-  Reporter,
-} from '../model.js';
+import type { AntImportReport, AntResourceOutcome, DesiredEnvironment, Plan } from '../model.js';
 import { matchEnvironments, planMatched } from '../plan/planner.js';
 import { applyChanges } from './apply.js';
 import { liveView } from './live.js';
 import type { DesiredState } from './plan.js';
 import { compareWithLive, readState } from './recorded.js';
+import type { RunSetup } from './run-setup.js';
 
 /** Lookups in flight at once. */
 const LOOKUPS = 8;
@@ -60,22 +53,15 @@ export function readImportLock(given: string | undefined, cwd: string, projectRo
   return readAntLock(abs, path.relative(projectRoot, abs) || ANT_LOCK_NAME);
 }
 
-export interface AntImportOptions {
-  api: EnvironmentsApi;
+export interface AntImportOptions extends RunSetup {
   desired: DesiredState;
   lock: AntLock;
-  project: string;
   /** The workspace's name in the project file, and its workspace_id; null for the key's own. */
   workspace: string | null;
   workspaceId: string | null;
   root: string;
   /** The folders envsync reads (absolute). */
   dirs: readonly string[];
-  changelogPath: string;
-  reporter: Reporter;
-  identity: Omit<RunIdentity, 'plan_id'>;
-  now: () => Date;
-  lockTimeoutMs: number;
   parallelism: number;
   planId: string;
   /** Adopt (`--apply`), or only say what would be adopted. */

@@ -41,7 +41,7 @@ function lines(ctx: Ctx, r: PingReport): string[] {
     );
     out.push(`${ok} reachable   listed ${plural(env.total, 'environment')} (${env.archived} archived)`);
     out.push(
-      `  can see     ${env.this_project} of this project, ${[...others, `${env.unmanaged} unmanaged`].join(', ')}`,
+      `  can see     ${env.this_project} of this project${env.previews > 0 ? ` (and ${`${env.previews} preview ${env.previews === 1 ? 'copy' : 'copies'}`})` : ''}, ${[...others, `${env.unmanaged} unmanaged`].join(', ')}`,
     );
   }
   if (r.deployments && 'count' in r.deployments)

@@ -15,10 +15,12 @@ import { changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
 import { closest } from '../config/suggest.js';
 import { ownerLabel, ownershipOf } from '../domain/ownership.js';
+import { previewOf } from '../domain/preview.js';
 import { EnvsyncError } from '../errors.js';
 import type { DesiredEnvironment, LiveEnvironment } from '../model.js';
 import { HASH_KEY, MANAGED_KEY } from '../model.js';
 import { listLive } from './live.js';
+import { isPreviewCopy } from './preview-live.js';
 import { readState } from './recorded.js';
 import type { RunSetup } from './run-setup.js';
 
@@ -69,6 +71,13 @@ function chooseTargets(
           hint: 'envsync already leaves it alone',
         },
       );
+    }
+    if (isPreviewCopy(env, o.project, recorded)) {
+      // A copy belongs to its preview's runs: a forget would write it into the main history it was never in.
+      const id = previewOf(env.metadata)?.id ?? '?';
+      throw new EnvsyncError('not_managed', `${name} (${env.id}) is a copy made by preview ${id}`, {
+        hint: `\`envsync preview down --id ${id}\` archives the preview's copies; forget is for environments of the main history`,
+      });
     }
     const file = o.desired.find((d) => d.name === name || d.lifecycle.previous_names.includes(name));
     if (file) {

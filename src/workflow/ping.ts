@@ -2,6 +2,7 @@
 
 import { ANTHROPIC_RATE_LIMIT, checkBaseUrl, DEFAULT_BASE_URL, isAnthropicApi } from '../api/base-url.js';
 import { ownerLabel, ownershipOf } from '../domain/ownership.js';
+import { previewOf } from '../domain/preview.js';
 import { ApiError, EnvsyncError } from '../errors.js';
 import type { Reporter } from '../model.js';
 import type { ProjectContext } from '../project/context.js';
@@ -32,6 +33,8 @@ export interface PingReport {
     total: number;
     archived: number;
     this_project: number;
+    /** This project's preview copies (`preview up`), not counted in `this_project`. */
+    previews: number;
     /** Per other project (its tag), how many. */
     other_projects: Record<string, number>;
     unmanaged: number;
@@ -109,6 +112,7 @@ export async function pingApi(o: PingOptions): Promise<PingReport> {
       total: 0,
       archived: 0,
       this_project: 0,
+      previews: 0,
       other_projects: {} as Record<string, number>,
       unmanaged: 0,
     };
@@ -118,7 +122,8 @@ export async function pingApi(o: PingOptions): Promise<PingReport> {
       if (env.archived_at) seen.archived++;
       const who = ownershipOf(env, owner);
       // Nothing recorded is asked (ping reads no changelog): a legacy tag counts as another project's.
-      if (who.kind === 'mine' || who.kind === 'legacy') seen.this_project++;
+      if (who.kind === 'mine' && previewOf(env.metadata) !== null) seen.previews++;
+      else if (who.kind === 'mine' || who.kind === 'legacy') seen.this_project++;
       else if (who.kind === 'unmanaged' || who.kind === 'stripped') seen.unmanaged++;
       else {
         const label = ownerLabel(who.owner);

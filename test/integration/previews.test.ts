@@ -253,6 +253,21 @@ describe('previews', () => {
     const ofA = await ok(['history', '--previews', 'a']);
     expect(ofA.stdout).toContain('a--pr-3');
     expect(ofA.stdout).not.toContain('b--pr-3');
+    // ping counts the copies apart from the environments of the files (a, and b archived).
+    const ping = await ok(['ping']);
+    expect(ping.stdout).toContain('can see     2 of this project (and 2 preview copies), 0 unmanaged');
+    const pingDoc = JSON.parse((await ok(['ping', '--format', 'json'])).stdout) as {
+      environments: { this_project: number; previews: number };
+    };
+    expect(pingDoc.environments).toMatchObject({ this_project: 2, previews: 2 });
+    // forget is for the main history: a copy is the preview's, and `preview down` removes it.
+    const forget = await ws.cli(['forget', 'a--pr-3']);
+    expect([forget.code, forget.stderr]).toEqual([
+      1,
+      expect.stringContaining('is a copy made by preview pr-3'),
+    ]);
+    expect(forget.stderr).toContain('envsync preview down --id pr-3');
+    expect((await byName())['a--pr-3']?.metadata.envsync_preview).toBe('pr-3');
   });
 
   it('previews made from another checkout are never "behind" and never findings: apply goes on, verify --live stays clean', async () => {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configHash, normalizeConfig } from '../../src/hash/config-hash.js';
 import type { ChangelogEntry, Plan } from '../../src/model.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
+import { makeAgent } from '../helpers/emulator-refs.js';
 import type { HookAnswer } from '../helpers/hook-proxy.js';
 import { envFile, pipEnv, Workspace } from '../helpers/workspace.js';
 
@@ -76,6 +77,27 @@ describe('previews', () => {
     // The main side does not see them at all.
     expect((await ws.cli(['plan', '--detailed-exitcode'])).code).toBe(0);
     expect((await plan()).actions.map((a) => a.name)).toEqual(['data', 'web']);
+  });
+
+  it('resolve --session on a preview copy names the copy and the config the preview run gave it', async () => {
+    ws.files({ 'data.yaml': pipEnv('data', ['pandas==2.2.0']) });
+    await ok(['apply', '--auto-approve']);
+    ws.files({ 'data.yaml': pipEnv('data', ['pandas==2.2.1']) });
+    await preview('up', '--id', 'pr-9');
+    const copy = (await byName())['data--pr-9'];
+    const client = ws.sdk();
+    const agent = await makeAgent(client);
+    const session = await client.beta.sessions.create({
+      agent: agent.id,
+      environment_id: copy?.id as string,
+    });
+    const doc = JSON.parse((await ok(['resolve', '--session', session.id, '--format', 'json'])).stdout);
+    expect(doc).toMatchObject({
+      name: 'data--pr-9',
+      env_id: copy?.id,
+      config_hash: copy?.metadata.envsync_config_hash,
+      config: { packages: { pip: ['pandas==2.2.1'] } },
+    });
   });
 
   it('a second up updates in place, keeps the IDs and moves the expiry on, also for copies left as they are', async () => {

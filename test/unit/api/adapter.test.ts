@@ -147,6 +147,32 @@ describe('retries: each failure has one owner', () => {
   });
 });
 
+describe('the size cap', () => {
+  it('refuses an answer that declares more than the cap before reading it: not a byte more is waited for', async () => {
+    const server = createServer((_req, res) => {
+      // 100 MiB declared, one byte sent, and the connection left open: only the declared length can end this.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
+      res.write('{');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const api = createApiClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        apiKey: 'k',
+        reporter: silentReporter,
+        timeoutMs: 20_000,
+      });
+      await expect(api.retrieve('env_x')).rejects.toMatchObject({
+        code: 'api_too_large',
+        message: expect.stringContaining('the answer is larger than 64 MiB'),
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('TokenBucket', () => {
   function fakeClock() {
     let now = 0;

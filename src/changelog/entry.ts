@@ -228,15 +228,17 @@ function build(o: Record<string, unknown>): ChangelogEntry {
 }
 
 /**
- * Reads one line's JSON value as an entry. The entry keeps exactly the fields the line had (a field it
- * does not know is kept too), so the hash check downstream sees the line as written.
+ * Reads one line's JSON value as an entry, or says why it cannot: every field of its version present and
+ * typed, and no other. A field the version does not define makes the line unreadable (the store sets it
+ * aside as a bad line), rather than being dropped: the hash check downstream runs over the typed entry, so
+ * a dropped field would hide an edit.
  */
 export function parseEntry(value: unknown): Parsed {
   if (!isObject(value)) return { ok: false, error: `expected an entry object, found ${describe(value)}` };
   try {
     const typed = build(value);
     const extra = Object.keys(value).filter((k) => !(k in typed));
-    // Unknown fields stay in the hash (so an added field reads as an edit), not in the typed entry.
+    // Refused, not dropped: the typed entry is what the hash is checked over, so an added field must not vanish.
     if (extra.length > 0)
       return { ok: false, error: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` };
     return { ok: true, entry: typed };

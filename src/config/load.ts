@@ -98,9 +98,15 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
     const root = realpathSync(dir);
     return files.filter((f) => !seen.has(f.path) && seen.add(f.path)).map((f) => ({ ...f, root }));
   });
-  if (found.length === 0) {
+  // A load with nothing to read and nothing wrong would plan to archive everything: refused, whatever the walk
+  // skipped with a warning (a `.YAML` file, a linked folder) is named in the hint.
+  if (!found.some((f) => f.notice === undefined || f.notice.severity === 'error')) {
+    const skipped = found.map((f) => `${path.relative(options.cwd, f.path) || f.path} (${f.notice?.hint})`);
     throw new EnvsyncError('no_files', `no .yaml or .yml files under ${shown}`, {
-      hint: 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
+      hint:
+        skipped.length > 0
+          ? `not read: ${skipped.join('; ')}`
+          : 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
     });
   }
   return loadFound(found, list, options);
@@ -129,14 +135,18 @@ function loadFound(found: readonly Found[], dirs: readonly string[], options: Lo
     file: string;
     broken: boolean;
   }> = [];
-  for (const { path: abs, symlink, special, root } of found) {
+  for (const { path: abs, symlink, special, notice, root } of found) {
+    if (notice) {
+      sources.refuse(abs, notice.message, notice.hint, notice.severity);
+      continue;
+    }
     if (special) {
       sources.refuse(abs, `not a regular file: ${special}`, 'envsync reads only regular files');
       continue;
     }
     const problem = symlink ? symlinkProblem(abs, root) : undefined;
     if (problem) {
-      if (problem !== 'skip') sources.refuse(abs, problem, 'envsync reads only files inside DIR');
+      sources.refuse(abs, problem, 'envsync reads only files inside DIR');
       continue;
     }
     const source = sources.get(abs);

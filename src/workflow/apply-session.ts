@@ -12,6 +12,7 @@ import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
 import type { EnvironmentsApi, LiveEnvironment, LiveList, LiveView, Plan, Reporter } from '../model.js';
+import { formatDuration } from '../util/duration.js';
 import { listLive } from './live.js';
 import { mainLiveView, splitPreviews } from './preview-live.js';
 import { behindError, compareWithLive, type Known, readState } from './recorded.js';
@@ -103,7 +104,10 @@ export class ApplySession {
       if (lock.tookOverFrom) {
         o.reporter.event({
           type: 'warning',
-          message: `took over the lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.host}), which is gone`,
+          message:
+            lock.silentForMs === undefined
+              ? `took over the lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.host}), which is gone`
+              : `took over the lock of pid ${lock.tookOverFrom.pid} on ${lock.tookOverFrom.host}, silent for ${formatDuration(lock.silentForMs)} (no heartbeat)`,
         });
       }
       let state = readState(location, o.reporter);

@@ -87,7 +87,11 @@ function at(file: string, line: number, column: number, message: string, hint?: 
   return { severity: 'error', file, line, column, path: '', message, ...(hint ? { hint } : {}) };
 }
 
-/** Reads and validates every environment file under dir. Never throws on bad input: it returns diagnostics. */
+/**
+ * Reads and validates every environment file under dirs. A problem in or with a file (its content, a folder
+ * that cannot be listed, a linked folder, a `.YAML` name) is a diagnostic, never a throw; only a folder that
+ * is missing, is not a folder, or holds nothing to read is an EnvsyncError (an empty load would archive all).
+ */
 export function loadDesired(dirs: string | readonly string[], options: LoadOptions): LoadResult {
   const list = typeof dirs === 'string' ? [dirs] : dirs;
   const shown = list.map((dir) => path.relative(options.cwd, dir) || '.').join(', ');

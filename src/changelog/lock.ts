@@ -274,3 +274,12 @@ export function reportedLockWait(timeoutMs: number, reporter: Reporter): LockWai
       }),
   };
 }
+
+/** What a takeover is reported as: whose lock it was, and why it counted as abandoned. */
+export function takeoverWarning(lock: Lock): string | undefined {
+  const from = lock.tookOverFrom;
+  if (from === undefined) return undefined;
+  return lock.silentForMs === undefined
+    ? `took over the lock of pid ${from.pid} (${from.host}), which is gone`
+    : `took over the lock of pid ${from.pid} on ${from.host}, silent for ${formatDuration(lock.silentForMs)} (no heartbeat)`;
+}

@@ -6,13 +6,12 @@ import { type ApplyDeps, gatedApi, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { findingFields } from '../apply/reconcile.js';
 import type { ChangelogState } from '../changelog/cache.js';
-import { acquireLockWithin, type Lock, reportedLockWait } from '../changelog/lock.js';
+import { acquireLockWithin, type Lock, reportedLockWait, takeoverWarning } from '../changelog/lock.js';
 import { type PreviewRun, previewBeginDetail } from '../changelog/preview-runs.js';
 import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
 import type { EnvironmentsApi, LiveEnvironment, LiveList, LiveView, Plan, Reporter } from '../model.js';
-import { formatDuration } from '../util/duration.js';
 import { listLive } from './live.js';
 import { mainLiveView, splitPreviews } from './preview-live.js';
 import { behindError, compareWithLive, type Known, readState } from './recorded.js';
@@ -101,15 +100,8 @@ export class ApplySession {
     const location = changelogLocation(o.changelogPath);
     const lock = await acquireLockWithin(location.dir, reportedLockWait(o.lockTimeoutMs, o.reporter));
     try {
-      if (lock.tookOverFrom) {
-        o.reporter.event({
-          type: 'warning',
-          message:
-            lock.silentForMs === undefined
-              ? `took over the lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.host}), which is gone`
-              : `took over the lock of pid ${lock.tookOverFrom.pid} on ${lock.tookOverFrom.host}, silent for ${formatDuration(lock.silentForMs)} (no heartbeat)`,
-        });
-      }
+      const takeover = takeoverWarning(lock);
+      if (takeover) o.reporter.event({ type: 'warning', message: takeover });
       let state = readState(location, o.reporter);
       const mended = mend(state, o.reporter);
       if (mended) state = readState(location, { event() {} });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
 import type { EnvironmentsApi } from '../../src/model.js';
 import { applyChanges } from '../../src/workflow/apply.js';
+import { forgetEnvironments } from '../../src/workflow/forget.js';
 import { loadDesiredOrThrow, planOnly } from '../../src/workflow/plan.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { RecordingReporter } from '../helpers/reporter.js';
@@ -153,6 +154,34 @@ describe('Reporter events from plan and apply', () => {
     expect(warnings[0]?.message).toContain(`pid ${2 ** 22 + 7}`);
     const kinds = reporter.events.map((e) => e.type).filter((t) => t !== 'request' && t !== 'waiting');
     expect(kinds).toEqual(['warning', 'action_start', 'action_done']);
+  });
+
+  it('forget warns of a lock takeover as apply does, then forgets', async () => {
+    ws.files({ 'a.yaml': envFile('a'), 'b.yaml': envFile('b') });
+    await apply();
+    ws.files({ 'b.yaml': null });
+    writeFileSync(
+      `${ws.changelog}.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), started_at: '2026-01-01T00:00:00.000Z' }),
+    );
+    const reporter = new RecordingReporter();
+    const api = createApiClient({ baseUrl: ws.emu.url, apiKey: TEST_KEY, reporter });
+    const forgotten = await forgetEnvironments({
+      api,
+      changelogPath: ws.changelog,
+      reporter,
+      identity: { actor: 'tester', git_commit: null, target: api.target },
+      now: () => new Date(),
+      project: TEST_PROJECT,
+      lockTimeoutMs: 0,
+      names: ['b'],
+      desired: loadDesiredOrThrow(ws.envDir, ws.dir, []).environments,
+      dryRun: false,
+    });
+    expect(forgotten.map((f) => f.name)).toEqual(['b']);
+    expect(reporter.of('warning').map((w) => w.message)).toEqual([
+      `took over the lock of pid ${2 ** 22 + 7} (${hostname()}), which is gone`,
+    ]);
   });
 
   it('an apply with nothing to change starts no action; its API calls are request events, reads only', async () => {

@@ -25,11 +25,17 @@ function canonicalConfig(config: unknown): string {
 }
 
 /**
+ * Entries read from a line that left out a field added since (a lifecycle from before `previous_names` or
+ * `repoint_deployments`): the typed entry fills in the default, the hash covers the line as written.
+ */
+const writtenAs = new WeakMap<object, object>();
+
+/**
  * The hash of an entry: sha256 over the RFC 8785 canonical JSON of every field it carries but `hash` — the
  * one canonical serialiser, told the config's text when it has seen that config before.
  */
 export function entryHash(entry: object): string {
-  const text = canonicalJson({ ...entry, hash: undefined }, (key, v) =>
+  const text = canonicalJson({ ...(writtenAs.get(entry) ?? entry), hash: undefined }, (key, v) =>
     key === 'config' && v !== null && typeof v === 'object' ? canonicalConfig(v) : undefined,
   );
   return `sha256:${sha256Hex(text)}`;
@@ -129,7 +135,8 @@ function lifecycleOf(o: Record<string, unknown>): Lifecycle | null {
     on_config_change: v.on_config_change === 'recreate' ? 'recreate' : 'update',
     keep_superseded: v.keep_superseded === true,
     prevent_archive: v.prevent_archive === true,
-    // Entries written before repoint_deployments existed carry no such field: it was off.
+    // Entries written before repoint_deployments (or previous_names) existed carry no such field: it was off
+    // (none). The hash still covers the line as written (parseEntry keeps it for entryHash).
     repoint_deployments: v.repoint_deployments === true,
     previous_names: Array.isArray(v.previous_names)
       ? v.previous_names.filter((n): n is string => typeof n === 'string')
@@ -228,17 +235,22 @@ function build(o: Record<string, unknown>): ChangelogEntry {
 }
 
 /**
- * Reads one line's JSON value as an entry. The entry keeps exactly the fields the line had (a field it
- * does not know is kept too), so the hash check downstream sees the line as written.
+ * Reads one line's JSON value as an entry, or says why it cannot: every field of its version present and
+ * typed, and no other. A field the version does not define makes the line unreadable (the store sets it
+ * aside as a bad line), rather than being dropped: the hash check downstream runs over the typed entry, so
+ * a dropped field would hide an edit.
  */
 export function parseEntry(value: unknown): Parsed {
   if (!isObject(value)) return { ok: false, error: `expected an entry object, found ${describe(value)}` };
   try {
     const typed = build(value);
     const extra = Object.keys(value).filter((k) => !(k in typed));
-    // Unknown fields stay in the hash (so an added field reads as an edit), not in the typed entry.
+    // Refused, not dropped: the typed entry is what the hash is checked over, so an added field must not vanish.
     if (extra.length > 0)
       return { ok: false, error: `unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` };
+    const lifecycle = value.lifecycle;
+    if (isObject(lifecycle) && !('repoint_deployments' in lifecycle && 'previous_names' in lifecycle))
+      writtenAs.set(typed, value);
     return { ok: true, entry: typed };
   } catch (e) {
     if (e instanceof FieldError) return { ok: false, error: e.message };

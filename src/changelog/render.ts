@@ -1,8 +1,8 @@
 // Renders audit answers as text: timelines with per-step field changes, and a name's resolution at a time.
 
-import { changeLine } from '../domain/format.js';
 import { shortHash } from '../hash/config-hash.js';
 import type { ChangelogEntry, Paint, StepOp } from '../model.js';
+import { changeLine } from '../render/format.js';
 import { escapeText } from '../text/escape.js';
 import type { Resolution } from './query.js';
 import type { EnvironmentHistory, TimelineStep } from './timeline.js';

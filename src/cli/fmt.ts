@@ -27,7 +27,7 @@ async function runFmt(ctx: Ctx, dir: string | undefined, opts: FmtOptions): Prom
       ? `${plural(total, 'file')} formatted.`
       : `${plural(report.changed.length, 'file')} formatted, ${report.unchanged} already were.`,
   );
-  return report.skipped.length > 0 ? 1 : 0;
+  return report.skipped.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
 function declare(c: Subject) {

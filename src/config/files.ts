@@ -13,6 +13,7 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
+import { wrapFsError } from '../errors/fs.js';
 import { EnvsyncError } from '../errors.js';
 import { sha256Hex } from '../hash/config-hash.js';
 import type { Diagnostic, FileFingerprint } from '../model.js';
@@ -40,12 +41,24 @@ export interface FoundFile {
   symlink: boolean;
   /** Set for a FIFO, socket or device: refused by name, never opened (opening a FIFO would wait forever). */
   special?: string;
+  /** Set for an entry the walk did not read (a folder it could not list, a linked folder, a `.YAML` file). */
+  notice?: WalkNotice;
+}
+
+/** Why the walk did not read an entry: an error stops the load, a warning only tells the user. */
+export interface WalkNotice {
+  severity: 'error' | 'warning';
+  message: string;
+  hint: string;
 }
 
 /**
- * Every `*.yaml`/`*.yml` entry under dir, sorted; dot-folders and node_modules skipped. Symbolic links are
- * listed but not traversed, so the caller can refuse the ones that lead outside dir; FIFOs, sockets and
- * devices are listed with their kind, so the caller can refuse them by name.
+ * Every `*.yaml`/`*.yml` entry under dir, sorted; dot-files, dot-folders and node_modules skipped. Symbolic
+ * links to files are listed but not traversed, so the caller can refuse the ones that lead outside dir;
+ * FIFOs, sockets and devices are listed with their kind, so the caller can refuse them by name. What the
+ * walk did not read is listed with a notice: a folder it could not list (an error: a file in it might
+ * have said something), a linked folder (a warning: never followed), a wrong-case `.YAML`/`.Yml` file (a
+ * warning: not read, so a rename is all it takes).
  */
 export function discoverFiles(dir: string, shown = dir): FoundFile[] {
   let stat: Stats;
@@ -62,36 +75,79 @@ export function discoverFiles(dir: string, shown = dir): FoundFile[] {
       hint: 'pass the folder that holds your environment files',
     });
   }
-  return walk(dir, [])
-    .flatMap((entry): FoundFile[] => {
-      const special = specialKind(entry.dirent);
-      if (special) return [{ path: entry.path, symlink: false, special }];
-      if (!entry.dirent.isFile() && !entry.dirent.isSymbolicLink()) return [];
-      return [{ path: entry.path, symlink: entry.dirent.isSymbolicLink() }];
-    })
-    .sort((a, b) => compareCodeUnits(a.path, b.path));
+  const shownOf = (full: string) => path.join(shown, path.relative(dir, full));
+  return walk(dir, shownOf, []).sort((a, b) => compareCodeUnits(a.path, b.path));
 }
+
+const YAML_NAME = /\.ya?ml$/;
+const YAML_NAME_ANY_CASE = /\.ya?ml$/i;
 
 /**
  * Every `*.yaml`/`*.yml` entry below dir, skipping dot-files, dot-folders and node_modules, never entering
- * a linked folder. A plain walk rather than a glob library: it is all envsync needs, and it keeps ~130
- * modules out of every command's start-up.
+ * a linked folder. A plain walk rather than a glob library: it is all envsync needs (one tree, two
+ * extensions, links never entered), and what it could not read becomes a notice instead of a thrown error.
  */
-function walk(
-  dir: string,
-  out: Array<{ path: string; dirent: Dirent }>,
-): Array<{ path: string; dirent: Dirent }> {
-  for (const dirent of readdirSync(dir, { withFileTypes: true })) {
+function walk(dir: string, shownOf: (full: string) => string, out: FoundFile[]): FoundFile[] {
+  let dirents: Dirent[];
+  try {
+    dirents = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    const error = wrapFsError(e, shownOf(dir), 'list the folder');
+    out.push({
+      path: dir,
+      symlink: false,
+      notice: { severity: 'error', message: error.message, hint: error.hint ?? '' },
+    });
+    return out;
+  }
+  for (const dirent of dirents) {
     if (dirent.name.startsWith('.')) continue;
     const full = path.join(dir, dirent.name);
     if (dirent.isDirectory()) {
-      if (dirent.name !== 'node_modules') walk(full, out);
-    } else if (/\.ya?ml$/.test(dirent.name)) out.push({ path: full, dirent });
+      if (dirent.name !== 'node_modules') walk(full, shownOf, out);
+      continue;
+    }
+    const special = specialKind(dirent);
+    if (YAML_NAME.test(dirent.name)) {
+      if (special) out.push({ path: full, symlink: false, special });
+      else if (dirent.isSymbolicLink() && leadsToFolder(full))
+        out.push({ path: full, symlink: true, notice: LINKED_FOLDER });
+      else if (dirent.isFile() || dirent.isSymbolicLink())
+        out.push({ path: full, symlink: dirent.isSymbolicLink() });
+    } else if (YAML_NAME_ANY_CASE.test(dirent.name) && (dirent.isFile() || dirent.isSymbolicLink())) {
+      const lower = dirent.name.replace(/\.(ya?ml)$/i, (_m, ext: string) => `.${ext.toLowerCase()}`);
+      out.push({
+        path: full,
+        symlink: dirent.isSymbolicLink(),
+        notice: {
+          severity: 'warning',
+          message: `not read: the extension is not lower-case .yaml or .yml`,
+          hint: `rename it to ${lower} if it is an environment file`,
+        },
+      });
+    } else if (dirent.isSymbolicLink() && dirent.name !== 'node_modules' && leadsToFolder(full)) {
+      out.push({ path: full, symlink: true, notice: LINKED_FOLDER });
+    }
   }
   return out;
 }
 
-/** Why a symbolic link is not read: it leads outside root or nowhere; 'skip' for a link to a directory. */
+const LINKED_FOLDER: WalkNotice = {
+  severity: 'warning',
+  message: 'a linked folder: not followed, its files are not read',
+  hint: 'envsync never enters a symbolic link to a folder; list the real folder in envsync.yaml, or move the files here',
+};
+
+/** Whether a symbolic link leads to a folder (a link that leads nowhere is not one). */
+function leadsToFolder(link: string): boolean {
+  try {
+    return statSync(link).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Why a symbolic link to a file is not read: it leads outside root or nowhere, or to a special file. */
 export function symlinkProblem(link: string, root: string): string | undefined {
   let real: string;
   try {
@@ -100,10 +156,15 @@ export function symlinkProblem(link: string, root: string): string | undefined {
     return 'symbolic link leads nowhere';
   }
   if (!isInside(real, root)) return 'symbolic link leads outside the directory';
-  const target = statSync(real);
+  let target: Stats;
+  try {
+    target = statSync(real);
+  } catch (e) {
+    return wrapFsError(e, link, 'follow the symbolic link').message;
+  }
   const special = specialKind(target);
   if (special) return `symbolic link leads to ${special}, not a regular file`;
-  return target.isFile() ? undefined : 'skip';
+  return target.isFile() ? undefined : 'symbolic link leads to something that is not a regular file';
 }
 
 /**
@@ -167,7 +228,13 @@ export class SourceFiles {
       this.diagnostics.push(at(file, 1, 1, message, hint));
       return { file, documents: [], refused: [], broken: true };
     };
-    const bytes = readCapped(abs);
+    let bytes: ReturnType<typeof readCapped>;
+    try {
+      bytes = readCapped(abs);
+    } catch (e) {
+      const error = wrapFsError(e, file, 'read');
+      return broken(error.message, error.hint ?? 'check the file and the disk it is on');
+    }
     if (typeof bytes === 'string')
       return broken(`not a regular file: ${bytes}`, 'envsync reads only regular files');
     if (typeof bytes === 'number')
@@ -187,7 +254,7 @@ export class SourceFiles {
   }
 
   /** A problem with a file that is not read (a special file, a link out of the directory). */
-  refuse(abs: string, message: string, hint: string): void {
-    this.diagnostics.push(at(this.shown(abs), 1, 1, message, hint));
+  refuse(abs: string, message: string, hint: string, severity: 'error' | 'warning' = 'error'): void {
+    this.diagnostics.push({ ...at(this.shown(abs), 1, 1, message, hint), severity });
   }
 }

@@ -87,7 +87,11 @@ function at(file: string, line: number, column: number, message: string, hint?: 
   return { severity: 'error', file, line, column, path: '', message, ...(hint ? { hint } : {}) };
 }
 
-/** Reads and validates every environment file under dir. Never throws on bad input: it returns diagnostics. */
+/**
+ * Reads and validates every environment file under dirs. A problem in or with a file (its content, a folder
+ * that cannot be listed, a linked folder, a `.YAML` name) is a diagnostic, never a throw; only a folder that
+ * is missing, is not a folder, or holds nothing to read is an EnvsyncError (an empty load would archive all).
+ */
 export function loadDesired(dirs: string | readonly string[], options: LoadOptions): LoadResult {
   const list = typeof dirs === 'string' ? [dirs] : dirs;
   const shown = list.map((dir) => path.relative(options.cwd, dir) || '.').join(', ');
@@ -98,9 +102,15 @@ export function loadDesired(dirs: string | readonly string[], options: LoadOptio
     const root = realpathSync(dir);
     return files.filter((f) => !seen.has(f.path) && seen.add(f.path)).map((f) => ({ ...f, root }));
   });
-  if (found.length === 0) {
+  // A load with nothing to read and nothing wrong would plan to archive everything: refused, whatever the walk
+  // skipped with a warning (a `.YAML` file, a linked folder) is named in the hint.
+  if (!found.some((f) => f.notice === undefined || f.notice.severity === 'error')) {
+    const skipped = found.map((f) => `${path.relative(options.cwd, f.path) || f.path} (${f.notice?.hint})`);
     throw new EnvsyncError('no_files', `no .yaml or .yml files under ${shown}`, {
-      hint: 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
+      hint:
+        skipped.length > 0
+          ? `not read: ${skipped.join('; ')}`
+          : 'an empty directory would plan to archive every managed environment; run `envsync init` to start one',
     });
   }
   return loadFound(found, list, options);
@@ -129,14 +139,18 @@ function loadFound(found: readonly Found[], dirs: readonly string[], options: Lo
     file: string;
     broken: boolean;
   }> = [];
-  for (const { path: abs, symlink, special, root } of found) {
+  for (const { path: abs, symlink, special, notice, root } of found) {
+    if (notice) {
+      sources.refuse(abs, notice.message, notice.hint, notice.severity);
+      continue;
+    }
     if (special) {
       sources.refuse(abs, `not a regular file: ${special}`, 'envsync reads only regular files');
       continue;
     }
     const problem = symlink ? symlinkProblem(abs, root) : undefined;
     if (problem) {
-      if (problem !== 'skip') sources.refuse(abs, problem, 'envsync reads only files inside DIR');
+      sources.refuse(abs, problem, 'envsync reads only files inside DIR');
       continue;
     }
     const source = sources.get(abs);

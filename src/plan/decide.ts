@@ -85,11 +85,13 @@ function lifecycleChange(ctx: PlanContext, d: DesiredEnvironment, env: LiveEnvir
   return before === after ? [] : [{ op: 'set', path: 'lifecycle.prevent_archive', before, after }];
 }
 
-function desiredSide(d: DesiredEnvironment): DiffSide {
+/** What a plan compares of a desired environment. */
+export function desiredSide(d: DesiredEnvironment): DiffSide {
   return { description: d.description, metadata: d.metadata, scope: d.scope, config: d.config };
 }
 
-function liveSide(env: LiveEnvironment): DiffSide {
+/** What a plan compares of a live environment, as the API answered it. */
+export function liveSide(env: LiveEnvironment): DiffSide {
   return {
     description: env.description,
     metadata: env.metadata,

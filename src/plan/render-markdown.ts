@@ -1,5 +1,6 @@
 // Renders a Plan as a GitHub pull-request comment: widening warnings first, a summary table, one collapsible diff per environment.
 
+import type { FieldChange, LockNotes, Plan, PlanAction } from '../model.js';
 import {
   actionNote,
   defaultsNote,
@@ -11,8 +12,7 @@ import {
   MARKS,
   wideningText,
   withLockNote,
-} from '../domain/format.js';
-import type { FieldChange, LockNotes, Plan, PlanAction } from '../model.js';
+} from '../render/format.js';
 import { escapeMarkdown, escapeText } from '../text/escape.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
 import { fitParts, type Part, partLines } from './render-markdown-fit.js';

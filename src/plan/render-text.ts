@@ -1,5 +1,6 @@
 // Renders a Plan as Terraform-style text for a terminal: marks, field-level diffs, drift, blocked, summary.
 
+import type { ActionKind, LockNotes, Paint, Plan, PlanAction } from '../model.js';
 import {
   actionNote,
   actionTitle,
@@ -13,8 +14,7 @@ import {
   MARKS,
   wideningText,
   withLockNote,
-} from '../domain/format.js';
-import type { ActionKind, LockNotes, Paint, Plan, PlanAction } from '../model.js';
+} from '../render/format.js';
 import { escapeText } from '../text/escape.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
 import { summaryLine } from './summary.js';

@@ -5,7 +5,7 @@ import { type ApplyDeps, gatedApi, record } from '../apply/context.js';
 import { type ApplyResult, applyPlan } from '../apply/execute.js';
 import { findingFields } from '../apply/reconcile.js';
 import type { ChangelogState } from '../changelog/cache.js';
-import { acquireLockWithin, type Lock, reportedLockWait } from '../changelog/lock.js';
+import { acquireLockWithin, type Lock, reportedLockWait, takeoverWarning } from '../changelog/lock.js';
 import { type PreviewRun, previewBeginDetail } from '../changelog/preview-runs.js';
 import { repairFile } from '../changelog/repair.js';
 import { type ChangelogLocation, changelogLocation } from '../changelog/store.js';
@@ -92,12 +92,8 @@ export class ApplySession {
     const location = changelogLocation(o.changelogPath);
     const lock = await acquireLockWithin(location.dir, reportedLockWait(o.lockTimeoutMs, o.reporter));
     try {
-      if (lock.tookOverFrom) {
-        o.reporter.event({
-          type: 'warning',
-          message: `took over the lock of pid ${lock.tookOverFrom.pid} (${lock.tookOverFrom.host}), which is gone`,
-        });
-      }
+      const takeover = takeoverWarning(lock);
+      if (takeover) o.reporter.event({ type: 'warning', message: takeover });
       let state = readState(location, o.reporter);
       const mended = mend(state, o.reporter);
       if (mended) state = readState(location, { event() {} });

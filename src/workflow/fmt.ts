@@ -24,7 +24,8 @@ export interface FormatReport {
   changed: string[];
   /** Files already in their canonical layout. */
   unchanged: number;
-  /** Files left alone: not YAML envsync can read, or not a regular file (links are never written through). */
+  /** Files left alone: not YAML envsync can read, not a regular file (links are never written through), or not
+   * read by the walk (an error for a folder it could not list, a warning for a linked folder or a `.YAML` file). */
   skipped: Diagnostic[];
 }
 
@@ -42,6 +43,11 @@ export async function formatFiles(o: FormatOptions): Promise<FormatReport> {
       const file = path.relative(o.cwd, found.path) || found.path;
       const skip = (message: string, line = 1, column = 1) =>
         report.skipped.push({ severity: 'error', file, line, column, path: '', message });
+      if (found.notice) {
+        const { severity, message, hint } = found.notice;
+        report.skipped.push({ severity, file, line: 1, column: 1, path: '', message, hint });
+        continue;
+      }
       if (found.special || found.symlink) {
         skip(
           found.special

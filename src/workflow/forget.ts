@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { believe, Halt } from '../apply/answers.js';
 import { gatedApi, record } from '../apply/context.js';
 import { liveRecordFields } from '../apply/reconcile.js';
-import { acquireLockWithin, reportedLockWait } from '../changelog/lock.js';
+import { acquireLockWithin, reportedLockWait, takeoverWarning } from '../changelog/lock.js';
 import { changelogLocation } from '../changelog/store.js';
 import { RunWriter, runFileName } from '../changelog/writer.js';
 import { closest } from '../config/suggest.js';
@@ -105,6 +105,8 @@ export async function forgetEnvironments(o: ForgetOptions): Promise<Forgotten[]>
   const lock = await acquireLockWithin(location.dir, reportedLockWait(o.lockTimeoutMs, o.reporter));
   let writer: RunWriter | undefined;
   try {
+    const takeover = takeoverWarning(lock);
+    if (takeover) o.reporter.event({ type: 'warning', message: takeover });
     const state = readState(location, o.reporter);
     if (state.open.length > 0 || state.repairs.length > 0) {
       throw new EnvsyncError('changelog_behind', 'an earlier apply was interrupted: its run is still open', {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,6 +141,30 @@ describe('envsync apply against the emulator', () => {
     const again = await ws.cli(['apply', '--auto-approve']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/took over the lock of pid \d+/);
+  });
+
+  it("takes over another host's lock only once its heartbeat has stopped, naming the holder and the silence", async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    const lockFile = `${ws.changelog}.lock`;
+    mkdirSync(path.dirname(lockFile), { recursive: true });
+    // A CI container's apply on the same checkout: its PID means nothing here, its file's age does.
+    const holder = JSON.stringify({ pid: process.pid, host: 'ci-runner-7', started_at: 'then' });
+    writeFileSync(lockFile, holder);
+    const r = await ws.cli(['apply', '--auto-approve']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error\[locked\]: another envsync apply holds the lock \(pid \d+ on ci-runner-7, since then, last heard from/,
+    );
+    expect(await ws.live()).toEqual([]);
+
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(lockFile, anHourAgo, anHourAgo);
+    const again = await ws.cli(['apply', '--auto-approve']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(
+      /took over the lock of pid \d+ on ci-runner-7, silent for 60m\d*s? \(no heartbeat\)/,
+    );
+    expect((await ws.live()).map((e) => e.name)).toEqual(['a']);
   });
 
   it('stops writing to the API as soon as its lock is gone, and the next apply records and finishes the rest', async () => {

@@ -11,6 +11,7 @@ const RANK: Record<string, number> = {
   util: 0,
   text: 0,
   errors: 1,
+  render: 1,
   hash: 2,
   fs: 2,
   api: 3,

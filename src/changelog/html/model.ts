@@ -1,9 +1,9 @@
 // The audit page's data: timelines as lanes and display-ready steps, every string from the changelog made visible-safe.
 
 import { wideningOf } from '../../domain/diff.js';
-import { changeLine } from '../../domain/format.js';
 import { retiredBaseName } from '../../domain/naming.js';
 import type { FieldChange, NormalConfig } from '../../model.js';
+import { changeLine } from '../../render/format.js';
 import { escapeText } from '../../text/escape.js';
 import { commitUrl, type RepositoryLink } from './repository.js';
 import { matchSessions, type SessionMatch, type SessionRef } from './sessions.js';

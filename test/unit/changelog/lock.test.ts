@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,6 +24,9 @@ function fresh(): { changelog: string; lockFile: string } {
   probe.release();
   return { changelog, lockFile: probe.path };
 }
+
+/** Heartbeats every second; another host's lock untouched for a minute is abandoned. */
+const TIMING = { heartbeatMs: 1000, staleMs: 60_000 };
 
 function holderText(pid: number, host = hostname()): string {
   return `${JSON.stringify({ pid, host, started_at: '2026-01-01T00:00:00.000Z' })}\n`;
@@ -69,15 +72,56 @@ describe('the changelog lock', () => {
     expect(readFileSync(lockFile, 'utf8')).toBe(holderText(holder));
   });
 
-  it('never takes over a lock from another host, even when that PID is not running here', () => {
+  it('never takes over a recently touched lock from another host, even when that PID is not running here', () => {
     const { changelog, lockFile } = fresh();
     const text = holderText(deadPid(), `not-${hostname()}`);
     writeFileSync(lockFile, text);
-    const e = refusal(() => acquireLock(changelog));
+    const thirtySecondsAgo = new Date(Date.now() - 30_000);
+    utimesSync(lockFile, thirtySecondsAgo, thirtySecondsAgo);
+    const e = refusal(() => acquireLock(changelog, undefined, TIMING));
     expect(e.code).toBe('locked');
     expect(e.message).toContain(`on not-${hostname()}`);
+    expect(e.message).toMatch(/last heard from \d+s ago\)$/);
     expect(readFileSync(lockFile, 'utf8')).toBe(text);
     expect(siblings(lockFile)).toEqual([path.basename(lockFile)]);
+  });
+
+  it("takes over another host's lock untouched for longer than the stale threshold, and says for how long", () => {
+    const { changelog, lockFile } = fresh();
+    const holder = { pid: process.pid, host: `ci-${hostname()}`, started_at: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(lockFile, `${JSON.stringify(holder)}\n`);
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    utimesSync(lockFile, tenMinutesAgo, tenMinutesAgo);
+    // The PID is this very process's: on another host it says nothing, only the silence counts.
+    const lock = acquireLock(changelog, undefined, TIMING);
+    expect(lock.tookOverFrom).toEqual(holder);
+    expect(lock.silentForMs).toBeGreaterThanOrEqual(600_000);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(siblings(lockFile)).toEqual([path.basename(lockFile)]);
+    lock.release();
+    expect(siblings(lockFile)).toEqual([]);
+  });
+
+  it('a holder touches its lock file on every heartbeat while it holds it', async () => {
+    const { changelog, lockFile } = fresh();
+    let beat: (at: Date) => void = () => undefined;
+    const beaten = new Promise<Date>((resolve) => (beat = resolve));
+    const lock = acquireLock(changelog, undefined, {
+      heartbeatMs: 20,
+      staleMs: 1000,
+      onHeartbeat: (at) => beat(at),
+    });
+    try {
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(lockFile, anHourAgo, anHourAgo);
+      const at = await beaten;
+      const mtime = statSync(lockFile).mtimeMs;
+      expect(mtime).toBeGreaterThan(anHourAgo.getTime() + 3_000_000);
+      expect(Math.abs(mtime - at.getTime())).toBeLessThan(1000);
+      expect(lock.silentForMs).toBeUndefined();
+    } finally {
+      lock.release();
+    }
   });
 
   it("takes over a dead holder's lock on this host and says whose it was", () => {

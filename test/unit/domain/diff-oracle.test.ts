@@ -1,138 +1,171 @@
-// diffEnvironment walks its own views (it is on the audit page's hot path: one diff per recorded step). It
-// used to hand the views to deep-diff; this test keeps that implementation as an oracle and checks, over
-// thousands of generated pairs, that the walker reports exactly the same changes in the same order.
+// diffEnvironment walks views of its own making (it is on the audit page's hot path: one diff per recorded
+// step). This oracle shares none of that: it reads the two environments as the API spells them (DESIGN §1),
+// puts them in the normal form DESIGN §4 describes, and lists the changes field by field, by name, in the
+// order the plan shows them. So a view that drops, renames or mis-sorts a field makes the two disagree.
+// A second test enumerates every field of a full live environment and fails when one is neither compared
+// nor on an explicit list of fields the diff leaves to other rules.
 
-import deepDiff from 'deep-diff';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../../../src/api/client.js';
 import { type DiffSide, diffEnvironment } from '../../../src/domain/diff.js';
-import { userMetadata } from '../../../src/domain/ownership.js';
 import { packageIdentity } from '../../../src/domain/package-spec.js';
+import { type RunningEmulator, startEmulator } from '../../../src/emulator/index.js';
 import { normalizeConfig } from '../../../src/hash/config-hash.js';
+import { normalizeHost } from '../../../src/hash/host.js';
 import {
+  type ApiConfig,
   type FieldChange,
-  isReservedKey,
-  type NormalConfig,
+  type LiveEnvironment,
   PACKAGE_MANAGERS,
   type PackageManager,
+  type Scope,
+  silentReporter,
 } from '../../../src/model.js';
-import { compareCodeUnits } from '../../../src/util/order.js';
+import { liveSide } from '../../../src/plan/decide.js';
 
-// ---- the oracle: the deep-diff implementation as it was --------------------------------------------------
+// ---- the oracle: DESIGN's rules, written out field by field ------------------------------------------------
 
-type Path = readonly (string | number)[];
-type Leaf = string | number | boolean | null;
-
-const asSet = (items: readonly string[]) => Object.fromEntries([...items].sort().map((item) => [item, true]));
-const sortedRecord = <T>(record: Record<string, T>) =>
-  Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareCodeUnits(a, b)));
-
-function configView(config: NormalConfig): Record<string, unknown> {
-  if (config.type === 'self_hosted') return { type: 'self_hosted' };
-  const packages = sortedRecord(
-    Object.fromEntries(Object.entries(config.packages).map(([manager, list]) => [manager, asSet(list)])),
-  );
-  const net = config.networking;
-  const networking =
-    net.type === 'unrestricted'
-      ? { type: 'unrestricted' }
-      : {
-          type: 'limited',
-          allowed_hosts: asSet(net.allowed_hosts),
-          allow_mcp_servers: net.allow_mcp_servers,
-          allow_package_managers: net.allow_package_managers,
-        };
-  return { type: 'cloud', packages, networking };
+/** What the oracle needs of an environment: the fields of the API's environment object that a plan compares. */
+interface ApiSide {
+  description: string | null;
+  metadata: Record<string, string>;
+  scope?: Scope | undefined;
+  config: ApiConfig;
 }
 
-const view = (side: DiffSide, withScope: boolean) => ({
-  description: side.description,
-  metadata: sortedRecord(
-    Object.fromEntries(Object.entries(userMetadata(side.metadata)).filter(([, v]) => v !== '')),
-  ),
-  ...(withScope ? { scope: side.scope } : {}),
-  config: configView(side.config),
-});
+/** DESIGN §4: package lists and allowed_hosts are sets, sorted and de-duplicated (hosts in their normal form). */
+const asSet = (items: readonly string[] | undefined) => [...new Set(items ?? [])].sort();
 
-function isSetPath(path: Path): boolean {
-  if (path[0] !== 'config') return false;
-  if (path[1] === 'packages') return path.length === 3;
-  return path[1] === 'networking' && path[2] === 'allowed_hosts' && path.length === 3;
-}
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
+/** DESIGN §1/§3: keys starting with `envsync` are envsync's own tags; the API deletes a key set to "". */
+const userKeys = (metadata: Record<string, string>) =>
+  Object.keys(metadata)
+    .filter((k) => !k.toLowerCase().startsWith('envsync') && metadata[k] !== '')
+    .sort();
 
-function expand(path: Path, value: unknown, side: 'before' | 'after'): FieldChange[] {
-  const parent = path.slice(0, -1);
-  if (isSetPath(parent))
-    return [{ op: side === 'after' ? 'add' : 'remove', path: parent.join('.'), value: String(path.at(-1)) }];
-  const dotted = path.join('.');
-  if (isSetPath(path) && isObject(value)) {
-    const op = side === 'after' ? 'add' : 'remove';
-    return Object.keys(value).map((member) => ({ op, path: dotted, value: member }));
-  }
-  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => expand([...path, k], v, side));
-  const leaf = (value ?? null) as Leaf;
-  if (leaf === null) return [];
-  return [
-    side === 'after'
-      ? { op: 'set', path: dotted, before: null, after: leaf }
-      : { op: 'set', path: dotted, before: leaf, after: null },
-  ];
+interface Net {
+  type: 'unrestricted' | 'limited';
+  hosts: string[];
+  mcp: boolean;
+  pm: boolean;
 }
 
-function fromDeepDiff(d: deepDiff.Diff<unknown, unknown>): FieldChange[] {
-  const path: Path = d.path ?? [];
-  switch (d.kind) {
-    case 'N':
-      return expand(path, d.rhs, 'after');
-    case 'D':
-      return expand(path, d.lhs, 'before');
-    case 'E':
-      if (isObject(d.lhs) || isObject(d.rhs))
-        return [...expand(path, d.lhs, 'before'), ...expand(path, d.rhs, 'after')];
-      return [{ op: 'set', path: path.join('.'), before: d.lhs ?? null, after: d.rhs ?? null }];
-    case 'A':
-      return [];
-  }
-}
-
-const skipReserved = (path: unknown[], key: unknown): boolean =>
-  path.length === 1 && path[0] === 'metadata' && typeof key === 'string' && isReservedKey(key);
-
-function oracle(before: DiffSide | null, after: DiffSide): FieldChange[] {
-  const withScope = after.scope !== null;
-  const lhs = before === null ? {} : view(before, withScope);
-  const diffs = deepDiff.diff<unknown, unknown>(lhs, view(after, withScope), skipReserved) ?? [];
-  return pairedVersions(diffs.flatMap(fromDeepDiff).filter((c) => c.op !== 'set' || c.before !== c.after));
-}
-
-/**
- * Added since deep-diff: in a package list, a package removed once and added once (the same name, another
- * version) is one `set` at the removal's place. Written here apart from src/, member by member.
- */
-function pairedVersions(changes: FieldChange[]): FieldChange[] {
-  const members = (op: 'add' | 'remove', path: string) =>
-    changes.flatMap((c) => (c.op === op && c.path === path ? [c.value] : []));
-  const managerOf = (path: string) =>
-    /^config\.packages\.(\w+)$/.exec(path)?.[1] as PackageManager | undefined;
-  const partner = (c: FieldChange): string | undefined => {
-    const manager = c.op === 'remove' || c.op === 'add' ? managerOf(c.path) : undefined;
-    if (manager === undefined || c.op === 'set') return undefined;
-    const id = packageIdentity(manager, c.value);
-    const same = (op: 'add' | 'remove') =>
-      members(op, c.path).filter((v) => packageIdentity(manager, v) === id);
-    const removed = same('remove');
-    const added = same('add');
-    return removed.length === 1 && added.length === 1 ? (added[0] as string) : undefined;
+function netOf(config: ApiConfig): Net {
+  if (config.type !== 'cloud' || config.networking.type !== 'limited')
+    return { type: 'unrestricted', hosts: [], mcp: false, pm: false };
+  const n = config.networking;
+  return {
+    type: 'limited',
+    hosts: asSet(n.allowed_hosts.map(normalizeHost)),
+    mcp: n.allow_mcp_servers,
+    pm: n.allow_package_managers,
   };
-  return changes.flatMap((c): FieldChange[] => {
-    const after = partner(c);
-    if (after === undefined) return [c];
-    return c.op === 'remove' ? [{ op: 'set', path: c.path, before: c.value, after }] : [];
-  });
 }
 
-// ---- generated sides ---------------------------------------------------------------------------------------
+/** The six lists, `packages.type` (a constant marker) left out. */
+function packagesOf(config: ApiConfig): Record<PackageManager, string[]> {
+  const out = {} as Record<PackageManager, string[]>;
+  for (const m of PACKAGE_MANAGERS) out[m] = config.type === 'cloud' ? asSet(config.packages[m]) : [];
+  return out;
+}
+
+const MANAGERS = [...PACKAGE_MANAGERS].sort();
+
+function oracle(before: ApiSide | null, after: ApiSide): FieldChange[] {
+  const out: FieldChange[] = [];
+  const set = (path: string, b: string | boolean | null, a: string | boolean | null) => {
+    if (b !== a) out.push({ op: 'set', path, before: b, after: a });
+  };
+  const members = (op: 'add' | 'remove', path: string, values: readonly string[]) => {
+    for (const value of values) out.push({ op, path, value });
+  };
+
+  set('description', before?.description ?? null, after.description);
+
+  // Metadata key by key: first the keys the live side has (changed or gone), then the new ones.
+  const was = before ? before.metadata : {};
+  const wasKeys = userKeys(was);
+  const nowKeys = userKeys(after.metadata);
+  for (const k of wasKeys)
+    set(`metadata.${k}`, was[k] as string, nowKeys.includes(k) ? (after.metadata[k] as string) : null);
+  for (const k of nowKeys) if (!wasKeys.includes(k)) set(`metadata.${k}`, null, after.metadata[k] as string);
+
+  // Scope only when the file sets it: otherwise it is the API's to choose.
+  if ((after.scope ?? null) !== null) set('scope', before?.scope ?? null, after.scope ?? null);
+
+  const fromType = before ? before.config.type : null;
+  set('config.type', fromType, after.config.type);
+  const gone = (config: ApiConfig) => {
+    const packages = packagesOf(config);
+    for (const m of MANAGERS) members('remove', `config.packages.${m}`, packages[m]);
+    const net = netOf(config);
+    set('config.networking.type', net.type, null);
+    if (net.type === 'limited') netFields(net, null);
+  };
+  const came = (config: ApiConfig) => {
+    const packages = packagesOf(config);
+    for (const m of MANAGERS) members('add', `config.packages.${m}`, packages[m]);
+    const net = netOf(config);
+    set('config.networking.type', null, net.type);
+    if (net.type === 'limited') netFields(null, net);
+  };
+  const netFields = (b: Net | null, a: Net | null) => {
+    const path = 'config.networking.allowed_hosts';
+    members(
+      'remove',
+      path,
+      (b?.hosts ?? []).filter((h) => !a?.hosts.includes(h)),
+    );
+    members(
+      'add',
+      path,
+      (a?.hosts ?? []).filter((h) => !b?.hosts.includes(h)),
+    );
+    set('config.networking.allow_mcp_servers', b?.mcp ?? null, a?.mcp ?? null);
+    set('config.networking.allow_package_managers', b?.pm ?? null, a?.pm ?? null);
+  };
+
+  if (before === null || before.config.type !== after.config.type) {
+    // A new environment, or a config of another type: everything of the old one went, all of the new came.
+    if (before?.config.type === 'cloud') gone(before.config);
+    if (after.config.type === 'cloud') came(after.config);
+    return out;
+  }
+  if (after.config.type !== 'cloud') return out;
+
+  const b = packagesOf(before.config);
+  const a = packagesOf(after.config);
+  for (const m of MANAGERS) {
+    const path = `config.packages.${m}`;
+    const removed = (b[m] ?? []).filter((x) => !a[m]?.includes(x));
+    const added = (a[m] ?? []).filter((x) => !b[m]?.includes(x));
+    // One package removed once and added once under the same identity is a version change: one `set`.
+    const once = (list: string[], x: string) =>
+      list.filter((y) => packageIdentity(m, y) === packageIdentity(m, x)).length === 1;
+    const partner = (x: string) =>
+      once(removed, x)
+        ? added.find((y) => packageIdentity(m, y) === packageIdentity(m, x) && once(added, y))
+        : undefined;
+    for (const x of removed) {
+      const to = partner(x);
+      if (to === undefined) out.push({ op: 'remove', path, value: x });
+      else out.push({ op: 'set', path, before: x, after: to });
+    }
+    const paired = new Set(removed.map(partner).filter((y) => y !== undefined));
+    members(
+      'add',
+      path,
+      added.filter((y) => !paired.has(y)),
+    );
+  }
+
+  const from = netOf(before.config);
+  const to = netOf(after.config);
+  set('config.networking.type', from.type, to.type);
+  netFields(from.type === 'limited' ? from : null, to.type === 'limited' ? to : null);
+  return out;
+}
+
+// ---- generated environments, as the API spells them -------------------------------------------------------
 
 /** mulberry32: a small seeded generator, so a failure reproduces. */
 function generator(seed: number) {
@@ -145,49 +178,100 @@ function generator(seed: number) {
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const some = <T>(items: readonly T[]): T[] => items.filter(() => next() < 0.4);
-  return { next, pick, some };
+  const shuffled = <T>(items: readonly T[]): T[] =>
+    items
+      .map((x) => [next(), x] as const)
+      .sort(([p], [q]) => p - q)
+      .map(([, x]) => x);
+  return { next, pick, some, shuffled };
 }
 
 const POOL = ['a==1', 'b==2', 'c', 'Zed@1', 'zed@1', 'é-pkg', 'b==3'];
-const HOSTS = ['api.example.com', 'b.example.com', '*.example.org', 'https://c.example.com:8443'];
+const HOSTS = [
+  'api.example.com',
+  'B.example.com',
+  '*.example.org',
+  'https://c.example.com:8443',
+  'https://c.example.com:443',
+];
 
-function sideFrom(g: ReturnType<typeof generator>): DiffSide {
+/** An environment as an answer may hold it: lists in any order, repeated, with `packages.type`. */
+function apiSideFrom(g: ReturnType<typeof generator>): ApiSide {
   const metadata: Record<string, string> = {};
-  for (const key of g.some(['team', 'owner', 'Team', 'note', 'envsync_managed', 'envsync_config_hash', 'zz']))
+  for (const key of g.some([
+    'team',
+    'owner',
+    'Team',
+    'note',
+    'envsync_managed',
+    'Envsync_x',
+    'envsync_config_hash',
+    'zz',
+  ]))
     metadata[key] = g.pick(['x', 'y', '']);
-  const packages = Object.fromEntries(PACKAGE_MANAGERS.map((m) => [m, g.some(POOL)]));
+  const list = () => {
+    const chosen = g.some(POOL);
+    return g.shuffled(g.next() < 0.2 ? [...chosen, ...chosen] : chosen);
+  };
+  const packages = {
+    ...(g.next() < 0.3 ? { type: 'packages' as const } : {}),
+    apt: list(),
+    cargo: list(),
+    gem: list(),
+    go: list(),
+    npm: list(),
+    pip: list(),
+  };
   const networking =
     g.next() < 0.5
       ? { type: 'unrestricted' as const }
       : {
           type: 'limited' as const,
-          allowed_hosts: g.some(HOSTS),
+          allowed_hosts: g.shuffled(g.some(HOSTS)),
           allow_mcp_servers: g.next() < 0.5,
           allow_package_managers: g.next() < 0.5,
         };
-  let config: NormalConfig = normalizeConfig(
-    g.next() < 0.15 ? { type: 'self_hosted' } : { type: 'cloud', packages, networking },
-  );
-  // Now and then lists that are not in normal form (out of order, repeated): both sides must sort them.
-  if (config.type === 'cloud' && g.next() < 0.2)
-    config = { ...config, packages: { ...config.packages, pip: ['b==2', 'a==1', 'b==2'] } };
+  const scope = g.pick([undefined, undefined, 'organization', 'account'] as const);
   return {
     description: g.pick([null, 'one', 'two', '']),
     metadata,
-    scope: g.pick([null, null, 'organization', 'account'] as const),
-    config,
+    ...(scope === undefined ? {} : { scope }),
+    config: g.next() < 0.15 ? { type: 'self_hosted' } : { type: 'cloud', packages, networking },
   };
 }
 
-describe('diffEnvironment matches the deep-diff implementation it replaced', () => {
+function liveFrom(side: ApiSide): LiveEnvironment {
+  return {
+    id: 'env_01',
+    type: 'environment',
+    name: 'env',
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    archived_at: null,
+    ...side,
+  };
+}
+
+/** The desired side, as the loader hands it to the planner: the config in normal form. */
+function desiredFrom(side: ApiSide): DiffSide {
+  return {
+    description: side.description,
+    metadata: side.metadata,
+    scope: side.scope ?? null,
+    config: normalizeConfig(side.config),
+  };
+}
+
+describe('diffEnvironment against an oracle written from DESIGN', () => {
   it('on 5,000 generated pairs (and creates), change for change and in order', () => {
     const g = generator(20261127);
     let changed = 0;
     for (let i = 0; i < 5000; i++) {
-      const before = g.next() < 0.1 ? null : sideFrom(g);
-      const after = g.next() < 0.3 && before ? { ...before, description: 'edited' } : sideFrom(g);
+      const before = g.next() < 0.1 ? null : apiSideFrom(g);
+      const after = g.next() < 0.3 && before ? { ...before, description: 'edited' } : apiSideFrom(g);
       const expected = oracle(before, after);
-      expect(diffEnvironment(before, after), `pair ${i}`).toEqual(expected);
+      const actual = diffEnvironment(before === null ? null : liveSide(liveFrom(before)), desiredFrom(after));
+      expect(actual, `pair ${i}: ${JSON.stringify({ before, after })}`).toEqual(expected);
       if (expected.length > 0) changed++;
     }
     // The generator must produce real differences, not only equal pairs.
@@ -195,22 +279,157 @@ describe('diffEnvironment matches the deep-diff implementation it replaced', () 
   });
 
   it('a type change, in both directions, lists what went and what came', () => {
-    const cloud: DiffSide = {
+    const cloud: ApiSide = {
       description: null,
       metadata: {},
-      scope: null,
-      config: normalizeConfig({
-        packages: { pip: ['a==1'] },
-        networking: { type: 'limited', allowed_hosts: ['x.example.com'], allow_package_managers: true },
-      }),
+      config: {
+        type: 'cloud',
+        packages: { apt: [], cargo: [], gem: [], go: [], npm: [], pip: ['a==1'] },
+        networking: {
+          type: 'limited',
+          allowed_hosts: ['x.example.com'],
+          allow_mcp_servers: false,
+          allow_package_managers: true,
+        },
+      },
     };
-    const selfHosted: DiffSide = { ...cloud, config: { type: 'self_hosted' } };
+    const selfHosted: ApiSide = { ...cloud, config: { type: 'self_hosted' } };
     for (const [a, b] of [
       [cloud, selfHosted],
       [selfHosted, cloud],
     ] as const) {
-      expect(diffEnvironment(a, b)).toEqual(oracle(a, b));
-      expect(diffEnvironment(a, b).length).toBeGreaterThan(3);
+      const actual = diffEnvironment(liveSide(liveFrom(a)), desiredFrom(b));
+      expect(actual).toEqual(oracle(a, b));
+      expect(actual.length).toBeGreaterThan(3);
     }
+  });
+});
+
+// ---- every field of a live environment: compared, or ignored for a stated reason ------------------------------
+
+/**
+ * Each top-level field of the live environment type, and whether the diff compares it. A field added to
+ * LiveEnvironment does not compile here until someone decides: compared, or ignored (and then says why below).
+ */
+const TOP_LEVEL: Record<keyof LiveEnvironment, 'compared' | 'ignored'> = {
+  id: 'ignored',
+  type: 'ignored',
+  name: 'ignored',
+  description: 'compared',
+  metadata: 'compared',
+  config: 'compared',
+  scope: 'compared',
+  created_at: 'ignored',
+  updated_at: 'ignored',
+  archived_at: 'ignored',
+};
+
+/** The fields (as dotted paths) a plan's diff leaves alone, and the rule that looks at each instead. */
+const IGNORED: Record<string, string> = {
+  id: 'identity: matched through the changelog and the name, never diffed',
+  type: "the object's kind, always `environment`",
+  name: 'matched, never diffed: a new name is a rename action of its own',
+  created_at: 'when it was made: history, not content',
+  updated_at: "the stale-plan fingerprint and the changelog's compare-and-swap, not content",
+  archived_at: 'an archived environment is never planned against: it only holds its name',
+  'metadata.envsync_managed': 'ownership, judged by ownershipOf; put back as a tag change, not a diff',
+  'metadata.envsync_config_hash': 'drift, judged against the config itself',
+};
+
+/** Every leaf of a value as a dotted path; a list is one leaf (a set, compared by member). */
+function leaves(value: unknown, path = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [path];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, path === '' ? k : `${path}.${k}`));
+}
+
+/** Another valid value in the field's place: the other member of an enum, a list with one more member. */
+function mutated(value: unknown): unknown {
+  const other: Record<string, string> = {
+    cloud: 'self_hosted',
+    self_hosted: 'cloud',
+    limited: 'unrestricted',
+    unrestricted: 'limited',
+    organization: 'account',
+    account: 'organization',
+  };
+  if (typeof value === 'string') return other[value] ?? `${value}-changed`;
+  if (typeof value === 'boolean') return !value;
+  if (Array.isArray(value)) return [...value, 'added.example.com'];
+  return 'set';
+}
+
+function withLeaf(env: LiveEnvironment, path: string): LiveEnvironment {
+  const copy = structuredClone(env) as unknown as Record<string, unknown>;
+  const keys = path.split('.');
+  let at = copy;
+  for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
+  const last = keys.at(-1) as string;
+  at[last] = mutated(at[last]);
+  return copy as unknown as LiveEnvironment;
+}
+
+describe('every field of a live environment is compared by the diff or ignored for a stated reason', () => {
+  let emu: RunningEmulator;
+  const fixtures: LiveEnvironment[] = [];
+  beforeAll(async () => {
+    emu = await startEmulator();
+    const api = createApiClient({
+      baseUrl: emu.url,
+      apiKey: 'sk-ant-test-coverage-1',
+      reporter: silentReporter,
+    });
+    // As full as the API allows: a cloud one with every field set, and a self-hosted one with a scope.
+    fixtures.push(
+      await api.create({
+        name: 'full-cloud',
+        description: 'every field set',
+        metadata: { team: 'data', envsync_managed: 'p', envsync_config_hash: `sha256:${'0'.repeat(64)}` },
+        config: {
+          type: 'cloud',
+          packages: {
+            apt: ['curl'],
+            cargo: ['ripgrep@14.1.0'],
+            gem: ['rails:7.1.0'],
+            go: ['golang.org/x/tools/cmd/goimports@v0.1.0'],
+            npm: ['express@4.18.0'],
+            pip: ['pandas==2.2.0'],
+          },
+          networking: {
+            type: 'limited',
+            allowed_hosts: ['api.example.com'],
+            allow_mcp_servers: true,
+            allow_package_managers: true,
+          },
+        },
+      }),
+      await api.create({ name: 'full-self-hosted', config: { type: 'self_hosted' }, scope: 'organization' }),
+    );
+  });
+  afterAll(() => emu.close());
+
+  it('a change to any compared field shows in the diff; an ignored one never does', () => {
+    const paths = new Set(fixtures.flatMap((env) => leaves(env)));
+    // The fixtures reach every top-level field the type has, so the table above cannot go stale unseen.
+    expect(
+      Object.keys(TOP_LEVEL).filter((k) => ![...paths].some((p) => p === k || p.startsWith(`${k}.`))),
+    ).toEqual([]);
+    const unseen: string[] = [];
+    const notIgnored: string[] = [];
+    for (const env of fixtures) {
+      const desired = liveSide(env);
+      expect(diffEnvironment(liveSide(env), desired)).toEqual([]);
+      for (const path of leaves(env)) {
+        const changes = diffEnvironment(liveSide(withLeaf(env, path)), desired);
+        const top = path.split('.')[0] as keyof LiveEnvironment;
+        if (IGNORED[path] !== undefined) {
+          if (changes.length > 0) notIgnored.push(path);
+        } else if (changes.length === 0 || TOP_LEVEL[top] !== 'compared') unseen.push(path);
+      }
+    }
+    // A field here is one the diff does not see: compare it, or list it in IGNORED with the rule that owns it.
+    expect(unseen).toEqual([]);
+    expect(notIgnored).toEqual([]);
+    // Every ignored field is a real one: the list cannot keep a field the API no longer has.
+    expect(Object.keys(IGNORED).filter((p) => !paths.has(p))).toEqual([]);
   });
 });

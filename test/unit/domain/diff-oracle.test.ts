@@ -2,9 +2,11 @@
 // step). This oracle shares none of that: it reads the two environments as the API spells them (DESIGN §1),
 // puts them in the normal form DESIGN §4 describes, and lists the changes field by field, by name, in the
 // order the plan shows them. So a view that drops, renames or mis-sorts a field makes the two disagree.
+// deep-diff (the library diffEnvironment replaced) diffs the oracle's same views as a second engine.
 // A second test enumerates every field of a full live environment and fails when one is neither compared
 // nor on an explicit list of fields the diff leaves to other rules.
 
+import deepDiff from 'deep-diff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../src/api/client.js';
 import { type DiffSide, diffEnvironment } from '../../../src/domain/diff.js';
@@ -165,6 +167,117 @@ function oracle(before: ApiSide | null, after: ApiSide): FieldChange[] {
   return out;
 }
 
+// ---- the same views, diffed by deep-diff ------------------------------------------------------------------
+// A second engine over the oracle's own normal form: deep-diff walks the two views, and its changes are
+// expanded to envsync's field changes. It checks what changed (as a set); the hand-written oracle checks order.
+
+type Path = readonly (string | number)[];
+type Leaf = string | number | boolean | null;
+
+/** Sets as objects keyed by member, so deep-diff reports members, not array positions. */
+const members = (items: readonly string[]) => Object.fromEntries(items.map((item) => [item, true]));
+
+function viewOf(side: ApiSide, withScope: boolean): Record<string, unknown> {
+  const metadata = Object.fromEntries(userKeys(side.metadata).map((k) => [k, side.metadata[k]]));
+  const config = side.config;
+  let configView: Record<string, unknown> = { type: config.type };
+  if (config.type === 'cloud') {
+    const packages = packagesOf(config);
+    const net = netOf(config);
+    configView = {
+      type: 'cloud',
+      packages: Object.fromEntries(MANAGERS.map((m) => [m, members(packages[m])])),
+      networking:
+        net.type === 'unrestricted'
+          ? { type: 'unrestricted' }
+          : {
+              type: 'limited',
+              allowed_hosts: members(net.hosts),
+              allow_mcp_servers: net.mcp,
+              allow_package_managers: net.pm,
+            },
+    };
+  }
+  return {
+    description: side.description,
+    metadata,
+    ...(withScope ? { scope: side.scope ?? null } : {}),
+    config: configView,
+  };
+}
+
+function isSetPath(path: Path): boolean {
+  if (path[0] !== 'config') return false;
+  if (path[1] === 'packages') return path.length === 3;
+  return path[1] === 'networking' && path[2] === 'allowed_hosts' && path.length === 3;
+}
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+function expand(path: Path, value: unknown, side: 'before' | 'after'): FieldChange[] {
+  const parent = path.slice(0, -1);
+  if (isSetPath(parent))
+    return [{ op: side === 'after' ? 'add' : 'remove', path: parent.join('.'), value: String(path.at(-1)) }];
+  const dotted = path.join('.');
+  if (isSetPath(path) && isObject(value)) {
+    const op = side === 'after' ? 'add' : 'remove';
+    return Object.keys(value).map((member) => ({ op, path: dotted, value: member }));
+  }
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => expand([...path, k], v, side));
+  const leaf = (value ?? null) as Leaf;
+  if (leaf === null) return [];
+  return [
+    side === 'after'
+      ? { op: 'set', path: dotted, before: null, after: leaf }
+      : { op: 'set', path: dotted, before: leaf, after: null },
+  ];
+}
+
+function fromDeepDiff(d: deepDiff.Diff<unknown, unknown>): FieldChange[] {
+  const path: Path = d.path ?? [];
+  switch (d.kind) {
+    case 'N':
+      return expand(path, d.rhs, 'after');
+    case 'D':
+      return expand(path, d.lhs, 'before');
+    case 'E':
+      if (isObject(d.lhs) || isObject(d.rhs))
+        return [...expand(path, d.lhs, 'before'), ...expand(path, d.rhs, 'after')];
+      return [{ op: 'set', path: path.join('.'), before: d.lhs ?? null, after: d.rhs ?? null }];
+    case 'A':
+      return [];
+  }
+}
+
+/** In a package list, one removal and one addition of the same package (another version) are one `set`. */
+function pairedVersions(changes: FieldChange[]): FieldChange[] {
+  const of = (op: 'add' | 'remove', path: string) =>
+    changes.flatMap((c) => (c.op === op && c.path === path ? [c.value] : []));
+  const partner = (c: FieldChange): string | undefined => {
+    const manager = /^config\.packages\.(\w+)$/.exec(c.path)?.[1] as PackageManager | undefined;
+    if (manager === undefined || c.op === 'set') return undefined;
+    const id = packageIdentity(manager, c.value);
+    const same = (op: 'add' | 'remove') => of(op, c.path).filter((v) => packageIdentity(manager, v) === id);
+    const removed = same('remove');
+    const added = same('add');
+    return removed.length === 1 && added.length === 1 ? (added[0] as string) : undefined;
+  };
+  return changes.flatMap((c): FieldChange[] => {
+    const after = partner(c);
+    if (after === undefined) return [c];
+    return c.op === 'remove' ? [{ op: 'set', path: c.path, before: c.value, after }] : [];
+  });
+}
+
+function byDeepDiff(before: ApiSide | null, after: ApiSide): FieldChange[] {
+  const withScope = (after.scope ?? null) !== null;
+  const lhs = before === null ? {} : viewOf(before, withScope);
+  const diffs = deepDiff.diff<unknown, unknown>(lhs, viewOf(after, withScope)) ?? [];
+  return pairedVersions(diffs.flatMap(fromDeepDiff).filter((c) => c.op !== 'set' || c.before !== c.after));
+}
+
+const asSorted = (changes: readonly FieldChange[]) => changes.map((c) => JSON.stringify(c)).sort();
+
 // ---- generated environments, as the API spells them -------------------------------------------------------
 
 /** mulberry32: a small seeded generator, so a failure reproduces. */
@@ -263,7 +376,7 @@ function desiredFrom(side: ApiSide): DiffSide {
 }
 
 describe('diffEnvironment against an oracle written from DESIGN', () => {
-  it('on 5,000 generated pairs (and creates), change for change and in order', () => {
+  it('on 5,000 generated pairs (and creates), change for change and in order; deep-diff over the same views agrees', () => {
     const g = generator(20261127);
     let changed = 0;
     for (let i = 0; i < 5000; i++) {
@@ -272,6 +385,7 @@ describe('diffEnvironment against an oracle written from DESIGN', () => {
       const expected = oracle(before, after);
       const actual = diffEnvironment(before === null ? null : liveSide(liveFrom(before)), desiredFrom(after));
       expect(actual, `pair ${i}: ${JSON.stringify({ before, after })}`).toEqual(expected);
+      expect(asSorted(actual), `pair ${i} (deep-diff)`).toEqual(asSorted(byDeepDiff(before, after)));
       if (expected.length > 0) changed++;
     }
     // The generator must produce real differences, not only equal pairs.

@@ -110,7 +110,7 @@ function scalarKey(node: unknown): unknown {
   return isScalar(node) ? node.value : node;
 }
 
-function makeLocator(doc: Document, lines: LineCounter) {
+function makeLocator(contents: unknown, lines: LineCounter) {
   // Each mapping's keys indexed once, so locating every one of n problems in a mapping of n keys stays linear.
   const indexes = new WeakMap<object, Map<string, unknown>>();
   const keyIndex = (map: { items: unknown[] }): Map<string, unknown> => {
@@ -131,7 +131,7 @@ function makeLocator(doc: Document, lines: LineCounter) {
     (node as { range?: [number, number, number] } | null)?.range?.[0];
 
   return (path: readonly PathSegment[], at: 'key' | 'value'): Position => {
-    let node: unknown = doc.contents;
+    let node: unknown = contents;
     let fallback = rangeStart(node) ?? 0;
     for (let i = 0; i < path.length; i++) {
       const segment = path[i];
@@ -166,6 +166,14 @@ function shortTag(message: string): string {
   return escapeHidden(message.replace(/^Unresolved tag: /, '').replace('tag:yaml.org,2002:', '!!'));
 }
 
+/**
+ * The composed document is kept (to locate problems) as long as the load runs; the parser's tokens each node
+ * points back to are not needed after composing, and would keep every file's whole token tree alive.
+ */
+function dropSyntax(node: unknown): void {
+  if (node !== null && typeof node === 'object' && 'srcToken' in node) node.srcToken = undefined;
+}
+
 /** Problems only the composed document shows: duplicate keys, tags envsync does not read, values of types it has no use for. */
 function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[Position, string, string]> {
   const out: Array<[Position, string, string]> = [];
@@ -183,6 +191,7 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
       // compared as the environment will see them (as strings), so `1:` and `"1":` are duplicates too.
       const seen = new Map<string, number>();
       for (const pair of map.items) {
+        dropSyntax(pair);
         const key = String(scalarKey(pair.key));
         const at = (pair.key as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
         const first = seen.get(key);
@@ -196,6 +205,7 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
       }
     },
     Node(_key, node) {
+      dropSyntax(node);
       const found = node.tag ? EXOTIC[node.tag] : undefined;
       if (found) {
         out.push([
@@ -251,7 +261,8 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   const documents: ParsedDocument[] = [];
   const refused: Position[] = [];
   for (const [index, doc] of docs.entries()) {
-    const locate = makeLocator(doc, lines);
+    // The locator keeps the document's nodes only (not the document, its schema and options).
+    const locate = makeLocator(doc.contents, lines);
     const contents = doc.contents as { range?: number[] } | null;
     const start = pos(contents?.range?.[0] ?? 0);
     const refuse = () => {

@@ -45,7 +45,9 @@ ${limited ? `    allowed_hosts: [api-${i % 7}.example.com, https://data.example.
 export function timeCli(args, { cwd, env = {} } = {}) {
   const rssFile = path.join(mkdtempSync(path.join(tmpdir(), 'envsync-rss-')), 'rss');
   const start = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', PRELOAD, BIN, ...args], {
+  // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles each CLI process.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', PRELOAD, BIN, ...args], {
     cwd,
     env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
   });

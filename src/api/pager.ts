@@ -41,7 +41,8 @@ export async function readAllPages<T>(
   keyOf: (item: T) => string,
   limits: PagerLimits,
 ): Promise<PagedResult<T>> {
-  const seen = new Map<string, { item: T | null; canonical: string }>();
+  // Each key's first copy, as sent: its canonical form is computed only when a second copy comes to compare.
+  const seen = new Map<string, unknown>();
   const items: T[] = [];
   const unreadable: UnreadableItem[] = [];
   const cursors = new Set<string>();
@@ -58,17 +59,16 @@ export async function readAllPages<T>(
     for (const value of page.value.data) {
       const parsed = parseItem(value);
       const key = parsed.ok ? keyOf(parsed.value) : unreadableKey(value);
-      const canonical = canonicalOrNull(value);
       const earlier = key === null ? undefined : seen.get(key);
       if (earlier !== undefined) {
-        if (earlier.canonical !== canonical)
+        if (canonicalOrNull(earlier) !== canonicalOrNull(value))
           throw untrusted(
             `${key} appears twice in one list with different content`,
             'the API contradicted itself; nothing was planned from it. Run again; if it persists, report it with the request id',
           );
         continue;
       }
-      if (key !== null) seen.set(key, { item: parsed.ok ? parsed.value : null, canonical });
+      if (key !== null) seen.set(key, value);
       if (parsed.ok) items.push(parsed.value);
       else unreadable.push(unreadableItem(value, parsed, raw.requestId));
     }

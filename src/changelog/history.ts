@@ -198,7 +198,8 @@ function order(nodes: readonly RunNode[]): Ordered {
     }
   }
   if (runs.length < nodes.length) {
-    const stuck = nodes.filter((n) => !runs.includes(n)).sort(cmp);
+    const placed = new Set(runs);
+    const stuck = nodes.filter((n) => !placed.has(n)).sort(cmp);
     for (const n of stuck)
       problems.push({
         file: n.file.path,

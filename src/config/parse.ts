@@ -110,44 +110,78 @@ function scalarKey(node: unknown): unknown {
   return isScalar(node) ? node.value : node;
 }
 
-function makeLocator(doc: Document, lines: LineCounter) {
-  // Each mapping's keys indexed once, so locating every one of n problems in a mapping of n keys stays linear.
-  const indexes = new WeakMap<object, Map<string, unknown>>();
-  const keyIndex = (map: { items: unknown[] }): Map<string, unknown> => {
-    let index = indexes.get(map);
-    if (!index) {
-      index = new Map();
-      for (const p of map.items)
-        if (isPair(p) && !index.has(String(scalarKey(p.key)))) index.set(String(scalarKey(p.key)), p);
-      indexes.set(map, index);
+/**
+ * Where a node starts, and its children: all a locator keeps of a composed document. The document itself
+ * (its nodes, schema and source tokens) would stay alive for as long as the load holds the file, about ten
+ * times the size; this is built once per document, in one walk.
+ */
+interface Place {
+  start: number | undefined;
+  /** A mapping's pairs by key as a string (the first of equal keys). */
+  keys?: Map<string, Step>;
+  /** A sequence's items. */
+  items?: Step[];
+}
+
+/** One step down: a pair (its key's start, then its value) or a sequence item. */
+interface Step {
+  pair: boolean;
+  key: number | undefined;
+  value: Place | null;
+}
+
+const rangeStart = (node: unknown): number | undefined =>
+  (node as { range?: [number, number, number] } | null)?.range?.[0];
+
+function stepOf(item: unknown): Step {
+  return isPair(item)
+    ? { pair: true, key: rangeStart(item.key), value: placeOf(item.value) }
+    : { pair: false, key: undefined, value: placeOf(item) };
+}
+
+function placeOf(node: unknown): Place | null {
+  if (node === null || node === undefined) return null;
+  const place: Place = { start: rangeStart(node) };
+  if (isMap(node)) {
+    const keys = new Map<string, Step>();
+    for (const p of node.items) {
+      const key = String(scalarKey(p.key));
+      if (!keys.has(key)) keys.set(key, stepOf(p));
     }
-    return index;
-  };
+    place.keys = keys;
+  } else if (typeof node === 'object' && 'items' in node) {
+    place.items = (node as { items: unknown[] }).items.map(stepOf);
+  }
+  return place;
+}
+
+/** A path segment as a sequence index (a number, or a string of one, as a schema path gives it), else -1. */
+function indexOf(segment: PathSegment | undefined): number {
+  if (typeof segment === 'number') return segment;
+  return segment !== undefined && /^(?:0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : -1;
+}
+
+function makeLocator(contents: unknown, lines: LineCounter) {
+  const root = placeOf(contents);
   const pos = (offset: number): Position => {
     const { line, col } = lines.linePos(offset);
     return { line, column: col };
   };
-  const rangeStart = (node: unknown): number | undefined =>
-    (node as { range?: [number, number, number] } | null)?.range?.[0];
 
   return (path: readonly PathSegment[], at: 'key' | 'value'): Position => {
-    let node: unknown = doc.contents;
-    let fallback = rangeStart(node) ?? 0;
+    let node = root;
+    let fallback = node?.start ?? 0;
     for (let i = 0; i < path.length; i++) {
       const segment = path[i];
-      if (!isMap(node) && !(node && typeof node === 'object' && 'items' in node)) break;
-      const items = (node as { items: unknown[] }).items;
-      const item = isMap(node) ? keyIndex(node).get(String(segment)) : items[segment as number];
+      if (node === null || (node.keys === undefined && node.items === undefined)) break;
+      const item = node.keys ? node.keys.get(String(segment)) : node.items?.[indexOf(segment)];
       if (item === undefined) break;
       const last = i === path.length - 1;
-      if (isPair(item)) {
-        if (last && at === 'key') return pos(rangeStart(item.key) ?? fallback);
-        node = item.value;
-        fallback = rangeStart(item.value) ?? rangeStart(item.key) ?? fallback;
-      } else {
-        node = item;
-        fallback = rangeStart(item) ?? fallback;
-      }
+      if (item.pair) {
+        if (last && at === 'key') return pos(item.key ?? fallback);
+        fallback = item.value?.start ?? item.key ?? fallback;
+      } else fallback = item.value?.start ?? fallback;
+      node = item.value;
     }
     return pos(fallback);
   };
@@ -164,6 +198,14 @@ const EXOTIC: Record<string, string> = {
 /** `!!js/function` rather than `tag:yaml.org,2002:js/function`, as the file spells it. */
 function shortTag(message: string): string {
   return escapeHidden(message.replace(/^Unresolved tag: /, '').replace('tag:yaml.org,2002:', '!!'));
+}
+
+/**
+ * The composed document is kept (to locate problems) as long as the load runs; the parser's tokens each node
+ * points back to are not needed after composing, and would keep every file's whole token tree alive.
+ */
+function dropSyntax(node: unknown): void {
+  if (node !== null && typeof node === 'object' && 'srcToken' in node) node.srcToken = undefined;
 }
 
 /** Problems only the composed document shows: duplicate keys, tags envsync does not read, values of types it has no use for. */
@@ -183,6 +225,7 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
       // compared as the environment will see them (as strings), so `1:` and `"1":` are duplicates too.
       const seen = new Map<string, number>();
       for (const pair of map.items) {
+        dropSyntax(pair);
         const key = String(scalarKey(pair.key));
         const at = (pair.key as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
         const first = seen.get(key);
@@ -196,6 +239,7 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
       }
     },
     Node(_key, node) {
+      dropSyntax(node);
       const found = node.tag ? EXOTIC[node.tag] : undefined;
       if (found) {
         out.push([
@@ -251,7 +295,8 @@ export function parseYamlFile(file: string, bytes: Uint8Array): ParsedFile {
   const documents: ParsedDocument[] = [];
   const refused: Position[] = [];
   for (const [index, doc] of docs.entries()) {
-    const locate = makeLocator(doc, lines);
+    // The locator keeps the document's nodes only (not the document, its schema and options).
+    const locate = makeLocator(doc.contents, lines);
     const contents = doc.contents as { range?: number[] } | null;
     const start = pos(contents?.range?.[0] ?? 0);
     const refuse = () => {

@@ -53,9 +53,19 @@ export function taggedHash(env: Pick<LiveEnvironment, 'metadata'>): ConfigHash |
   return env.metadata[HASH_KEY] ?? null;
 }
 
-/** The hash of the config the environment really has now. */
+/** Each live config's hash, once: the plan, drift and verify steps all ask for it, per environment. */
+const liveHashes = new WeakMap<object, ConfigHash>();
+
+/** The hash of the config the environment really has now. Live configs are parsed once and never changed. */
 export function liveHash(env: Pick<LiveEnvironment, 'config'>): ConfigHash {
-  return configHash(env.config);
+  const config = env.config as object | null;
+  if (config === null || typeof config !== 'object') return configHash(env.config);
+  let hash = liveHashes.get(config);
+  if (hash === undefined) {
+    hash = configHash(env.config);
+    liveHashes.set(config, hash);
+  }
+  return hash;
 }
 
 /** The ownership tags to write for a config. */

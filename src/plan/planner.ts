@@ -125,13 +125,18 @@ export function retiringIds(matching: Matching): string[] {
 
 /** Who holds each name among active environments, exactly and as the API may fold it, and who claims whom. */
 function nameHolders(matching: Matching) {
-  const byKey = groupBy(matching.active, (e) => nameKey(e.name));
-  const claimedBy = new Map<string, string>();
-  for (const [name, claim] of matching.claims) {
-    if (claim.by === 'identity') claimedBy.set(claim.env.id, name);
-    if (claim.by === 'name') for (const e of claim.envs) claimedBy.set(e.id, name);
-  }
+  // Built on the first rename asked about: most plans have none, and folding every live name costs.
+  let byKey: Map<string, LiveEnvironment[]> | undefined;
+  let claimedBy: Map<string, string> | undefined;
   return (name: string, env: LiveEnvironment): LiveEnvironment | null => {
+    if (byKey === undefined || claimedBy === undefined) {
+      byKey = groupBy(matching.active, (e) => nameKey(e.name));
+      claimedBy = new Map<string, string>();
+      for (const [claimed, claim] of matching.claims) {
+        if (claim.by === 'identity') claimedBy.set(claim.env.id, claimed);
+        if (claim.by === 'name') for (const e of claim.envs) claimedBy.set(e.id, claimed);
+      }
+    }
     const key = nameKey(name);
     for (const holder of byKey.get(key) ?? []) {
       if (holder.id === env.id) continue;
@@ -145,6 +150,24 @@ function nameHolders(matching: Matching) {
   };
 }
 
+/**
+ * `retirer` over every name an environment holds, archived ones included, plus recorded names, gathered on
+ * the first retirement: a plan that retires nothing never builds the set.
+ */
+function lazyRetirer(matching: Matching): PlanContext['retire'] {
+  let retire: PlanContext['retire'] | undefined;
+  return (name, hash) => {
+    retire ??= retirer(
+      new Set(
+        [...matching.liveById.values()]
+          .map((e) => e.name)
+          .concat([...matching.recordedById.values()].map((r) => r.name)),
+      ),
+    );
+    return retire(name, hash);
+  };
+}
+
 /** Plans from a matching; `planChanges` is the same in one call. */
 export function planMatched(
   matching: Matching,
@@ -153,7 +176,8 @@ export function planMatched(
 ): Plan {
   const desiredByName = new Map(matching.desired.map((d) => [d.name, d]));
   const targets = [...new Set(options.targets)].sort(compare);
-  const wanted = (name: string) => targets.length === 0 || targets.includes(name);
+  const targetSet = new Set(targets);
+  const wanted = (name: string) => targets.length === 0 || targetSet.has(name);
   const missingByName = groupBy(matching.missing, (r) => r.name);
   const ctx: PlanContext = {
     options,
@@ -163,13 +187,7 @@ export function planMatched(
     notes: [],
     // Every name an environment holds, archived ones included, plus recorded names: the plan fixes the
     // retired name and apply uses exactly it.
-    retire: retirer(
-      new Set(
-        [...matching.liveById.values()]
-          .map((e) => e.name)
-          .concat([...matching.recordedById.values()].map((r) => r.name)),
-      ),
-    ),
+    retire: lazyRetirer(matching),
     claimMissing: (name) => missingByName.get(name)?.shift(),
     recordedOf: (envId) => matching.recordedById.get(envId),
     nameHolder: nameHolders(matching),

@@ -10,7 +10,7 @@ import { envFile, pipEnv, TEST_KEY, Workspace } from '../helpers/workspace.js';
 interface VerifyDoc {
   ok: boolean;
   live_managed: number | null;
-  problems: { source: 'changelog' | 'live'; env_id: string | null; message: string }[];
+  problems: { source: 'changelog' | 'live'; env_id: string | null; file: string | null; message: string }[];
 }
 
 /** `envsync verify --live --format json`: the changelog's own checks and the changelog against the API. */
@@ -365,11 +365,19 @@ async function expectSafeAfterKill(ws: Workspace, desired: string[], replacing: 
   expect(verify.code).toBe(1);
   expect(verify.doc.ok).toBe(false);
   const fromChangelog = verify.doc.problems.filter((p) => p.source === 'changelog');
-  expect(fromChangelog.map((p) => p.message)).toEqual([
+  // The kill lands after a whole line, but with --parallelism 2 the next line may be under way: Linux stops a
+  // write between pages when a fatal signal arrives, so a line that crosses a page boundary can be left torn.
+  // That is a crash's legal trace (the next run keeps it aside and cuts it; expectConverged checks the chain),
+  // allowed once, as the last line of the run file that never ended.
+  const torn = fromChangelog.filter((p) => p.message === 'unterminated last line (a write cut short)');
+  expect(torn.length).toBeLessThanOrEqual(1);
+  const open = fromChangelog.filter((p) => !torn.includes(p));
+  expect(open.map((p) => p.message)).toEqual([
     expect.stringMatching(
       /^apply of plan \S+ began but never ended \(interrupted; the next apply reconciles it\)$/,
     ),
   ]);
+  for (const t of torn) expect(t.file).toBe(open[0]?.file);
   const unrecorded = verify.doc.problems.filter((p) => p.source === 'live');
   const byId = new Map(live.map((e) => [e.id, e.name]));
   const all = new Map((await ws.live(true)).map((e) => [e.id, e.name]));

@@ -160,7 +160,9 @@ describe('Ctrl-C during apply', () => {
       summary: { create: number };
     };
     expect(plan.summary.create).toBe(notStarted);
-  });
+    // Six processes in a row (apply, verify, plan and the workspace's own reads): on two busy cores they
+    // need more than the default 30 s, as the other process-spawning tests are given.
+  }, 60_000);
 });
 
 describe('a closed pipe', () => {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the mutations quote source text, template literals included
 // Deletes (or defuses) each safety line in turn and runs the test that must then fail: a mutation that
 // no test kills is a safety rule nobody would notice losing (STYLE.md, issue 24 item 6).
 //

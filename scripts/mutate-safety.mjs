@@ -85,6 +85,53 @@ export const MUTATIONS = [
     test: SAFETY,
     name: 'not started',
   },
+  // The changelog after a failure, and torn lines.
+  {
+    id: 'writer-refuses-after-failure',
+    behaviour: 'the writer refuses every entry after a one-off write failure',
+    file: 'src/changelog/writer.ts',
+    from: '    if (this.failure) throw this.failure;\n',
+    to: '',
+    test: 'test/unit/changelog/writer.test.ts',
+    name: 'refuses every later entry',
+  },
+  {
+    id: 'verify-counts-torn-aside',
+    behaviour: 'a set-aside torn line is counted by verify until a run closes the history',
+    file: 'src/changelog/history.ts',
+    from: '    if (!closed) {',
+    to: '    if (closed && !closed) {',
+    test: SAFETY,
+    name: 'torn last line set aside',
+  },
+  // Escaping at its call sites.
+  {
+    id: 'escape-blocked-message',
+    behaviour: 'a blocked item’s message is escaped in the text plan',
+    file: 'src/plan/render-text.ts',
+    from: ': ${escapeText(b.message)}`,',
+    to: ': ${b.message}`,',
+    test: 'test/unit/plan/render-hostile.test.ts',
+    name: 'a blocked item carries untrusted text',
+  },
+  {
+    id: 'escape-blocked-hint',
+    behaviour: 'a blocked item’s hint is escaped in the text plan',
+    file: 'src/plan/render-text.ts',
+    from: "${paint.cyan('hint')}: ${escapeText(b.hint)}`,",
+    to: "${paint.cyan('hint')}: ${b.hint}`,",
+    test: 'test/unit/plan/render-hostile.test.ts',
+    name: 'a blocked item carries untrusted text',
+  },
+  {
+    id: 'escape-reporter-warning',
+    behaviour: 'warnings are escaped by the reporter',
+    file: 'src/cli/reporter.ts',
+    from: "line(`${p.yellow('warning')}: ${escapeText(e.message)}`);",
+    to: "line(`${p.yellow('warning')}: ${e.message}`);",
+    test: 'test/unit/cli/reporter.test.ts',
+    name: 'prints a warning',
+  },
   // Saved plans.
   {
     id: 'saved-plan-project',

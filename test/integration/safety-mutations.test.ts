@@ -1,7 +1,7 @@
 // Safety lines no other test would miss: each test here fails when the line that enforces its behaviour is
 // deleted (scripts/mutate-safety.mjs deletes each one and runs the test that must fail).
 
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/client.js';
@@ -11,7 +11,7 @@ import { ownershipTags } from '../../src/domain/ownership.js';
 import { EnvsyncError } from '../../src/errors.js';
 import type { ReporterEvent } from '../../src/model.js';
 import { makeAgent, makeDeployment } from '../helpers/emulator-refs.js';
-import { startHookProxy } from '../helpers/hook-proxy.js';
+import { type HookAnswer, startHookProxy } from '../helpers/hook-proxy.js';
 import { envFile, pipEnv, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 let ws: Workspace;
@@ -176,6 +176,31 @@ describe('the first changelog failure', () => {
   });
 });
 
+describe('a torn last line set aside', () => {
+  it('is counted by verify until a run continues the history', async () => {
+    ws.files({ 'a.yaml': envFile('a') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const run = ws.runFiles().at(-1) as string;
+    appendFileSync(run, '{"v":2,"seq":4,"op":"beg');
+    // The apply sets the tail aside, then fails to list the API: no run is written to close the history.
+    const failed = await ws.applyThrough((method, p) =>
+      method === 'GET' && p === '/v1/environments' ? 400 : undefined,
+    );
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('kept it aside in');
+    expect(existsSync(`${run}.torn-1`)).toBe(true);
+    expect(ws.runFiles()).toEqual([run]);
+    const open = await ws.cli(['verify']);
+    expect(open.code).toBe(1);
+    expect(open.stdout).toContain(`a torn last line of ${path.basename(run)} was set aside here`);
+    // A run that writes (here: a create) continues the history past the torn run.
+    ws.files({ 'b.yaml': envFile('b') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const closed = await ws.cli(['verify']);
+    expect([closed.code, closed.stdout]).toEqual([0, expect.not.stringContaining('set aside')]);
+  });
+});
+
 describe('a saved plan is applied only where and as it was made', () => {
   async function savePlan(): Promise<void> {
     const r = await ws.cli(['plan', '--out', 'plan.json']);
@@ -251,7 +276,7 @@ describe('a deployment that took up a retiring environment while the prompt wait
     ws.files({ 'b.yaml': null });
     let listed = 0;
     let late = '';
-    const proxy = await startHookProxy(ws.emu.url, async (method, p) => {
+    const proxy = await startHookProxy(ws.emu.url, async (method, p): Promise<HookAnswer> => {
       if (method === 'GET' && p === '/v1/deployments') listed++;
       // The list after the prompt: the plan listed deployments once already.
       if (method === 'GET' && p === '/v1/environments' && listed === 1 && !late)

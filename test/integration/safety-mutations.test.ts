@@ -10,6 +10,7 @@ import { gatedApi } from '../../src/apply/context.js';
 import { ownershipTags } from '../../src/domain/ownership.js';
 import { EnvsyncError } from '../../src/errors.js';
 import type { ReporterEvent } from '../../src/model.js';
+import { rateLimitFor } from '../../src/workflow/connect.js';
 import { makeAgent, makeDeployment } from '../helpers/emulator-refs.js';
 import { type HookAnswer, startHookProxy } from '../helpers/hook-proxy.js';
 import { envFile, pipEnv, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
@@ -264,6 +265,82 @@ describe('a saved plan is applied only where and as it was made', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${flag} cannot change a saved plan`);
     expect(await ws.live()).toEqual([]);
+  });
+});
+
+describe('pacing in a run: the client against the emulator, on an injected clock', () => {
+  /** What the client did, in order, at what time on its own clock (sleep moves the clock on, nothing waits). */
+  function pacedClient(baseUrl: string) {
+    let clock = 0;
+    const log: { at: number; e: ReporterEvent }[] = [];
+    const api = createApiClient({
+      baseUrl,
+      apiKey: TEST_KEY,
+      // What a run against the Anthropic API gets without --rate-limit.
+      rateLimit: rateLimitFor('https://api.anthropic.com', undefined),
+      reporter: { event: (e) => log.push({ at: clock, e }) },
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    // A request event comes with its answer; its `ms` on this clock dates when it was sent.
+    const sent = (method: string) =>
+      log.flatMap((l) => (l.e.type === 'request' && l.e.method === method ? [l.at - l.e.ms] : []));
+    return { api, log, sent };
+  }
+  const body = (name: string) =>
+    ({ name, description: null, metadata: {}, config: { type: 'cloud' } }) as never;
+
+  it('the Anthropic API’s default paces writes at 60 a minute: one a second, each after a wait', async () => {
+    const { api, log, sent } = pacedClient(ws.emu.url);
+    await Promise.all(['a', 'b', 'c'].map((n) => api.create(body(n))));
+    expect(sent('POST')).toEqual([0, 1000, 2000]);
+    expect(log.filter((l) => l.e.type === 'waiting').map((l) => l.e)).toEqual([
+      { type: 'waiting', reason: 'rate_limit', ms: 1000 },
+      { type: 'waiting', reason: 'rate_limit', ms: 1000 },
+    ]);
+    expect((await ws.live()).map((e) => e.name).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('and reads at 600 a minute, apart from the writes: ten at once, then one every 100 ms', async () => {
+    const env = await ws.sdk().beta.environments.create({ name: 'x' });
+    const { api, sent } = pacedClient(ws.emu.url);
+    await api.create(body('w'));
+    await Promise.all(Array.from({ length: 12 }, () => api.retrieve(env.id)));
+    expect(sent('GET')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
+  });
+
+  it('honours a 429’s retry-after while pacing: no write goes out before it has passed', async () => {
+    let refused = false;
+    const proxy = await startHookProxy(ws.emu.url, (method) => {
+      if (method === 'POST' && !refused) {
+        refused = true;
+        return {
+          respond: {
+            status: 429,
+            headers: { 'retry-after': '5' },
+            body: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
+          },
+        };
+      }
+      return 'forward';
+    });
+    try {
+      const { api, log, sent } = pacedClient(proxy.url);
+      await api.create(body('a'));
+      await api.create(body('b'));
+      // The 429 at 0: its retry 5 s later (not at the next token, 1 s), the next write at the token after.
+      expect(sent('POST')).toEqual([0, 5000, 6000]);
+      const waits = log.filter((l) => l.e.type === 'waiting').map((l) => [l.at, l.e]);
+      expect(waits).toEqual([
+        [0, { type: 'waiting', reason: 'retry_after', ms: 5000 }],
+        [5000, { type: 'waiting', reason: 'rate_limit', ms: 1000 }],
+      ]);
+    } finally {
+      await proxy.close();
+    }
+    expect((await ws.live()).map((e) => e.name).sort()).toEqual(['a', 'b']);
   });
 });
 

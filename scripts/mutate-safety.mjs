@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SAFETY = 'test/integration/safety-mutations.test.ts';
 const FSYNC = 'test/integration/fsync.test.ts';
+const ATOMIC = 'the atomic write';
+const TORN = 'a torn tail';
 
 /**
  * `file`: the source; `from` → `to`: the mutation; `test` (and `name`, a substring of the test's name): what
@@ -85,6 +87,83 @@ export const MUTATIONS = [
     test: SAFETY,
     name: 'not started',
   },
+  // Every fsync besides the per-entry one (strace; the test bundles src/, so no build is needed).
+  ...[
+    ['atomic-async-temp', 'src/fs/atomic.ts', '      await handle.sync();\n', '', ATOMIC],
+    ['atomic-async-dir', 'src/fs/atomic.ts', '  await syncDir(dir);\n', '', ATOMIC],
+    [
+      'atomic-sync-temp',
+      'src/fs/atomic.ts',
+      '      fsyncSync(fd);\n    } finally {\n      closeSync(fd);\n    }\n    renameSync(temp, file);',
+      '    } finally {\n      closeSync(fd);\n    }\n    renameSync(temp, file);',
+      ATOMIC,
+    ],
+    ['atomic-sync-dir', 'src/fs/atomic.ts', '  syncDirSync(dir);\n}\n', '}\n', ATOMIC],
+    [
+      'sync-dir-body',
+      'src/fs/atomic.ts',
+      "    fd = openSync(dir, 'r');\n    fsyncSync(fd);",
+      "    fd = openSync(dir, 'r');",
+      ATOMIC,
+    ],
+    [
+      'writer-dir',
+      'src/changelog/writer.ts',
+      '      if (this.size === 0) syncDirSync(this.dir);\n',
+      '',
+      'the changelog directory once its run file is made',
+    ],
+    [
+      'writer-entry',
+      'src/changelog/writer.ts',
+      '      fsyncSync(this.fd);\n      if (this.size === 0)',
+      '      if (this.size === 0)',
+      'the changelog directory once its run file is made',
+    ],
+    [
+      'repair-copy',
+      'src/changelog/repair.ts',
+      '      writeFileSync(copy, bytes.subarray(cut));\n      fsyncSync(copy);',
+      '      writeFileSync(copy, bytes.subarray(cut));',
+      TORN,
+    ],
+    [
+      'repair-before-truncate',
+      'src/changelog/repair.ts',
+      '      fsyncSync(fd);\n      ftruncateSync(fd, cut);',
+      '      ftruncateSync(fd, cut);',
+      TORN,
+    ],
+    [
+      'repair-after-truncate',
+      'src/changelog/repair.ts',
+      '      ftruncateSync(fd, cut);\n      fsyncSync(fd);',
+      '      ftruncateSync(fd, cut);',
+      TORN,
+    ],
+    [
+      'repair-newline',
+      'src/changelog/repair.ts',
+      "        appendFileSync(fd, '\\n');\n        fsyncSync(fd);",
+      "        appendFileSync(fd, '\\n');",
+      'lost its newline',
+    ],
+    [
+      'cut-back-truncate',
+      'src/changelog/writer.ts',
+      '        ftruncateSync(this.fd, this.size);\n        fsyncSync(this.fd);',
+      '        ftruncateSync(this.fd, this.size);',
+      'cut back to the last whole line',
+    ],
+  ].map(([id, file, from, to, name]) => ({
+    id: `fsync-${id}`,
+    behaviour: `fsync: ${id}`,
+    file,
+    from,
+    to,
+    test: FSYNC,
+    name,
+  })),
   // The changelog after a failure, and torn lines.
   {
     id: 'writer-refuses-after-failure',

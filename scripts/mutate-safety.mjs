@@ -317,6 +317,8 @@ export const MUTATIONS = [
     ['maxArchive', '--max-archive'],
     ['allowReferenced', '--allow-referenced'],
     ['target', '--target'],
+    ['frozen', '--frozen'],
+    ['offline', '--offline'],
   ].map(([key, flag]) => ({
     id: `plan-conflict-${key}`,
     behaviour: `${flag} is refused with --plan`,

@@ -3,7 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { beforeAll, describe } from 'vitest';
+import { beforeEach, describe } from 'vitest';
 
 export interface Tool {
   name: string;
@@ -46,7 +46,8 @@ export function describeWithTool(tool: Tool, title: string, fn: () => void): voi
     return;
   }
   describe(title, () => {
-    beforeAll(() => {
+    // Before each test, so each one fails (a failed beforeAll would leave them reported as skipped).
+    beforeEach(() => {
       throw new Error(`${tool.name} is missing and ENVSYNC_REQUIRE_TOOLS=1: ${tool.install}`);
     });
     fn();

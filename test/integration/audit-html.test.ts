@@ -1,7 +1,7 @@
 // The audit page end to end: real applies against the emulator, `history --format html`, opened in headless Chromium.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -284,7 +284,10 @@ describeWithTool(CHROMIUM, 'the audit page and hostile names', () => {
       // Nothing active or invisible reaches the file: no markup from the data, no raw control characters.
       expect(html).not.toMatch(/<script>(window|alert)|<img/);
       expect([...html].filter((c) => /[\p{Cc}\p{Cf}]/u.test(c) && c !== '\n')).toEqual([]);
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH as string, args: ['--no-sandbox'] });
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH as string,
+        args: ['--no-sandbox'],
+      });
       try {
         const { page: p, noise } = await open(browser, file);
         await p.click('li.step summary');

@@ -33,7 +33,11 @@ function parseTrace(text: string): Call[] {
     const [, call = '', args = ''] = m;
     const quoted = [...args.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((q) => q[1] ?? '');
     if (call.startsWith('rename')) calls.push({ call: 'rename', path: quoted[0] ?? '', to: quoted[1] ?? '' });
-    else calls.push({ call: call === 'fdatasync' ? 'fsync' : call, path: /^\d+<([^>]*)>/.exec(args)?.[1] ?? '' });
+    else
+      calls.push({
+        call: call === 'fdatasync' ? 'fsync' : call,
+        path: /^\d+<([^>]*)>/.exec(args)?.[1] ?? '',
+      });
   }
   return calls;
 }
@@ -51,8 +55,18 @@ async function traced(
   const log = path.join(tempDir('envsync-strace-'), 'strace.log');
   const cli = [process.execPath, bin, '--base-url', ws.emu.url, ...args];
   const limited =
-    fileSizeKb === undefined ? cli : ['bash', '-c', `trap '' XFSZ; ulimit -f ${fileSizeKb}; exec "$@"`, 'bash', ...cli];
-  const trace = ['-f', '--seccomp-bpf', '-y', '-e', 'trace=fsync,fdatasync,ftruncate,rename,renameat,renameat2', '-o', log];
+    fileSizeKb === undefined
+      ? cli
+      : ['bash', '-c', `trap '' XFSZ; ulimit -f ${fileSizeKb}; exec "$@"`, 'bash', ...cli];
+  const trace = [
+    '-f',
+    '--seccomp-bpf',
+    '-y',
+    '-e',
+    'trace=fsync,fdatasync,ftruncate,rename,renameat,renameat2',
+    '-o',
+    log,
+  ];
   const code = await run('strace', [...trace, ...limited], ws.dir);
   return { code, calls: parseTrace(readFileSync(log, 'utf8')) };
 }

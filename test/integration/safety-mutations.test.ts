@@ -258,6 +258,8 @@ describe('a saved plan is applied only where and as it was made', () => {
     ['--max-archive', ['--max-archive', '9']],
     ['--allow-referenced', ['--allow-referenced']],
     ['--target', ['--target', 'a']],
+    ['--frozen', ['--frozen']],
+    ['--offline', ['--offline']],
   ])('refuses %s with --plan', async (flag, args) => {
     ws.files({ 'a.yaml': envFile('a') });
     await savePlan();

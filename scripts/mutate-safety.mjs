@@ -4,6 +4,8 @@
 //
 //   node scripts/mutate-safety.mjs              every mutation
 //   node scripts/mutate-safety.mjs gate-create  only those whose id contains one of the words given
+//   node scripts/mutate-safety.mjs --against test/integration/saved-plan.test.ts saved-plan
+//                                              the same mutations against other tests (whole files): do they catch it?
 //
 // Each mutation replaces one exact piece of source text (found exactly once) and is always restored, also
 // on Ctrl-C. Before mutating, each target test runs once unmutated: a test that already fails kills nothing.
@@ -374,8 +376,13 @@ function mutate(m) {
   }
 }
 
-const only = process.argv.slice(2);
-const chosen = MUTATIONS.filter((m) => only.length === 0 || only.some((w) => m.id.includes(w)));
+const argv = process.argv.slice(2);
+const at = argv.indexOf('--against');
+const against = at === -1 ? undefined : argv.splice(at, 2)[1];
+const only = argv;
+const chosen = MUTATIONS.filter((m) => only.length === 0 || only.some((w) => m.id.includes(w))).map((m) =>
+  against ? { ...m, test: against, name: undefined } : m,
+);
 const baseline = new Map();
 const rows = [];
 for (const m of chosen) {

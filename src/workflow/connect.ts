@@ -52,6 +52,11 @@ async function connectLocal(options: ConnectOptions): Promise<Connection> {
   return { api, close: () => emulator.close() };
 }
 
+/** The pacing a connection gets: `--rate-limit` if given, else the documented limits for the Anthropic API, none elsewhere. */
+export function rateLimitFor(baseUrl: string, given: RateLimit | undefined): RateLimit | undefined {
+  return given ?? (isAnthropicApi(baseUrl) ? ANTHROPIC_RATE_LIMIT : undefined);
+}
+
 // The SDK and the emulator are loaded only by commands that talk to an API: `validate` starts faster.
 export async function connect(options: ConnectOptions): Promise<Connection> {
   if (options.project.local) return connectLocal(options);
@@ -62,7 +67,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     apiKey: options.env[options.project.apiKeyEnv],
     apiKeyEnv: options.project.apiKeyEnv,
     workspaceId: options.project.workspaceId,
-    rateLimit: options.rateLimit ?? (isAnthropicApi(baseUrl) ? ANTHROPIC_RATE_LIMIT : undefined),
+    rateLimit: rateLimitFor(baseUrl, options.rateLimit),
     reporter: options.reporter,
     timeoutMs: options.timeoutMs,
     ...(options.redactor ? { redactor: options.redactor } : {}),

@@ -1,12 +1,13 @@
 // Apply's guarantees at the moment of each write: compare-and-swap on updated_at, lost or 409 creates
 // resolved in the same run, and every entry fsynced before the next write.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, baseEnv, runCli, tempDir } from '../helpers/cli.js';
 import { type HookAnswer, startHookProxy } from '../helpers/hook-proxy.js';
+import { describeWithTool, STRACE } from '../helpers/tools.js';
 import { envFile, TEST_KEY, Workspace } from '../helpers/workspace.js';
 
 describe('apply at the moment of each write', () => {
@@ -93,9 +94,7 @@ describe('apply at the moment of each write', () => {
   });
 });
 
-const strace = spawnSync('strace', ['-f', '-e', 'trace=fsync', 'true'], { stdio: 'ignore' }).status === 0;
-
-describe.skipIf(!strace)('every entry is fsynced (needs strace; skipped without it)', () => {
+describeWithTool(STRACE, 'every entry is fsynced (strace)', () => {
   it('calls fsync at least once per entry written', async () => {
     const ws = await Workspace.start();
     try {

@@ -1,22 +1,15 @@
 // The audit page end to end: real applies against the emulator, `history --format html`, opened in headless Chromium.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv } from '../helpers/cli.js';
 import { makeAgent } from '../helpers/emulator-refs.js';
+import { CHROMIUM, CHROMIUM_PATH, describeWithTool } from '../helpers/tools.js';
 import { TEST_KEY, Workspace } from '../helpers/workspace.js';
-
-/** Debian's chromium (what .ci/run installs), or CHROMIUM_PATH. */
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']
-  .filter((p): p is string => Boolean(p))
-  .find((p) => existsSync(p));
-const NO_BROWSER = CHROMIUM
-  ? ''
-  : ' [skipped: no Chromium found; install Debian’s chromium (apt-get install chromium) or set CHROMIUM_PATH]';
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -64,7 +57,7 @@ const PIP_LIMITED = (pkgs: string[], hosts: string[], extra = '') =>
 const RECREATE = (pkg: string) =>
   `name: web\nlifecycle: {on_config_change: recreate}\nconfig:\n  type: cloud\n  packages:\n    npm: [${pkg}]\n`;
 
-describe.skipIf(!CHROMIUM)(`history --format html in headless Chromium${NO_BROWSER}`, () => {
+describeWithTool(CHROMIUM, 'history --format html in headless Chromium', () => {
   let ws: Workspace;
   let browser: Browser;
   let page: string;
@@ -133,7 +126,7 @@ describe.skipIf(!CHROMIUM)(`history --format html in headless Chromium${NO_BROWS
       '',
       expect.stringContaining('Wrote out/audit.html: 3 environments, 9 steps.'),
     ]);
-    browser = await chromium.launch({ executablePath: CHROMIUM as string, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH as string, args: ['--no-sandbox'] });
   }, 120_000);
 
   afterAll(async () => {
@@ -270,7 +263,7 @@ describe.skipIf(!CHROMIUM)(`history --format html in headless Chromium${NO_BROWS
   });
 });
 
-describe.skipIf(!CHROMIUM)(`the audit page and hostile names${NO_BROWSER}`, () => {
+describeWithTool(CHROMIUM, 'the audit page and hostile names', () => {
   const NAME = `</script><script>window.pwned=1;alert("name")</script> 'q' "dq"`;
   /** YAML's escapes put a real BEL and a right-to-left override into the description. */
   const DESCRIPTION_YAML = String.raw`"<img src=x onerror=\"window.pwned=2;alert(1)\"> \" \u0007 \u202e bell"`;
@@ -291,7 +284,10 @@ describe.skipIf(!CHROMIUM)(`the audit page and hostile names${NO_BROWSER}`, () =
       // Nothing active or invisible reaches the file: no markup from the data, no raw control characters.
       expect(html).not.toMatch(/<script>(window|alert)|<img/);
       expect([...html].filter((c) => /[\p{Cc}\p{Cf}]/u.test(c) && c !== '\n')).toEqual([]);
-      const browser = await chromium.launch({ executablePath: CHROMIUM as string, args: ['--no-sandbox'] });
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH as string,
+        args: ['--no-sandbox'],
+      });
       try {
         const { page: p, noise } = await open(browser, file);
         await p.click('li.step summary');

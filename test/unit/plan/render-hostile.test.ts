@@ -113,3 +113,21 @@ describe('renderPlanText with hostile text', () => {
     expect(out).toContain('a\\x0A\\x0A# heading');
   });
 });
+
+describe('renderPlanText: a blocked item carries untrusted text', () => {
+  const blocked = (text: string): Plan => ({
+    ...benign,
+    blocked: [{ rule: 'unmanaged_conflict', name: `n-${text}`, env_id: 'env_2', message: text, hint: text }],
+  });
+  const lines = renderPlanText(blocked('plain'), paint(false)).split('\n').length;
+
+  it.each(HOSTILE.map((h) => [JSON.stringify(h).slice(0, 30), h] as const))(
+    'escapes its message and hint: %s',
+    (_, text) => {
+      const out = renderPlanText(blocked(text), paint(false));
+      expect(out).toContain('Blocked:');
+      expect(unsafeIn(out)).toEqual([]);
+      expect(out.split('\n')).toHaveLength(lines);
+    },
+  );
+});

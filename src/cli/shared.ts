@@ -44,6 +44,7 @@ export function planSettings(opts: PlanFlags, project: ProjectContext): PlanSett
     maxArchive: opts.maxArchive,
     allowReferenced: opts.allowReferenced === true,
     targets: opts.target ?? [],
+    findings: [],
     planId: `plan_${randomUUID()}`,
     now: new Date(),
   };

@@ -36,3 +36,19 @@ export function findingBlocks(findings: readonly PackageFinding[]): BlockedItem[
           : 'remove the package, or accept it for a while in policies.ignore with a reason and an expires date',
     }));
 }
+
+/** The findings under each environment that installs them, environments in name order. */
+export function findingsByEnvironment(
+  findings: readonly PackageFinding[],
+): Array<{ name: string; findings: PackageFinding[] }> {
+  const byName = new Map<string, PackageFinding[]>();
+  for (const f of findings) for (const n of f.environments) byName.set(n, [...(byName.get(n) ?? []), f]);
+  return [...byName.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => ({ name, findings: byName.get(name) ?? [] }));
+}
+
+/** `[block]`, `[warn]`, `[ignored until 2027-01-31: reason]`. */
+export function verdictText(f: PackageFinding): string {
+  return f.verdict === 'ignored' ? f.because : f.verdict;
+}

@@ -1,6 +1,7 @@
 // The supply-chain gate's vulnerability half: which locked versions the environments install, what OSV knows of
 // them, and what the policies (vulnerabilities, ignore) make of each finding.
 
+import { expiryEnd } from '../config/gate-policies.js';
 import { packageName } from '../domain/package-spec.js';
 import {
   type FindingVerdict,
@@ -14,7 +15,6 @@ import {
   type Vulnerability,
   type VulnerabilityPolicy,
 } from '../model.js';
-import { expiryEnd } from '../project/gate-policies.js';
 import { compareCodeUnits } from '../util/order.js';
 import { entryFor, type LockScope, sectionOf } from './needs.js';
 import type { OsvClient, OsvQuery } from './osv.js';

@@ -14,8 +14,8 @@ import {
 } from '../domain/format.js';
 import type { FieldChange, LockNotes, Plan, PlanAction } from '../model.js';
 import { escapeMarkdown, escapeText } from '../text/escape.js';
-import { findingLine, findingsByEnvironment, verdictText } from './findings.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
+import { findingLine, findingsByEnvironment, verdictText } from './render-findings.js';
 import { fitParts, type Part, partLines } from './render-markdown-fit.js';
 import { summaryLine } from './summary.js';
 

@@ -16,8 +16,8 @@ import {
 } from '../domain/format.js';
 import type { ActionKind, LockNotes, Paint, Plan, PlanAction } from '../model.js';
 import { escapeText } from '../text/escape.js';
-import { findingLine, findingsByEnvironment, verdictText } from './findings.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
+import { findingLine, findingsByEnvironment, verdictText } from './render-findings.js';
 import { summaryLine } from './summary.js';
 
 export interface TextPlanOptions {

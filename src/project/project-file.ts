@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { checkServiceUrl, type UrlPurpose } from '../api/base-url.js';
+import { supplyChainRule } from '../config/gate-policies.js';
 import { validate as projectValidator } from '../config/generated/project.validator.js';
 import { type PathSegment, parseYamlFile } from '../config/parse.js';
 import { checkAgainst, type PatternProblem } from '../config/schema-check.js';
@@ -17,7 +18,6 @@ import type {
   SourceLocation,
 } from '../model.js';
 import { PACKAGE_MANAGERS } from '../model.js';
-import { supplyChainRule } from './gate-policies.js';
 
 export const PROJECT_FILE = 'envsync.yaml';
 export const DEFAULT_DIR = 'environments';

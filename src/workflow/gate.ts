@@ -2,6 +2,7 @@
 // `envsync audit-packages` over every workspace; expired ignores refused before anything is asked.
 
 import path from 'node:path';
+import { expiredEntries } from '../config/gate-policies.js';
 import { ValidationError } from '../errors.js';
 import type { Diagnostic, LoadResult, OsvSetting, PackageFinding, Policy } from '../model.js';
 import { CACHE_DIR } from '../packages/cache.js';
@@ -10,8 +11,8 @@ import { lockPath, readLockFile } from '../packages/lockfile.js';
 import type { LockScope } from '../packages/needs.js';
 import { OsvClient, PUBLIC_OSV } from '../packages/osv.js';
 import type { ProjectContext } from '../project/context.js';
-import { expiredEntries } from '../project/gate-policies.js';
 import type { RegistryRun } from './lock.js';
+import { loadDesiredOrThrow } from './plan.js';
 
 /** Refuses ignores and release-age exceptions whose day has passed: each an error at its line. */
 export function refuseExpired(policies: readonly Policy[], now: number): void {
@@ -126,8 +127,8 @@ export async function packageGate(
 }
 
 export interface AuditOptions extends RegistryRun {
-  /** Every workspace's context (or the one selected), each with its files loaded. */
-  projects: ReadonlyArray<{ project: ProjectContext; desired: Pick<LoadResult, 'environments'> }>;
+  /** Every workspace's context (or the one selected). */
+  projects: readonly ProjectContext[];
 }
 
 export interface AuditReport {
@@ -144,8 +145,9 @@ export interface AuditReport {
 export async function auditPackages(o: AuditOptions): Promise<AuditReport> {
   const report: AuditReport = { findings: [], versions: 0, warnings: [], requests: 0, fromCache: 0 };
   const seen = new Set<string>();
-  for (const { project, desired } of o.projects) {
+  for (const project of o.projects) {
     refuseExpired(project.policies, o.now());
+    const desired = loadDesiredOrThrow(project.dirs, project.root, project.policies);
     const lock = readLockFile(lockPath(project.root), o.cwd);
     const uses = lockedUses(lock, [scopeOf(project, desired)]);
     report.versions += uses.length;

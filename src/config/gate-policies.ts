@@ -1,7 +1,6 @@
 // The supply-chain rules of a `policies:` block (vulnerabilities, ignore, min_release_age) in one shape, and
 // the ignores and exceptions whose day has passed.
 
-import type { PathSegment } from '../config/parse.js';
 import type {
   Diagnostic,
   Policy,
@@ -11,6 +10,7 @@ import type {
   VulnerabilityIgnore,
   VulnSeverity,
 } from '../model.js';
+import type { PathSegment } from './parse.js';
 
 const AGE_UNITS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 

@@ -49,6 +49,12 @@ export function ecosystemOf(manager: PackageManager, registry: RegistrySetting |
   return suite === undefined ? null : (SUITES[suite] ?? null);
 }
 
+/** A package as OSV knows it: pip's PEP 503 name, Go's module path, apt's binary package without its arch. */
+export function osvName(manager: PackageManager, spec: string): string {
+  const base = packageName(manager, spec).replace(/:[a-z0-9]+$/, '');
+  return manager === 'go' ? (moduleCandidates(base)[0] ?? base) : base;
+}
+
 /** One locked version, and the environments that install it. */
 export interface LockedUse {
   manager: PackageManager;
@@ -71,8 +77,7 @@ export function lockedUses(lock: LockFile | null, scopes: readonly LockScope[]):
         if (entry === undefined || !isLocked(entry)) continue;
         const ecosystem = ecosystemOf(source.manager, registryFor(source.manager, scope.registries));
         if (ecosystem === null) continue;
-        const base = packageName(source.manager, source.spec).replace(/:[a-z0-9]+$/, '');
-        const name = source.manager === 'go' ? (moduleCandidates(base)[0] ?? base) : base;
+        const name = osvName(source.manager, source.spec);
         const key = `${section ?? ''}\0${source.manager}\0${name}\0${entry.version}`;
         const known = byKey.get(key);
         if (known) {

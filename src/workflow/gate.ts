@@ -8,10 +8,9 @@ import type { Diagnostic, LoadResult, OsvSetting, PackageFinding, Policy } from 
 import { CACHE_DIR } from '../packages/cache.js';
 import { gateAsks, judgeFindings, type LockedUse, lockedUses, queriesOf } from '../packages/gate.js';
 import { lockPath, readLockFile } from '../packages/lockfile.js';
-import type { LockScope } from '../packages/needs.js';
 import { OsvClient, PUBLIC_OSV } from '../packages/osv.js';
 import type { ProjectContext } from '../project/context.js';
-import type { RegistryRun } from './lock.js';
+import { type RegistryRun, scopeOf } from './lock.js';
 import { loadDesiredOrThrow } from './plan.js';
 
 /** Refuses ignores and release-age exceptions whose day has passed: each an error at its line. */
@@ -21,7 +20,7 @@ export function refuseExpired(policies: readonly Policy[], now: number): void {
 }
 
 /** The OSV API this project asks, or null when this run may not ask one (a local run names none). */
-function osvFor(project: ProjectContext, run: RegistryRun): OsvClient | null {
+export function osvFor(project: ProjectContext, run: RegistryRun): OsvClient | null {
   const setting: OsvSetting = project.osv ?? { url: PUBLIC_OSV, setAt: null };
   if (run.local && setting.setAt === null) return null;
   return new OsvClient({
@@ -31,15 +30,6 @@ function osvFor(project: ProjectContext, run: RegistryRun): OsvClient | null {
     now: run.now,
     ...(run.limits ? { limits: run.limits } : {}),
   });
-}
-
-function scopeOf(project: ProjectContext, desired: Pick<LoadResult, 'environments'>): LockScope {
-  return {
-    workspace: project.workspace?.name ?? null,
-    environments: desired.environments,
-    registries: project.registries,
-    own: project.ownRegistries,
-  };
 }
 
 export interface GateOutcome {

@@ -43,7 +43,7 @@ export function upgradeMarkdown(report: UpgradeReport): string {
   return `${[
     '## envsync lock --upgrade',
     '',
-    `${plural(report.upgrades.length, 'locked version')} moved to the newest the specs and policies allow${fixedCount > 0 ? `, fixing ${plural(fixedCount, 'known vulnerability')}`.replace('vulnerabilitys', 'vulnerabilities') : ''}.`,
+    `${plural(report.upgrades.length, 'locked version')} moved to the newest the specs and policies allow${fixedCount > 0 ? `, fixing ${fixedCount} known ${fixedCount === 1 ? 'vulnerability' : 'vulnerabilities'}` : ''}.`,
     '',
     ...(rows.length > 0
       ? [

@@ -11,11 +11,12 @@ import {
   PACKAGE_MANAGERS,
   type PackageManager,
 } from '../model.js';
+import { judgeAged } from './aged.js';
 import { deprecatedWarning, specDiagnostic, whereOf } from './judge.js';
 import { emptyLock } from './lockfile.js';
 import type { Lookups } from './lookups.js';
 import { entryFor, type LockScope, type Need, needsOf, sectionPackages, staleReason } from './needs.js';
-import { allowedFrom, judgeAged } from './quarantine.js';
+import { allowedFrom } from './quarantine.js';
 
 export const APT_UNRESOLVED =
   'no apt suite index: envsync.yaml names none (registries.apt), so the image decides';

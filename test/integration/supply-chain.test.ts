@@ -139,6 +139,10 @@ describe('plan with policies.vulnerabilities', () => {
     expect(expired.stderr).toContain('the ignore of GHSA-8fxw-4h9q-j2vv (accepted) expired on 2024-01-31');
     expect(ws.emu.stats().requests).toBe(before.api);
     expect(osvRequests().length).toBe(before.osv);
+    // validate says the same, offline.
+    const validate = await ws.cli(['validate']);
+    expect(validate.code).toBe(1);
+    expect(validate.stdout + validate.stderr).toContain('envsync.yaml:9:53');
   });
 
   it('without a vulnerabilities policy, plan asks OSV nothing', async () => {

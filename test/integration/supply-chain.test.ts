@@ -154,6 +154,35 @@ describe('plan with policies.vulnerabilities', () => {
   });
 });
 
+describe('OSV answers and the cache', () => {
+  it('--offline uses only the cache, and says how many versions it could not check', async () => {
+    await lockedProject('  vulnerabilities: warn\n');
+    const cold = await ws.cli(['plan', '--offline']);
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(cold.stderr).toContain('--offline: 3 locked versions were not checked for known vulnerabilities');
+    expect(osvRequests()).toEqual([]);
+    expect((await ws.cli(['plan'])).code).toBe(0);
+    const asked = osvRequests().length;
+    const warm = await ws.cli(['plan', '--offline']);
+    expect(warm.stdout).toContain(PANDAS);
+    expect(warm.stderr).not.toContain('not checked for known vulnerabilities');
+    expect(osvRequests().length).toBe(asked);
+  });
+
+  it('an OSV failure stops plan with the error (exit 1) and nothing planned', async () => {
+    await regs.close();
+    regs = await startFixtureRegistries({
+      fault: (p) => (p.startsWith('/osv/') ? { status: 500 } : undefined),
+    });
+    await lockedProject('  vulnerabilities: warn\n');
+    const r = await ws.cli(['plan']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[osv_error]');
+    expect(r.stderr).toContain('OSV answered 500');
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('envsync audit-packages', () => {
   it('lists every finding of every locked version, judged by the policies, in text and JSON', async () => {
     await lockedProject('  vulnerabilities: {action: block, min_severity: critical}\n');

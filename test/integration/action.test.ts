@@ -704,5 +704,6 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
     } finally {
       await regs.close();
     }
-  });
+    // Three runs of the action, each a few envsync processes: more than the default 30 s on a loaded runner.
+  }, 120_000);
 });

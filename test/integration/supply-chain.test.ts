@@ -5,8 +5,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningRegistries } from '../../src/emulator/registries.js';
+import { osvUrl, type RunningRegistries } from '../../src/emulator/registries.js';
 import type { Plan } from '../../src/model.js';
+import { OsvClient, type OsvQuery, queryKey } from '../../src/packages/osv.js';
+import { tempDir } from '../helpers/cli.js';
 import { registriesWithOsv, startFixtureRegistries } from '../helpers/registries.js';
 import { TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
@@ -180,6 +182,33 @@ describe('OSV answers and the cache', () => {
     expect(r.stderr).toContain('error[osv_error]');
     expect(r.stderr).toContain('OSV answered 500');
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('the OSV client', () => {
+  it('asks in batches of 1,000, fetches each advisory once, and answers a second run from the cache', async () => {
+    const cacheDir = path.join(tempDir('envsync-osv-cache-'), 'osv');
+    const client = () => new OsvClient({ url: osvUrl(regs.url), offline: false, cacheDir, now: Date.now });
+    const queries = [
+      { ecosystem: 'PyPI', name: 'pandas', version: '2.2.0' },
+      { ecosystem: 'PyPI', name: 'Pandas', version: '2.1.4' },
+      ...Array.from({ length: 1500 }, (_, i) => ({ ecosystem: 'npm', name: `pkg-${i}`, version: '1.0.0' })),
+    ];
+    const cold = client();
+    const answer = await cold.vulnerabilities(queries);
+    expect(answer.found.get(queryKey(queries[1] as OsvQuery))?.map((v) => v.id)).toEqual([
+      'GHSA-8fxw-4h9q-j2vv',
+    ]);
+    expect(answer.found.get(queryKey(queries[5] as OsvQuery))).toEqual([]);
+    expect(osvRequests()).toEqual([
+      '/osv/v1/querybatch',
+      '/osv/v1/querybatch',
+      '/osv/v1/vulns/GHSA-8fxw-4h9q-j2vv',
+    ]);
+    expect(cold.stats).toEqual({ requests: 3, fromCache: 0 });
+    const warm = client();
+    await warm.vulnerabilities(queries);
+    expect(warm.stats).toEqual({ requests: 0, fromCache: 1502 });
   });
 });
 

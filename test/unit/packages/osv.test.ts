@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ageMs, expiredEntries, supplyChainRule } from '../../../src/config/gate-policies.js';
 import type { Policy, Vulnerability } from '../../../src/model.js';
-import { verdictOf } from '../../../src/packages/gate.js';
+import { ecosystemOf, verdictOf } from '../../../src/packages/gate.js';
 import { vulnerabilityFor } from '../../../src/packages/osv.js';
 import { cvss3Score, parseBatch, parseRecord } from '../../../src/packages/osv-parse.js';
 
@@ -144,6 +144,23 @@ describe('the gate policies', () => {
     expect(expiredEntries([ignore('2026-02-30')], NOW)[0]?.message).toContain(
       '2026-02-30 is not a calendar day',
     );
+  });
+
+  it("OSV's ecosystems: one per manager, apt only for a suite OSV knows", () => {
+    const apt = (url: string) => ({ url, token_env: null, checksum_db: null, setAt: at });
+    expect(ecosystemOf('pip', null)).toBe('PyPI');
+    expect(ecosystemOf('cargo', null)).toBe('crates.io');
+    expect(
+      ecosystemOf('apt', apt('https://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Packages.gz')),
+    ).toBe('Debian:12');
+    expect(
+      ecosystemOf(
+        'apt',
+        apt('https://archive.ubuntu.com/ubuntu/dists/noble-updates/main/binary-amd64/Packages'),
+      ),
+    ).toBe('Ubuntu:24.04');
+    expect(ecosystemOf('apt', apt('https://mirror.example/Packages.gz'))).toBeNull();
+    expect(ecosystemOf('apt', null)).toBeNull();
   });
 
   it('min_release_age reads h, d and w', () => {

@@ -11,7 +11,7 @@ import {
   PACKAGE_MANAGERS,
   type PackageManager,
 } from '../model.js';
-import { judgeAged } from './aged.js';
+import { judgeAged, tooYoung } from './aged.js';
 import { deprecatedWarning, specDiagnostic, whereOf } from './judge.js';
 import { emptyLock } from './lockfile.js';
 import type { Lookups } from './lookups.js';
@@ -208,11 +208,18 @@ export function lockProblems(
   scopes: readonly LockScope[],
   whole: boolean,
   lockShown: string,
+  now: number,
 ): Diagnostic[] {
   const needs = needsOf(scopes);
   const out = needs.flatMap((need) => {
-    const reason = staleReason(need, entryFor(lock, need));
-    return reason === null ? [] : [specDiagnostic(need, 'error', `${reason} in envsync.lock`)];
+    const entry = entryFor(lock, need);
+    const reason = staleReason(need, entry);
+    if (reason !== null) return [specDiagnostic(need, 'error', `${reason} in envsync.lock`)];
+    // Locked before min_release_age said otherwise: too young still, so `envsync lock` would choose again.
+    if (entry === undefined || !isLocked(entry) || need.quarantine === null) return [];
+    const allowed = allowedFrom(need.quarantine, entry.published, now);
+    if (allowed === null || entry.published === null) return [];
+    return [tooYoung(need, need.quarantine, entry.version, entry.published, allowed)];
   });
   if (whole && lock) {
     const used = new Set(needs.map((n) => `${n.section ?? ''}\0${n.manager}\0${n.spec}`));

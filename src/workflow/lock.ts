@@ -90,7 +90,11 @@ export async function lockProject(o: LockOptions): Promise<LockReport> {
   const existing = readLockFile(file, o.cwd);
   const scopes = o.projects.map((p) => scopeOf(p, loadDesiredOrThrow(p.dirs, p.root, p.policies)));
   if (o.check)
-    return { kind: 'checked', file: shown, problems: lockProblems(existing, scopes, o.whole, shown) };
+    return {
+      kind: 'checked',
+      file: shown,
+      problems: lockProblems(existing, scopes, o.whole, shown, o.now()),
+    };
   // An exception to min_release_age whose day has passed is bad input: refused before any registry is asked.
   const expired = o.projects.flatMap((p) => expiredEntries(p.policies, o.now()));
   if (expired.length > 0) throw new ValidationError(expired, 'the project file');

@@ -120,6 +120,20 @@ describe('min_release_age', () => {
     );
     expect(regs.requests.length).toBe(before);
   });
+
+  it('an entry locked before the rule and still too young: lock --check says so, and lock chooses again', async () => {
+    ws.files({ 'data.yaml': env('data', { pip: ['freshpkg'] }) });
+    project('');
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    expect(locked('pip', 'freshpkg')).toBe('1.2.0');
+    project('  min_release_age: 7d\n');
+    const check = await ws.cli(['lock', '--check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`version 1.2.0 was published on ${dayOf(NOW - 2 * DAY)}`);
+    expect((await ws.cli(['lock'])).code).toBe(0);
+    expect(locked('pip', 'freshpkg')).toBe('1.1.0');
+    expect((await ws.cli(['lock', '--check'])).code).toBe(0);
+  });
 });
 
 describe('lock --upgrade', () => {

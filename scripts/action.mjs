@@ -474,9 +474,62 @@ async function drift() {
   output('issue-url', url);
 }
 
+/** The branch the upgrade pull request comes from: envsync's own, force-pushed on each upgrade. */
+const UPGRADE_BRANCH = 'envsync/upgrade';
+const UPGRADE_MARKER = '<!-- envsync-upgrade -->';
+
+/**
+ * Upgrades as one pull request (scheduled): `envsync lock --upgrade`; when envsync.lock moved, its commit goes
+ * to envsync/upgrade and one open pull request from that branch is opened, or updated with the new summary.
+ * A run that finds nothing new (the lock as it is, or the same upgrade the open pull request already
+ * proposes) pushes nothing and edits nothing.
+ */
+async function upgrade() {
+  const r = envsync(['lock', '--upgrade', '--format', 'markdown', ...extraArgs()]);
+  process.stderr.write(r.stderr);
+  output('exitcode', r.code);
+  if (r.code !== 0) fail(`envsync lock --upgrade exited ${r.code}`);
+  const repo = process.env.GITHUB_REPOSITORY;
+  const owner = repo.split('/')[0];
+  let open;
+  for await (const pr of pages(`/repos/${repo}/pulls?state=open&head=${owner}:${UPGRADE_BRANCH}`))
+    if (pr.head?.ref === UPGRADE_BRANCH) open = pr;
+  const moved = git(['status', '--porcelain', '--', 'envsync.lock']).out.trim() !== '';
+  const body = `${UPGRADE_MARKER}\n${r.stdout}`;
+  summary(r.stdout);
+  if (!moved || open?.body === body) {
+    git(['checkout', '--', 'envsync.lock']);
+    output('has-changes', false);
+    output('pr-url', open?.html_url ?? '');
+    return;
+  }
+  const base = git(['rev-parse', '--abbrev-ref', 'HEAD']).out.trim();
+  if (git(['config', 'user.email']).code !== 0) {
+    git(['config', 'user.name', 'envsync']);
+    git(['config', 'user.email', 'envsync@users.noreply.github.com']);
+  }
+  for (const args of [
+    ['checkout', '-B', UPGRADE_BRANCH],
+    ['add', '--', 'envsync.lock'],
+    ['commit', '-m', 'envsync: upgrade locked package versions'],
+    ['push', '--force', 'origin', UPGRADE_BRANCH],
+    ['checkout', base],
+  ]) {
+    const done = git(args);
+    if (done.code !== 0) fail(`git ${args.join(' ')}: ${done.out}`);
+  }
+  const title = 'envsync: upgrade locked package versions';
+  const pr = open
+    ? await github('PATCH', `/repos/${repo}/pulls/${open.number}`, { title, body })
+    : await github('POST', `/repos/${repo}/pulls`, { title, head: UPGRADE_BRANCH, base, body });
+  output('has-changes', true);
+  output('pr-url', pr.html_url);
+}
+
 const mode = input('MODE');
 if (mode === 'plan') await plan();
 else if (mode === 'preview') await preview();
 else if (mode === 'apply') apply();
 else if (mode === 'drift') await drift();
-else fail(`mode must be plan, preview, apply or drift, not "${mode}"`);
+else if (mode === 'upgrade') await upgrade();
+else fail(`mode must be plan, preview, apply, drift or upgrade, not "${mode}"`);

@@ -7,6 +7,7 @@ import { renderPlanText } from '../plan/render-text.js';
 import { summaryLine } from '../plan/summary.js';
 import { escapeText } from '../text/escape.js';
 import { type ApplyOutcome, type ApplySource, applyChanges } from '../workflow/apply.js';
+import { packageGate } from '../workflow/gate.js';
 import type { Ctx } from './context.js';
 import { defineCommand, type OptionsOf, type Subject } from './define.js';
 import {
@@ -17,6 +18,7 @@ import {
   rateLimitOption,
   targetOption,
 } from './options.js';
+import { registryRun } from './registries.js';
 import { applySummaryLine } from './render-apply.js';
 import { errorBlock } from './render-errors.js';
 import { cliReporter } from './reporter.js';
@@ -146,9 +148,16 @@ async function runApply(ctx: Ctx, dir: string | undefined, opts: ApplyOptions): 
         workspace: project.workspace?.name ?? null,
       };
     } else {
-      const desired = await checkRegistries(ctx, project, input.locked, opts.offline === true);
+      const checked = await checkRegistries(ctx, project, input.locked, opts.offline === true);
+      // The supply-chain gate holds for apply as for plan: a blocked finding blocks the plan apply makes.
+      const gate = await packageGate(project, checked, registryRun(ctx, opts.offline === true));
+      const desired = { ...checked, diagnostics: [...checked.diagnostics, ...gate.warnings] };
       warnAboutWarnings(ctx, desired);
-      source = { kind: 'files', desired, settings: planSettings(opts, project) };
+      source = {
+        kind: 'files',
+        desired,
+        settings: { ...planSettings(opts, project), findings: gate.findings },
+      };
     }
     sayScope(ctx, project);
     const locks: LockNotes = input.kind === 'files' ? input.locked.locks : {};

@@ -13,6 +13,7 @@ export const COMMANDS: Readonly<Record<string, LoadCommand>> = {
   plan: async () => (await import('./plan.js')).default,
   apply: async () => (await import('./apply.js')).default,
   lock: async () => (await import('./lock.js')).default,
+  'audit-packages': async () => (await import('./audit-packages.js')).default,
   status: async () => (await import('./status.js')).default,
   forget: async () => (await import('./forget.js')).default,
   import: async () => (await import('./import.js')).default,

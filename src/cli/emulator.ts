@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import type { EmulatorOptions } from '../emulator/index.js';
 import { startEmulator } from '../emulator/index.js';
-import { registryUrls, startRegistries } from '../emulator/registries.js';
+import { osvUrl, registryUrls, startRegistries } from '../emulator/registries.js';
 import { EnvsyncError } from '../errors.js';
 import { parseRateLimit } from '../util/rate-limit.js';
 import { type Ctx, say } from './context.js';
@@ -118,7 +118,9 @@ export async function runEmulator(
   if (local) {
     // The second says where the registries are; stderr shows the block for envsync.yaml.
     ctx.io.stdout.write(`registries on ${local.url}\n`);
-    const urls = Object.entries(registryUrls(local.url)).map(([m, url]) => `  ${m}: ${url}`);
+    const urls = Object.entries({ ...registryUrls(local.url), osv: osvUrl(local.url) }).map(
+      ([m, url]) => `  ${m}: ${url}`,
+    );
     say(
       ctx,
       `envsync emulator: package registries from ${registries?.root}; in envsync.yaml:\nregistries:\n${urls.join('\n')}`,

@@ -8,6 +8,7 @@ import type { LiveView, LockNotes, Plan, Reporter } from '../model.js';
 import type { RateLimit } from '../util/rate-limit.js';
 import { type Connection, connect } from '../workflow/connect.js';
 import { hasErrors } from '../workflow/files.js';
+import { packageGate, refuseExpired } from '../workflow/gate.js';
 import { runIdentity } from '../workflow/git.js';
 import { applyProjectLock, checkProjectPackages } from '../workflow/lock.js';
 import {
@@ -46,6 +47,7 @@ export function planSettings(opts: PlanFlags, project: ProjectContext): PlanSett
     maxArchive: opts.maxArchive,
     allowReferenced: opts.allowReferenced === true,
     targets: opts.target ?? [],
+    findings: [],
     planId: `plan_${randomUUID()}`,
     now: new Date(),
   };
@@ -192,6 +194,8 @@ export function loadProjectFiles(
   project: ProjectContext,
   frozen = false,
 ): DesiredState & { locks: LockNotes } {
+  // An accepted risk whose day has passed is bad input, like any other: refused before anything is asked.
+  refuseExpired(project.policies, Date.now());
   // Paths relative to the project root, wherever the command runs: they are recorded as each change's
   // source, and which file applied which ID must read the same from every folder.
   return applyProjectLock(
@@ -234,16 +238,23 @@ export async function planFiles(
   // Connecting checks the base URL and the key, sending nothing: bad input stops before any request.
   const conn = await connectFrom(ctx, project, reporter, undefined);
   try {
-    // status plans only to compare: checking the registries is plan's and apply's job.
+    // status plans only to compare: checking the registries and OSV is plan's and apply's job.
     const checked = registries ? await checkRegistries(ctx, project, locked, flags.offline === true) : locked;
-    const desired = { ...checked, locks: locked.locks };
+    const gate = registries
+      ? await packageGate(project, checked, registryRun(ctx, flags.offline === true))
+      : { findings: [], warnings: [] };
+    const desired = {
+      ...checked,
+      diagnostics: [...checked.diagnostics, ...gate.warnings],
+      locks: locked.locks,
+    };
     warnAboutWarnings(ctx, desired);
     sayScope(ctx, project);
     const { plan, live } = await planOnly(desired, {
       api: conn.api,
       changelogPath: project.changelogPath,
       reporter,
-      settings,
+      settings: { ...settings, findings: gate.findings },
     });
     return { plan, desired, live };
   } finally {

@@ -1,7 +1,7 @@
 // `envsync validate [DIR]`: check the environment files (offline unless --registries), every problem at once.
 
 import type { Diagnostic, LoadResult } from '../model.js';
-import { hasErrors, loadDesired } from '../workflow/files.js';
+import { expiredEntries, hasErrors, loadDesired } from '../workflow/files.js';
 import { allWorkspaces, type ProjectContext, resolveProject } from '../workflow/project.js';
 import { type Ctx, plural } from './context.js';
 import { defineCommand, type Subject } from './define.js';
@@ -54,8 +54,10 @@ function loadAll(
     loaded.push({ project: scope, desired: r });
     out.environments.push(...r.environments.filter((e) => once(`e ${e.source.file}:${e.source.line}`)));
     out.declared.push(...r.declared.filter((d) => once(`s ${d.file}:${d.line}:${d.column}`)));
+    // An ignore or release-age exception whose day has passed: an error at its line, like plan's.
+    const expired = expiredEntries(scope.policies, Date.now());
     out.diagnostics.push(
-      ...r.diagnostics.filter((d) => once(`d ${d.file}:${d.line}:${d.column} ${d.message}`)),
+      ...[...expired, ...r.diagnostics].filter((d) => once(`d ${d.file}:${d.line}:${d.column} ${d.message}`)),
     );
     out.files.push(...r.files.filter((f) => once(`f ${f.file}`)));
   }

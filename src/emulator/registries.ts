@@ -1,6 +1,6 @@
 // Local package registries served from a folder of fixtures in each registry's real response shapes (PyPI JSON,
 // npm packuments, a crates sparse index, RubyGems' versions API, a Go module proxy with its checksum database,
-// an apt Packages index), with ETags and Cache-Control as the public ones send; never the internet.
+// an apt Packages index) and OSV (`/osv/v1/...`), with ETags and Cache-Control as the public ones send; never the internet.
 
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { EnvsyncError } from '../errors.js';
+import { serveOsv } from './osv.js';
 
 /** What a test can make a request meet instead of its answer. */
 export type RegistryFault =
@@ -47,6 +48,11 @@ export function registryUrls(url: string): Record<'pip' | 'npm' | 'cargo' | 'gem
     go: `${url}/go`,
     apt: `${url}/apt/dists/bookworm/main/binary-amd64/Packages.gz`,
   };
+}
+
+/** The OSV API's base on a server at `url`: what `registries: {osv: URL}` names. */
+export function osvUrl(url: string): string {
+  return `${url}/osv`;
 }
 
 /** PEP 503's normal form: what PyPI redirects every other spelling to. */
@@ -155,6 +161,7 @@ export async function startRegistries(options: RegistryServerOptions): Promise<R
       meetFault(fault, req, res);
       return;
     }
+    if (serveOsv(root, urlPath, req, res)) return;
     const found = route(urlPath);
     if (found === null) return notFound(res, urlPath, maxAge);
     if ('redirect' in found) {

@@ -87,6 +87,9 @@ export type ErrorCode =
   | 'lock_file_invalid'
   | 'lock_out_of_date'
   | 'no_registry'
+  // The supply-chain gate (OSV)
+  | 'osv_error'
+  | 'osv_bad_answer'
   // Coming from ant apply (import --from-ant)
   | 'invalid_ant_lock'
   | 'no_ant_lock'

@@ -72,7 +72,50 @@ export type PolicyRule =
   | { rule: 'allowed_hosts'; value: string[] }
   | { rule: 'forbidden_packages'; value: Partial<Record<PackageManager, string[]>> }
   | { rule: 'required_metadata'; value: string[] }
-  | { rule: 'max_environments'; value: number };
+  | { rule: 'max_environments'; value: number }
+  | { rule: 'vulnerabilities'; value: VulnerabilityPolicy }
+  | { rule: 'ignore'; value: VulnerabilityIgnore[] }
+  | { rule: 'min_release_age'; value: ReleaseAgePolicy };
+
+/** How bad a known vulnerability is, from its CVSS score or its database's own rating; `unknown` when neither says. */
+export type VulnSeverity = 'unknown' | 'low' | 'medium' | 'high' | 'critical';
+
+/** Least to worst: a policy's `min_severity` covers its own rank and those after it. */
+export const VULN_SEVERITIES: readonly VulnSeverity[] = ['unknown', 'low', 'medium', 'high', 'critical'];
+
+/** `vulnerabilities:` — what a known vulnerability in a locked version does to a plan. */
+export interface VulnerabilityPolicy {
+  action: 'block' | 'warn' | 'off';
+  /** Findings below this severity are left out (`unknown` counts as the lowest); `unknown` covers them all. */
+  min_severity: VulnSeverity;
+}
+
+/** One `ignore:` entry: a known vulnerability accepted, with why and until when. */
+export interface VulnerabilityIgnore {
+  id: string;
+  reason: string;
+  /** `YYYY-MM-DD`: the ignore holds through that day (UTC); after it, it is an error. */
+  expires: string;
+  at: SourceLocation;
+}
+
+/** `min_release_age:` — versions younger than this are never locked, and a pinned one is a violation. */
+export interface ReleaseAgePolicy {
+  /** As written: `7d`. */
+  text: string;
+  /** The age in milliseconds. */
+  ms: number;
+  /** Packages let through younger (an urgent fix), each with why and until when. */
+  except: ReleaseAgeException[];
+}
+
+export interface ReleaseAgeException {
+  /** A package name as its manager writes it (pip names compared by PEP 503). */
+  package: string;
+  reason: string;
+  expires: string;
+  at: SourceLocation;
+}
 
 /** A rule and where it was set, so a violation can say which rule, from which file and line. */
 export type Policy = PolicyRule & {

@@ -1,6 +1,6 @@
 // Package registries and the lock (DESIGN §13): where versions come from, and what envsync.lock records.
 
-import type { PackageManager, SourceLocation } from './config.js';
+import type { PackageManager, SourceLocation, VulnSeverity } from './config.js';
 
 export type { PackageSource } from './config.js';
 
@@ -66,3 +66,41 @@ export interface LockNote {
 
 /** Per manager, per spec as sent to the API. */
 export type LockNotes = Partial<Record<PackageManager, Record<string, LockNote>>>;
+
+/** One known vulnerability (an OSV record) of one package version. */
+export interface Vulnerability {
+  /** The OSV ID (`GHSA-…`, `PYSEC-…`, `RUSTSEC-…`, `GO-…`). */
+  id: string;
+  /** Other IDs for the same flaw (`CVE-…`). */
+  aliases: string[];
+  summary: string;
+  severity: VulnSeverity;
+  /** The versions of this package that fix it (from its affected ranges), in the record's order. */
+  fixed: string[];
+}
+
+/** What the gate decided for one finding. */
+export type FindingVerdict = 'block' | 'warn' | 'ignored';
+
+/** A locked version with a known vulnerability, where it is locked and which environments install it. */
+export interface PackageFinding {
+  manager: PackageManager;
+  /** The package's name as its ecosystem knows it. */
+  package: string;
+  version: string;
+  /** The lock's section: null for the project's, else the workspace's own entries. */
+  section: string | null;
+  /** The environments that install this version, in name order. */
+  environments: string[];
+  vulnerability: Vulnerability;
+  verdict: FindingVerdict;
+  /** Why it is ignored (an `ignore:` entry's reason and expiry), or which policy decided; for people. */
+  because: string;
+}
+
+/** The OSV API (`registries: {osv: URL}`): checked like a registry URL. */
+export interface OsvSetting {
+  url: string;
+  /** Where envsync.yaml set it; null for the public default. */
+  setAt: SourceLocation | null;
+}

@@ -3,6 +3,7 @@
 import type { RecordedEnvironment } from './changelog.js';
 import type { ConfigHash, DesiredEnvironment, FileFingerprint } from './config.js';
 import type { LiveView } from './live.js';
+import type { PackageFinding } from './packages.js';
 
 export type ActionKind = 'create' | 'update' | 'recreate' | 'archive' | 'adopt' | 'noop';
 
@@ -142,7 +143,9 @@ export type BlockedRule =
   | 'rename_ambiguous'
   | 'unreadable_live'
   /** A claude-lock.json still tracks it: `ant apply` manages it, and envsync does not update it behind ant's back. */
-  | 'managed_by_ant';
+  | 'managed_by_ant'
+  /** A locked version has a known vulnerability and policies.vulnerabilities says block. */
+  | 'vulnerable_package';
 
 export interface BlockedItem {
   rule: BlockedRule;
@@ -194,6 +197,8 @@ export interface PlanOptions {
   antTracked: readonly AntTrackedEnvironment[];
   /** Empty: every name. */
   targets: string[];
+  /** Known vulnerabilities of the locked versions, judged by the policies (empty when no policy asks). */
+  findings: readonly PackageFinding[];
   planId: string;
   createdAt: string;
   target: string;
@@ -237,6 +242,8 @@ export interface Plan {
   /** Names that had no live environment when planned: apply refuses if one has appeared. */
   absent: string[];
   files: FileFingerprint[];
+  /** Known vulnerabilities in the locked versions the environments install (policies.vulnerabilities). */
+  findings: PackageFinding[];
 }
 
 /** An environment a claude-lock.json still tracks: `ant apply` manages it, so envsync's plans leave it alone. */

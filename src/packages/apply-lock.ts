@@ -31,6 +31,8 @@ function needOf(source: PackageSource, scope: LockSettings): Need {
     also: 0,
     registry: registryFor(source.manager, scope.registries),
     lookup: source.spec,
+    quarantine: null,
+    environments: [],
   };
 }
 

@@ -1,4 +1,4 @@
-// One bounded HTTP GET: a size cap and a deadline over the whole answer (body included), counted redirects.
+// One bounded HTTP GET (or JSON POST): a size cap and a deadline over the whole answer (body included), counted redirects.
 // Written for the package registries, small and free of registry knowledge so the API's guards can share it.
 
 import { checkServiceUrl, type UrlPurpose } from '../api/base-url.js';
@@ -19,6 +19,8 @@ export interface BoundedGet {
   maxRedirects: number;
   /** The URL rules every hop must keep (a redirect may not leave https for another machine). */
   purpose: UrlPurpose;
+  /** A JSON body to POST (OSV's querybatch); absent: a GET. Kept on every redirect hop. */
+  json?: string;
 }
 
 export interface BoundedAnswer {
@@ -85,8 +87,11 @@ export async function boundedGet(get: BoundedGet): Promise<BoundedAnswer> {
   try {
     for (;;) {
       const sameOrigin = new URL(url).origin === origin;
+      const post = get.json === undefined ? {} : { method: 'POST', body: get.json };
+      const type = get.json === undefined ? {} : { 'content-type': 'application/json' };
       const response = await fetch(url, {
-        headers: { ...get.headers, ...(sameOrigin ? get.originHeaders : {}) },
+        ...post,
+        headers: { ...get.headers, ...type, ...(sameOrigin ? get.originHeaders : {}) },
         redirect: 'manual',
         signal: controller.signal,
       });

@@ -1,5 +1,6 @@
 // `envsync lock`: every spec resolved to one version by its registry, merged into the lock; and the lock's own check.
 
+import { packageName } from '../domain/package-spec.js';
 import { ValidationError } from '../errors.js';
 import {
   type Diagnostic,
@@ -10,10 +11,12 @@ import {
   PACKAGE_MANAGERS,
   type PackageManager,
 } from '../model.js';
-import { deprecatedWarning, judge, specDiagnostic, whereOf } from './judge.js';
+import { judgeAged, tooYoung } from './aged.js';
+import { deprecatedWarning, specDiagnostic, whereOf } from './judge.js';
 import { emptyLock } from './lockfile.js';
 import type { Lookups } from './lookups.js';
 import { entryFor, type LockScope, type Need, needsOf, sectionPackages, staleReason } from './needs.js';
+import { allowedFrom } from './quarantine.js';
 
 export const APT_UNRESOLVED =
   'no apt suite index: envsync.yaml names none (registries.apt), so the image decides';
@@ -26,6 +29,10 @@ export interface LockRun {
   /** The scopes are the whole project and no names were given: entries no spec uses are dropped. */
   whole: boolean;
   lookups: Lookups;
+  /** For min_release_age (ms since the epoch). */
+  now: number;
+  /** `--upgrade`: these packages (by name; empty: every one) move to the newest version allowed; null: none. */
+  upgrade: readonly string[] | null;
 }
 
 /** One spec whose entry the run added, changed or dropped: versions (or `unresolved`), null for none. */
@@ -35,6 +42,8 @@ export interface LockChange {
   spec: string;
   before: string | null;
   after: string | null;
+  /** The environments that write the spec now (none for a dropped entry), in name order. */
+  environments: string[];
 }
 
 export interface LockOutcome {
@@ -46,14 +55,30 @@ export interface LockOutcome {
   warnings: Diagnostic[];
 }
 
+/** Whether `--upgrade` moves this need's entry. */
+function upgrading(need: Need, upgrade: readonly string[] | null): boolean {
+  if (upgrade === null) return false;
+  if (upgrade.length === 0) return true;
+  const name = packageName(need.manager, need.spec);
+  return upgrade.some((u) => packageName(need.manager, u) === name);
+}
+
 /** The entry a need gets in this run, or the problem that stops the run. */
 async function entryOf(
   need: Need,
   existing: LockEntry | undefined,
-  lookups: Lookups,
+  run: LockRun,
 ): Promise<{ entry: LockEntry; warning?: Diagnostic } | { problem: Diagnostic }> {
   if (need.registry === null) return { entry: { unresolved: APT_UNRESOLVED } };
-  const stillGood = existing !== undefined && staleReason(need, existing) === null;
+  const lookups = run.lookups;
+  // An entry younger than the quarantine (locked before the policy) does not stand: it is chosen again.
+  const young =
+    existing !== undefined &&
+    isLocked(existing) &&
+    need.quarantine !== null &&
+    allowedFrom(need.quarantine, existing.published, run.now) !== null;
+  const stillGood =
+    existing !== undefined && staleReason(need, existing) === null && !young && !upgrading(need, run.upgrade);
   const learnt = lookups.of(need);
   // A lock moves only when it must: an entry that still stands (listed, not withdrawn) is kept as it is.
   if (stillGood && isLocked(existing) && learnt.kind === 'found') {
@@ -63,9 +88,11 @@ async function entryOf(
         ? { entry: existing }
         : { entry: existing, warning: deprecatedWarning(need, existing.version, existing.deprecated) };
   }
-  const judgement = await judge(need, learnt);
+  const judgement = await judgeAged(need, learnt, need.quarantine, run.now);
+  if (judgement.kind === 'too_young') return { problem: judgement.problem };
   if (judgement.kind === 'not_asked' || judgement.kind === 'uncached') {
-    if (stillGood) {
+    const kept = existing !== undefined && staleReason(need, existing) === null && !young;
+    if (kept) {
       return {
         entry: existing,
         warning: specDiagnostic(
@@ -145,7 +172,7 @@ export async function resolveLock(run: LockRun): Promise<LockOutcome> {
   const problems: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   for (const need of needs) {
-    const result = await entryOf(need, entryFor(run.existing, need), run.lookups);
+    const result = await entryOf(need, entryFor(run.existing, need), run);
     if ('problem' in result) problems.push(result.problem);
     else {
       setEntry(next, need, result.entry);
@@ -156,6 +183,7 @@ export async function resolveLock(run: LockRun): Promise<LockOutcome> {
   const changes: LockChange[] = [];
   let kept = 0;
   const seen = new Set<string>();
+  const byId = new Map(needs.map((n) => [`${n.section ?? ''}\0${n.manager}\0${n.spec}`, n]));
   for (const key of [...keysOf(next), ...(run.existing ? keysOf(run.existing) : [])]) {
     const id = `${key.section ?? ''}\0${key.manager}\0${key.spec}`;
     if (seen.has(id)) continue;
@@ -163,7 +191,13 @@ export async function resolveLock(run: LockRun): Promise<LockOutcome> {
     const before = entryFor(run.existing, key);
     const after = entryFor(next, key);
     if (JSON.stringify(before) === JSON.stringify(after)) kept++;
-    else changes.push({ ...key, before: show(before), after: show(after) });
+    else
+      changes.push({
+        ...key,
+        before: show(before),
+        after: show(after),
+        environments: byId.get(id)?.environments ?? [],
+      });
   }
   return { lock: next, changes, kept, warnings };
 }
@@ -174,11 +208,18 @@ export function lockProblems(
   scopes: readonly LockScope[],
   whole: boolean,
   lockShown: string,
+  now: number,
 ): Diagnostic[] {
   const needs = needsOf(scopes);
   const out = needs.flatMap((need) => {
-    const reason = staleReason(need, entryFor(lock, need));
-    return reason === null ? [] : [specDiagnostic(need, 'error', `${reason} in envsync.lock`)];
+    const entry = entryFor(lock, need);
+    const reason = staleReason(need, entry);
+    if (reason !== null) return [specDiagnostic(need, 'error', `${reason} in envsync.lock`)];
+    // Locked before min_release_age said otherwise: too young still, so `envsync lock` would choose again.
+    if (entry === undefined || !isLocked(entry) || need.quarantine === null) return [];
+    const allowed = allowedFrom(need.quarantine, entry.published, now);
+    if (allowed === null || entry.published === null) return [];
+    return [tooYoung(need, need.quarantine, entry.version, entry.published, allowed)];
   });
   if (whole && lock) {
     const used = new Set(needs.map((n) => `${n.section ?? ''}\0${n.manager}\0${n.spec}`));

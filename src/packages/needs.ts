@@ -8,11 +8,13 @@ import {
   type LockedPackages,
   type LockFile,
   type PackageManager,
+  type Policy,
   type RegistrySetting,
   type RegistrySettings,
   type SourceLocation,
 } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
+import { type Quarantine, quarantineOf, stricter } from './quarantine.js';
 import { registryFor } from './registries.js';
 import { GRAMMARS } from './resolve.js';
 
@@ -25,6 +27,8 @@ export interface LockScope {
   registries: RegistrySettings;
   /** The managers whose registry the workspace sets itself: their entries are the workspace's own. */
   own: readonly PackageManager[];
+  /** The project's policies and the workspace's own (min_release_age matters to the lock). */
+  policies: readonly Policy[];
 }
 
 /** One spec a lock must cover. */
@@ -41,6 +45,10 @@ export interface Need {
   registry: RegistrySetting | null;
   /** The name its registry knows it by (pip's PEP 503 name, apt's name:arch, the Go package path). */
   lookup: string;
+  /** The strictest min_release_age of the workspaces that write it; null: none. */
+  quarantine: Quarantine | null;
+  /** The environments that write it, in name order. */
+  environments: string[];
 }
 
 export function sectionOf(
@@ -66,9 +74,12 @@ export function needsOf(scopes: readonly LockScope[], names: readonly string[] =
       for (const source of env.package_sources) {
         const section = sectionOf(scope, source.manager);
         const key = `${section ?? ''}\0${source.manager}\0${source.spec}`;
+        const quarantine = quarantineOf(scope.policies, source.manager, source.spec);
         const known = byKey.get(key);
         if (known) {
           known.also++;
+          known.quarantine = stricter(known.quarantine, quarantine);
+          if (!known.environments.includes(env.name)) known.environments.push(env.name);
           continue;
         }
         byKey.set(key, {
@@ -79,10 +90,13 @@ export function needsOf(scopes: readonly LockScope[], names: readonly string[] =
           also: 0,
           registry: registryFor(source.manager, scope.registries),
           lookup: lookupName(source.manager, source.spec),
+          quarantine,
+          environments: [env.name],
         });
       }
     }
   }
+  for (const need of byKey.values()) need.environments.sort(compareCodeUnits);
   return [...byKey.values()].sort(
     (a, b) =>
       compareCodeUnits(a.section ?? '', b.section ?? '') ||

@@ -39,7 +39,9 @@ export function parsePlanFile(text: string, file: string): Plan {
     );
   }
   // The schema says the plan has the shape of one; it does not say its configs are what it claims.
-  const plan = value as Plan;
+  // Plans saved before the supply-chain gate carry no findings: none were judged.
+  const saved = value as Omit<Plan, 'findings'> & { findings?: Plan['findings'] };
+  const plan: Plan = { ...saved, findings: saved.findings ?? [] };
   for (const action of plan.actions) {
     if (!('desired' in action)) continue;
     const actual = configHash(action.desired.config);

@@ -27,6 +27,7 @@ import {
   planUndesired,
   recreateReason,
 } from './decide.js';
+import { findingBlocks, plannedFindings } from './findings.js';
 import { type Matching, matchEnvironments } from './match.js';
 import { summarize } from './summary.js';
 
@@ -246,6 +247,8 @@ export function planMatched(
 
   const count = archives(actions);
   if (count > options.maxArchive) ctx.blocked.push(maxArchiveBlock(count, options.maxArchive));
+  const findings = plannedFindings(options.findings, wanted);
+  ctx.blocked.push(...findingBlocks(findings));
   sortActions(actions);
 
   return {
@@ -270,6 +273,7 @@ export function planMatched(
     live: fingerprints(actions, matching.liveById),
     absent: absentNames(actions),
     files: [],
+    findings,
   };
 }
 

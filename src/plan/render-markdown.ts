@@ -15,6 +15,7 @@ import {
 } from '../render/format.js';
 import { escapeMarkdown, escapeText } from '../text/escape.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
+import { findingLine, findingsByEnvironment, verdictText } from './render-findings.js';
 import { fitParts, type Part, partLines } from './render-markdown-fit.js';
 import { summaryLine } from './summary.js';
 
@@ -148,6 +149,21 @@ function blockedPart(plan: Plan): Part {
   };
 }
 
+function findingsPart(plan: Plan): Part {
+  return {
+    head: ['### Known vulnerabilities in locked versions (OSV)', ''],
+    items: findingsByEnvironment(plan.findings).flatMap((e) =>
+      e.findings.map((f) => {
+        const mark = f.verdict === 'ignored' ? '·' : '⚠';
+        const verdict = f.verdict === 'block' ? '**block**' : escapeMarkdown(verdictText(f));
+        return `- ${code(e.name)}: ${mark} ${escapeMarkdown(findingLine(f))} — ${verdict}`;
+      }),
+    ),
+    tail: [''],
+    more: (n) => `- and ${n} more`,
+  };
+}
+
 function notesPart(plan: Plan): Part {
   return {
     head: ['### Notes', ''],
@@ -216,6 +232,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const drift = driftPart(plan);
   const blocked = blockedPart(plan);
   const notes = notesPart(plan);
+  const findings = findingsPart(plan);
   const bases = basesPart(plan);
   const changes =
     actions.length === 0
@@ -229,6 +246,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
     ...partLines(bases),
     ...changes,
     ...partLines(drift),
+    ...partLines(findings),
     ...partLines(blocked),
     ...partLines(notes),
     ...closing(plan),
@@ -241,10 +259,10 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownPlanOptions = {}
   const names = namesPart(actions, text.length, o);
   const fixed = [...top, ...summaryTable(plan), ...closing(plan)];
   const room = o.maxChars - (fixed.join('\n').length + 2);
-  const [b = [], d = [], w = [], g = [], t = [], n = []] = fitParts(
-    [blocked, drift, widening, bases, notes, names],
+  const [b = [], d = [], f = [], w = [], g = [], t = [], n = []] = fitParts(
+    [blocked, drift, findings, widening, bases, notes, names],
     room,
   );
-  const cut = [...top, ...w, ...summaryTable(plan), ...g, ...n, ...d, ...b, ...t, ...closing(plan)];
+  const cut = [...top, ...w, ...summaryTable(plan), ...g, ...n, ...d, ...f, ...b, ...t, ...closing(plan)];
   return `${cut.join('\n')}\n`;
 }

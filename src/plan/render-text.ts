@@ -17,6 +17,7 @@ import {
 } from '../render/format.js';
 import { escapeText } from '../text/escape.js';
 import { baseGroups, groupNames, originNote } from './provenance.js';
+import { findingLine, findingsByEnvironment, verdictText } from './render-findings.js';
 import { summaryLine } from './summary.js';
 
 export interface TextPlanOptions {
@@ -150,6 +151,21 @@ export function renderPlanText(plan: Plan, paint: Paint, options: TextPlanOption
 
   const actions = listedActions(plan);
   if (actions.length > 0) sections.push(actionSection(actions, paint, o));
+
+  const byEnv = findingsByEnvironment(plan.findings);
+  if (byEnv.length > 0) {
+    sections.push([
+      paint.bold('Known vulnerabilities in locked versions (OSV):'),
+      ...byEnv.flatMap((e) => [
+        `  ${paint.bold(escapeText(e.name))}`,
+        ...e.findings.map((f) => {
+          const line = `${escapeText(findingLine(f))}  ${paint.dim(`[${escapeText(verdictText(f))}]`)}`;
+          if (f.verdict === 'ignored') return `    ${paint.dim('·')} ${line}`;
+          return `    ${f.verdict === 'block' ? paint.red('⚠') : paint.yellow('⚠')} ${line}`;
+        }),
+      ]),
+    ]);
+  }
 
   if (plan.blocked.length > 0) {
     sections.push([

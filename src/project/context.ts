@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { closestOrPrefix } from '../config/suggest.js';
 import { EnvsyncError } from '../errors.js';
-import { PACKAGE_MANAGERS, type PackageManager, type Policy, type RegistrySettings } from '../model.js';
+import {
+  type OsvSetting,
+  PACKAGE_MANAGERS,
+  type PackageManager,
+  type Policy,
+  type RegistrySettings,
+} from '../model.js';
 import {
   DEFAULT_KEY_ENV,
   findProjectFile,
@@ -31,6 +37,8 @@ export interface ProjectContext {
   policies: Policy[];
   /** The registries envsync.yaml names: the project's, with the workspace's own replacing them by manager. */
   registries: RegistrySettings;
+  /** The OSV API: the workspace's own, else the project's; null: the public one. */
+  osv: OsvSetting | null;
   /** The managers whose registry the workspace sets itself (their lock entries are the workspace's own). */
   ownRegistries: PackageManager[];
   /**
@@ -128,6 +136,7 @@ export function resolveProject(o: ResolveOptions): ProjectContext {
     dirs,
     policies: [...(project?.policies ?? []), ...(workspace?.policies ?? [])],
     registries: { ...(project?.registries ?? {}), ...(workspace?.registries ?? {}) },
+    osv: workspace?.osv ?? project?.osv ?? null,
     ownRegistries: PACKAGE_MANAGERS.filter((m) => workspace?.registries[m] !== undefined),
     changelogPath: o.changelog
       ? path.resolve(o.cwd, o.changelog)

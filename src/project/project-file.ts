@@ -3,12 +3,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { checkServiceUrl, type UrlPurpose } from '../api/base-url.js';
+import { supplyChainRule } from '../config/gate-policies.js';
 import { validate as projectValidator } from '../config/generated/project.validator.js';
 import { type PathSegment, parseYamlFile } from '../config/parse.js';
 import { checkAgainst, type PatternProblem } from '../config/schema-check.js';
 import { EnvsyncError, ValidationError } from '../errors.js';
 import type {
   Diagnostic,
+  OsvSetting,
   PackageManager,
   Policy,
   RegistrySetting,
@@ -32,6 +34,8 @@ export interface WorkspaceSettings {
   policies: Policy[];
   /** The registries this workspace sets itself; they replace the project's for those managers. */
   registries: RegistrySettings;
+  /** The OSV API this workspace sets itself (`registries: {osv: URL}`); null: the project's. */
+  osv: OsvSetting | null;
 }
 
 export interface ProjectFile {
@@ -47,6 +51,8 @@ export interface ProjectFile {
   policies: Policy[];
   /** Registries for every workspace (a workspace may replace one manager's). */
   registries: RegistrySettings;
+  /** The OSV API envsync.yaml names (`registries: {osv: URL}`); null: the public one. */
+  osv: OsvSetting | null;
   workspaces: WorkspaceSettings[];
 }
 
@@ -164,7 +170,7 @@ const REGISTRY_URL: UrlPurpose = {
 };
 
 type RawRegistry = string | { url: string; token_env?: string; checksum_db?: string };
-type RawRegistries = Partial<Record<PackageManager, RawRegistry>>;
+type RawRegistries = Partial<Record<PackageManager | 'osv', RawRegistry>>;
 
 /** Every registry URL (and checksum database) in a registries block that breaks the URL rules, located. */
 function registryProblems(
@@ -173,7 +179,7 @@ function registryProblems(
   locate: (p: PathSegment[]) => Diagnostic,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const manager of PACKAGE_MANAGERS) {
+  for (const manager of [...PACKAGE_MANAGERS, 'osv'] as const) {
     const entry = raw?.[manager];
     if (entry === undefined) continue;
     const place = typeof entry === 'string' ? [...at, manager] : [...at, manager, 'url'];
@@ -273,6 +279,20 @@ function registriesOf(
   return out;
 }
 
+/** The OSV API a registries block names, or null. */
+function osvOf(
+  raw: RawRegistries | undefined,
+  at: PathSegment[],
+  locate: (p: PathSegment[]) => SourceLocation,
+): OsvSetting | null {
+  const entry = raw?.osv;
+  if (entry === undefined) return null;
+  const given = typeof entry === 'string' ? entry : entry.url;
+  const url = checkServiceUrl(given, REGISTRY_URL);
+  // Checked by registryProblems before this runs.
+  return { url: 'url' in url ? url.url : given, setAt: locate([...at, 'osv']) };
+}
+
 /** A schema-valid policies block as typed rules, each with the place it was set. */
 function policiesOf(
   raw: RawPolicies | undefined,
@@ -280,10 +300,14 @@ function policiesOf(
   scope: string,
   locate: (p: PathSegment[]) => SourceLocation,
 ): Policy[] {
-  // The schema has fixed each rule's value's shape; this pairs the key with it for the type checker.
-  return Object.entries(raw ?? {}).map(
-    ([rule, value]) => ({ rule, value, scope, setAt: locate([...at, 'policies', rule]) }) as Policy,
-  );
+  const base = [...at, 'policies'];
+  // The schema has fixed each rule's value's shape; this pairs the key with it for the type checker, and
+  // gives the supply-chain rules (a string or a mapping in the file) one shape.
+  return Object.entries(raw ?? {}).map(([rule, value]) => {
+    const setAt = locate([...base, rule]);
+    const gate = supplyChainRule(rule, value, [...base, rule], locate);
+    return gate === null ? ({ rule, value, scope, setAt } as Policy) : { ...gate, scope, setAt };
+  });
 }
 
 function toProjectFile(
@@ -301,6 +325,7 @@ function toProjectFile(
     dir,
     policies: policiesOf(raw.policies, [], 'project', locate),
     registries: registriesOf(raw.registries, ['registries'], locate),
+    osv: osvOf(raw.registries, ['registries'], locate),
     workspaces: Object.entries(raw.workspaces ?? {}).map(([name, ws]) => ({
       name,
       workspace_id: ws.workspace_id ?? null,
@@ -308,6 +333,7 @@ function toProjectFile(
       dirs: ws.dirs ?? [dir],
       policies: policiesOf(ws.policies, ['workspaces', name], name, locate),
       registries: registriesOf(ws.registries, ['workspaces', name, 'registries'], locate),
+      osv: osvOf(ws.registries, ['workspaces', name, 'registries'], locate),
     })),
   };
 }

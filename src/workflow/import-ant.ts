@@ -93,6 +93,7 @@ function planAdoptions(
     adopt: true,
     maxArchive: 0,
     allowReferenced: false,
+    findings: [],
     references: null,
     // What this lock tracks for these files is what is being taken over; every other claim still holds.
     antTracked: o.desired.antTracked.filter((t) => !(t.lock === o.lock.shown && keys.has(t.key))),

@@ -2,6 +2,8 @@
 // desired state of plan and apply, and the registry checks of plan and validate --registries.
 
 import path from 'node:path';
+import { expiredEntries } from '../config/gate-policies.js';
+import { ValidationError } from '../errors.js';
 import type { Diagnostic, LoadResult, LockNotes } from '../model.js';
 import { applyLock } from '../packages/apply-lock.js';
 import { CACHE_DIR } from '../packages/cache.js';
@@ -41,12 +43,13 @@ export function registryFetcher(root: string, run: RegistryRun): RegistryFetcher
   });
 }
 
-function scopeOf(project: ProjectContext, desired: Pick<LoadResult, 'environments'>): LockScope {
+export function scopeOf(project: ProjectContext, desired: Pick<LoadResult, 'environments'>): LockScope {
   return {
     workspace: project.workspace?.name ?? null,
     environments: desired.environments,
     registries: project.registries,
     own: project.ownRegistries,
+    policies: project.policies,
   };
 }
 
@@ -59,6 +62,8 @@ export interface LockOptions extends RegistryRun {
   whole: boolean;
   /** Write nothing; report what is out of date. */
   check: boolean;
+  /** `--upgrade`: these packages (empty: every one) move to the newest version the specs and policies allow. */
+  upgrade: readonly string[] | null;
 }
 
 export type LockReport =
@@ -85,9 +90,24 @@ export async function lockProject(o: LockOptions): Promise<LockReport> {
   const existing = readLockFile(file, o.cwd);
   const scopes = o.projects.map((p) => scopeOf(p, loadDesiredOrThrow(p.dirs, p.root, p.policies)));
   if (o.check)
-    return { kind: 'checked', file: shown, problems: lockProblems(existing, scopes, o.whole, shown) };
+    return {
+      kind: 'checked',
+      file: shown,
+      problems: lockProblems(existing, scopes, o.whole, shown, o.now()),
+    };
+  // An exception to min_release_age whose day has passed is bad input: refused before any registry is asked.
+  const expired = o.projects.flatMap((p) => expiredEntries(p.policies, o.now()));
+  if (expired.length > 0) throw new ValidationError(expired, 'the project file');
   const lookups = new Lookups(registryFetcher(root, o), o.local);
-  const outcome = await resolveLock({ scopes, existing, names: o.names, whole: o.whole, lookups });
+  const outcome = await resolveLock({
+    scopes,
+    existing,
+    names: o.names,
+    whole: o.whole,
+    lookups,
+    now: o.now(),
+    upgrade: o.upgrade,
+  });
   const written = existing === null || outcome.changes.length > 0;
   if (written) await writeLockFile(file, outcome.lock, o.cwd);
   return {

@@ -12,6 +12,7 @@ import type {
   LiveView,
   LoadResult,
   OutsideChange,
+  PackageFinding,
   Plan,
   Policy,
   RecordedEnvironment,
@@ -37,6 +38,8 @@ export interface PlanSettings {
   maxArchive: number;
   allowReferenced: boolean;
   targets: string[];
+  /** Known vulnerabilities of the locked versions, judged by the policies (`packageGate`); empty: none asked. */
+  findings: readonly PackageFinding[];
   planId: string;
   now: Date;
 }
@@ -77,6 +80,7 @@ export async function makePlan(
     references,
     antTracked: desired.antTracked,
     targets: settings.targets,
+    findings: settings.findings,
     planId: settings.planId,
     createdAt: settings.now.toISOString(),
     target: api.target,

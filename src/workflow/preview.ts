@@ -119,6 +119,7 @@ async function runPreview(
     maxArchive: Number.MAX_SAFE_INTEGER,
     allowReferenced: o.allowReferenced,
     targets: [],
+    findings: [],
     planId: `plan_${randomUUID()}`,
     now: o.now(),
   };

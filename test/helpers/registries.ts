@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import {
+  osvUrl,
   type RegistryServerOptions,
   type RunningRegistries,
   registryUrls,
@@ -26,4 +27,13 @@ export function registriesBlock(
 ): string {
   const urls = registryUrls(url);
   return `${indent}registries:\n${managers.map((m) => `${indent}  ${m}: ${urls[m]}\n`).join('')}`;
+}
+
+/** `registries:` naming each manager's registry and the OSV API on this server. */
+export function registriesWithOsv(
+  url: string,
+  managers: readonly Manager[] = ['pip', 'npm'],
+  indent = '',
+): string {
+  return `${registriesBlock(url, managers, indent)}${indent}  osv: ${osvUrl(url)}\n`;
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { baseEnv, ROOT, spawnCli, tempDir } from '../helpers/cli.js';
-import { envFile, TEST_KEY, Workspace } from '../helpers/workspace.js';
+import { registriesWithOsv, startFixtureRegistries } from '../helpers/registries.js';
+import { envFile, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 interface Call {
   method: string;
@@ -23,6 +24,16 @@ interface Comment {
   html_url: string;
 }
 
+interface Pull {
+  number: number;
+  title: string;
+  body: string;
+  head: { ref: string };
+  base: { ref: string };
+  state: 'open' | 'closed';
+  html_url: string;
+}
+
 interface Issue {
   number: number;
   title: string;
@@ -34,12 +45,14 @@ interface Issue {
 }
 
 /**
- * A GitHub REST API stand-in for what the action calls: issue comments (list, create, update) and issues
- * (list open, create, update), paginated as GitHub does (per_page, page), remembering every call.
+ * A GitHub REST API stand-in for what the action calls: issue comments (list, create, update), issues
+ * (list open, create, update) and pull requests (list open by head, create, update), paginated as GitHub
+ * does (per_page, page), remembering every call.
  */
 async function fakeGitHub() {
   const calls: Call[] = [];
   const comments: Comment[] = [];
+  const pulls: Pull[] = [];
   // Issue 7 is the pull request the tests comment on; it must never be taken for a drift issue.
   const issues: Issue[] = [
     {
@@ -110,6 +123,37 @@ async function fakeGitHub() {
         Object.assign(issue, body);
         return send(issue);
       }
+      if (url.pathname === '/repos/acme/agents/pulls') {
+        if (req.method === 'GET') {
+          const head = url.searchParams.get('head');
+          return send(
+            page(
+              pulls.filter(
+                (p) => p.state === url.searchParams.get('state') && (!head || `acme:${p.head.ref}` === head),
+              ),
+            ),
+          );
+        }
+        const number = 200 + pulls.length;
+        const pull: Pull = {
+          number,
+          title: String(body?.title ?? ''),
+          body: String(body?.body ?? ''),
+          head: { ref: String(body?.head ?? '') },
+          base: { ref: String(body?.base ?? '') },
+          state: 'open',
+          html_url: `https://github.test/acme/agents/pull/${number}`,
+        };
+        pulls.push(pull);
+        return send(pull, 201);
+      }
+      m = /^\/repos\/acme\/agents\/pulls\/(\d+)$/.exec(url.pathname);
+      if (m && req.method === 'PATCH') {
+        const pull = pulls.find((p) => p.number === Number(m?.[1]));
+        if (!pull) return send({ message: 'Not Found' }, 404);
+        Object.assign(pull, body);
+        return send(pull);
+      }
       send({ message: `no route for ${req.method} ${url.pathname}` }, 404);
     });
   });
@@ -119,6 +163,7 @@ async function fakeGitHub() {
     calls,
     comments,
     issues,
+    pulls,
     server,
     writes: () => calls.filter((c) => c.method !== 'GET'),
   };
@@ -590,4 +635,75 @@ describe('the GitHub Action (action.yml → scripts/action.mjs)', () => {
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     expect(verify.stdout + verify.stderr).not.toMatch(/fork/i);
   });
+
+  it('upgrade mode opens one pull request whose body lists every change, updates it, and changes nothing when nothing is new', async () => {
+    const regs = await startFixtureRegistries();
+    try {
+      writeFileSync(
+        path.join(ws.dir, 'envsync.yaml'),
+        `project: ${TEST_PROJECT}\n${registriesWithOsv(regs.url)}`,
+      );
+      ws.files({
+        'data.yaml': `name: data\nconfig:\n  type: cloud\n  packages:\n    pip: ["pandas>=2.1,<3"]\n`,
+        'web.yaml': `name: web\nconfig:\n  type: cloud\n  packages:\n    npm: ["express@^4.21.0"]\n`,
+      });
+      const locked = await spawnCli(['lock'], {
+        cwd: ws.dir,
+        env: baseEnv({ ANTHROPIC_BASE_URL: ws.emu.url }),
+      });
+      expect(locked.code, locked.stderr).toBe(0);
+      // The lock as committed holds versions older than the specs now allow.
+      const lockFile = path.join(ws.dir, 'envsync.lock');
+      const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
+      Object.assign(lock.packages.pip['pandas>=2.1,<3'], { version: '2.2.0', digest: null });
+      writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
+      const { origin, git } = originFor();
+      const schedule = runner({ schedule: '0 6 * * 1' });
+
+      const first = await runAction(ws.dir, { ...schedule.env, INPUT_MODE: 'upgrade' });
+      expect(first.code, first.out).toBe(0);
+      expect(gh.pulls).toHaveLength(1);
+      const pr = gh.pulls[0];
+      expect(pr?.head.ref).toBe('envsync/upgrade');
+      expect(pr?.base.ref).toBe('main');
+      expect(pr?.body).toContain('| pandas | pip | 2.2.0 → 2.2.3 | data | GHSA-8fxw-4h9q-j2vv (high) |');
+      expect(schedule.outputs()['pr-url']).toBe(pr?.html_url);
+      expect(schedule.outputs()['has-changes']).toBe('true');
+      // The branch on the origin holds the moved lock; the checkout is back on main, unchanged.
+      const pushed = JSON.parse(git(origin, 'show', 'envsync/upgrade:envsync.lock'));
+      expect(pushed.packages.pip['pandas>=2.1,<3'].version).toBe('2.2.3');
+      expect(git(ws.dir, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main');
+      expect(git(ws.dir, 'status', '--porcelain').trim()).toBe('');
+
+      // Nothing new since: no push, no edit.
+      const writes = gh.writes().length;
+      const head = git(origin, 'rev-parse', 'envsync/upgrade');
+      const again = await runAction(ws.dir, {
+        ...runner({ schedule: '0 6 * * 1' }).env,
+        INPUT_MODE: 'upgrade',
+      });
+      expect(again.code, again.out).toBe(0);
+      expect(gh.writes().length).toBe(writes);
+      expect(git(origin, 'rev-parse', 'envsync/upgrade')).toBe(head);
+
+      // Something new (express is behind too now): the same pull request, its body listing every change.
+      const behind = JSON.parse(readFileSync(lockFile, 'utf8'));
+      Object.assign(behind.packages.npm['express@^4.21.0'], { version: '4.21.0', digest: null });
+      writeFileSync(lockFile, `${JSON.stringify(behind, null, 2)}\n`);
+      git(ws.dir, 'commit', '--quiet', '-am', 'express pinned back');
+      const third = await runAction(ws.dir, {
+        ...runner({ schedule: '0 6 * * 1' }).env,
+        INPUT_MODE: 'upgrade',
+      });
+      expect(third.code, third.out).toBe(0);
+      expect(gh.pulls).toHaveLength(1);
+      expect(gh.pulls[0]?.body).toContain('| pandas | pip | 2.2.0 → 2.2.3 |');
+      expect(gh.pulls[0]?.body).toContain(
+        '| express | npm | 4.21.0 → 4.21.2 | web | GHSA-qw6h-vgh9-j6wx (low) |',
+      );
+    } finally {
+      await regs.close();
+    }
+    // Three runs of the action, each a few envsync processes: more than the default 30 s on a loaded runner.
+  }, 120_000);
 });

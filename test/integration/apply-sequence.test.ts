@@ -29,6 +29,7 @@ describe('applyChanges: blocked → confirm → fresh check → apply, in the li
           allowReferenced: false,
           maxArchive: 5,
           targets: [],
+          findings: [],
           planId: `plan_${Math.random().toString(36).slice(2)}`,
           now: new Date(),
         },

@@ -91,6 +91,7 @@ describe('two clones of one repository', () => {
           maxArchive: 5,
           allowReferenced: false,
           targets: ['a'],
+          findings: [],
           planId: 'plan_one',
           now: new Date(),
         },

@@ -509,6 +509,7 @@ describe('a registry that misbehaves ends with a clear error', () => {
       names: [],
       whole: true,
       check: false,
+      upgrade: null,
       offline: false,
       local: true,
       env: {},

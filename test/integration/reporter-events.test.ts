@@ -8,7 +8,7 @@ import { createApiClient } from '../../src/api/client.js';
 import type { EnvironmentsApi } from '../../src/model.js';
 import { applyChanges } from '../../src/workflow/apply.js';
 import { forgetEnvironments } from '../../src/workflow/forget.js';
-import { loadDesiredOrThrow, planOnly } from '../../src/workflow/plan.js';
+import { loadDesiredOrThrow, type PlanSettings, planOnly } from '../../src/workflow/plan.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { RecordingReporter } from '../helpers/reporter.js';
 import { envFile, TEST_KEY, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
@@ -20,7 +20,7 @@ describe('Reporter events from plan and apply', () => {
   });
   afterEach(() => ws.close());
 
-  function settings() {
+  function settings(): PlanSettings {
     return {
       project: TEST_PROJECT,
       workspace: null,
@@ -30,6 +30,7 @@ describe('Reporter events from plan and apply', () => {
       targets: [],
       planId: `plan_${Math.random().toString(36).slice(2)}`,
       now: new Date(),
+      findings: [],
     };
   }
 

@@ -34,6 +34,7 @@ describe('the registry each spec is asked of', () => {
       ],
       registries: { npm: configured },
       own: [],
+      policies: [],
     },
   ]);
 

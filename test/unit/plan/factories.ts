@@ -151,6 +151,7 @@ export function planOptions(o: Partial<PlanOptions> = {}): PlanOptions {
     references: null,
     antTracked: [],
     targets: [],
+    findings: [],
     planId: 'plan_test',
     createdAt: '2026-11-27T12:00:00Z',
     target: 'http://127.0.0.1:4010',

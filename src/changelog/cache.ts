@@ -142,10 +142,14 @@ function save(file: string, snapshot: object): void {
   }
 }
 
+/** The torn tails set aside, as paths: verify shows them like every other file. */
+const asidePaths = (location: ChangelogLocation, names: readonly string[]) =>
+  names.map((name) => path.join(location.dir, name));
+
 /** Reads every file and builds the full history (what verify, history, show and resolve use). */
 export function readFullHistory(location: ChangelogLocation): History {
   const files = readChangelogFiles(location);
-  return buildHistory(files.legacy, files.runs, files.aside);
+  return buildHistory(files.legacy, files.runs, asidePaths(location, files.aside));
 }
 
 const indexFileFor = (location: ChangelogLocation) =>
@@ -154,7 +158,7 @@ const indexFileFor = (location: ChangelogLocation) =>
 /** Reads everything once and saves both the snapshot and the name index. */
 function rebuild(location: ChangelogLocation, key: string): { snapshot: Snapshot; index: NameIndex } {
   const files = readChangelogFiles(location);
-  const history = buildHistory(files.legacy, files.runs, files.aside);
+  const history = buildHistory(files.legacy, files.runs, asidePaths(location, files.aside));
   const all = [...(files.legacy ? [files.legacy] : []), ...files.runs];
   const paths = all.map((f) => f.path);
   const built = {

@@ -1,5 +1,6 @@
 // The history as a DAG of runs (pure): topological order, heads, forks, open runs, and every integrity problem.
 
+import path from 'node:path';
 import type { ChangelogEntry, HistoryProblem } from '../model.js';
 import { entryHash, normalConfigHash } from './entry.js';
 import { type PreviewRun, previewRunOf } from './preview-runs.js';
@@ -233,6 +234,7 @@ function forkNotes(runs: readonly RunNode[], children: Map<RunNode, RunNode[]>):
 export function buildHistory(
   legacy: ChangelogFile | null,
   runFiles: readonly ChangelogFile[],
+  /** The torn tails set aside earlier (`<run>.jsonl.torn-N`), as paths. */
   aside: readonly string[] = [],
 ): History {
   const nodes = [...(legacy ? [legacy] : []), ...runFiles]
@@ -250,17 +252,17 @@ export function buildHistory(
     );
   const mainHeads = runs.filter((n) => n.preview === null && mainBelow.get(n) !== true);
   const headNames = new Set(heads.map((h) => h.file.name));
-  for (const name of aside) {
-    const runName = name.replace(/\.torn-\d+$/, '');
+  for (const file of aside) {
+    const runName = path.basename(file).replace(/\.torn-\d+$/, '');
     // An emptied run file is no node: its fragment counts until a later run (a later file name) exists.
     const closed = runs.some((r) => r.file.name === runName)
       ? !headNames.has(runName)
       : runs.some((r) => !r.file.legacy && r.file.name > runName);
     if (!closed) {
       problems.push({
-        file: name,
+        file,
         line: null,
-        message: `a torn last line of ${runName} was set aside here; the next apply closes that run`,
+        message: `a torn last line of ${runName} was set aside here; the next apply that records a change closes that run`,
       });
     }
   }

@@ -193,7 +193,10 @@ describe('a torn last line set aside', () => {
     expect(ws.runFiles()).toEqual([run]);
     const open = await ws.cli(['verify']);
     expect(open.code).toBe(1);
-    expect(open.stdout).toContain(`a torn last line of ${path.basename(run)} was set aside here`);
+    // Named by its path from here, like every other file verify reports.
+    expect(open.stdout).toContain(
+      `${path.relative(ws.dir, `${run}.torn-1`)}: a torn last line of ${path.basename(run)} was set aside here`,
+    );
     // A run that writes (here: a create) continues the history past the torn run.
     ws.files({ 'b.yaml': envFile('b') });
     expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);

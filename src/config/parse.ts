@@ -200,14 +200,6 @@ function shortTag(message: string): string {
   return escapeHidden(message.replace(/^Unresolved tag: /, '').replace('tag:yaml.org,2002:', '!!'));
 }
 
-/**
- * The composed document is kept (to locate problems) as long as the load runs; the parser's tokens each node
- * points back to are not needed after composing, and would keep every file's whole token tree alive.
- */
-function dropSyntax(node: unknown): void {
-  if (node !== null && typeof node === 'object' && 'srcToken' in node) node.srcToken = undefined;
-}
-
 /** Problems only the composed document shows: duplicate keys, tags envsync does not read, values of types it has no use for. */
 function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[Position, string, string]> {
   const out: Array<[Position, string, string]> = [];
@@ -225,7 +217,6 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
       // compared as the environment will see them (as strings), so `1:` and `"1":` are duplicates too.
       const seen = new Map<string, number>();
       for (const pair of map.items) {
-        dropSyntax(pair);
         const key = String(scalarKey(pair.key));
         const at = (pair.key as { range?: number[] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
         const first = seen.get(key);
@@ -239,7 +230,6 @@ function tagProblems(doc: Document, pos: (offset: number) => Position): Array<[P
       }
     },
     Node(_key, node) {
-      dropSyntax(node);
       const found = node.tag ? EXOTIC[node.tag] : undefined;
       if (found) {
         out.push([

@@ -69,6 +69,8 @@ export interface LockedUse {
 /** Every locked version the scopes' environments install, once per section, with the environments. */
 export function lockedUses(lock: LockFile | null, scopes: readonly LockScope[]): LockedUse[] {
   const byKey = new Map<string, LockedUse>();
+  // The environments already named per use: a version every environment installs must not cost N² checks.
+  const named = new Map<LockedUse, Set<string>>();
   for (const scope of scopes) {
     for (const env of scope.environments) {
       for (const source of env.package_sources) {
@@ -81,17 +83,23 @@ export function lockedUses(lock: LockFile | null, scopes: readonly LockScope[]):
         const key = `${section ?? ''}\0${source.manager}\0${name}\0${entry.version}`;
         const known = byKey.get(key);
         if (known) {
-          if (!known.environments.includes(env.name)) known.environments.push(env.name);
+          const seen = named.get(known);
+          if (seen && !seen.has(env.name)) {
+            seen.add(env.name);
+            known.environments.push(env.name);
+          }
           continue;
         }
-        byKey.set(key, {
+        const use: LockedUse = {
           manager: source.manager,
           package: name,
           version: entry.version,
           section,
           environments: [env.name],
           query: { ecosystem, name, version: entry.version },
-        });
+        };
+        byKey.set(key, use);
+        named.set(use, new Set([env.name]));
       }
     }
   }

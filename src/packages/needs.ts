@@ -68,6 +68,8 @@ function lookupName(manager: PackageManager, spec: string): string {
 export function needsOf(scopes: readonly LockScope[], names: readonly string[] = []): Need[] {
   const wanted = new Set(names);
   const byKey = new Map<string, Need>();
+  // The environments already named per need: a spec that every environment shares must not cost N² checks.
+  const named = new Map<Need, Set<string>>();
   for (const scope of scopes) {
     for (const env of scope.environments) {
       if (wanted.size > 0 && !wanted.has(env.name)) continue;
@@ -79,10 +81,14 @@ export function needsOf(scopes: readonly LockScope[], names: readonly string[] =
         if (known) {
           known.also++;
           known.quarantine = stricter(known.quarantine, quarantine);
-          if (!known.environments.includes(env.name)) known.environments.push(env.name);
+          const seen = named.get(known);
+          if (seen && !seen.has(env.name)) {
+            seen.add(env.name);
+            known.environments.push(env.name);
+          }
           continue;
         }
-        byKey.set(key, {
+        const need: Need = {
           section,
           manager: source.manager,
           spec: source.spec,
@@ -92,7 +98,9 @@ export function needsOf(scopes: readonly LockScope[], names: readonly string[] =
           lookup: lookupName(source.manager, source.spec),
           quarantine,
           environments: [env.name],
-        });
+        };
+        byKey.set(key, need);
+        named.set(need, new Set([env.name]));
       }
     }
   }

@@ -4,13 +4,12 @@ import type { PackageFinding } from '../model.js';
 import { findingLine, verdictText } from '../plan/render-findings.js';
 import { escapeText } from '../text/escape.js';
 import { auditPackages } from '../workflow/gate.js';
-import { allWorkspaces } from '../workflow/project.js';
 import { type Ctx, plural } from './context.js';
 import { defineCommand, type OptionsOf, type Subject } from './define.js';
 import { formatOption } from './options.js';
 import { registryRun } from './registries.js';
 import { formatDiagnostics } from './render-errors.js';
-import { projectFor } from './shared.js';
+import { workspacesOf } from './shared.js';
 
 function line(ctx: Ctx, f: PackageFinding): string {
   const mark =
@@ -24,16 +23,7 @@ function line(ctx: Ctx, f: PackageFinding): string {
 }
 
 async function runAudit(ctx: Ctx, opts: AuditOptions): Promise<number> {
-  const projects =
-    ctx.global.workspace !== undefined
-      ? [projectFor(ctx, 'files')]
-      : allWorkspaces({
-          cwd: ctx.io.cwd,
-          local: ctx.global.local,
-          changelog: undefined,
-          dir: undefined,
-          needs: 'files',
-        });
+  const projects = workspacesOf(ctx);
   const report = await auditPackages({ ...registryRun(ctx, opts.offline === true), projects });
   const blocked = report.findings.some((f) => f.verdict === 'block');
   if (opts.format === 'json') {

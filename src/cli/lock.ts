@@ -3,14 +3,13 @@
 import { EnvsyncError } from '../errors.js';
 import { escapeMarkdown, escapeText } from '../text/escape.js';
 import { type LockChange, lockProject } from '../workflow/lock.js';
-import { allWorkspaces } from '../workflow/project.js';
 import { type UpgradeReport, upgradeLock } from '../workflow/upgrade.js';
 import { type Ctx, plural } from './context.js';
 import { defineCommand, type OptionsOf, type Subject } from './define.js';
 import { formatOption } from './options.js';
 import { registryRun } from './registries.js';
 import { formatDiagnostics } from './render-errors.js';
-import { projectFor } from './shared.js';
+import { everyWorkspace, workspacesOf } from './shared.js';
 
 function changeLine(c: LockChange): string {
   const where = c.section === null ? '' : ` [workspace ${c.section}]`;
@@ -59,13 +58,7 @@ export function upgradeMarkdown(report: UpgradeReport): string {
 }
 
 async function runUpgrade(ctx: Ctx, packages: string[], opts: LockOptions): Promise<number> {
-  const projects = allWorkspaces({
-    cwd: ctx.io.cwd,
-    local: ctx.global.local,
-    changelog: undefined,
-    dir: undefined,
-    needs: 'files',
-  });
+  const projects = everyWorkspace(ctx);
   const report = await upgradeLock({ ...registryRun(ctx, opts.offline === true), projects, packages });
   if (opts.format === 'json') {
     ctx.io.stdout.write(`${JSON.stringify({ format_version: 1, ...report }, null, 2)}\n`);
@@ -94,15 +87,7 @@ async function runLock(ctx: Ctx, names: string[], opts: LockOptions): Promise<nu
       hint: 'add --upgrade, or use --format text or json',
     });
   const one = ctx.global.workspace !== undefined;
-  const projects = one
-    ? [projectFor(ctx, 'files')]
-    : allWorkspaces({
-        cwd: ctx.io.cwd,
-        local: ctx.global.local,
-        changelog: undefined,
-        dir: undefined,
-        needs: 'files',
-      });
+  const projects = workspacesOf(ctx);
   const report = await lockProject({
     ...registryRun(ctx, opts.offline === true),
     projects,

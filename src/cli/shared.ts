@@ -18,7 +18,12 @@ import {
   planOnly,
   readPlanFile,
 } from '../workflow/plan.js';
-import { defaultChangelogPath, type ProjectContext, resolveProject } from '../workflow/project.js';
+import {
+  allWorkspaces,
+  defaultChangelogPath,
+  type ProjectContext,
+  resolveProject,
+} from '../workflow/project.js';
 import type { RunSetup } from '../workflow/run-setup.js';
 import { type Ctx, plural, say, scopeHint } from './context.js';
 import { registryRun } from './registries.js';
@@ -57,6 +62,22 @@ export function planSettings(opts: PlanFlags, project: ProjectContext): PlanSett
  * The project this command works in, from envsync.yaml found upwards from the cwd, the global flags and
  * the command's DIR. `needs: 'api'` stops without a project file unless --local.
  */
+/** Every workspace of the project file (the project itself when it defines none), for commands over files only. */
+export function everyWorkspace(ctx: Ctx): ProjectContext[] {
+  return allWorkspaces({
+    cwd: ctx.io.cwd,
+    local: ctx.global.local,
+    changelog: undefined,
+    dir: undefined,
+    needs: 'files',
+  });
+}
+
+/** The workspace `--workspace` names, or every workspace when it names none (lock, audit-packages). */
+export function workspacesOf(ctx: Ctx): ProjectContext[] {
+  return ctx.global.workspace !== undefined ? [projectFor(ctx, 'files')] : everyWorkspace(ctx);
+}
+
 export function projectFor(ctx: Ctx, needs: 'api' | 'files', dir?: string): ProjectContext {
   const project = resolveProject({
     cwd: ctx.io.cwd,

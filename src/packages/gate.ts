@@ -83,11 +83,7 @@ export function lockedUses(lock: LockFile | null, scopes: readonly LockScope[]):
         const key = `${section ?? ''}\0${source.manager}\0${name}\0${entry.version}`;
         const known = byKey.get(key);
         if (known) {
-          const seen = named.get(known);
-          if (seen && !seen.has(env.name)) {
-            seen.add(env.name);
-            known.environments.push(env.name);
-          }
+          named.get(known)?.add(env.name);
           continue;
         }
         const use: LockedUse = {
@@ -95,7 +91,7 @@ export function lockedUses(lock: LockFile | null, scopes: readonly LockScope[]):
           package: name,
           version: entry.version,
           section,
-          environments: [env.name],
+          environments: [],
           query: { ecosystem, name, version: entry.version },
         };
         byKey.set(key, use);
@@ -104,7 +100,7 @@ export function lockedUses(lock: LockFile | null, scopes: readonly LockScope[]):
     }
   }
   const out = [...byKey.values()];
-  for (const u of out) u.environments.sort(compareCodeUnits);
+  for (const [use, names] of named) use.environments = [...names].sort(compareCodeUnits);
   return out.sort(
     (a, b) =>
       compareCodeUnits(a.section ?? '', b.section ?? '') ||

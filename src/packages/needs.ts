@@ -81,11 +81,7 @@ export function needsOf(scopes: readonly LockScope[], names: readonly string[] =
         if (known) {
           known.also++;
           known.quarantine = stricter(known.quarantine, quarantine);
-          const seen = named.get(known);
-          if (seen && !seen.has(env.name)) {
-            seen.add(env.name);
-            known.environments.push(env.name);
-          }
+          named.get(known)?.add(env.name);
           continue;
         }
         const need: Need = {
@@ -97,14 +93,14 @@ export function needsOf(scopes: readonly LockScope[], names: readonly string[] =
           registry: registryFor(source.manager, scope.registries),
           lookup: lookupName(source.manager, source.spec),
           quarantine,
-          environments: [env.name],
+          environments: [],
         };
         byKey.set(key, need);
         named.set(need, new Set([env.name]));
       }
     }
   }
-  for (const need of byKey.values()) need.environments.sort(compareCodeUnits);
+  for (const [need, names] of named) need.environments = [...names].sort(compareCodeUnits);
   return [...byKey.values()].sort(
     (a, b) =>
       compareCodeUnits(a.section ?? '', b.section ?? '') ||

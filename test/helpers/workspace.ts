@@ -161,6 +161,13 @@ export function envFile(name: string, extra = ''): string {
   return `name: ${name}\n${extra}`;
 }
 
+/** An environment file with package lists per manager, each spec quoted as YAML reads it. */
+export function packagesEnv(name: string, packages: Record<string, string[]>): string {
+  return `name: ${name}\nconfig:\n  type: cloud\n  packages:\n${Object.entries(packages)
+    .map(([m, specs]) => `    ${m}: [${specs.map((s) => JSON.stringify(s)).join(', ')}]\n`)
+    .join('')}`;
+}
+
 export function pipEnv(name: string, packages: string[], extra = ''): string {
   return `name: ${name}\n${extra}config:\n  type: cloud\n  packages:\n    pip: [${packages.join(', ')}]\n`;
 }

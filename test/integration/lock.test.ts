@@ -10,7 +10,7 @@ import type { Diagnostic } from '../../src/model.js';
 import { quietIo } from '../helpers/cli.js';
 import { makeAgent } from '../helpers/emulator-refs.js';
 import { registriesBlock, startFixtureRegistries } from '../helpers/registries.js';
-import { TEST_PROJECT, Workspace } from '../helpers/workspace.js';
+import { packagesEnv as env, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 let ws: Workspace;
 let regs: RunningRegistries;
@@ -25,11 +25,6 @@ afterEach(async () => {
   await regs.close();
   await ws.close();
 });
-
-const env = (name: string, packages: Record<string, string[]>) =>
-  `name: ${name}\nconfig:\n  type: cloud\n  packages:\n${Object.entries(packages)
-    .map(([m, specs]) => `    ${m}: [${specs.map((s) => JSON.stringify(s)).join(', ')}]\n`)
-    .join('')}`;
 
 const lockJson = () => JSON.parse(readFileSync(path.join(ws.dir, 'envsync.lock'), 'utf8'));
 const versions = (section: Record<string, Record<string, { version?: string; unresolved?: string }>>) =>

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningRegistries } from '../../src/emulator/registries.js';
 import { tempDir } from '../helpers/cli.js';
 import { REGISTRY_FIXTURES, registriesWithOsv, startFixtureRegistries } from '../helpers/registries.js';
-import { TEST_PROJECT, Workspace } from '../helpers/workspace.js';
+import { packagesEnv as env, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 let ws: Workspace;
 let regs: RunningRegistries;
@@ -49,11 +49,6 @@ afterEach(async () => {
   await regs.close();
   await ws.close();
 });
-
-const env = (name: string, packages: Record<string, string[]>) =>
-  `name: ${name}\nconfig:\n  type: cloud\n  packages:\n${Object.entries(packages)
-    .map(([m, specs]) => `    ${m}: [${specs.map((s) => JSON.stringify(s)).join(', ')}]\n`)
-    .join('')}`;
 
 function project(policies = ''): void {
   writeFileSync(

@@ -73,18 +73,17 @@ describe('a create whose answer was lost is kept only if it is provably this run
 });
 
 describe('once the lock is lost no API write goes out, even mid-action', () => {
-  it('an archive whose rename lost the lock is not archived', async () => {
-    ws.files({ 'a.yaml': envFile('a'), 'b.yaml': envFile('b') });
-    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
-    const b = (await ws.live()).find((e) => e.name === 'b');
-    ws.files({ 'b.yaml': null });
+  /**
+   * `apply`, with the lock taken over while the first update of `envId` (its rename) is on the wire; `after`
+   * lists every write that went out once the lock was lost.
+   */
+  async function applyLosingLockAt(envId: string | undefined) {
     const after: string[] = [];
     let lost = false;
     const r = await ws.cliThrough(
       (method, p) => {
         if (lost && isWrite(method)) after.push(`${method} ${p}`);
-        if (method === 'POST' && p === `/v1/environments/${b?.id}` && !lost) {
-          // The rename goes out; the lock is taken over while it is on the wire.
+        if (method === 'POST' && p === `/v1/environments/${envId}` && !lost) {
           stealLock();
           lost = true;
         }
@@ -92,6 +91,15 @@ describe('once the lock is lost no API write goes out, even mid-action', () => {
       },
       ['apply', '--auto-approve'],
     );
+    return { r, lost, after };
+  }
+
+  it('an archive whose rename lost the lock is not archived', async () => {
+    ws.files({ 'a.yaml': envFile('a'), 'b.yaml': envFile('b') });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    const b = (await ws.live()).find((e) => e.name === 'b');
+    ws.files({ 'b.yaml': null });
+    const { r, lost, after } = await applyLosingLockAt(b?.id);
     expect(lost).toBe(true);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no longer holds the lock');
@@ -104,19 +112,7 @@ describe('once the lock is lost no API write goes out, even mid-action', () => {
     expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
     const [old] = await ws.live();
     ws.files({ 'r.yaml': pipEnv('r', ['numpy==2.2.0'], 'lifecycle: {on_config_change: recreate}\n') });
-    const after: string[] = [];
-    let lost = false;
-    const r = await ws.cliThrough(
-      (method, p) => {
-        if (lost && isWrite(method)) after.push(`${method} ${p}`);
-        if (method === 'POST' && p === `/v1/environments/${old?.id}` && !lost) {
-          stealLock();
-          lost = true;
-        }
-        return 'forward';
-      },
-      ['apply', '--auto-approve'],
-    );
+    const { r, lost, after } = await applyLosingLockAt(old?.id);
     expect(lost).toBe(true);
     expect(r.code).toBe(1);
     expect(after).toEqual([]);

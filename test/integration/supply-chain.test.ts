@@ -10,7 +10,7 @@ import type { Plan } from '../../src/model.js';
 import { OsvClient, type OsvQuery, queryKey } from '../../src/packages/osv.js';
 import { tempDir } from '../helpers/cli.js';
 import { registriesWithOsv, startFixtureRegistries } from '../helpers/registries.js';
-import { TEST_PROJECT, Workspace } from '../helpers/workspace.js';
+import { packagesEnv as env, TEST_PROJECT, Workspace } from '../helpers/workspace.js';
 
 let ws: Workspace;
 let regs: RunningRegistries;
@@ -24,11 +24,6 @@ afterEach(async () => {
   await regs.close();
   await ws.close();
 });
-
-const env = (name: string, packages: Record<string, string[]>) =>
-  `name: ${name}\nconfig:\n  type: cloud\n  packages:\n${Object.entries(packages)
-    .map(([m, specs]) => `    ${m}: [${specs.map((s) => JSON.stringify(s)).join(', ')}]\n`)
-    .join('')}`;
 
 function project(policies: string): void {
   writeFileSync(

@@ -8,8 +8,8 @@ import { needsOf } from '../../../src/packages/needs.js';
 import { desiredEnv } from '../plan/factories.js';
 
 const at = { file: 'environments/a.yaml', line: 5, column: 11 };
-const env = (specs: Array<[PackageManager, string]>): DesiredEnvironment => ({
-  ...desiredEnv('a'),
+const env = (specs: Array<[PackageManager, string]>, name = 'a'): DesiredEnvironment => ({
+  ...desiredEnv(name),
   package_sources: specs.map(([manager, spec]) => ({ manager, spec, at })),
 });
 
@@ -58,6 +58,34 @@ describe('the registry each spec is asked of', () => {
       null,
       'http://127.0.0.1:9/npm',
       'https://pypi.org',
+    ]);
+  });
+});
+
+describe('the environments each need names', () => {
+  it('every environment that writes a spec, once each and in name order, with how often it was met again', () => {
+    const scope = (environments: DesiredEnvironment[]) => ({
+      workspace: null,
+      environments,
+      registries: {},
+      own: [],
+      policies: [],
+    });
+    const needs = needsOf([
+      scope([
+        env([['pip', 'pandas']], 'web'),
+        env(
+          [
+            ['pip', 'pandas'],
+            ['pip', 'pandas'],
+          ],
+          'data',
+        ),
+        env([['pip', 'pandas']], 'batch'),
+      ]),
+    ]);
+    expect(needs.map((n) => [n.spec, n.environments, n.also])).toEqual([
+      ['pandas', ['batch', 'data', 'web'], 3],
     ]);
   });
 });

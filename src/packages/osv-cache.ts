@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { wrapFsError } from '../errors.js';
 import { tempPrefix } from '../fs/atomic.js';
+import { VULN_SEVERITIES, type VulnSeverity } from '../model.js';
 import type { OsvRecord } from './osv-parse.js';
 import { isObject } from './registries/record.js';
 
@@ -18,15 +19,25 @@ function hashed(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/**
+ * A record as putRecord wrote it, checked field by field: what the gate judges by (the severity above all) is
+ * never taken from a file that does not read as a record, so a damaged entry is a miss and is asked again.
+ */
 function isRecord(v: unknown): v is OsvRecord {
   return (
     isObject(v) &&
     typeof v.id === 'string' &&
     typeof v.modified === 'string' &&
     typeof v.summary === 'string' &&
-    typeof v.severity === 'string' &&
-    Array.isArray(v.aliases) &&
-    Array.isArray(v.affected)
+    VULN_SEVERITIES.includes(v.severity as VulnSeverity) &&
+    isStrings(v.aliases) &&
+    Array.isArray(v.affected) &&
+    v.affected.every(
+      (a) =>
+        isObject(a) && typeof a.ecosystem === 'string' && typeof a.name === 'string' && isStrings(a.fixed),
+    )
   );
 }
 

@@ -1,12 +1,16 @@
 // OSV's answers parsed at the edge (severity from the database or CVSS v3, fixed versions per package), and
 // what the policies make of a finding (strictest verdict, ignores by ID or alias until their day).
 
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ageMs, expiredEntries, supplyChainRule } from '../../../src/config/gate-policies.js';
 import type { Policy, Vulnerability } from '../../../src/model.js';
 import { ecosystemOf, verdictOf } from '../../../src/packages/gate.js';
 import { vulnerabilityFor } from '../../../src/packages/osv.js';
-import { cvss3Score, parseBatch, parseRecord } from '../../../src/packages/osv-parse.js';
+import { OsvCache } from '../../../src/packages/osv-cache.js';
+import { cvss3Score, type OsvRecord, parseBatch, parseRecord } from '../../../src/packages/osv-parse.js';
+import { tempDir } from '../../helpers/cli.js';
 
 const buf = (v: unknown) => Buffer.from(JSON.stringify(v));
 const at = { file: 'envsync.yaml', line: 3, column: 5 };
@@ -169,5 +173,41 @@ describe('the gate policies', () => {
       7 * 86_400_000,
       14 * 86_400_000,
     ]);
+  });
+});
+
+describe('the OSV cache', () => {
+  const record: OsvRecord = {
+    id: 'GHSA-xxxx-yyyy-zzzz',
+    modified: '2026-10-01T00:00:00Z',
+    aliases: ['CVE-2026-1'],
+    summary: 'a flaw',
+    severity: 'high',
+    affected: [{ ecosystem: 'PyPI', name: 'pandas', fixed: ['2.2.2'] }],
+  };
+  /** The one file the cache keeps a record in. */
+  const fileOf = (dir: string) => {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    return path.join(dir, files[0] as string);
+  };
+
+  it('gives back a record as it was put', () => {
+    const cache = new OsvCache(tempDir());
+    cache.putRecord(record);
+    expect(cache.record(record.id)).toEqual(record);
+  });
+
+  it.each([
+    ['a severity the gate does not know', { severity: 'banana' }],
+    ['an alias that is not text', { aliases: [7] }],
+    ['an affected package without its fixed versions', { affected: [{ ecosystem: 'PyPI', name: 'pandas' }] }],
+    ['another ID', { id: 'GHSA-other' }],
+  ])('a damaged entry (%s) is a miss, asked of OSV again', (_title, damage) => {
+    const dir = tempDir();
+    const cache = new OsvCache(dir);
+    cache.putRecord(record);
+    writeFileSync(fileOf(dir), JSON.stringify({ ...record, ...damage }));
+    expect(cache.record(record.id)).toBeNull();
   });
 });

@@ -134,18 +134,22 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
         const limit = list.limit ?? PAGE_SIZE;
         const result = await readAllPages(
           'list environments',
-          (cursor) =>
+          (cursor, signal) =>
             jsonOf(
-              environments.list({
-                limit,
-                include_archived: list.includeArchived ?? false,
-                ...(cursor === null ? {} : { page: cursor }),
-              }),
+              environments.list(
+                {
+                  limit,
+                  include_archived: list.includeArchived ?? false,
+                  ...(cursor === null ? {} : { page: cursor }),
+                },
+                { signal },
+              ),
               'list environments',
             ),
           parseEnvironment,
           (env) => env.id,
           { limit, maxItems: MAX_LIST_ITEMS },
+          list.onItem,
         );
         return { envs: result.items, unreadable: result.unreadable };
       }),

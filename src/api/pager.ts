@@ -33,13 +33,18 @@ export interface PagedResult<T> {
  * result: a cursor seen before (a loop); an empty page with a next cursor; more pages than the distinct items
  * need (twice the full pages, plus slack: a server that hands out a few items per page forever); more than
  * `maxItems` items; the same key twice with different content. Identical copies are merged.
+ *
+ * The next page is asked for as soon as this one's shape and cursor are checked, so its answer travels while
+ * this page's items are parsed and handed to `onItem` (work a caller wants done per item, hidden in the
+ * wait); when this page is then refused, that request is called off through its signal.
  */
 export async function readAllPages<T>(
   what: string,
-  fetchPage: (cursor: string | null) => Promise<RawPage>,
+  fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<RawPage>,
   parseItem: (value: unknown) => Parsed<T>,
   keyOf: (item: T) => string,
   limits: PagerLimits,
+  onItem?: (item: T) => void,
 ): Promise<PagedResult<T>> {
   // Each key's first copy, as sent: its canonical form is computed only when a second copy comes to compare.
   const seen = new Map<string, unknown>();
@@ -48,50 +53,73 @@ export async function readAllPages<T>(
   const cursors = new Set<string>();
   let cursor: string | null = null;
   let pages = 0;
+  let asked = ask(fetchPage, null);
   for (;;) {
-    const raw = await fetchPage(cursor);
+    const raw = await asked.answer;
     pages++;
     const untrusted = (message: string, hint: string) =>
       new UntrustedAnswerError('api_untrusted', `${what}: ${message}`, raw.requestId, hint);
     const page = parsePage(raw.body);
     if (!page.ok)
       throw untrusted(`page ${pages} is not a list page (${page.field}: ${page.problem})`, RETRY_HINT);
-    for (const value of page.value.data) {
-      const parsed = parseItem(value);
-      const key = parsed.ok ? keyOf(parsed.value) : unreadableKey(value);
-      const earlier = key === null ? undefined : seen.get(key);
-      if (earlier !== undefined) {
-        if (canonicalOrNull(earlier) !== canonicalOrNull(value))
-          throw untrusted(
-            `${key} appears twice in one list with different content`,
-            'the API contradicted itself; nothing was planned from it. Run again; if it persists, report it with the request id',
-          );
-        continue;
-      }
-      if (key !== null) seen.set(key, value);
-      if (parsed.ok) items.push(parsed.value);
-      else unreadable.push(unreadableItem(value, parsed, raw.requestId));
-    }
     const next = page.value.next;
-    if (next === null) return { items, unreadable, pages };
-    if (page.value.data.length === 0)
+    if (next !== null && page.value.data.length === 0)
       throw untrusted(`page ${pages} is empty but points to a next page`, RETRY_HINT);
-    if (cursors.has(next) || next === cursor)
+    if (next !== null && (cursors.has(next) || next === cursor))
       throw untrusted(
         `the page cursor ${JSON.stringify(next.slice(0, 40))} came back twice (a loop)`,
         RETRY_HINT,
       );
-    const distinct = seen.size + unreadable.length;
-    if (distinct > limits.maxItems)
-      throw untrusted(`the list passed ${limits.maxItems} items and kept going`, RETRY_HINT);
-    if (pages > 2 * Math.ceil(distinct / limits.limit) + 3)
-      throw untrusted(
-        `${pages} pages for ${distinct} distinct items of ${limits.limit} per page: the list does not end`,
-        RETRY_HINT,
-      );
-    cursors.add(next);
-    cursor = next;
+    const ahead = next === null ? null : ask(fetchPage, next);
+    // One turn of the event loop lets that request go out before the items below hold the thread.
+    if (ahead !== null) await new Promise((resolve) => setImmediate(resolve));
+    try {
+      for (const value of page.value.data) {
+        const parsed = parseItem(value);
+        const key = parsed.ok ? keyOf(parsed.value) : unreadableKey(value);
+        const earlier = key === null ? undefined : seen.get(key);
+        if (earlier !== undefined) {
+          if (canonicalOrNull(earlier) !== canonicalOrNull(value))
+            throw untrusted(
+              `${key} appears twice in one list with different content`,
+              'the API contradicted itself; nothing was planned from it. Run again; if it persists, report it with the request id',
+            );
+          continue;
+        }
+        if (key !== null) seen.set(key, value);
+        if (parsed.ok) {
+          items.push(parsed.value);
+          onItem?.(parsed.value);
+        } else unreadable.push(unreadableItem(value, parsed, raw.requestId));
+      }
+      if (next === null || ahead === null) return { items, unreadable, pages };
+      const distinct = seen.size + unreadable.length;
+      if (distinct > limits.maxItems)
+        throw untrusted(`the list passed ${limits.maxItems} items and kept going`, RETRY_HINT);
+      if (pages > 2 * Math.ceil(distinct / limits.limit) + 3)
+        throw untrusted(
+          `${pages} pages for ${distinct} distinct items of ${limits.limit} per page: the list does not end`,
+          RETRY_HINT,
+        );
+      cursors.add(next);
+      cursor = next;
+      asked = ahead;
+    } catch (e) {
+      ahead?.stop.abort();
+      throw e;
+    }
   }
+}
+
+/** One page asked for; a failure is seen when it is awaited, never as an unhandled rejection if it is not. */
+function ask(
+  fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<RawPage>,
+  cursor: string | null,
+): { answer: Promise<RawPage>; stop: AbortController } {
+  const stop = new AbortController();
+  const answer = fetchPage(cursor, stop.signal);
+  answer.catch(() => {});
+  return { answer, stop };
 }
 
 const RETRY_HINT =

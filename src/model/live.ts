@@ -45,6 +45,8 @@ export interface ListOptions {
   includeArchived?: boolean;
   /** Page size, 1–1000; the adapter defaults to 1000. */
   limit?: number;
+  /** Called with each environment as its page is read, while the next page is on its way. */
+  onItem?: (env: LiveEnvironment) => void;
 }
 
 /**

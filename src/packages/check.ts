@@ -2,19 +2,18 @@
 // every package exists, every range matches something, every locked version is still there.
 
 import { isPinned } from '../config/packages.js';
-import { type Diagnostic, isLocked, type LockFile } from '../model.js';
+import { type Diagnostic, isLocked, type LockFile, PACKAGE_MANAGERS } from '../model.js';
 import { compareCodeUnits } from '../util/order.js';
 import { deprecatedWarning, judge, specDiagnostic, whereOf } from './judge.js';
 import type { Lookups } from './lookups.js';
 import { entryFor, type LockScope, needsOf } from './needs.js';
+import { registryFor } from './registries.js';
 
 export interface PackageCheck {
   /** Errors at each spec (a package or pinned version that does not exist, a yanked pin) and warnings. */
   diagnostics: Diagnostic[];
   /** Specs that could not be checked: offline and not in the cache. */
   unchecked: number;
-  /** Specs not checked because no registry is asked for them (apt without an index; public ones in a local run). */
-  notAsked: number;
 }
 
 export async function checkPackages(
@@ -22,14 +21,17 @@ export async function checkPackages(
   lock: LockFile | null,
   lookups: Lookups,
 ): Promise<PackageCheck> {
+  const out: PackageCheck = { diagnostics: [], unchecked: 0 };
+  // No registry this run may ask (a local run naming none, apt without an index): every spec would go
+  // unasked and no locked version could be looked at, so the specs are not even gathered.
+  const asked = (s: LockScope) => PACKAGE_MANAGERS.some((m) => lookups.asks(registryFor(m, s.registries)));
+  if (!scopes.some(asked)) return out;
   const needs = needsOf(scopes);
   await lookups.load(needs);
-  const out: PackageCheck = { diagnostics: [], unchecked: 0, notAsked: 0 };
   for (const need of needs) {
     const learnt = lookups.of(need);
     const judgement = await judge(need, learnt);
     if (judgement.kind === 'uncached') out.unchecked++;
-    else if (judgement.kind === 'not_asked') out.notAsked++;
     else if (judgement.kind === 'problem')
       out.diagnostics.push(specDiagnostic(need, 'error', judgement.message, judgement.hint));
     else if (

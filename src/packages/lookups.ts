@@ -28,7 +28,12 @@ export class Lookups {
 
   /** The registry a need is asked of in this run, or null (apt without an index; a public one in a local run). */
   registryOf(need: Need): RegistrySetting | null {
-    return need.registry !== null && mayAsk(need.registry, this.local) ? need.registry : null;
+    return this.asks(need.registry) ? need.registry : null;
+  }
+
+  /** Whether this run may ask the registry (none: apt without an index). */
+  asks(registry: RegistrySetting | null): registry is RegistrySetting {
+    return registry !== null && mayAsk(registry, this.local);
   }
 
   /** Looks up every distinct package the needs name (each once), with at most LOOKUPS_IN_FLIGHT at a time. */

@@ -3,14 +3,17 @@
 
 import pLimit from 'p-limit';
 import { ApiError, UntrustedAnswerError } from '../errors.js';
-import type { EnvironmentsApi, LiveList, LiveView, RecordedEnvironment } from '../model.js';
+import type { EnvironmentsApi, LiveEnvironment, LiveList, LiveView, RecordedEnvironment } from '../model.js';
 
 /** Lookups in flight at once when a list lacked recorded IDs. */
 const LOOKUPS = 8;
 
-/** One checked list, archived environments included: their names may still be taken (DESIGN §6). */
-export function listLive(api: EnvironmentsApi): Promise<LiveList> {
-  return api.list({ includeArchived: true });
+/**
+ * One checked list, archived environments included: their names may still be taken (DESIGN §6). `onItem`
+ * sees each environment while the next page is on its way (work hidden in the wait).
+ */
+export function listLive(api: EnvironmentsApi, onItem?: (env: LiveEnvironment) => void): Promise<LiveList> {
+  return api.list({ includeArchived: true, ...(onItem ? { onItem } : {}) });
 }
 
 /**

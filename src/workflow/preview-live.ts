@@ -2,7 +2,7 @@
 // apply, status and verify --live ever see, so a preview is never drift, never archived and never blocks.
 
 import { nameKey } from '../domain/naming.js';
-import { ownerLabel } from '../domain/ownership.js';
+import { isMine, liveHash, type Owner, ownerLabel } from '../domain/ownership.js';
 import { type PreviewInfo, previewOf } from '../domain/preview.js';
 import { EnvsyncError } from '../errors.js';
 import {
@@ -60,7 +60,14 @@ export async function mainLiveView(
   recorded: readonly RecordedEnvironment[],
   project: string,
 ): Promise<{ view: LiveView; previews: LiveEnvironment[] }> {
-  const { main, previews } = splitPreviews(await listLive(api), project, recorded);
+  // Every current environment of this project has its config hashed by the plan (drift, the behind check):
+  // done as each page is read, it costs nothing but the wait for the next.
+  const ids = new Set(recorded.map((r) => r.env_id));
+  const owner: Owner = { project, recorded: (id) => ids.has(id) };
+  const hash = (env: LiveEnvironment) => {
+    if (env.archived_at === null && isMine(env, owner)) liveHash(env);
+  };
+  const { main, previews } = splitPreviews(await listLive(api, hash), project, recorded);
   return { view: await liveView(api, recorded, main), previews };
 }
 

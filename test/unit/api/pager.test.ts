@@ -134,3 +134,64 @@ describe('readAllPages', () => {
     expect((e as Error).message).toContain('the list passed 5 items and kept going');
   });
 });
+
+describe('readAllPages asks ahead', () => {
+  it("asks for the next page before this page's items are read, and hands each item read to onItem once", async () => {
+    const log: string[] = [];
+    const pages: Record<string, unknown> = {
+      start: { data: [env('env_1'), env('env_1'), env('env_2')], next_page: 'p2' },
+      p2: { data: [env('env_3'), { ...env('env_4'), config: { type: 'sandbox_v2' } }], next_page: null },
+    };
+    const fetch = async (cursor: string | null) => {
+      log.push(`ask ${cursor ?? 'start'}`);
+      return { body: pages[cursor ?? 'start'], requestId: null };
+    };
+    const r = await readAllPages(
+      'list',
+      fetch,
+      parseEnvironment,
+      (e) => e.id,
+      { limit: 3, maxItems: 10 },
+      (e) => log.push(`item ${e.id}`),
+    );
+    // The second page was asked for before the first page's items were handed on; a repeated copy and an
+    // item that does not parse are not handed on.
+    expect(log).toEqual(['ask start', 'ask p2', 'item env_1', 'item env_2', 'item env_3']);
+    expect(r.items.map((e) => e.id)).toEqual(['env_1', 'env_2', 'env_3']);
+  });
+
+  it('calls off the page it asked ahead for when this page is refused', async () => {
+    const signals: AbortSignal[] = [];
+    const fetch = async (cursor: string | null, signal: AbortSignal) => {
+      signals.push(signal);
+      return cursor === null
+        ? { body: { data: [env('env_1'), env('env_1', 'other')], next_page: 'p2' }, requestId: null }
+        : new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(new Error('aborted'))),
+          );
+    };
+    const e = await readAllPages('list', fetch, parseEnvironment, (x) => x.id, {
+      limit: 2,
+      maxItems: 10,
+    }).catch((x: unknown) => x);
+    expect((e as Error).message).toContain('env_1 appears twice in one list with different content');
+    expect(signals.map((s) => s.aborted)).toEqual([false, true]);
+  });
+
+  it('asks for nothing ahead of a page whose cursor loops or that is empty yet points on', async () => {
+    for (const page of [
+      { data: [env('env_1')], next_page: 'a' },
+      { data: [], next_page: 'b' },
+    ]) {
+      const asked: Array<string | null> = [];
+      const fetch = async (cursor: string | null) => {
+        asked.push(cursor);
+        return { body: cursor === null ? { data: [env('env_0')], next_page: 'a' } : page, requestId: null };
+      };
+      await expect(
+        readAllPages('list', fetch, parseEnvironment, (x) => x.id, { limit: 2, maxItems: 10 }),
+      ).rejects.toThrow(UntrustedAnswerError);
+      expect(asked).toEqual([null, 'a']);
+    }
+  });
+});

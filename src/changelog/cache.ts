@@ -8,7 +8,7 @@ import type { ChangelogEntry } from '../model.js';
 import { parseEntry } from './entry.js';
 import { buildHistory, type History, openHeads, openPlanIds, parentsFor } from './history.js';
 import { entriesOfRuns } from './preview-runs.js';
-import { type ChangelogState, parseSnapshotState } from './snapshot.js';
+import { type ChangelogState, readSnapshot, snapshotText } from './snapshot.js';
 
 export type { ChangelogState, Repair } from './snapshot.js';
 
@@ -20,14 +20,10 @@ import { isStep, servedUnder } from './timeline.js';
 // 4: the name index keeps each name's positions packed in one string, read only for the name asked.
 // 5: records carry every name they had and what superseded them (identity by recorded ID).
 // 6: preview runs are left out of the records, the known hashes, the open runs and the name index.
-const FORMAT = 6;
+// 7: the snapshot is JSON Lines (a header, a line per record and per known ID), read in slices.
+const FORMAT = 7;
 /** How many problems a snapshot keeps to show; the count is always exact. */
 const PROBLEMS_KEPT = 20;
-
-interface Snapshot extends ChangelogState {
-  format: number;
-  key: string;
-}
 
 /** Kept apart from the snapshot: only `history NAME` reads it, and it grows with history. */
 interface NameIndex {
@@ -44,9 +40,17 @@ interface NameIndex {
 }
 
 /** `.cache/` beside the changelog directory, ignored by git through its own `.gitignore`. */
-export function cacheFileFor(location: ChangelogLocation): string {
-  return path.join(path.dirname(location.dir), '.cache', `${path.basename(location.dir)}.json`);
+function cacheDirFor(location: ChangelogLocation): string {
+  return path.join(path.dirname(location.dir), '.cache');
 }
+
+/** The snapshot of the folded state (JSON Lines). */
+export function cacheFileFor(location: ChangelogLocation): string {
+  return path.join(cacheDirFor(location), `${path.basename(location.dir)}.state.jsonl`);
+}
+
+export const indexFileFor = (location: ChangelogLocation) =>
+  path.join(cacheDirFor(location), `${path.basename(location.dir)}.index.json`);
 
 /** The key: every run file's name, size and mtime (and the legacy file's). A new or changed file changes it. */
 export function cacheKey(location: ChangelogLocation): string {
@@ -132,11 +136,11 @@ function load(file: string, key: string): Record<string, unknown> | undefined {
 }
 
 /** Written atomically; a cache that cannot be written (a full or read-only disk) is simply not kept. */
-function save(file: string, snapshot: object): void {
+function save(file: string, text: string): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(path.join(path.dirname(file), '.gitignore'), '*\n');
-    writeFileAtomicSync(file, JSON.stringify(snapshot));
+    writeFileAtomicSync(file, text);
   } catch {
     // Not kept: the next read rebuilds it.
   }
@@ -152,24 +156,29 @@ export function readFullHistory(location: ChangelogLocation): History {
   return buildHistory(files.legacy, files.runs, asidePaths(location, files.aside));
 }
 
-const indexFileFor = (location: ChangelogLocation) =>
-  cacheFileFor(location).replace(/\.json$/, '.index.json');
-
 /** Reads everything once and saves both the snapshot and the name index. */
-function rebuild(location: ChangelogLocation, key: string): { snapshot: Snapshot; index: NameIndex } {
+function rebuild(location: ChangelogLocation, key: string): { state: ChangelogState; index: NameIndex } {
   const files = readChangelogFiles(location);
   const history = buildHistory(files.legacy, files.runs, asidePaths(location, files.aside));
   const all = [...(files.legacy ? [files.legacy] : []), ...files.runs];
   const paths = all.map((f) => f.path);
   const built = {
-    snapshot: { format: FORMAT, key, ...stateOf(history, all) },
+    state: stateOf(history, all),
     index: { format: FORMAT, key, files: paths, index: indexOf(history, paths) },
   };
   if (paths.length > 0) {
-    save(cacheFileFor(location), built.snapshot);
-    save(indexFileFor(location), built.index);
+    save(cacheFileFor(location), snapshotText(FORMAT, key, built.state));
+    save(indexFileFor(location), JSON.stringify(built.index));
   }
   return built;
+}
+
+function snapshotBytes(location: ChangelogLocation): Buffer | undefined {
+  try {
+    return readFileSync(cacheFileFor(location));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -177,12 +186,43 @@ function rebuild(location: ChangelogLocation, key: string): { snapshot: Snapshot
  * also reads the name index passes the key it already worked out (a `stat` of every run file).
  */
 export function loadState(location: ChangelogLocation, key = cacheKey(location)): ChangelogState {
-  const cached = load(cacheFileFor(location), key);
+  const bytes = snapshotBytes(location);
   // A snapshot is input like any other: one that does not read as what stateOf writes is rebuilt.
-  const state = cached === undefined ? undefined : parseSnapshotState(cached);
-  if (state !== undefined) return state;
-  const { format: _f, key: _k, ...built } = rebuild(location, key).snapshot;
-  return built;
+  const state = bytes === undefined ? undefined : finish(readSnapshot(bytes, FORMAT, key));
+  return state ?? rebuild(location, key).state;
+}
+
+/**
+ * `loadState` for a caller with something to wait for: the run files are listed and stat'ed now (a changelog
+ * that cannot be read stops the caller here), and a snapshot that is not this key's is rebuilt now; one that
+ * is is read in slices, a turn of the event loop between them, so what the caller awaits meanwhile (the
+ * live list's pages) goes on. Only a snapshot that goes bad between its first line and its last is rebuilt
+ * later.
+ */
+export function loadStateInSlices(location: ChangelogLocation): Promise<ChangelogState> {
+  const key = cacheKey(location);
+  const bytes = snapshotBytes(location);
+  const reading = bytes === undefined ? undefined : readSnapshot(bytes, FORMAT, key);
+  // The first step reads the header: a snapshot of another key or format is rebuilt now, before the caller goes on.
+  const first = reading?.next();
+  if (reading === undefined || first === undefined || (first.done && first.value === undefined))
+    return Promise.resolve(rebuild(location, key).state);
+  if (first.done) return Promise.resolve(first.value as ChangelogState);
+  return (async () => {
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const step = reading.next();
+      if (step.done) return step.value ?? rebuild(location, key).state;
+    }
+  })();
+}
+
+/** Runs a slice-by-slice reading to its end at once. */
+function finish<T>(reading: Generator<void, T, void>): T {
+  for (;;) {
+    const step = reading.next();
+    if (step.done) return step.value;
+  }
 }
 
 function isNameIndex(value: Record<string, unknown>): value is Record<string, unknown> & NameIndex {

@@ -68,10 +68,9 @@ const isRecorded: Check = shape({
   superseded_by: nullable(isText),
 } satisfies Record<keyof RecordedEnvironment, Check>);
 
-const isState: Check = shape({
+/** The header line's fields: the state but its two long parts, with their counts. */
+const isHeader: Check = shape({
   entries: isCount,
-  recorded: listOf(isRecorded),
-  known: textMap(listOf(isText)),
   parents: listOf(isText),
   open: listOf(isText),
   uncertain: listOf(isText),
@@ -84,10 +83,77 @@ const isState: Check = shape({
       missingNewline: (v) => typeof v === 'boolean',
     }),
   ),
-} satisfies Record<keyof ChangelogState, Check>);
+  records: isCount,
+  knownIds: isCount,
+});
 
-/** The snapshot's state when every field reads as `stateOf` wrote it; undefined otherwise. */
-export function parseSnapshotState(value: Record<string, unknown>): ChangelogState | undefined {
-  const { format: _f, key: _k, ...state } = value;
-  return isState(state) ? (state as unknown as ChangelogState) : undefined;
+const isKnownLine: Check = (v) => Array.isArray(v) && v.length === 2 && isText(v[0]) && listOf(isText)(v[1]);
+
+/**
+ * The snapshot as JSON Lines: a header (`format`, `key`, the short fields and how many lines follow), then
+ * one line per record and one `[env_id, [hashes]]` line per known ID. Lines, so that a reader can take it
+ * in slices (`readSnapshot`) while the live list is on its way.
+ */
+export function snapshotText(format: number, key: string, state: ChangelogState): string {
+  const { recorded, known, ...short } = state;
+  const knownIds = Object.keys(known);
+  const lines = [
+    JSON.stringify({ format, key, ...short, records: recorded.length, knownIds: knownIds.length }),
+    ...recorded.map((r) => JSON.stringify(r)),
+    ...knownIds.map((id) => JSON.stringify([id, known[id]])),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Lines read between two pauses of `readSnapshot`: a few milliseconds of work. */
+const SLICE = 500;
+
+/**
+ * Reads a snapshot written by `snapshotText`, checking every line as `stateOf` wrote it, and pausing (a
+ * `yield`) every few thousand lines; the result is the state, or undefined when the format or key differ,
+ * or anything does not read (a line, a count, a missing or extra line): such a snapshot is not believed.
+ */
+export function* readSnapshot(
+  bytes: Buffer,
+  format: number,
+  key: string,
+): Generator<void, ChangelogState | undefined, void> {
+  let at = 0;
+  const next = (): unknown => {
+    const end = bytes.indexOf(10, at);
+    if (end === -1) return undefined;
+    const line = bytes.toString('utf8', at, end);
+    at = end + 1;
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const header = next() as Record<string, unknown> | undefined;
+  if (header?.format !== format || header.key !== key || !isHeader(header)) return undefined;
+  // The header alone first: a reader learns at once whether the snapshot is this key's at all.
+  yield;
+  const recorded: RecordedEnvironment[] = [];
+  for (let i = 0; i < (header.records as number); i++) {
+    if (i % SLICE === SLICE - 1) yield;
+    const r = next();
+    if (!isRecorded(r)) return undefined;
+    recorded.push(r as RecordedEnvironment);
+  }
+  const known = new Map<string, string[]>();
+  for (let i = 0; i < (header.knownIds as number); i++) {
+    if (i % SLICE === SLICE - 1) yield;
+    const k = next() as [string, string[]] | undefined;
+    if (!isKnownLine(k) || k === undefined || known.has(k[0])) return undefined;
+    known.set(k[0], k[1]);
+  }
+  if (at !== bytes.length) return undefined;
+  const { format: _f, key: _k, records: _r, knownIds: _n, ...short } = header;
+  return {
+    ...(short as Omit<ChangelogState, 'recorded' | 'known'>),
+    recorded,
+    // As knownHashes builds it: every ID an own property, whatever it is called.
+    known: Object.fromEntries(known) as KnownHashes,
+  };
 }

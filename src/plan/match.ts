@@ -71,29 +71,30 @@ function matchRecords(
 ): Map<string, RecordedEnvironment> {
   const byName = new Map<string, RecordedEnvironment[]>();
   for (const r of candidates) {
-    for (const name of new Set([...r.names, r.name])) {
-      const list = byName.get(name);
-      if (list) list.push(r);
-      else byName.set(name, [r]);
-    }
+    for (const name of r.names) push(byName, name, r);
+    if (!r.names.includes(r.name)) push(byName, r.name, r);
   }
-  const pairs: Array<{ d: DesiredEnvironment; r: RecordedEnvironment; rank: number }> = [];
-  for (const d of desired) {
-    const linked = new Set<RecordedEnvironment>();
-    for (const name of [d.name, ...d.lifecycle.previous_names])
-      for (const r of byName.get(name) ?? []) linked.add(r);
+  // `desired` is in name order, so a pair's file's place in it stands for its name in the order below.
+  const pairs: Array<{ d: DesiredEnvironment; at: number; r: RecordedEnvironment; rank: number }> = [];
+  desired.forEach((d, at) => {
+    const previous = d.lifecycle.previous_names;
+    // Most files link to one record, under their own name: no set needed to count each record once.
+    const linked =
+      previous.length === 0
+        ? (byName.get(d.name) ?? [])
+        : new Set([d.name, ...previous].flatMap((name) => byName.get(name) ?? []));
     for (const r of linked) {
       const rank = linkRank(d, r);
-      if (rank !== null) pairs.push({ d, r, rank });
+      if (rank !== null) pairs.push({ d, at, r, rank });
     }
-  }
+  });
   // Equally close: the one under the file's own name, then the one recorded last.
   pairs.sort(
     (a, b) =>
       a.rank - b.rank ||
       Number(b.r.name === b.d.name) - Number(a.r.name === a.d.name) ||
       compareCodeUnits(b.r.at, a.r.at) ||
-      compareNatural(a.d.name, b.d.name) ||
+      a.at - b.at ||
       compareCodeUnits(a.r.env_id, b.r.env_id),
   );
   const out = new Map<string, RecordedEnvironment>();

@@ -21,7 +21,7 @@ import type {
 import { parsePlanFile } from '../plan/plan-file.js';
 import { matchEnvironments, planMatched, retiringIds } from '../plan/planner.js';
 import { mainLiveView, refusePreviewNames } from './preview-live.js';
-import { behindMessage, compareWithLive, readState } from './recorded.js';
+import { behindMessage, compareWithLive, readStateInSlices } from './recorded.js';
 import { listReferences } from './references.js';
 import { checkTargets } from './targets.js';
 
@@ -100,8 +100,13 @@ export async function planOnly(
   desired: DesiredState,
   o: PlanOnlyOptions,
 ): Promise<{ plan: Plan; live: LiveView }> {
-  const state = readState(changelogLocation(o.changelogPath), o.reporter);
-  const { view: live, previews } = await mainLiveView(o.api, state.recorded, o.settings.project);
+  const reading = readStateInSlices(changelogLocation(o.changelogPath), o.reporter);
+  const { view: live, previews } = await mainLiveView(
+    o.api,
+    reading.then((s) => s.recorded),
+    o.settings.project,
+  );
+  const state = await reading;
   refusePreviewNames(desired.environments, previews);
   const known = compareWithLive(state, o.settings.project, live, 'own', o.settings.now.toISOString());
   if (known.behind.length > 0) o.reporter.event({ type: 'warning', message: behindMessage(known.behind) });

@@ -2,7 +2,7 @@
 // apply, status and verify --live ever see, so a preview is never drift, never archived and never blocks.
 
 import { nameKey } from '../domain/naming.js';
-import { isMine, liveHash, type Owner, ownerLabel } from '../domain/ownership.js';
+import { liveHash, ownerLabel } from '../domain/ownership.js';
 import { type PreviewInfo, previewOf } from '../domain/preview.js';
 import { EnvsyncError } from '../errors.js';
 import {
@@ -53,21 +53,21 @@ export function splitPreviews(
 
 /**
  * The main live view: one checked list with this project's previews set aside (archived ones too), and the
- * recorded IDs that list lacks looked up. The previews come back apart, for the name check below.
+ * recorded IDs that list lacks looked up. The previews come back apart, for the name check below. The
+ * records may still be on their way (read in slices while the list's pages travel).
  */
 export async function mainLiveView(
   api: EnvironmentsApi,
-  recorded: readonly RecordedEnvironment[],
+  records: readonly RecordedEnvironment[] | Promise<readonly RecordedEnvironment[]>,
   project: string,
 ): Promise<{ view: LiveView; previews: LiveEnvironment[] }> {
-  // Every current environment of this project has its config hashed by the plan (drift, the behind check):
-  // done as each page is read, it costs nothing but the wait for the next.
-  const ids = new Set(recorded.map((r) => r.env_id));
-  const owner: Owner = { project, recorded: (id) => ids.has(id) };
+  // Every current environment tagged with this project has its config hashed by the plan (drift, the behind
+  // check): done as each page is read, it costs nothing but the wait for the next.
   const hash = (env: LiveEnvironment) => {
-    if (env.archived_at === null && isMine(env, owner)) liveHash(env);
+    if (env.archived_at === null && env.metadata[MANAGED_KEY] === project) liveHash(env);
   };
-  const { main, previews } = splitPreviews(await listLive(api, hash), project, recorded);
+  const [list, recorded] = await Promise.all([listLive(api, hash), records]);
+  const { main, previews } = splitPreviews(list, project, recorded);
   return { view: await liveView(api, recorded, main), previews };
 }
 

@@ -2,7 +2,7 @@
 
 import { type Finding, findingFields, findUnrecorded } from '../apply/reconcile.js';
 import { type BehindFinding, changelogBehind } from '../changelog/behind.js';
-import { type ChangelogState, loadState } from '../changelog/cache.js';
+import { type ChangelogState, loadState, loadStateInSlices } from '../changelog/cache.js';
 import { foldRecorded } from '../changelog/state.js';
 import type { ChangelogLocation } from '../changelog/store.js';
 import { EnvsyncError } from '../errors.js';
@@ -39,6 +39,18 @@ export function readState(location: ChangelogLocation, reporter: Reporter): Chan
   const state = loadState(location);
   warnProblems(state, reporter);
   return state;
+}
+
+/**
+ * `readState` for plan: the run files are listed and checked now, before any API call (a changelog that
+ * cannot be read stops here); a snapshot that still matches them is read in slices while the caller waits
+ * on the API.
+ */
+export function readStateInSlices(location: ChangelogLocation, reporter: Reporter): Promise<ChangelogState> {
+  return loadStateInSlices(location).then((state) => {
+    warnProblems(state, reporter);
+    return state;
+  });
 }
 
 /**

@@ -1,18 +1,29 @@
 // The snapshot cache beside the changelog: `history NAME` reads one name's lines through the name index,
 // and whatever the index says, the answer is the one a full read gives; an index it cannot trust is not used.
+// The state snapshot (JSON Lines) reads as the run files' state, whole or in slices, or is rebuilt.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheFileFor, cacheKey, entriesForName, namesKnown } from '../../src/changelog/cache.js';
+import {
+  cacheFileFor,
+  cacheKey,
+  entriesForName,
+  indexFileFor,
+  loadState,
+  loadStateInSlices,
+  namesKnown,
+} from '../../src/changelog/cache.js';
 import { Changelog } from '../../src/changelog/changelog.js';
+import { snapshotText } from '../../src/changelog/snapshot.js';
 import { changelogLocation } from '../../src/changelog/store.js';
 import { historyOf } from '../../src/changelog/timeline.js';
+import type { RecordedEnvironment } from '../../src/model.js';
 import { pipEnv, Workspace } from '../helpers/workspace.js';
 
 describe('the name index', () => {
   let ws: Workspace;
   const location = () => changelogLocation(ws.changelog);
-  const indexFile = () => cacheFileFor(location()).replace(/\.json$/, '.index.json');
+  const indexFile = () => indexFileFor(location());
   const fullRead = (name: string) =>
     historyOf(Changelog.open(ws.changelog).entries(), name).steps.map((s) => s.entry);
 
@@ -80,5 +91,76 @@ describe('the name index', () => {
       ['r', 'recreate'],
       ['r', 'archive'],
     ]);
+  });
+});
+
+describe('the state snapshot', () => {
+  let ws: Workspace;
+  const location = () => changelogLocation(ws.changelog);
+  const snapshot = () => readFileSync(cacheFileFor(location()), 'utf8');
+
+  beforeAll(async () => {
+    ws = await Workspace.start();
+    ws.files({ 'a.yaml': pipEnv('a', ['pandas==2.2.0']), 'b.yaml': pipEnv('b', ['rich==13.7.1']) });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+    ws.files({ 'a.yaml': pipEnv('a', ['pandas==2.2.1']) });
+    expect((await ws.cli(['apply', '--auto-approve'])).code).toBe(0);
+  });
+  afterAll(async () => ws.close());
+
+  it('reads as the state the run files give, and a damaged one is rebuilt as it was', () => {
+    const state = loadState(location());
+    const text = snapshot();
+    expect(state.recorded.map((r) => r.name)).toEqual(['a', 'b']);
+    for (const damaged of [
+      '',
+      text.slice(0, -30),
+      `${text}{}\n`,
+      text.replace('"archived":false', '"archived":0'),
+    ]) {
+      writeFileSync(cacheFileFor(location()), damaged);
+      expect(loadState(location())).toEqual(state);
+      expect(snapshot()).toBe(text);
+    }
+    rmSync(cacheFileFor(location()));
+    expect(loadState(location())).toEqual(state);
+    expect(snapshot()).toBe(text);
+  });
+
+  it('read in slices: a snapshot of another key is rebuilt before the call returns, before any request', async () => {
+    const state = loadState(location());
+    const text = snapshot();
+    writeFileSync(cacheFileFor(location()), snapshotText(7, 'another key', state));
+    const reading = loadStateInSlices(location());
+    expect(snapshot()).toBe(text);
+    expect(await reading).toEqual(state);
+  });
+
+  it('read in slices: a large snapshot lets other work run between its slices, and reads whole', async () => {
+    const base = loadState(location());
+    const recorded = Array.from({ length: 3000 }, (_, i) => ({
+      ...(base.recorded[0] as RecordedEnvironment),
+      name: `n-${i}`,
+      env_id: `env_${i}`,
+    }));
+    const big = {
+      ...base,
+      recorded,
+      known: Object.fromEntries(recorded.map((r) => [r.env_id, [r.config_hash]])),
+    };
+    writeFileSync(cacheFileFor(location()), snapshotText(7, cacheKey(location()), big));
+    let turns = 0;
+    let done = false;
+    const spin = () => {
+      turns++;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const read = await loadStateInSlices(location());
+    done = true;
+    expect(read).toEqual(big);
+    // 3,000 records and 3,000 known IDs in slices of 500: the other work ran between them.
+    expect(turns).toBeGreaterThanOrEqual(10);
+    rmSync(cacheFileFor(location()));
   });
 });

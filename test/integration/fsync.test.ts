@@ -135,7 +135,7 @@ describeWithTool(STRACE, 'fsync, seen with strace', () => {
       ws.files({ 'b.yaml': envFile('b') });
       const { code, calls } = await traced(ws, ['plan', '--out', 'plan.json']);
       expect(code).toBe(0);
-      const cache = path.join(ws.dir, '.envsync/.cache/changelog.json');
+      const cache = path.join(ws.dir, '.envsync/.cache/changelog.state.jsonl');
       for (const file of [path.join(ws.dir, 'plan.json'), cache]) {
         const renamed = calls.findIndex((c) => c.call === 'rename' && c.to === file);
         expect(renamed, file).toBeGreaterThan(-1);

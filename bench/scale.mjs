@@ -4,7 +4,8 @@
 // of the generated configs, with fresh IDs, names and entry hashes), not made by creates. Reports the list
 // requests (target ⌈N/1000⌉), time per environment (target: flat from the smallest N to the largest, within
 // 20%), plan ÷ validate (target ≤ 1.3× from 10,000 up) and peak RSS (plan and apply of 50,000 under 1 GB).
-// Run after `npm run build`; BENCH_SIZES=2000,10000 picks the sizes, BENCH_RUNS the runs per command.
+// Run after `npm run build`; BENCH_SIZES=2000,10000 picks the sizes, BENCH_RUNS the rounds (default 3): each
+// round runs validate, plan, status and verify --live once, and the medians are reported.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,8 +20,8 @@ const CYCLE = 420;
 const env = { ANTHROPIC_API_KEY: 'bench-key' };
 const pad = (i) => String(i).padStart(5, '0');
 
-function project(dir) {
-  writeFileSync(path.join(dir, 'envsync.yaml'), `project: ${PROJECT}\ndir: environments\n`);
+function project(dir, name = PROJECT) {
+  writeFileSync(path.join(dir, 'envsync.yaml'), `project: ${name}\ndir: environments\n`);
   return dir;
 }
 
@@ -111,7 +112,7 @@ function seed(n, t) {
 
 async function measure(n, t) {
   const dir = seed(n, t);
-  const runs = Number(process.env.BENCH_RUNS ?? (n >= 50_000 ? 1 : 3));
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
   const emu = await startEmulator({ statePath: path.join(dir, 'emulator-state.json'), latencyMs: 25 });
   const api = ['--base-url', emu.url];
   const commands = {
@@ -126,9 +127,11 @@ async function measure(n, t) {
   if (warm.code !== 0)
     throw new Error(`warm-up plan at ${n} exited ${warm.code}: ${warm.stderr.slice(0, 800)}`);
   const row = { n };
-  for (const [label, c] of Object.entries(commands)) {
-    const results = [];
-    for (let i = 0; i < runs; i++) {
+  const results = Object.fromEntries(Object.keys(commands).map((label) => [label, []]));
+  // Interleaved (validate, plan, status, verify, then again): a machine that slows down for a while slows
+  // every command of that round, not all the runs of one command; plan ÷ validate is also taken per round.
+  for (let i = 0; i < runs; i++) {
+    for (const [label, c] of Object.entries(commands)) {
       emu.resetStats();
       const r = await timeCli(c.args, { cwd: dir, env });
       if (!c.ok.includes(r.code))
@@ -136,18 +139,33 @@ async function measure(n, t) {
           `${label} at ${n} exited ${r.code}: ${r.stdout.slice(0, 400)} ${r.stderr.slice(0, 800)}`,
         );
       const stats = emu.stats();
-      results.push({ ...r, requests: stats.byRoute['GET /v1/environments'] ?? 0, all: stats.requests });
+      results[label].push({
+        ...r,
+        requests: stats.byRoute['GET /v1/environments'] ?? 0,
+        all: stats.requests,
+      });
+      console.error(`${n} ${label} run ${i + 1}: ${r.ms.toFixed(0)} ms, ${r.rssMb.toFixed(0)} MB`);
     }
-    row[label] = {
-      ms: median(results.map((r) => r.ms)),
-      rss: Math.max(...results.map((r) => r.rssMb)),
-      requests: Math.max(...results.map((r) => r.requests)),
-      all: Math.max(...results.map((r) => r.all)),
-    };
-    console.error(
-      `${n} ${label}: ${row[label].ms.toFixed(0)} ms, ${row[label].rss.toFixed(0)} MB, ${row[label].requests} lists of ${row[label].all} requests`,
-    );
   }
+  for (const [label, rs] of Object.entries(results)) {
+    row[label] = {
+      ms: median(rs.map((r) => r.ms)),
+      rss: Math.max(...rs.map((r) => r.rssMb)),
+      requests: Math.max(...rs.map((r) => r.requests)),
+      all: Math.max(...rs.map((r) => r.all)),
+    };
+  }
+  row.ratios = results.plan.map((r, i) => r.ms / results.validate[i].ms);
+  // The list alone: another project of one file, planned against the same organization, costs the process
+  // and the one list of N environments (all of them another project's), and nearly nothing else.
+  const lone = project(generateEnvironments(1, { prefix: 'lone-env' }), 'lone');
+  const alone = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await timeCli([...api, 'plan', '--quiet', '--detailed-exitcode'], { cwd: lone, env });
+    if (r.code !== 2) throw new Error(`plan of one file at ${n} exited ${r.code}: ${r.stderr.slice(0, 800)}`);
+    alone.push(r.ms);
+  }
+  row.listAlone = median(alone);
   // Apply last (it changes the state): the one update, with its peak memory.
   emu.resetStats();
   const apply = await timeCli([...api, 'apply', '--auto-approve', '--quiet'], { cwd: dir, env });
@@ -170,9 +188,9 @@ const [load1] = os.loadavg();
 console.log(`Machine: ${os.cpus().length} cores, load average ${load1.toFixed(2)} when the run ended.`);
 console.log('');
 console.log(
-  '| environments | validate | plan | plan ÷ validate | status | verify --live | apply (1 update) | list requests (plan/status/verify) | µs per env (validate/plan/status/verify) | per env vs smallest (validate/plan) | peak RSS (validate/plan/apply) |',
+  '| environments | validate | plan | plan ÷ validate (of the medians; per round) | one file against the same organization | status | verify --live | apply (1 update) | list requests (plan/status/verify) | µs per env (validate/plan/status/verify) | per env vs smallest (validate/plan) | peak RSS (validate/plan/apply) |',
 );
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |');
+console.log('| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | --- | --- |');
 for (const row of rows) {
   const ratio = row.plan.ms / row.validate.ms;
   const growth = ['validate', 'plan']
@@ -181,7 +199,8 @@ for (const row of rows) {
   const per = ['validate', 'plan', 'status', 'verify --live']
     .map((l) => perEnv(row, l).toFixed(0))
     .join(' / ');
+  const rounds = row.ratios.map((r) => `${r.toFixed(2)}×`).join(', ');
   console.log(
-    `| ${row.n} | ${row.validate.ms.toFixed(0)} ms | ${row.plan.ms.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${row.status.ms.toFixed(0)} ms | ${row['verify --live'].ms.toFixed(0)} ms | ${row.apply.ms.toFixed(0)} ms | ${row.plan.requests} / ${row.status.requests} / ${row['verify --live'].requests} (⌈N/1000⌉ = ${Math.ceil(row.n / 1000)}) | ${per} | ${growth} | ${row.validate.rss.toFixed(0)} / ${row.plan.rss.toFixed(0)} / ${row.apply.rss.toFixed(0)} MB |`,
+    `| ${row.n} | ${row.validate.ms.toFixed(0)} ms | ${row.plan.ms.toFixed(0)} ms | ${ratio.toFixed(2)}× (${rounds}) | ${row.listAlone.toFixed(0)} ms | ${row.status.ms.toFixed(0)} ms | ${row['verify --live'].ms.toFixed(0)} ms | ${row.apply.ms.toFixed(0)} ms | ${row.plan.requests} / ${row.status.requests} / ${row['verify --live'].requests} (⌈N/1000⌉ = ${Math.ceil(row.n / 1000)}) | ${per} | ${growth} | ${row.validate.rss.toFixed(0)} / ${row.plan.rss.toFixed(0)} / ${row.apply.rss.toFixed(0)} MB |`,
   );
 }

@@ -10,7 +10,6 @@ import {
   ownerLabel,
   ownershipOf,
   taggedHash,
-  userMetadata,
 } from '../domain/ownership.js';
 import { normalizeConfig, shortHash } from '../hash/config-hash.js';
 import {
@@ -22,6 +21,7 @@ import {
   type EnvReferences,
   type FieldChange,
   HASH_KEY,
+  isReservedKey,
   type LiveEnvironment,
   MANAGED_KEY,
   type PlanAction,
@@ -238,9 +238,14 @@ function identical(env: LiveEnvironment, d: DesiredEnvironment, observed: Config
   if (observed !== d.config_hash || taggedHash(env) !== observed || env.description !== d.description)
     return false;
   if (d.scope !== null && (env.scope ?? null) !== d.scope) return false;
-  const live = userMetadata(env.metadata);
-  const keys = Object.keys(live);
-  return keys.length === Object.keys(d.metadata).length && keys.every((k) => live[k] === d.metadata[k]);
+  // The user's keys of the live metadata, compared in place (this runs once per environment of a plan).
+  let count = 0;
+  for (const k of Object.keys(env.metadata)) {
+    if (isReservedKey(k)) continue;
+    if (!Object.hasOwn(d.metadata, k) || env.metadata[k] !== d.metadata[k]) return false;
+    count++;
+  }
+  return count === Object.keys(d.metadata).length;
 }
 
 /** A rename that cannot happen because something that stays holds the name: blocked, naming it. */

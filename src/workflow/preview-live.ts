@@ -81,6 +81,7 @@ export function refusePreviewNames(
   previews: readonly LiveEnvironment[],
 ): void {
   const held = new Map(previews.filter((e) => !e.archived_at).map((e) => [nameKey(e.name), e]));
+  if (held.size === 0) return;
   const clashes = desired
     .flatMap((d) => {
       const env = held.get(nameKey(d.name));

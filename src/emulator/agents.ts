@@ -49,7 +49,7 @@ export class AgentStore extends CollectionStore<Agent> {
     return JSON.stringify(agent);
   }
 
-  list(query: AgentListQuery): string {
+  list(query: AgentListQuery): Buffer {
     const page = this.items.page(
       query,
       (a) => (query.includeArchived || a.archived_at === null) && query.createdAt(a.created_at),

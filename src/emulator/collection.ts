@@ -14,6 +14,8 @@ export interface Rec<T> {
   value: T;
   /** The response body, cached: list pages and the state file reuse it instead of re-serialising. */
   json: string | undefined;
+  /** The same body as UTF-8, cached for list pages: a page is its items' bytes put together. */
+  bytes: Buffer | undefined;
 }
 
 export interface PageRequest {
@@ -24,8 +26,8 @@ export interface PageRequest {
 }
 
 export interface Page {
-  /** The JSON of each item on the page. */
-  data: string[];
+  /** The JSON of each item on the page, as UTF-8. */
+  data: Buffer[];
   next_page: string | null;
 }
 
@@ -48,7 +50,7 @@ export class Collection<T extends Identified> {
   }
 
   insert(value: T): Rec<T> {
-    const rec: Rec<T> = { seq: this.nextSeq++, value, json: undefined };
+    const rec: Rec<T> = { seq: this.nextSeq++, value, json: undefined, bytes: undefined };
     this.records.push(rec);
     this.byId.set(value.id, rec);
     return rec;
@@ -68,6 +70,7 @@ export class Collection<T extends Identified> {
   replace(rec: Rec<T>, value: T): void {
     rec.value = value;
     rec.json = undefined;
+    rec.bytes = undefined;
   }
 
   remove(rec: Rec<T>): void {
@@ -85,7 +88,7 @@ export class Collection<T extends Identified> {
   /** One page of the records `include` accepts; the cursor names the last record handed out. */
   page(request: PageRequest, include: (value: T) => boolean): Page {
     const after = request.page === null ? null : decodeCursor(request.page);
-    const data: string[] = [];
+    const data: Buffer[] = [];
     let last: Rec<T> | undefined;
     let more = false;
     const desc = request.order === 'desc';
@@ -97,7 +100,7 @@ export class Collection<T extends Identified> {
         more = true;
         break;
       }
-      data.push(json(rec));
+      data.push(bytesOf(rec));
       last = rec;
     }
     return { data, next_page: more && last ? encodeCursor(last.seq) : null };
@@ -124,7 +127,7 @@ export class Collection<T extends Identified> {
         throw new StateError(`${where}.items[${i}].seq must be an integer above ${prev}`);
       }
       const value = check((item as { value?: unknown }).value, `${where}.items[${i}].value`);
-      const rec: Rec<T> = { seq, value, json: undefined };
+      const rec: Rec<T> = { seq, value, json: undefined, bytes: undefined };
       this.records.push(rec);
       this.byId.set(value.id, rec);
       prev = seq;
@@ -197,10 +200,26 @@ export function json<T>(rec: Rec<T>): string {
   return rec.json;
 }
 
-/** `{"data": [...], "next_page": ...}` (and `prev_page` for lists the SDK pages both ways) from a page. */
-export function pageJson(page: Page, withPrev = false): string {
+export function bytesOf<T>(rec: Rec<T>): Buffer {
+  rec.bytes ??= Buffer.from(json(rec));
+  return rec.bytes;
+}
+
+const COMMA = Buffer.from(',');
+
+/**
+ * `{"data": [...], "next_page": ...}` (and `prev_page` for lists the SDK pages both ways) from a page, as
+ * bytes: the items' cached bytes put together, with no string of the whole page built and encoded again.
+ */
+export function pageJson(page: Page, withPrev = false): Buffer {
   const prev = withPrev ? ',"prev_page":null' : '';
-  return `{"data":[${page.data.join(',')}],"next_page":${JSON.stringify(page.next_page)}${prev}}`;
+  const parts: Buffer[] = [Buffer.from('{"data":[')];
+  page.data.forEach((item, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(item);
+  });
+  parts.push(Buffer.from(`],"next_page":${JSON.stringify(page.next_page)}${prev}}`));
+  return Buffer.concat(parts);
 }
 
 /**

@@ -91,7 +91,7 @@ export class DeploymentStore extends CollectionStore<Deployment> {
     return json(this.find(id));
   }
 
-  list(query: DeploymentListQuery): string {
+  list(query: DeploymentListQuery): Buffer {
     const page = this.items.page(query, (d) => {
       if (!query.includeArchived && d.archived_at !== null) return false;
       if (query.agentId !== undefined && d.agent.id !== query.agentId) return false;

@@ -11,7 +11,7 @@ export interface RouteRequest {
 }
 
 /** A write that may find nothing to change (archive again) says so, and then needs no state write. */
-export type RouteResult = string | { json: string; changed: boolean };
+export type RouteResult = string | Buffer | { json: string; changed: boolean };
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';

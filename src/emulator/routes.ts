@@ -18,7 +18,7 @@ export interface Route {
   key: string;
   kind: RequestClass;
   /** Runs the request and returns the JSON body of its 200 answer; throws HttpFailure otherwise. */
-  run: (request: Omit<RouteRequest, 'id'>) => Promise<string>;
+  run: (request: Omit<RouteRequest, 'id'>) => Promise<string | Buffer>;
 }
 
 const ENV = '/v1/environments';
@@ -67,7 +67,7 @@ export function matchRoute(method: string, pathname: string, deps: RouteDeps): R
       kind,
       run: async (request) => {
         const result = spec.run({ ...request, id });
-        if (typeof result === 'string') {
+        if (typeof result === 'string' || Buffer.isBuffer(result)) {
           if (kind === 'write') await deps.commit();
           return result;
         }

@@ -114,7 +114,7 @@ export const EMULATOR_ORGANIZATION_ID = '5e1f0c3a-7d2b-4c8e-9a61-3b2d4f6e8a10';
 function send(
   res: ServerResponse,
   status: number,
-  json: string,
+  json: string | Buffer,
   requestId: string,
   headers: Record<string, string> = {},
 ): void {
@@ -149,7 +149,7 @@ export async function handleRequest(
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const route = matchRoute(method, url.pathname, deps);
   deps.stats.request(route?.key ?? 'unmatched');
-  const answer = (status: number, json: string, headers?: Record<string, string>) => {
+  const answer = (status: number, json: string | Buffer, headers?: Record<string, string>) => {
     deps.stats.answered(status);
     send(res, status, json, requestId, headers);
   };

@@ -92,7 +92,7 @@ export class SessionStore extends CollectionStore<Session> {
     return json(this.find(id));
   }
 
-  list(query: SessionListQuery): string {
+  list(query: SessionListQuery): Buffer {
     const page = this.items.page(query, (s) => {
       if (!query.includeArchived && s.archived_at !== null) return false;
       if (query.agentId !== undefined && s.agent.id !== query.agentId) return false;

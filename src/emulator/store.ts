@@ -113,7 +113,7 @@ export class EnvironmentStore extends CollectionStore<LiveEnvironment> {
   }
 
   /** Newest first, `limit` at a time; the cursor says "below sequence N". */
-  list(query: ListQuery): string {
+  list(query: ListQuery): Buffer {
     const page = this.items.page(
       { ...query, order: 'desc' },
       (env) => query.includeArchived || env.archived_at === null,

@@ -1,7 +1,7 @@
 // A snapshot of the folded history, kept beside the changelog and rebuilt when its run files change, so cost does not grow with history.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomicSync } from '../fs/atomic.js';
 import type { ChangelogEntry } from '../model.js';
@@ -169,6 +169,10 @@ function rebuild(location: ChangelogLocation, key: string): { state: ChangelogSt
   if (paths.length > 0) {
     save(cacheFileFor(location), snapshotText(FORMAT, key, built.state));
     save(indexFileFor(location), JSON.stringify(built.index));
+    // The one-document snapshot of formats up to 6, read by nothing now; one that cannot go simply stays.
+    try {
+      rmSync(path.join(cacheDirFor(location), `${path.basename(location.dir)}.json`), { force: true });
+    } catch {}
   }
   return built;
 }

@@ -2,7 +2,8 @@
 // and whatever the index says, the answer is the one a full read gives; an index it cannot trust is not used.
 // The state snapshot (JSON Lines) reads as the run files' state, whole or in slices, or is rebuilt.
 
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cacheFileFor,
@@ -123,8 +124,12 @@ describe('the state snapshot', () => {
       expect(snapshot()).toBe(text);
     }
     rmSync(cacheFileFor(location()));
+    // The snapshot of earlier formats (one JSON document) goes when the new one is written.
+    const older = path.join(path.dirname(cacheFileFor(location())), 'changelog.json');
+    writeFileSync(older, '{"format":6}');
     expect(loadState(location())).toEqual(state);
     expect(snapshot()).toBe(text);
+    expect(existsSync(older)).toBe(false);
   });
 
   it('read in slices: a snapshot of another key is rebuilt before the call returns, before any request', async () => {

@@ -200,7 +200,7 @@ export function json<T>(rec: Rec<T>): string {
   return rec.json;
 }
 
-export function bytesOf<T>(rec: Rec<T>): Buffer {
+function bytesOf<T>(rec: Rec<T>): Buffer {
   rec.bytes ??= Buffer.from(json(rec));
   return rec.bytes;
 }

@@ -85,7 +85,8 @@ const isHeader: Check = shape({
   ),
   records: isCount,
   knownIds: isCount,
-});
+  // Every field of the state but the two that follow as lines: a field added to the state must be checked here.
+} satisfies Record<Exclude<keyof ChangelogState, 'recorded' | 'known'> | 'records' | 'knownIds', Check>);
 
 const isKnownLine: Check = (v) => Array.isArray(v) && v.length === 2 && isText(v[0]) && listOf(isText)(v[1]);
 

@@ -1,7 +1,7 @@
 // What the SDK throws, as envsync's errors: ApiError with the status, type, code and request id, the server's
 // words cut to a sane length with the key removed, and a hint per status.
 
-import Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 import { ApiError, EnvsyncError, UntrustedAnswerError } from '../errors.js';
 import type { Redactor } from '../text/redact.js';
 import { truncate } from '../text/redact.js';
@@ -48,9 +48,9 @@ function serverText(text: string | null | undefined, redactor: Redactor, max = M
 export function toApiError(e: unknown, what: string, baseURL: string, redactor: Redactor): EnvsyncError {
   const own = envsyncCause(e);
   if (own) return own;
-  if (e instanceof Anthropic.APIError) {
+  if (e instanceof APIError) {
     if (e.status === undefined) {
-      const timeout = e instanceof Anthropic.APIConnectionTimeoutError;
+      const timeout = e instanceof APIConnectionTimeoutError;
       return new ApiError(
         `${what}: ${timeout ? `${baseURL} did not answer in time` : `cannot reach ${baseURL}`} (${serverText(rootCause(e), redactor)})`,
         { status: null, type: null, errorCode: null, requestId: null },
@@ -75,7 +75,7 @@ export function toApiError(e: unknown, what: string, baseURL: string, redactor: 
       { hint: hintFor(e.status), cause: e },
     );
   }
-  if (e instanceof Anthropic.APIUserAbortError)
+  if (e instanceof APIUserAbortError)
     return new UntrustedAnswerError('api_timeout', `${what}: gave up waiting`, null, 'run again', e);
   const message = e instanceof Error ? e.message : String(e);
   return new ApiError(

@@ -1,7 +1,12 @@
 // The one adapter that owns HTTP: the official SDK behind the transport middleware, every answer parsed into
 // typed shapes at the edge, every list checked, and the SDK's errors mapped to envsync's.
 
-import Anthropic from '@anthropic-ai/sdk';
+// The SDK's base client and the three resources envsync calls, not the whole client: the full one loads every
+// resource of the API (1.1 MB of code) on every command that talks to it, half of which is never used here.
+import { BaseAnthropic } from '@anthropic-ai/sdk/client';
+import { Deployments } from '@anthropic-ai/sdk/resources/beta/deployments';
+import { Environments } from '@anthropic-ai/sdk/resources/beta/environments';
+import { Sessions } from '@anthropic-ai/sdk/resources/beta/sessions';
 import { EnvsyncError, UntrustedAnswerError } from '../errors.js';
 import type {
   CreateBody,
@@ -19,7 +24,7 @@ import { toApiError } from './api-error.js';
 import { checkBaseUrl } from './base-url.js';
 import { MAX_LIST_ITEMS, type RawPage, readAllPages } from './pager.js';
 import { type Parsed, parseDeployment, parseEnvironment, parseOrigin, parseSession } from './parse.js';
-import { DEFAULT_TIMEOUT_MS, patience, transport, withBudget } from './transport.js';
+import { DEFAULT_TIMEOUT_MS, patience, ReadAnswer, transport, withBudget } from './transport.js';
 
 export { toApiError };
 
@@ -55,7 +60,7 @@ type AsResponse = { asResponse(): Promise<Response> };
 async function jsonOf(promise: AsResponse, what: string): Promise<RawPage> {
   const response = await promise.asResponse();
   const requestId = response.headers.get('request-id');
-  const text = await response.text();
+  const text = response instanceof ReadAnswer ? response.bytes.toString('utf8') : await response.text();
   try {
     return { body: JSON.parse(text) as unknown, requestId };
   } catch {
@@ -97,7 +102,7 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
   redactor.add(options.apiKey);
   const now = options.now ?? Date.now;
   const limits = patience(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const client = new Anthropic({
+  const client = new BaseAnthropic({
     apiKey: options.apiKey,
     authToken: null,
     baseURL,
@@ -116,7 +121,7 @@ export function createApiClient(options: ApiClientOptions): EnvironmentsApi {
     // The SDK has no workspace option: the header is how the API selects a workspace.
     ...(options.workspaceId ? { defaultHeaders: { 'anthropic-workspace-id': options.workspaceId } } : {}),
   });
-  const environments = client.beta.environments;
+  const environments = new Environments(client);
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await withBudget(what, limits.callMs, now, fn);
@@ -212,7 +217,9 @@ async function referenceList<T extends { id: string }>(
 }
 
 /** Sessions and deployments through the same client: the same key, workspace, pacing and checks. */
-function referencesOf(client: Anthropic, call: Call): ReferencesApi {
+function referencesOf(client: BaseAnthropic, call: Call): ReferencesApi {
+  const sessions = new Sessions(client);
+  const deployments = new Deployments(client);
   const cursor = (c: string | null) => (c === null ? {} : { page: c });
   return {
     // Lists cannot filter by environment (DESIGN §12): page by created_at and let the caller filter.
@@ -222,7 +229,7 @@ function referencesOf(client: Anthropic, call: Call): ReferencesApi {
           'list sessions',
           (c) =>
             jsonOf(
-              client.beta.sessions.list({
+              sessions.list({
                 'created_at[gte]': since,
                 include_archived: true,
                 order: 'asc',
@@ -237,7 +244,7 @@ function referencesOf(client: Anthropic, call: Call): ReferencesApi {
     retrieveSession: (id: string) =>
       call(`retrieve session ${id}`, async () =>
         expectOne(
-          await jsonOf(client.beta.sessions.retrieve(id), `retrieve session ${id}`),
+          await jsonOf(sessions.retrieve(id), `retrieve session ${id}`),
           parseSession,
           `retrieve session ${id}`,
         ),
@@ -246,17 +253,14 @@ function referencesOf(client: Anthropic, call: Call): ReferencesApi {
       call('list deployments', () =>
         referenceList<DeploymentSummary>(
           'list deployments',
-          (c) => jsonOf(client.beta.deployments.list({ limit: PAGE_SIZE, ...cursor(c) }), 'list deployments'),
+          (c) => jsonOf(deployments.list({ limit: PAGE_SIZE, ...cursor(c) }), 'list deployments'),
           parseDeployment,
         ),
       ),
     repointDeployment: (id: string, environmentId: string) =>
       call(`repoint deployment ${id}`, async () =>
         expectOne(
-          await jsonOf(
-            client.beta.deployments.update(id, { environment_id: environmentId }),
-            `repoint deployment ${id}`,
-          ),
+          await jsonOf(deployments.update(id, { environment_id: environmentId }), `repoint deployment ${id}`),
           parseDeployment,
           `repoint deployment ${id}`,
         ),

@@ -4,7 +4,8 @@
 // waits for.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Middleware, RetryableError } from '@anthropic-ai/sdk';
+import { RetryableError } from '@anthropic-ai/sdk/core/error';
+import type { Middleware } from '@anthropic-ai/sdk/core/middleware';
 import { UntrustedAnswerError } from '../errors.js';
 import type { Reporter } from '../model.js';
 import { type RateLimit, realSleep, type Sleep, TokenBucket, type WaitReason } from '../util/rate-limit.js';
@@ -93,6 +94,28 @@ export const GAVE_UP_HEADER = 'x-envsync-asked-wait-ms';
 
 export const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
+/**
+ * An answer this layer read whole: the SDK sees a `Response` like any other, and the client parses `bytes`
+ * once instead of reading the body a second time through a stream and a `TextDecoder`.
+ */
+export class ReadAnswer extends Response {
+  constructor(
+    readonly bytes: Buffer,
+    init: ResponseInit,
+  ) {
+    // The body is the same bytes, not a copy, for whoever reads it as a stream (the SDK, for an error).
+    super(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (bytes.byteLength > 0) controller.enqueue(bytes);
+          controller.close();
+        },
+      }),
+      init,
+    );
+  }
+}
+
 /** The API's "too large" refusal; `readCapped` says how the body passed the cap. */
 function tooLarge(what: string, requestId: string | null): () => UntrustedAnswerError {
   return () =>
@@ -160,7 +183,7 @@ export function transport(options: TransportOptions): Middleware {
             continue;
           }
         }
-        let body: Uint8Array;
+        let body: Buffer;
         try {
           body = await readCapped(response, MAX_ANSWER_BYTES, tooLarge(budget.what, requestId));
         } catch (e) {
@@ -177,11 +200,8 @@ export function transport(options: TransportOptions): Middleware {
           // What the API asked for, so the error can say why envsync stopped waiting.
           if (asked !== undefined) headers.set(GAVE_UP_HEADER, String(Math.round(asked)));
         }
-        return new Response(response.status === 204 ? null : body, {
-          status: response.status,
-          statusText: response.statusText,
-          headers,
-        });
+        const init = { status: response.status, statusText: response.statusText, headers };
+        return response.status === 204 ? new Response(null, init) : new ReadAnswer(body, init);
       } finally {
         clearTimeout(timer);
         request.signal?.removeEventListener('abort', onAbort);

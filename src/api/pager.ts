@@ -46,8 +46,10 @@ export async function readAllPages<T>(
   limits: PagerLimits,
   onItem?: (item: T) => void,
 ): Promise<PagedResult<T>> {
-  // Each key's first copy, as sent: its canonical form is computed only when a second copy comes to compare.
-  const seen = new Map<string, unknown>();
+  // Each key's first copy: the item as parsed when it parsed (what envsync believes of it; the value as sent is
+  // garbage as soon as it is parsed), else the value as sent. Its canonical form is computed only when a second
+  // copy comes to compare.
+  const seen = new Map<string, Copy<T>>();
   const items: T[] = [];
   const unreadable: UnreadableItem[] = [];
   const cursors = new Set<string>();
@@ -71,22 +73,26 @@ export async function readAllPages<T>(
         RETRY_HINT,
       );
     const ahead = next === null ? null : ask(fetchPage, next);
-    // One turn of the event loop lets that request go out before the items below hold the thread.
-    if (ahead !== null) await new Promise((resolve) => setImmediate(resolve));
     try {
-      for (const value of page.value.data) {
+      const data = page.value.data;
+      for (let i = 0; i < data.length; i++) {
+        // Turns of the event loop while the next page is asked for: one lets that request go out before the
+        // items hold the thread, the rest let a new connection finish opening (and other reads go on).
+        if (ahead !== null && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+        const value = data[i];
         const parsed = parseItem(value);
         const key = parsed.ok ? keyOf(parsed.value) : unreadableKey(value);
         const earlier = key === null ? undefined : seen.get(key);
+        const content: Copy<T> = parsed.ok ? parsed : { ok: false, sent: value };
         if (earlier !== undefined) {
-          if (canonicalOrNull(earlier) !== canonicalOrNull(value))
+          if (contentOf(earlier) !== contentOf(content))
             throw untrusted(
               `${key} appears twice in one list with different content`,
               'the API contradicted itself; nothing was planned from it. Run again; if it persists, report it with the request id',
             );
           continue;
         }
-        if (key !== null) seen.set(key, value);
+        if (key !== null) seen.set(key, content);
         if (parsed.ok) {
           items.push(parsed.value);
           onItem?.(parsed.value);
@@ -122,6 +128,9 @@ function ask(
   return { answer, stop };
 }
 
+/** Items parsed between turns of the event loop while a page asked ahead travels. */
+const YIELD_EVERY = 200;
+
 const RETRY_HINT =
   'the API sent a list envsync cannot trust, so nothing was planned or changed; run again, and if it persists report it with the request id';
 
@@ -131,11 +140,18 @@ function unreadableKey(value: unknown): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-/** The item's content for comparing two copies of one ID (a number JSON cannot hold falls back to plain JSON). */
-function canonicalOrNull(value: unknown): string {
+/** A key's first copy: the item as parsed, or what was sent when it did not parse. */
+type Copy<T> = { ok: true; value: T } | { ok: false; sent: unknown };
+
+/**
+ * One copy's content for comparing two copies of one ID (a number JSON cannot hold falls back to plain JSON);
+ * a copy that parsed never equals one that did not.
+ */
+function contentOf<T>(copy: Copy<T>): string {
+  const [prefix, value] = copy.ok ? ['parsed ', copy.value] : ['sent ', copy.sent];
   try {
-    return canonicalJson(value);
+    return prefix + canonicalJson(value);
   } catch {
-    return JSON.stringify(value);
+    return prefix + JSON.stringify(value);
   }
 }

@@ -76,20 +76,37 @@ function id(value: unknown, field: string, prefix: string): string {
   return s;
 }
 
+/**
+ * A list of texts, checked member by member and kept as it came: an answer's values are fresh from
+ * `JSON.parse` and nothing changes them, so the parsed item shares them instead of copying (a 1,000-item page
+ * holds several thousand of these lists, and the copies were most of what a list allocated).
+ */
 function textList(value: unknown, field: string): string[] {
   if (!Array.isArray(value)) return refuse(field, `expected a list, got ${describe(value)}`);
-  return value.map((v, i) => text(v, `${field}[${i}]`));
+  for (let i = 0; i < value.length; i++)
+    if (typeof value[i] !== 'string') refuse(`${field}[${i}]`, `expected text, got ${describe(value[i])}`);
+  return value as string[];
 }
 
-function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], field: string): void {
-  for (const key of Object.keys(obj))
-    if (!allowed.includes(key))
+function onlyKeys(obj: Record<string, unknown>, allowed: ReadonlySet<string>, field: string): void {
+  for (const key in obj)
+    if (!allowed.has(key))
       refuse(`${field}.${key}`, 'a field envsync does not know: it cannot tell what the config holds');
 }
 
+const PACKAGES_KEYS: ReadonlySet<string> = new Set([...PACKAGE_MANAGERS, 'type']);
+const TYPE_ONLY: ReadonlySet<string> = new Set(['type']);
+const LIMITED_KEYS: ReadonlySet<string> = new Set([
+  'type',
+  'allowed_hosts',
+  'allow_mcp_servers',
+  'allow_package_managers',
+]);
+const CLOUD_KEYS: ReadonlySet<string> = new Set(['type', 'packages', 'networking']);
+
 function packages(value: unknown): Packages {
   const obj = record(value, 'config.packages');
-  onlyKeys(obj, [...PACKAGE_MANAGERS, 'type'], 'config.packages');
+  onlyKeys(obj, PACKAGES_KEYS, 'config.packages');
   if (obj.type !== undefined && obj.type !== 'packages')
     refuse('config.packages.type', `expected "packages", got ${describe(obj.type)}`);
   const out = {} as Packages;
@@ -100,16 +117,12 @@ function packages(value: unknown): Packages {
 function networking(value: unknown): Networking {
   const obj = record(value, 'config.networking');
   if (obj.type === 'unrestricted') {
-    onlyKeys(obj, ['type'], 'config.networking');
+    onlyKeys(obj, TYPE_ONLY, 'config.networking');
     return { type: 'unrestricted' };
   }
   if (obj.type !== 'limited')
     return refuse('config.networking.type', `a networking type envsync does not know: ${describe(obj.type)}`);
-  onlyKeys(
-    obj,
-    ['type', 'allowed_hosts', 'allow_mcp_servers', 'allow_package_managers'],
-    'config.networking',
-  );
+  onlyKeys(obj, LIMITED_KEYS, 'config.networking');
   return {
     type: 'limited',
     allowed_hosts: textList(obj.allowed_hosts, 'config.networking.allowed_hosts'),
@@ -121,20 +134,21 @@ function networking(value: unknown): Networking {
 function config(value: unknown): ApiConfig {
   const obj = record(value, 'config');
   if (obj.type === 'self_hosted') {
-    onlyKeys(obj, ['type'], 'config');
+    onlyKeys(obj, TYPE_ONLY, 'config');
     return { type: 'self_hosted' };
   }
   if (obj.type !== 'cloud')
     return refuse('config.type', `a config type envsync does not know: ${describe(obj.type)}`);
-  onlyKeys(obj, ['type', 'packages', 'networking'], 'config');
+  onlyKeys(obj, CLOUD_KEYS, 'config');
   return { type: 'cloud', packages: packages(obj.packages), networking: networking(obj.networking) };
 }
 
+/** Kept as it came, as `textList` is: every value checked to be text, every key (even `__proto__`) its own. */
 function metadata(value: unknown): Record<string, string> {
   const obj = record(value, 'metadata');
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj)) out[k] = text(v, `metadata.${k}`);
-  return out;
+  for (const k in obj)
+    if (typeof obj[k] !== 'string') refuse(`metadata.${k}`, `expected text, got ${describe(obj[k])}`);
+  return obj as Record<string, string>;
 }
 
 function scope(value: unknown): Scope | undefined {

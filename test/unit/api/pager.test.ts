@@ -73,6 +73,15 @@ describe('readAllPages', () => {
     ]);
   });
 
+  it('compares two copies of one ID by what envsync reads of them: a field it does not read is no difference', async () => {
+    // What envsync believes of an item is its parse; a member the parse passes over (an answer's new top-level
+    // field) cannot make two copies contradict, and the first copy is the one kept.
+    const r = await read([{ data: [env('env_1'), { ...env('env_1'), added_later: 1 }], next_page: null }]);
+    const one = parseEnvironment(env('env_1'));
+    if (!one.ok) throw new Error('the fixture does not parse');
+    expect(r.items).toEqual([one.value]);
+  });
+
   it.each<[string, unknown[], string]>([
     [
       'a cursor seen before',
@@ -90,6 +99,24 @@ describe('readAllPages', () => {
     [
       'the same ID with other content',
       [{ data: [env('env_1'), env('env_1', 'other')], next_page: null }],
+      'env_1 appears twice in one list with different content',
+    ],
+    [
+      'the same ID once readable and once not',
+      [{ data: [env('env_1'), { ...env('env_1'), config: { type: 'sandbox_v2' } }], next_page: null }],
+      'env_1 appears twice in one list with different content',
+    ],
+    [
+      'the same unreadable ID with other content',
+      [
+        {
+          data: [
+            { ...env('env_1'), config: { type: 'sandbox_v2' } },
+            { ...env('env_1'), config: { type: 'sandbox_v3' } },
+          ],
+          next_page: null,
+        },
+      ],
       'env_1 appears twice in one list with different content',
     ],
     [

@@ -80,6 +80,23 @@ describe('parseEnvironment', () => {
     }
   });
 
+  it('keeps every metadata key as its own, `__proto__` included, and a list member that is not text is named', () => {
+    const r = parseEnvironment({ ...good, metadata: JSON.parse('{"__proto__": "x", "team": "y"}') });
+    expect(r.ok && Object.entries(r.value.metadata)).toEqual([
+      ['__proto__', 'x'],
+      ['team', 'y'],
+    ]);
+    const bad = parseEnvironment({
+      ...good,
+      config: { ...good.config, packages: { ...good.config.packages, pip: ['a', 2] } },
+    });
+    expect(bad).toEqual({
+      ok: false,
+      field: 'config.packages.pip[1]',
+      problem: 'expected text, got a number',
+    });
+  });
+
   it('refuses what is not an object at all', () => {
     expect(parseEnvironment(null)).toMatchObject({ ok: false, field: '(the environment)' });
     expect(parseEnvironment([good])).toMatchObject({ ok: false, problem: 'expected an object, got a list' });

@@ -1,6 +1,6 @@
 // The normal form of a config (DESIGN §4) and its hash: the identity of what a container holds.
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import {
   type ConfigHash,
   type LooseConfig,
@@ -9,12 +9,18 @@ import {
   PACKAGE_MANAGERS,
   type Packages,
 } from '../model.js';
-import { canonicalJson } from './canonical-json.js';
 import { normalizeHost } from './host.js';
 
-/** A set of strings as a sorted, de-duplicated list. */
+/** A set of strings as a sorted, de-duplicated list (a list that already is one, the usual case, is copied). */
 export function sortedSet(items: readonly string[] | null | undefined): string[] {
-  return [...new Set(items ?? [])].sort();
+  if (!items || items.length === 0) return [];
+  return strictlyAscending(items) ? items.slice() : [...new Set(items)].sort();
+}
+
+/** Sorted by UTF-16 code units (as `sort()` sorts strings) with no repeats. */
+function strictlyAscending(items: readonly string[]): boolean {
+  for (let i = 1; i < items.length; i++) if (!((items[i - 1] as string) < (items[i] as string))) return false;
+  return true;
 }
 
 function normalizePackages(packages: LooseConfig['packages']): Packages {
@@ -47,13 +53,36 @@ export function normalizeConfig(config: LooseConfig | null | undefined): NormalC
   };
 }
 
+/** Node's one-shot hash (20.12 and later) costs a third of a `createHash` object per call; older Nodes use that. */
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }
+).hash;
+
 export function sha256Hex(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The RFC 8785 text of a config in normal form, written from its known shape: members in code-unit order,
+ * strings and lists of strings as `JSON.stringify` writes them. It is `canonicalJson` of the same value (the
+ * tests hold the two equal) without walking it: a plan hashes every live config.
+ */
+export function normalJson(config: NormalConfig): string {
+  if (config.type === 'self_hosted') return '{"type":"self_hosted"}';
+  const n = config.networking;
+  const networking =
+    n.type === 'limited'
+      ? `{"allow_mcp_servers":${JSON.stringify(n.allow_mcp_servers)},"allow_package_managers":${JSON.stringify(n.allow_package_managers)},"allowed_hosts":${JSON.stringify(n.allowed_hosts)},"type":"limited"}`
+      : '{"type":"unrestricted"}';
+  let packages = '';
+  for (const manager of PACKAGE_MANAGERS)
+    packages += `${packages === '' ? '' : ','}"${manager}":${JSON.stringify(config.packages[manager])}`;
+  return `{"networking":${networking},"packages":{${packages}},"type":"cloud"}`;
 }
 
 /** `sha256:` + hex SHA-256 of the RFC 8785 canonical JSON of the normalized config. */
 export function configHash(config: LooseConfig | null | undefined): ConfigHash {
-  return `sha256:${sha256Hex(canonicalJson(normalizeConfig(config)))}`;
+  return `sha256:${sha256Hex(normalJson(normalizeConfig(config)))}`;
 }
 
 /** The first 8 hex digits of a hash, for names and short displays. */

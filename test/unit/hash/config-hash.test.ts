@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDesired } from '../../../src/config/load.js';
 import { canonicalJson } from '../../../src/hash/canonical-json.js';
-import { configHash, normalizeConfig } from '../../../src/hash/config-hash.js';
+import { configHash, normalizeConfig, normalJson, sortedSet } from '../../../src/hash/config-hash.js';
 import type { LooseConfig } from '../../../src/model.js';
 import { ROOT } from '../../helpers/cli.js';
 
@@ -132,5 +132,69 @@ describe('configHash', () => {
       python: 'sha256:e0a827551157fe953f9b94bb8b26d518747b2ef1e6ca2eb3bd86349b6cc57764',
       runners: 'sha256:409f5efa6fc7ddd64dd81cf046226400775d1e271ad45d938ce5eeabbcc0e2ef',
     });
+  });
+});
+
+describe('normalJson', () => {
+  // The hash is written from the normal form's known shape; it must be canonicalJson of that form, always.
+  const configs: Array<[string, LooseConfig | null]> = [
+    ['absent', null],
+    ['self-hosted', { type: 'self_hosted' }],
+    ['unrestricted, no packages', { type: 'cloud' }],
+    ['the base config', base],
+    [
+      'every manager, unsorted and repeated, with escapes',
+      {
+        type: 'cloud',
+        packages: {
+          apt: ['z', 'a', 'a'],
+          cargo: ['serde@1'],
+          gem: ['rails:7', 'q"uote'],
+          go: ['example.com/x@v1', 'back\\slash'],
+          npm: ['\u2028line', '\u0007bell', 'caf\u00e9'],
+          pip: ['\u{1f600}', '\ufb01'],
+        },
+        networking: {
+          type: 'limited',
+          allowed_hosts: ['B.example.com', 'a.example.com'],
+          allow_mcp_servers: true,
+          allow_package_managers: false,
+        },
+      },
+    ],
+    ['limited with no hosts', { type: 'cloud', networking: { type: 'limited' } }],
+  ];
+  it.each(configs)('%s', (_label, config) => {
+    const normal = normalizeConfig(config);
+    expect(normalJson(normal)).toBe(canonicalJson(normal));
+  });
+});
+
+describe('sortedSet', () => {
+  it.each([
+    [[], []],
+    [['a'], ['a']],
+    [
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+    ],
+    [
+      ['b', 'a'],
+      ['a', 'b'],
+    ],
+    [['a', 'a'], ['a']],
+    [
+      ['a', 'b', 'b'],
+      ['a', 'b'],
+    ],
+    [
+      ['\ufb01', '\u{1f600}'],
+      ['\u{1f600}', '\ufb01'],
+    ],
+  ])('%j', (items, expected) => {
+    const out = sortedSet(items);
+    expect(out).toEqual(expected);
+    // A copy, never the caller's list: the normal form is built from files and answers that stay in use.
+    if (items.length > 0) expect(out).not.toBe(items);
   });
 });

@@ -1,6 +1,7 @@
 // Compares what the changelog says with the live environments (their ownership tags) and records the difference.
 
 import { isMine, liveHash, type Owner, taggedHash, userMetadata } from '../domain/ownership.js';
+import { recordedById } from '../domain/records.js';
 import { normalizeConfig, shortHash } from '../hash/config-hash.js';
 import type { ChangelogOp, LiveEnvironment, LiveView, RecordedEnvironment } from '../model.js';
 
@@ -56,7 +57,7 @@ export function findUnrecorded(
   live: Pick<LiveView, 'envs' | 'gone'>,
   interrupted = false,
 ): Finding[] {
-  const byId = new Map(recorded.map((r) => [r.env_id, r]));
+  const byId = recordedById(recorded);
   // Only this project's: another project's environments never enter this changelog.
   const owner: Owner = { project, recorded: (id) => byId.has(id) };
   // Gone only when a lookup by ID said so: a list that left an environment out proves nothing.

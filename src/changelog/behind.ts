@@ -2,6 +2,7 @@
 
 import { retiredBaseName } from '../domain/naming.js';
 import { isMine, liveHash, type Owner, taggedHash } from '../domain/ownership.js';
+import { recordedById } from '../domain/records.js';
 import { shortHash } from '../hash/config-hash.js';
 import type { LiveEnvironment, RecordedEnvironment } from '../model.js';
 import type { KnownHashes } from './state.js';
@@ -33,7 +34,7 @@ export interface BehindInput {
  */
 export function changelogBehind(input: BehindInput): BehindFinding[] {
   if (input.interrupted) return [];
-  const byId = new Map(input.recorded.map((r) => [r.env_id, r]));
+  const byId = recordedById(input.recorded);
   const owner: Owner = { project: input.project, recorded: (id) => byId.has(id) };
   const found: BehindFinding[] = [];
   for (const env of input.live) {

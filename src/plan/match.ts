@@ -4,6 +4,7 @@
 
 import { isParkedFor, nameKey, parkedBase, parkedBasesOf } from '../domain/naming.js';
 import { isMine, type Owner } from '../domain/ownership.js';
+import { recordedById } from '../domain/records.js';
 import { EnvsyncError } from '../errors.js';
 import type {
   DesiredEnvironment,
@@ -39,7 +40,7 @@ export interface Matching {
   strayUnreadable: UnreadableItem[];
   /** Current records whose ID is archived or confirmed gone (404), newest first. */
   missing: RecordedEnvironment[];
-  recordedById: Map<string, RecordedEnvironment>;
+  recordedById: ReadonlyMap<string, RecordedEnvironment>;
   owner: Owner;
 }
 
@@ -132,8 +133,8 @@ export function matchEnvironments(
   const active = live.envs.filter((e) => !e.archived_at);
   const unreadableById = new Map(live.unreadable.flatMap((u) => (u.id === null ? [] : [[u.id, u]])));
   const gone = new Set(live.gone);
-  const recordedById = new Map(recorded.map((r) => [r.env_id, r]));
-  const owner: Owner = { project, recorded: (id) => recordedById.has(id) };
+  const byRecordedId = recordedById(recorded);
+  const owner: Owner = { project, recorded: (id) => byRecordedId.has(id) };
 
   // A recorded ID that is neither listed nor confirmed gone was never looked up: planning would trust a list
   // that may have left it out (the caller looks every such ID up first).
@@ -226,7 +227,7 @@ export function matchEnvironments(
     unclaimed: active.filter((e) => !claimed.has(e.id)),
     strayUnreadable: live.unreadable.filter((u) => !claimedUnreadable.has(u)),
     missing,
-    recordedById,
+    recordedById: byRecordedId,
     owner,
   };
 }

@@ -86,10 +86,20 @@ export function compareWithLive(
         : f,
     );
   const folded = fold === 'all' ? findings : findings.filter((f) => f.op === 'create' || f.op === 'update');
-  const recorded = foldRecorded(
-    folded.map((f) => ({ description: null, metadata: null, lifecycle: null, at: now, ...findingFields(f) })),
-    state.recorded,
-  );
+  // Nothing to fold (the usual plan): the state's own records, and the index every step shares with them.
+  const recorded =
+    folded.length === 0
+      ? state.recorded
+      : foldRecorded(
+          folded.map((f) => ({
+            description: null,
+            metadata: null,
+            lifecycle: null,
+            at: now,
+            ...findingFields(f),
+          })),
+          state.recorded,
+        );
   return {
     state,
     findings,

@@ -6,6 +6,7 @@ import type { HistoryProblem } from '../changelog/history.js';
 import { entriesOfRuns } from '../changelog/preview-runs.js';
 import { foldRecorded } from '../changelog/state.js';
 import { isMine, liveHash, type Owner, ownerLabel, ownershipOf, taggedHash } from '../domain/ownership.js';
+import { recordedById } from '../domain/records.js';
 import { EnvsyncError } from '../errors.js';
 import { shortHash } from '../hash/config-hash.js';
 import type { EnvironmentsApi, LiveEnvironment, LiveView, RecordedEnvironment } from '../model.js';
@@ -63,7 +64,7 @@ export function auditLive(
   project: string,
 ): AuditProblem[] {
   const liveEnvs = view.envs;
-  const byId = new Map(recorded.map((r) => [r.env_id, r]));
+  const byId = recordedById(recorded);
   const owner: Owner = { project, recorded: (id) => byId.has(id) };
   const problems: AuditProblem[] = [];
   for (const f of findUnrecorded(project, recorded, view)) {

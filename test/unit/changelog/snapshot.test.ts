@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { type ChangelogState, readSnapshot, snapshotText } from '../../../src/changelog/snapshot.js';
+import { recordedById } from '../../../src/domain/records.js';
 import type { RecordedEnvironment } from '../../../src/model.js';
 
 const record = (i: number, env_id = `env_${i}`): RecordedEnvironment => ({
@@ -57,6 +58,8 @@ describe('the state snapshot', () => {
     const s = state(1200);
     const { state: back, pauses } = read(snapshotText(7, 'k1', s));
     expect(back).toEqual(s);
+    // The records' index by env ID comes with them, built as they were read.
+    expect(back && recordedById(back.recorded).get('env_7')).toEqual(s.recorded[7]);
     // The header, then 1,200 records and 1,200 known IDs in slices of 500.
     expect(pauses).toBe(1 + 2 + 2);
   });
@@ -83,6 +86,7 @@ describe('the state snapshot', () => {
     ],
     ['a line that is not JSON', join(lines(good).map((l, i) => (i === 1 ? l.slice(0, -1) : l)))],
     ['one ID known twice', join(lines(good).map((l, i, all) => (i === 5 ? (all[4] as string) : l)))],
+    ['one env ID recorded twice', join(lines(good).map((l, i, all) => (i === 2 ? (all[1] as string) : l)))],
     ['a header with a count that is not one', good.replace('"records":3', '"records":-1')],
     ['an empty file', ''],
   ])('does not believe %s', (_title, text, format = 7, key = 'k1') => {

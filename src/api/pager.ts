@@ -129,7 +129,7 @@ function ask(
 }
 
 /** Items parsed between turns of the event loop while a page asked ahead travels. */
-const YIELD_EVERY = 200;
+const YIELD_EVERY = 50;
 
 const RETRY_HINT =
   'the API sent a list envsync cannot trust, so nothing was planned or changed; run again, and if it persists report it with the request id';

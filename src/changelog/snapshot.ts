@@ -115,12 +115,12 @@ export function snapshotText(format: number, key: string, state: ChangelogState)
   return `${lines.join('\n')}\n`;
 }
 
-/** Lines read between two pauses of `readSnapshot`: a few milliseconds of work. */
-const SLICE = 500;
+/** Lines read between two pauses of `readSnapshot`: well under a millisecond, so a page that arrives waits little. */
+const SLICE = 100;
 
 /**
  * Reads a snapshot written by `snapshotText`, checking every line as `stateOf` wrote it, and pausing (a
- * `yield`) every few thousand lines; the result is the state, or undefined when the format or key differ,
+ * `yield`) every `SLICE` lines; the result is the state, or undefined when the format or key differ,
  * or anything does not read (a line, a count, a missing or extra line): such a snapshot is not believed.
  */
 export function* readSnapshot(

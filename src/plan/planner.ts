@@ -7,6 +7,7 @@ import { shortHash } from '../hash/config-hash.js';
 import type {
   ActionKind,
   BlockedItem,
+  DesiredEnvironment,
   DriftInfo,
   LiveEnvironment,
   LiveFingerprint,
@@ -175,7 +176,9 @@ export function planMatched(
   outside: readonly OutsideChange[],
   options: PlanOptions,
 ): Plan {
-  const desiredByName = new Map(matching.desired.map((d) => [d.name, d]));
+  // Only an environment no file claims looks a file up by name (its base's): none, no index.
+  const desiredByName: ReadonlyMap<string, DesiredEnvironment> =
+    matching.unclaimed.length === 0 ? new Map() : new Map(matching.desired.map((d) => [d.name, d]));
   const targets = [...new Set(options.targets)].sort(compare);
   const targetSet = new Set(targets);
   const wanted = (name: string) => targets.length === 0 || targetSet.has(name);

@@ -1,22 +1,44 @@
 // The one order envsync lists things in: natural (`env-2` before `env-10`), case-folded, locale-independent.
 
-const CHUNK = /(\d+)|(\D+)/g;
-
-function chunks(s: string): string[] {
-  return s.match(CHUNK) ?? [];
-}
-
-function isDigits(s: string): boolean {
-  const c = s.charCodeAt(0);
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
 }
 
+/** The end of the run of digits, or of non-digits, that starts at `i`. */
+function runEnd(s: string, i: number): number {
+  const digits = isDigitAt(s, i);
+  let end = i + 1;
+  while (end < s.length && isDigitAt(s, end) === digits) end++;
+  return end;
+}
+
 /** Digit runs compare by value (any length, so no precision limit); leading zeros only break ties. */
-function compareNumbers(a: string, b: string): number {
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
+function compareNumbers(a: string, i: number, ei: number, b: string, j: number, ej: number): number {
+  while (i < ei - 1 && a.charCodeAt(i) === 48) i++;
+  while (j < ej - 1 && b.charCodeAt(j) === 48) j++;
+  if (ei - i !== ej - j) return ei - i - (ej - j);
+  for (; i < ei; i++, j++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(j);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Other runs case-folded (`toLowerCase`): ASCII folded in place, anything else as `toLowerCase` does it. */
+function compareFolded(a: string, i: number, ei: number, b: string, j: number, ej: number): number {
+  const n = Math.min(ei - i, ej - j);
+  for (let k = 0; k < n; k++) {
+    let x = a.charCodeAt(i + k);
+    let y = b.charCodeAt(j + k);
+    if (x >= 128 || y >= 128) {
+      return compareCodeUnits(a.slice(i, ei).toLowerCase(), b.slice(j, ej).toLowerCase());
+    }
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return x - y;
+  }
+  return ei - i - (ej - j);
 }
 
 /** Plain code-unit order: the last tie-breaker, so the order is total and the same on every machine. */
@@ -31,20 +53,22 @@ export function compareCodeUnits(a: string, b: string): number {
  */
 export function compareNatural(a: string, b: string): number {
   if (a === b) return 0;
-  const ca = chunks(a);
-  const cb = chunks(b);
-  const n = Math.min(ca.length, cb.length);
-  for (let i = 0; i < n; i++) {
-    const x = ca[i] as string;
-    const y = cb[i] as string;
-    const dx = isDigits(x);
-    const dy = isDigits(y);
-    let r: number;
-    if (dx && dy) r = compareNumbers(x, y);
-    else r = compareCodeUnits(x.toLowerCase(), y.toLowerCase());
+  let i = 0;
+  let j = 0;
+  // Run by run, without splitting either string: this comparison sorts every list of names.
+  while (i < a.length && j < b.length) {
+    const ei = runEnd(a, i);
+    const ej = runEnd(b, j);
+    const r =
+      isDigitAt(a, i) && isDigitAt(b, j)
+        ? compareNumbers(a, i, ei, b, j, ej)
+        : compareFolded(a, i, ei, b, j, ej);
     if (r !== 0) return r;
+    i = ei;
+    j = ej;
   }
-  if (ca.length !== cb.length) return ca.length - cb.length;
+  // Equal run for run: the one with runs left goes after; then code units break the tie.
+  if (i < a.length || j < b.length) return i < a.length ? 1 : -1;
   return compareCodeUnits(a, b);
 }
 

@@ -54,14 +54,14 @@ const lines = (text: string) => text.split('\n');
 const join = (ls: string[]) => ls.join('\n');
 
 describe('the state snapshot', () => {
-  it('reads back exactly what was written, pausing after the header and every 500 lines', () => {
+  it('reads back exactly what was written, pausing after the header and every 100 lines', () => {
     const s = state(1200);
     const { state: back, pauses } = read(snapshotText(7, 'k1', s));
     expect(back).toEqual(s);
     // The records' index by env ID comes with them, built as they were read.
     expect(back && recordedById(back.recorded).get('env_7')).toEqual(s.recorded[7]);
-    // The header, then 1,200 records and 1,200 known IDs in slices of 500.
-    expect(pauses).toBe(1 + 2 + 2);
+    // The header, then 1,200 records and 1,200 known IDs in slices of 100.
+    expect(pauses).toBe(1 + 12 + 12);
   });
 
   it('keeps an ID called __proto__ as an ID, as the history builds it', () => {

@@ -9,6 +9,8 @@ export interface EmulatorProcess {
   firstLine: string;
   stdout(): string;
   stderr(): string;
+  /** Resolves with the stream's text once `done` holds for it: an event, not a wait of a fixed time. */
+  until(stream: 'stdout' | 'stderr', done: (text: string) => boolean): Promise<string>;
   /** Resolves with the exit code, or the signal's name when it was killed. */
   exited: Promise<number | string>;
 }
@@ -22,6 +24,18 @@ export function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
   });
   let stdout = '';
   let stderr = '';
+  const text = (stream: 'stdout' | 'stderr') => (stream === 'stdout' ? stdout : stderr);
+  const until = (stream: 'stdout' | 'stderr', done: (text: string) => boolean) =>
+    new Promise<string>((resolve) => {
+      const check = () => {
+        if (!done(text(stream))) return;
+        child[stream].off('data', check);
+        resolve(text(stream));
+      };
+      // After the helper's own listener (added first), so the text includes this chunk.
+      child[stream].on('data', check);
+      check();
+    });
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
   });
@@ -39,7 +53,7 @@ export function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
         reject(new Error(`unexpected first line: ${firstLine}`));
         return;
       }
-      resolve({ child, url, firstLine, stdout: () => stdout, stderr: () => stderr, exited });
+      resolve({ child, url, firstLine, stdout: () => stdout, stderr: () => stderr, until, exited });
     });
     void exited.then((code) => reject(new Error(`emulator exited (${code}) before listening:\n${stderr}`)));
   });

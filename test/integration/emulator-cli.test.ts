@@ -38,21 +38,17 @@ describe('envsync emulator (the binary)', () => {
 
   it('--registries also serves local package registries; the second line says where', async () => {
     const p = await start(['--port', '0', '--registries', 'test/fixtures/registries']);
-    const second = await new Promise<string>((resolve) => {
-      const check = () => {
-        const line = p.stdout().split('\n')[1];
-        if (line) resolve(line);
-      };
-      p.child.stdout.on('data', check);
-      check();
-    });
+    // The second line and the hint on stderr come down two pipes: each is waited for, in no assumed order.
+    const second = (await p.until('stdout', (out) => out.split('\n').length > 2)).split('\n')[1] as string;
     const url = /^registries on (http:\/\/127\.0\.0\.1:\d+)$/.exec(second)?.[1];
     expect(url).toBeDefined();
     const packument = (await (await fetch(`${url}/npm/express`)).json()) as {
       'dist-tags': Record<string, string>;
     };
     expect(packument['dist-tags'].latest).toBe('4.21.2');
-    expect(p.stderr()).toContain(`registries:\n  pip: ${url}/pip\n`);
+    expect(await p.until('stderr', (err) => /\n {2}pip: [^\n]*\n/.test(err))).toContain(
+      `registries:\n  pip: ${url}/pip\n`,
+    );
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   });

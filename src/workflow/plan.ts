@@ -52,7 +52,7 @@ export function loadDesiredOrThrow(
 ): DesiredState {
   const result = loadDesired(dirs, { cwd, strict: false, policies });
   if (hasErrors(result.diagnostics)) throw new ValidationError(result.diagnostics);
-  const files = [...new Set(result.environments.map((d) => d.source.file))];
+  const files = result.environments.map((d) => d.source.file);
   return { ...result, antTracked: antTrackedEnvironments(cwd, files) };
 }
 

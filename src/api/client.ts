@@ -60,7 +60,7 @@ type AsResponse = { asResponse(): Promise<Response> };
 async function jsonOf(promise: AsResponse, what: string): Promise<RawPage> {
   const response = await promise.asResponse();
   const requestId = response.headers.get('request-id');
-  const text = response instanceof ReadAnswer ? response.bytes.toString('utf8') : await response.text();
+  const text = response instanceof ReadAnswer ? response.utf8() : await response.text();
   try {
     return { body: JSON.parse(text) as unknown, requestId };
   } catch {

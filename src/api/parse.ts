@@ -143,11 +143,17 @@ function config(value: unknown): ApiConfig {
   return { type: 'cloud', packages: packages(obj.packages), networking: networking(obj.networking) };
 }
 
-/** Kept as it came, as `textList` is: every value checked to be text, every key (even `__proto__`) its own. */
+/**
+ * Kept as it came, as `textList` is: every value checked to be text. A key `__proto__` is refused: a plain
+ * object cannot hold it as its own everywhere envsync copies metadata (the changelog, the diff, the patch), so
+ * envsync could neither show it nor record it truly.
+ */
 function metadata(value: unknown): Record<string, string> {
   const obj = record(value, 'metadata');
-  for (const k in obj)
+  for (const k in obj) {
+    if (k === '__proto__') refuse('metadata.__proto__', 'a key envsync cannot hold as its own');
     if (typeof obj[k] !== 'string') refuse(`metadata.${k}`, `expected text, got ${describe(obj[k])}`);
+  }
   return obj as Record<string, string>;
 }
 

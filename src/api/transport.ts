@@ -114,6 +114,13 @@ export class ReadAnswer extends Response {
       init,
     );
   }
+
+  /** The body as text, decoded as `Response.text()` decodes it (a leading UTF-8 byte order mark is dropped). */
+  utf8(): string {
+    const b = this.bytes;
+    const bom = b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+    return b.toString('utf8', bom ? 3 : 0);
+  }
 }
 
 /** The API's "too large" refusal; `readCapped` says how the body passed the cap. */

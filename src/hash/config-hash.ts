@@ -17,9 +17,13 @@ export function sortedSet(items: readonly string[] | null | undefined): string[]
   return strictlyAscending(items) ? items.slice() : [...new Set(items)].sort();
 }
 
-/** Sorted by UTF-16 code units (as `sort()` sorts strings) with no repeats. */
+/** Texts sorted by UTF-16 code units (as `sort()` sorts them) with no repeats; anything else takes the sort. */
 function strictlyAscending(items: readonly string[]): boolean {
-  for (let i = 1; i < items.length; i++) if (!((items[i - 1] as string) < (items[i] as string))) return false;
+  if (typeof items[0] !== 'string') return false;
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== 'string' || !((items[i - 1] as string) < item)) return false;
+  }
   return true;
 }
 

@@ -26,7 +26,7 @@ export function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
   let stderr = '';
   const text = (stream: 'stdout' | 'stderr') => (stream === 'stdout' ? stdout : stderr);
   const until = (stream: 'stdout' | 'stderr', done: (text: string) => boolean) =>
-    new Promise<string>((resolve) => {
+    new Promise<string>((resolve, reject) => {
       const check = () => {
         if (!done(text(stream))) return;
         child[stream].off('data', check);
@@ -35,6 +35,11 @@ export function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
       // After the helper's own listener (added first), so the text includes this chunk.
       child[stream].on('data', check);
       check();
+      // A process that ends without it fails the wait at once, showing what it did say.
+      child.on('close', () => {
+        if (!done(text(stream)))
+          reject(new Error(`emulator ended without it on ${stream}:\n${text(stream)}\n${stderr}`));
+      });
     });
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));

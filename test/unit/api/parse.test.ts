@@ -80,11 +80,18 @@ describe('parseEnvironment', () => {
     }
   });
 
-  it('keeps every metadata key as its own, `__proto__` included, and a list member that is not text is named', () => {
-    const r = parseEnvironment({ ...good, metadata: JSON.parse('{"__proto__": "x", "team": "y"}') });
+  it('refuses a metadata key `__proto__` (no copy of the metadata could keep it), and names a list member that is not text', () => {
+    // JSON.parse makes `__proto__` an own key; the changelog, the diff and the patch copy metadata into plain
+    // objects, where assigning it does nothing: the key would be lost from the history and never settle.
+    expect(parseEnvironment({ ...good, metadata: JSON.parse('{"team": "y", "__proto__": "x"}') })).toEqual({
+      ok: false,
+      field: 'metadata.__proto__',
+      problem: 'a key envsync cannot hold as its own',
+    });
+    const r = parseEnvironment({ ...good, metadata: JSON.parse('{"team": "y", "constructor": "z"}') });
     expect(r.ok && Object.entries(r.value.metadata)).toEqual([
-      ['__proto__', 'x'],
       ['team', 'y'],
+      ['constructor', 'z'],
     ]);
     const bad = parseEnvironment({
       ...good,

@@ -197,4 +197,10 @@ describe('sortedSet', () => {
     // A copy, never the caller's list: the normal form is built from files and answers that stay in use.
     if (items.length > 0) expect(out).not.toBe(items);
   });
+
+  it('sorts members that are not text as sort() does, even when they look ascending', () => {
+    // Only a changelog line written by hand can hold them; it must not read as normal when it is not.
+    expect(sortedSet([9, 10] as unknown as string[])).toEqual([10, 9]);
+    expect(sortedSet(['a', 2] as unknown as string[])).toEqual([2, 'a']);
+  });
 });

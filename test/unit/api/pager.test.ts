@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { readAllPages } from '../../../src/api/pager.js';
-import { parseEnvironment } from '../../../src/api/parse.js';
+import { type Parsed, parseEnvironment } from '../../../src/api/parse.js';
 import { UntrustedAnswerError } from '../../../src/errors.js';
 
 const env = (id: string, name = id) => ({
@@ -80,6 +80,27 @@ describe('readAllPages', () => {
     const one = parseEnvironment(env('env_1'));
     if (!one.ok) throw new Error('the fixture does not parse');
     expect(r.items).toEqual([one.value]);
+  });
+
+  it('never takes a copy that did not parse for one that did, even when it reads as the same value', async () => {
+    // A parser that rewrites what it reads (v 1 → 2) and refuses v 2: the second copy, sent as the first one
+    // was parsed, is the same text but not a readable item; the list contradicts itself.
+    const rewrite = (value: unknown): Parsed<{ id: string; v: number }> => {
+      const o = value as { id: string; v: number };
+      return o.v === 1
+        ? { ok: true, value: { id: o.id, v: 2 } }
+        : { ok: false, field: 'v', problem: 'not 1' };
+    };
+    const page = {
+      data: [
+        { id: 'x_1', v: 1 },
+        { id: 'x_1', v: 2 },
+      ],
+      next_page: null,
+    };
+    await expect(
+      readAllPages('list', server([page]).fetch, rewrite, (e) => e.id, { limit: 2, maxItems: 10 }),
+    ).rejects.toThrow('x_1 appears twice in one list with different content');
   });
 
   it.each<[string, unknown[], string]>([
